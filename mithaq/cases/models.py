@@ -1,0 +1,226 @@
+"""Cases, their history (events) and their files."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .states import (
+    OPEN_STATES,
+    Channel,
+    CitizenGroup,
+    ClosureCode,
+    Decision,
+    EventKind,
+    ExternalSystem,
+    Kind,
+    State,
+)
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud over the phone is not misheard.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+
+
+def new_tracking_code() -> str:
+    body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{body[:4]}-{body[4:]}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def for_inbox(self):
+        return self.select_related("unit", "service", "assignee")
+
+
+class Case(models.Model):
+    code = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.RECEIVED
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
+    )
+    service = models.ForeignKey(
+        "catalog.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("service"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_cases",
+        verbose_name=_("received by"),
+    )
+
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("details"))
+    remedy_sought = models.TextField(_("remedy sought"), blank=True)
+    is_urgent = models.BooleanField(_("urgent distress appeal"), default=False)
+    is_collective = models.BooleanField(_("collective"), default=False)
+    head_count = models.PositiveIntegerField(_("number of people"), default=1)
+
+    citizen_name = models.CharField(_("name"), max_length=150)
+    citizen_phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    citizen_email = models.EmailField(_("email"), blank=True)
+    citizen_national_id = models.CharField(_("national ID"), max_length=30, blank=True)
+    citizen_group = models.CharField(
+        _("group"), max_length=20, choices=CitizenGroup.choices, default=CitizenGroup.COMMUNITY
+    )
+    citizen_language = models.CharField(_("language"), max_length=8, default="ar")
+    identity_confidential = models.BooleanField(_("keep identity confidential"), default=False)
+
+    letter_number = models.CharField(_("incoming letter number"), max_length=60, blank=True)
+    letter_date = models.DateField(_("incoming letter date"), null=True, blank=True)
+
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    closure_code = models.CharField(
+        _("closure code"), max_length=20, choices=ClosureCode.choices, blank=True
+    )
+    external_system = models.CharField(
+        _("external system"), max_length=20, choices=ExternalSystem.choices, blank=True
+    )
+    external_reference = models.CharField(_("external reference"), max_length=80, blank=True)
+
+    due_at = models.DateTimeField(_("expected answer by"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received at"), db_index=True)
+    updated_at = models.DateTimeField(_("last change"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The form's one-time token: a double click or a resent form makes one case, not two.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["unit", "-created_at"], name="case_unit_created"),
+            models.Index(fields=["state", "-created_at"], name="case_state_created"),
+            models.Index(fields=["assignee", "-created_at"], name="case_assignee_created"),
+            models.Index(fields=["kind", "-created_at"], name="case_kind_created"),
+            models.Index(fields=["channel", "-created_at"], name="case_channel_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(head_count__gte=1), name="case_head_count_positive"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class CaseEvent(models.Model):
+    """One line of a case's history: who did what, when, from which state to which, and why.
+
+    Replies and notes are events too; `is_public` says whether the citizen sees it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    by_citizen = models.BooleanField(default=False)
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    from_unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    body = models.TextField(_("text"), blank=True)
+    is_public = models.BooleanField(_("visible to the citizen"), default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+def _attachment_path(instance, filename):
+    # The stored name is made here; the citizen's file name is kept only as data.
+    return f"cases/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    is_public = models.BooleanField(_("visible to the citizen"), default=False)
+    by_citizen = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ConfidentialRead(models.Model):
+    """Who read the identity of a citizen who asked for confidentiality, and when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="confidential_reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["case", "-at"], name="confread_case_at")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"

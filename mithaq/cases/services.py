@@ -1,0 +1,533 @@
+"""Every change to a case. Each function runs in one transaction, locks the case, checks the
+transition table, and writes its CaseEvent in the same transaction."""
+
+import datetime
+import uuid
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mithaq.accounts.models import Membership, OrgUnit, Role
+from mithaq.catalog.models import Service
+from mithaq.common.uploads import check_upload
+
+from .models import Attachment, Case, CaseEvent, ConfidentialRead, new_tracking_code
+from .states import (
+    CITIZEN_RESPONSE,
+    TRANSITIONS,
+    Action,
+    Channel,
+    ClosureCode,
+    Decision,
+    EventKind,
+    ExternalSystem,
+    Kind,
+    State,
+)
+
+# Until the charter's clocks are configured, the promised answer time by kind, in days.
+DEFAULT_RESPONSE_DAYS = {
+    Kind.COMPLAINT: 14,
+    Kind.SUGGESTION: 30,
+    Kind.INQUIRY: 7,
+    Kind.SERVICE_REQUEST: 14,
+    Kind.PRESIDENT_REQUEST: 14,
+    Kind.PRAISE: 30,
+}
+URGENT_RESPONSE_DAYS = 1
+
+
+class CaseStateError(ValidationError):
+    """The action is not allowed in the case's current state."""
+
+
+def _expected_answer(*, kind: str, service: Service | None, urgent: bool, now) -> datetime.datetime:
+    if urgent:
+        days = URGENT_RESPONSE_DAYS
+    elif service is not None:
+        days = service.response_days
+    else:
+        days = DEFAULT_RESPONSE_DAYS[Kind(kind)]
+    return now + datetime.timedelta(days=days)
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
+
+
+def _check(action: Action, case: Case) -> None:
+    if case.state not in TRANSITIONS[action].sources:
+        raise CaseStateError(
+            _("This case cannot be changed this way while it is “%(state)s”.")
+            % {"state": case.get_state_display()},
+            code="bad_state",
+        )
+
+
+def _record(
+    case: Case, *, kind: EventKind, actor=None, now, from_state: str = "", to_state=None, **fields
+):
+    if to_state is None:
+        to_state = case.state if from_state else ""
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        at=now,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        **fields,
+    )
+
+
+@contextmanager
+def _files_kept_only_on_commit():
+    """Files are written inside the transaction; if it fails they are removed again, so
+    that a failed change leaves neither rows nor files behind."""
+    written: list[Attachment] = []
+    try:
+        yield written
+    except BaseException:
+        for attachment in written:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+
+
+def _store_files(
+    case, event, files, *, by_citizen: bool, uploaded_by, is_public: bool, now, written: list
+):
+    for upload in files or ():
+        kind, digest = check_upload(upload)
+        attachment = Attachment(
+            case=case,
+            event=event,
+            original_name=upload.name[:200],
+            content_type=kind.content_type,
+            extension=kind.extension,
+            size=upload.size,
+            sha256=digest,
+            is_public=is_public,
+            by_citizen=by_citizen,
+            uploaded_by=uploaded_by,
+            created_at=now,
+        )
+        attachment.file.save("upload", upload, save=False)
+        written.append(attachment)
+        attachment.save()
+
+
+def submit_case(
+    *,
+    kind: str,
+    unit: OrgUnit,
+    channel: str,
+    subject: str,
+    body: str,
+    citizen_name: str,
+    citizen_phone: str,
+    service: Service | None = None,
+    remedy_sought: str = "",
+    citizen_email: str = "",
+    citizen_national_id: str = "",
+    citizen_group: str = "community",
+    citizen_language: str = "ar",
+    identity_confidential: bool = False,
+    is_urgent: bool = False,
+    is_collective: bool = False,
+    head_count: int = 1,
+    received_by=None,
+    letter_number: str = "",
+    letter_date: datetime.date | None = None,
+    files: Sequence = (),
+    submission_token: uuid.UUID | None = None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Register a new case from any channel. The same submission token returns the case
+    already made for it, so a double click or a resent form makes one case."""
+    if submission_token is not None:
+        existing = Case.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing
+    if service is not None and service.unit_id != unit.pk:
+        raise ValidationError(_("This service is not offered by the chosen unit."), code="service")
+    if not unit.is_active or not unit.accepts_cases:
+        raise ValidationError(_("This unit does not take cases."), code="unit")
+    if channel == Channel.WEB and received_by is not None:
+        raise ValidationError(_("Cases registered by staff need their channel."), code="channel")
+    if is_collective and head_count < 2:
+        raise ValidationError(
+            _("A collective case is brought by two people or more."), code="head_count"
+        )
+    now = now or timezone.now()
+    case = Case(
+        kind=kind,
+        channel=channel,
+        unit=unit,
+        service=service,
+        subject=subject.strip(),
+        body=body.strip(),
+        remedy_sought=remedy_sought.strip(),
+        citizen_name=citizen_name.strip(),
+        citizen_phone=citizen_phone,
+        citizen_email=citizen_email.strip().lower(),
+        citizen_national_id=citizen_national_id.strip(),
+        citizen_group=citizen_group,
+        citizen_language=citizen_language,
+        identity_confidential=identity_confidential,
+        is_urgent=is_urgent,
+        is_collective=is_collective,
+        head_count=head_count if is_collective else 1,
+        received_by=received_by,
+        letter_number=letter_number.strip(),
+        letter_date=letter_date,
+        due_at=_expected_answer(kind=kind, service=service, urgent=is_urgent, now=now),
+        created_at=now,
+        updated_at=now,
+        submission_token=submission_token,
+    )
+    try:
+        with _files_kept_only_on_commit() as written, transaction.atomic():
+            for _attempt in range(5):
+                case.code = new_tracking_code()
+                if not Case.objects.filter(code=case.code).exists():
+                    break
+            case.save()
+            event = _record(
+                case,
+                kind=EventKind.SUBMITTED,
+                actor=received_by,
+                now=now,
+                to_state=State.RECEIVED,
+                to_unit=unit,
+                is_public=True,
+                by_citizen=received_by is None,
+            )
+            _store_files(
+                case,
+                event,
+                files,
+                by_citizen=received_by is None,
+                uploaded_by=received_by,
+                is_public=True,
+                now=now,
+                written=written,
+            )
+    except IntegrityError:
+        # Two requests with one token raced: the other one made the case.
+        if submission_token is not None:
+            existing = Case.objects.filter(submission_token=submission_token).first()
+            if existing is not None:
+                return existing
+        raise
+    return case
+
+
+def _simple_transition(
+    *,
+    case: Case,
+    actor,
+    action: Action,
+    event: EventKind,
+    body: str = "",
+    is_public: bool = False,
+    now=None,
+    **changes,
+) -> Case:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(case)
+        _check(action, locked)
+        before = locked.state
+        target = TRANSITIONS[action].target
+        if target is not None:
+            locked.state = target
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.updated_at = now
+        locked.save()
+        _record(
+            locked,
+            kind=event,
+            actor=actor,
+            now=now,
+            from_state=before if target is not None else "",
+            body=body,
+            is_public=is_public,
+        )
+    return locked
+
+
+def acknowledge_case(*, case: Case, actor, now=None) -> Case:
+    return _simple_transition(
+        case=case,
+        actor=actor,
+        action=Action.ACKNOWLEDGE,
+        event=EventKind.ACKNOWLEDGED,
+        is_public=True,
+        now=now,
+    )
+
+
+def assignable_officers(unit: OrgUnit):
+    """Who may be given a case of `unit`: its officers and managers, and the office's."""
+    from django.contrib.auth import get_user_model
+
+    user_ids = (
+        Membership.objects.filter(
+            role__in=[Role.OFFICER, Role.UNIT_MANAGER, Role.OFFICE_MANAGER],
+            unit__is_active=True,
+        )
+        .filter(
+            # The unit itself, or the citizens' affairs office that follows every case.
+            unit__in=OrgUnit.objects.filter(pk=unit.pk)
+            | OrgUnit.objects.filter(is_citizens_office=True)
+        )
+        .values("user_id")
+    )
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("full_name")
+
+
+def assign_case(*, case: Case, actor, assignee, now=None) -> Case:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(case)
+        _check(Action.ASSIGN, locked)
+        if not assignable_officers(locked.unit).filter(pk=assignee.pk).exists():
+            raise ValidationError(
+                _("%(name)s does not work in the unit handling this case.") % {"name": assignee},
+                code="assignee",
+            )
+        if locked.assignee_id == assignee.pk:
+            return locked
+        locked.assignee = assignee
+        locked.updated_at = now
+        locked.save(update_fields=["assignee", "updated_at"])
+        _record(locked, kind=EventKind.ASSIGNED, actor=actor, now=now, assignee=assignee)
+    return locked
+
+
+def refer_case(*, case: Case, actor, to_unit: OrgUnit, reason: str, now=None) -> Case:
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the referral."), code="reason")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(case)
+        _check(Action.REFER, locked)
+        if to_unit.pk == locked.unit_id:
+            raise ValidationError(_("The case is already with this unit."), code="same_unit")
+        if not (to_unit.is_active and to_unit.accepts_cases):
+            raise ValidationError(_("This unit does not take cases."), code="unit")
+        before, from_unit = locked.state, locked.unit
+        locked.state = TRANSITIONS[Action.REFER].target
+        locked.unit = to_unit
+        # The receiving unit decides who works on it.
+        locked.assignee = None
+        if locked.service_id and locked.service.unit_id != to_unit.pk:
+            locked.service = None
+        locked.updated_at = now
+        locked.save()
+        _record(
+            locked,
+            kind=EventKind.REFERRED,
+            actor=actor,
+            now=now,
+            from_state=before,
+            from_unit=from_unit,
+            to_unit=to_unit,
+            body=reason.strip(),
+            is_public=False,
+        )
+    return locked
+
+
+def request_information(*, case: Case, actor, question: str, now=None) -> Case:
+    if not question.strip():
+        raise ValidationError(_("Write what the citizen should send."), code="question")
+    return _simple_transition(
+        case=case,
+        actor=actor,
+        action=Action.REQUEST_INFO,
+        event=EventKind.INFO_REQUESTED,
+        body=question.strip(),
+        is_public=True,
+        now=now,
+    )
+
+
+def record_citizen_response(*, case: Case, body: str, files: Sequence = (), now=None) -> Case:
+    """The citizen answers a request for information from the tracking page."""
+    if not body.strip() and not files:
+        raise ValidationError(_("Write your answer or attach a document."), code="empty")
+    now = now or timezone.now()
+    with _files_kept_only_on_commit() as written, transaction.atomic():
+        locked = _lock(case)
+        if locked.state not in CITIZEN_RESPONSE.sources:
+            raise CaseStateError(
+                _("The office is not waiting for information on this case."), code="bad_state"
+            )
+        before = locked.state
+        locked.state = CITIZEN_RESPONSE.target
+        locked.updated_at = now
+        locked.save(update_fields=["state", "updated_at"])
+        event = _record(
+            locked,
+            kind=EventKind.CITIZEN_RESPONDED,
+            now=now,
+            from_state=before,
+            body=body.strip(),
+            is_public=True,
+            by_citizen=True,
+        )
+        _store_files(
+            locked,
+            event,
+            files,
+            by_citizen=True,
+            uploaded_by=None,
+            is_public=True,
+            now=now,
+            written=written,
+        )
+    return locked
+
+
+def _message(*, case, actor, action, kind, body, files, is_public, now=None) -> Case:
+    if not body.strip():
+        raise ValidationError(_("The text cannot be empty."), code="empty")
+    now = now or timezone.now()
+    with _files_kept_only_on_commit() as written, transaction.atomic():
+        locked = _lock(case)
+        _check(action, locked)
+        locked.updated_at = now
+        locked.save(update_fields=["updated_at"])
+        event = _record(
+            locked, kind=kind, actor=actor, now=now, body=body.strip(), is_public=is_public
+        )
+        _store_files(
+            locked,
+            event,
+            files,
+            by_citizen=False,
+            uploaded_by=actor,
+            is_public=is_public,
+            now=now,
+            written=written,
+        )
+    return locked
+
+
+def reply_to_citizen(*, case: Case, actor, body: str, files: Sequence = (), now=None) -> Case:
+    return _message(
+        case=case,
+        actor=actor,
+        action=Action.REPLY,
+        kind=EventKind.REPLIED,
+        body=body,
+        files=files,
+        is_public=True,
+        now=now,
+    )
+
+
+def add_note(*, case: Case, actor, body: str, files: Sequence = (), now=None) -> Case:
+    """An internal note: never shown to the citizen."""
+    return _message(
+        case=case,
+        actor=actor,
+        action=Action.NOTE,
+        kind=EventKind.NOTE,
+        body=body,
+        files=files,
+        is_public=False,
+        now=now,
+    )
+
+
+def decide_case(*, case: Case, actor, decision: str, reasons: str, now=None) -> Case:
+    if decision not in Decision.values:
+        raise ValidationError(_("Choose accept or reject."), code="decision")
+    if not reasons.strip():
+        raise ValidationError(_("Give the reasons for the decision."), code="reasons")
+    return _simple_transition(
+        case=case,
+        actor=actor,
+        action=Action.DECIDE,
+        event=EventKind.DECIDED,
+        body=reasons.strip(),
+        is_public=True,
+        now=now,
+        decision=decision,
+        decision_reasons=reasons.strip(),
+    )
+
+
+def resolve_case(*, case: Case, actor, summary: str, now=None) -> Case:
+    if not summary.strip():
+        raise ValidationError(_("Say how the case was resolved."), code="summary")
+    return _simple_transition(
+        case=case,
+        actor=actor,
+        action=Action.RESOLVE,
+        event=EventKind.RESOLVED,
+        body=summary.strip(),
+        is_public=True,
+        now=now,
+    )
+
+
+def close_case(
+    *,
+    case: Case,
+    actor,
+    closure_code: str,
+    external_system: str = "",
+    external_reference: str = "",
+    note: str = "",
+    now=None,
+) -> Case:
+    if closure_code not in ClosureCode.values:
+        raise ValidationError(_("Choose a closure code."), code="closure_code")
+    if bool(external_system) != bool(external_reference.strip()):
+        raise ValidationError(
+            _("Give both the external system and its reference, or neither."), code="external"
+        )
+    if external_system and external_system not in ExternalSystem.values:
+        raise ValidationError(_("Choose a known external system."), code="external")
+    now = now or timezone.now()
+    return _simple_transition(
+        case=case,
+        actor=actor,
+        action=Action.CLOSE,
+        event=EventKind.CLOSED,
+        body=note.strip(),
+        is_public=True,
+        now=now,
+        closure_code=closure_code,
+        external_system=external_system,
+        external_reference=external_reference.strip(),
+        closed_at=now,
+    )
+
+
+def reopen_case(*, case: Case, actor, reason: str, now=None) -> Case:
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for reopening."), code="reason")
+    return _simple_transition(
+        case=case,
+        actor=actor,
+        action=Action.REOPEN,
+        event=EventKind.REOPENED,
+        body=reason.strip(),
+        is_public=True,
+        now=now,
+        closed_at=None,
+        closure_code="",
+    )
+
+
+def log_confidential_read(*, case: Case, user, now=None) -> None:
+    ConfidentialRead.objects.create(case=case, user=user, at=now or timezone.now())

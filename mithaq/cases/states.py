@@ -1,0 +1,144 @@
+"""A case's kinds, states and channels, and the one table of allowed transitions."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    SUGGESTION = "suggestion", _("Suggestion")
+    INQUIRY = "inquiry", _("Inquiry")
+    SERVICE_REQUEST = "service_request", _("Service request")
+    PRESIDENT_REQUEST = "president_request", _("Request to the president")
+    PRAISE = "praise", _("Praise")
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("case state", "Received")
+    UNDER_REVIEW = "under_review", pgettext_lazy("case state", "Under review")
+    REFERRED = "referred", pgettext_lazy("case state", "Referred to a unit")
+    AWAITING_CITIZEN = "awaiting_citizen", pgettext_lazy("case state", "Waiting for the citizen")
+    DECIDED = "decided", pgettext_lazy("case state", "Decided")
+    RESOLVED = "resolved", pgettext_lazy("case state", "Resolved")
+    CLOSED = "closed", pgettext_lazy("case state", "Closed")
+    REOPENED = "reopened", pgettext_lazy("case state", "Reopened")
+
+
+OPEN_STATES = frozenset(State) - {State.CLOSED}
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web portal")
+    WALK_IN = "walk_in", _("Walk-in interview")
+    PHONE = "phone", _("Phone")
+    HOTLINE = "hotline", _("Hotline")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("Email")
+    SOCIAL = "social", _("Social media")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    BRANCH = "branch", _("Branch office")
+
+
+STAFF_CHANNELS = [c for c in Channel if c != Channel.WEB]
+
+
+class CitizenGroup(models.TextChoices):
+    UNDERGRADUATE = "undergraduate", _("Undergraduate student")
+    POSTGRADUATE = "postgraduate", _("Postgraduate student")
+    FACULTY = "faculty", _("Faculty member")
+    STAFF = "staff", _("Staff member")
+    COMMUNITY = "community", _("External community")
+
+
+class Decision(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ClosureCode(models.TextChoices):
+    ANSWERED = "answered", _("Answered")
+    REMEDIED = "remedied", _("Remedied")
+    REJECTED = "rejected", _("Rejected with reasons")
+    NOT_COMPETENT = "not_competent", _("Outside the institution's competence")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the citizen")
+    NO_RESPONSE = "no_response", _("No response from the citizen")
+    DUPLICATE = "duplicate", _("Duplicate")
+    NOTED = "noted", _("Noted (suggestion or praise)")
+
+
+class ExternalSystem(models.TextChoices):
+    EG_UNIFIED = "eg_unified", _("Egypt: unified government complaints system")
+    IQ_ECITIZEN = "iq_ecitizen", _("Iraq: electronic citizen programme")
+    OTHER = "other", _("Other government system")
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ASSIGNED = "assigned", _("Assigned")
+    REFERRED = "referred", _("Referred")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    CITIZEN_RESPONDED = "citizen_responded", _("Citizen answered")
+    REPLIED = "replied", _("Reply to the citizen")
+    NOTE = "note", _("Internal note")
+    DECIDED = "decided", _("Decided")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+class Action(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", _("Acknowledge")
+    ASSIGN = "assign", _("Assign")
+    REFER = "refer", _("Refer to another unit")
+    REQUEST_INFO = "request_info", _("Ask the citizen for information")
+    REPLY = "reply", _("Reply to the citizen")
+    NOTE = "note", _("Add an internal note")
+    DECIDE = "decide", _("Decide")
+    RESOLVE = "resolve", _("Resolve")
+    CLOSE = "close", _("Close")
+    REOPEN = "reopen", _("Reopen")
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    # None keeps the current state (assigning, replying and noting do not move a case).
+    target: State | None
+
+
+_WORKING = frozenset(
+    {State.RECEIVED, State.UNDER_REVIEW, State.REFERRED, State.REOPENED, State.DECIDED}
+)
+
+# The one table of what each action may do, from which states, to which state.
+TRANSITIONS: dict[Action, Transition] = {
+    Action.ACKNOWLEDGE: Transition(frozenset({State.RECEIVED, State.REOPENED}), State.UNDER_REVIEW),
+    Action.ASSIGN: Transition(OPEN_STATES, None),
+    Action.REFER: Transition(
+        frozenset({State.RECEIVED, State.UNDER_REVIEW, State.REFERRED, State.REOPENED}),
+        State.REFERRED,
+    ),
+    Action.REQUEST_INFO: Transition(
+        frozenset({State.RECEIVED, State.UNDER_REVIEW, State.REFERRED, State.REOPENED}),
+        State.AWAITING_CITIZEN,
+    ),
+    Action.REPLY: Transition(OPEN_STATES, None),
+    Action.NOTE: Transition(frozenset(State), None),
+    Action.DECIDE: Transition(
+        frozenset({State.UNDER_REVIEW, State.REFERRED, State.REOPENED}), State.DECIDED
+    ),
+    Action.RESOLVE: Transition(_WORKING, State.RESOLVED),
+    Action.CLOSE: Transition(OPEN_STATES, State.CLOSED),
+    Action.REOPEN: Transition(frozenset({State.RESOLVED, State.CLOSED}), State.REOPENED),
+}
+
+# The citizen's answer is not a staff action; it returns the case to review.
+CITIZEN_RESPONSE = Transition(frozenset({State.AWAITING_CITIZEN}), State.UNDER_REVIEW)
+
+
+def allowed(action: Action, state: str) -> bool:
+    return state in TRANSITIONS[action].sources
