@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mithaq.common.context_processors.site",
+                "mithaq.accounts.context_processors.staff",
             ],
         },
     }

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -274,18 +275,18 @@ def acknowledge_case(*, case: Case, actor, now=None) -> Case:
 
 def assignable_officers(unit: OrgUnit):
     """Who may be given a case of `unit`: its officers and managers, and the office's."""
+    return assignable_officers_for_units([unit.pk])
+
+
+def assignable_officers_for_units(unit_ids):
+    """Everyone who may hold cases of any of `unit_ids` (for the inbox's assignee filter)."""
     from django.contrib.auth import get_user_model
 
     user_ids = (
         Membership.objects.filter(
-            role__in=[Role.OFFICER, Role.UNIT_MANAGER, Role.OFFICE_MANAGER],
-            unit__is_active=True,
+            role__in=[Role.OFFICER, Role.UNIT_MANAGER, Role.OFFICE_MANAGER], unit__is_active=True
         )
-        .filter(
-            # The unit itself, or the citizens' affairs office that follows every case.
-            unit__in=OrgUnit.objects.filter(pk=unit.pk)
-            | OrgUnit.objects.filter(is_citizens_office=True)
-        )
+        .filter(Q(unit_id__in=list(unit_ids)) | Q(unit__is_citizens_office=True))
         .values("user_id")
     )
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("full_name")

@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, OrgUnit, User
+from .services import save_unit
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Mithaq"), {"fields": ("full_name", "language")}),)
+    list_display = ["username", "full_name", "email", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "email"]
+    inlines = [MembershipInline]
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = [
+        "indented_name",
+        "code",
+        "kind",
+        "is_citizens_office",
+        "accepts_cases",
+        "is_active",
+    ]
+    list_filter = ["kind", "is_active", "is_citizens_office"]
+    search_fields = ["name_ar", "name_en", "code"]
+    autocomplete_fields = ["parent"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj):
+        return "— " * max(obj.depth, 0) + obj.name
+
+    def save_model(self, request, obj, form, change):
+        # The tree's paths are kept by the service, never by save().
+        save_unit(unit=obj)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit"]
+    list_filter = ["role"]
+    autocomplete_fields = ["user", "unit"]
+    list_select_related = ["user", "unit"]

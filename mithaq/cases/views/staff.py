@@ -1,0 +1,211 @@
+"""Staff pages: the inbox, a case and its actions, and attachment downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mithaq.accounts.access import access_for, cases_visible_to, get_case_for_user
+from mithaq.accounts.models import OrgUnit
+from mithaq.cases import services
+from mithaq.cases.forms.reception import ReceptionCaseForm
+from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm
+from mithaq.cases.models import Attachment
+from mithaq.cases.selectors import timeline
+from mithaq.cases.states import TRANSITIONS, Action
+
+PAGE_SIZE = 25
+
+
+def staff_required(view):
+    """Signed in and holding at least one membership; otherwise 404 for the signed-in."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not access_for(request).is_staff_member:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@require_GET
+@staff_required
+def inbox(request):
+    access = access_for(request)
+    visible = cases_visible_to(request.user)
+    if access.sees_everything:
+        units = OrgUnit.objects.active().filter(accepts_cases=True)
+    else:
+        unit_ids = {g.unit_id for g in access.grants}
+        paths = [g.unit_path for g in access.grants if g.subtree]
+        units = OrgUnit.objects.active().filter(accepts_cases=True)
+        units = [u for u in units if u.pk in unit_ids or any(u.path.startswith(p) for p in paths)]
+    assignees = services.assignable_officers_for_units([u.pk for u in units])
+    form = InboxFilterForm(request.GET or None, units=units, assignees=assignees)
+    cases_qs = form.filter(visible.for_inbox(), request.user)
+    page = form.page_number
+    # No COUNT(*) over a million rows: fetch one extra row to know if there is a next page.
+    rows = list(cases_qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    context = {
+        "form": form,
+        "cases": rows[:PAGE_SIZE],
+        "page": page,
+        "has_next": len(rows) > PAGE_SIZE,
+        "has_previous": page > 1,
+        "now": timezone.now(),
+    }
+    template = "cases/staff/inbox.html"
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox-results":
+        template = "cases/staff/_inbox_results.html"
+    return render(request, template, context)
+
+
+def _case_context(request, case, *, bound_form=None):
+    access = access_for(request)
+    allowed = access.case_actions(case)
+    forms = {}
+    for action in Action:
+        if action in allowed and case.state in TRANSITIONS[action].sources:
+            if bound_form is not None and bound_form.action == action:
+                forms[action.value] = bound_form
+            else:
+                forms[action.value] = ACTION_FORMS[action](case=case, user=request.user)
+    show_identity = access.may_see_identity(case)
+    if case.identity_confidential and show_identity:
+        services.log_confidential_read(case=case, user=request.user)
+    return {
+        "case": case,
+        "events": timeline(case),
+        "forms": forms,
+        "open_action": bound_form.action.value if bound_form is not None else "",
+        "show_identity": show_identity,
+        "read_only": not allowed,
+    }
+
+
+@require_GET
+@staff_required
+def case_detail(request, code):
+    case = get_case_for_user(request, code)
+    return render(request, "cases/staff/case.html", _case_context(request, case))
+
+
+def _run(action: Action, form, case, user):
+    data = form.cleaned_data
+    match action:
+        case Action.ACKNOWLEDGE:
+            return services.acknowledge_case(case=case, actor=user)
+        case Action.ASSIGN:
+            return services.assign_case(case=case, actor=user, assignee=data["assignee"])
+        case Action.REFER:
+            return services.refer_case(
+                case=case, actor=user, to_unit=data["to_unit"], reason=data["reason"]
+            )
+        case Action.REQUEST_INFO:
+            return services.request_information(case=case, actor=user, question=data["question"])
+        case Action.REPLY:
+            return services.reply_to_citizen(
+                case=case, actor=user, body=data["body"], files=data["files"]
+            )
+        case Action.NOTE:
+            return services.add_note(case=case, actor=user, body=data["body"], files=data["files"])
+        case Action.DECIDE:
+            return services.decide_case(
+                case=case, actor=user, decision=data["decision"], reasons=data["reasons"]
+            )
+        case Action.RESOLVE:
+            return services.resolve_case(case=case, actor=user, summary=data["summary"])
+        case Action.CLOSE:
+            return services.close_case(
+                case=case,
+                actor=user,
+                closure_code=data["closure_code"],
+                external_system=data["external_system"],
+                external_reference=data["external_reference"],
+                note=data["note"],
+            )
+        case Action.REOPEN:
+            return services.reopen_case(case=case, actor=user, reason=data["reason"])
+    raise Http404
+
+
+DONE_MESSAGES = {
+    Action.ACKNOWLEDGE: _("The case is acknowledged."),
+    Action.ASSIGN: _("The case is assigned."),
+    Action.REFER: _("The case is referred."),
+    Action.REQUEST_INFO: _("The citizen is asked for information."),
+    Action.REPLY: _("The reply is recorded."),
+    Action.NOTE: _("The note is added."),
+    Action.DECIDE: _("The decision is recorded."),
+    Action.RESOLVE: _("The case is resolved."),
+    Action.CLOSE: _("The case is closed."),
+    Action.REOPEN: _("The case is reopened."),
+}
+
+
+@require_POST
+@staff_required
+def case_act(request, code, action):
+    try:
+        action = Action(action)
+    except ValueError:
+        raise Http404 from None
+    case = get_case_for_user(request, code, action=action)
+    form = ACTION_FORMS[action](request.POST, request.FILES, case=case, user=request.user)
+    if form.is_valid():
+        try:
+            _run(action, form, case, request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, DONE_MESSAGES[action])
+            # A referred-away case may no longer be visible to this officer.
+            if access_for(request.user).may_see_case(case.__class__.objects.get(pk=case.pk)):
+                return redirect("cases:detail", code=case.code)
+            return redirect("cases:inbox")
+    context = _case_context(request, case, bound_form=form)
+    return render(request, "cases/staff/case.html", context, status=400)
+
+
+@require_GET
+@staff_required
+def attachment(request, code, pk):
+    case = get_case_for_user(request, code)
+    item = get_object_or_404(Attachment, pk=pk, case=case)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+def new_case(request):
+    """Reception (or an officer) registers a case that arrived by another channel."""
+    if not access_for(request).may_register_cases:
+        raise Http404
+    form = ReceptionCaseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.submit_case(**form.case_fields(), received_by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The case is registered."))
+            return redirect("cases:detail", code=case.code)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/staff/new.html", {"form": form}, status=status)

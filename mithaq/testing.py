@@ -1,0 +1,116 @@
+"""Test personas: a small institution and one person per role, shared by every test."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from mithaq.accounts.models import Membership, OrgUnit, Role, UnitKind
+from mithaq.accounts.services import create_unit
+from mithaq.cases.services import submit_case
+from mithaq.cases.states import Channel, Kind
+from mithaq.catalog.models import Service
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+
+
+@dataclass
+class Org:
+    root: OrgUnit
+    office: OrgUnit
+    college_a: OrgUnit
+    dept_a: OrgUnit
+    dept_a2: OrgUnit
+    college_b: OrgUnit
+    dept_b: OrgUnit
+    service_a: Service
+    service_b: Service
+    # People
+    reception: object
+    officer_a: object
+    officer_a2: object
+    officer_b: object
+    manager_college_a: object
+    office_manager: object
+    leader: object
+    auditor: object
+    admin: object
+    nobody: object
+
+    def people(self) -> dict:
+        return {
+            "reception": self.reception,
+            "officer_a": self.officer_a,
+            "officer_b": self.officer_b,
+            "manager_college_a": self.manager_college_a,
+            "office_manager": self.office_manager,
+            "leader": self.leader,
+            "auditor": self.auditor,
+            "admin": self.admin,
+            "nobody": self.nobody,
+        }
+
+
+def make_user(username: str, full_name: str, **extra):
+    return get_user_model().objects.create_user(
+        username=username, password=PASSWORD, full_name=full_name, **extra
+    )
+
+
+def make_org() -> Org:
+    root = create_unit(parent=None, kind=UnitKind.INSTITUTION, code="uni",
+                       name_ar="جامعة الاختبار", name_en="Test University", accepts_cases=False)
+    office = create_unit(parent=root, kind=UnitKind.OFFICE, code="office",
+                         name_ar="مكتب شؤون المواطنين", name_en="Citizens' Affairs Office",
+                         is_citizens_office=True)
+    college_a = create_unit(parent=root, kind=UnitKind.COLLEGE, code="eng",
+                            name_ar="كلية الهندسة", name_en="College of Engineering")
+    dept_a = create_unit(parent=college_a, kind=UnitKind.DEPARTMENT, code="eng-civil",
+                         name_ar="قسم الهندسة المدنية", name_en="Civil Engineering")
+    dept_a2 = create_unit(parent=college_a, kind=UnitKind.DEPARTMENT, code="eng-elec",
+                          name_ar="قسم الهندسة الكهربائية", name_en="Electrical Engineering")
+    college_b = create_unit(parent=root, kind=UnitKind.COLLEGE, code="med",
+                            name_ar="كلية الطب", name_en="College of Medicine")
+    dept_b = create_unit(parent=college_b, kind=UnitKind.DEPARTMENT, code="med-surgery",
+                         name_ar="قسم الجراحة", name_en="Surgery")
+    service_a = Service.objects.create(unit=dept_a, code="civil-transcript",
+                                       name_ar="كشف الدرجات", name_en="Transcript",
+                                       response_days=7)
+    service_b = Service.objects.create(unit=dept_b, code="surgery-training",
+                                       name_ar="التدريب السريري", name_en="Clinical training")
+
+    def member(username, full_name, unit, role, **extra):
+        user = make_user(username, full_name, **extra)
+        Membership.objects.create(user=user, unit=unit, role=role)
+        return user
+
+    return Org(
+        root=root, office=office, college_a=college_a, dept_a=dept_a, dept_a2=dept_a2,
+        college_b=college_b, dept_b=dept_b, service_a=service_a, service_b=service_b,
+        reception=member("reception", "سارة الاستقبال", office, Role.RECEPTION),
+        officer_a=member("officer_a", "علي المدني", dept_a, Role.OFFICER),
+        officer_a2=member("officer_a2", "هدى الكهربائية", dept_a2, Role.OFFICER),
+        officer_b=member("officer_b", "مريم الجراحة", dept_b, Role.OFFICER),
+        manager_college_a=member("manager_a", "عميد الهندسة", college_a, Role.UNIT_MANAGER),
+        office_manager=member("office_manager", "مدير المكتب", office, Role.OFFICE_MANAGER),
+        leader=member("president", "رئيس الجامعة", root, Role.LEADERSHIP),
+        auditor=member("auditor", "المدقق", root, Role.AUDITOR),
+        admin=member("admin", "مدير النظام", root, Role.ADMINISTRATOR, is_staff=True,
+                     is_superuser=True),
+        nobody=make_user("nobody", "بلا عضوية"),
+    )
+
+
+def make_case(org: Org, *, unit=None, **overrides):
+    """A web complaint to `unit` (civil engineering by default)."""
+    fields = {
+        "kind": Kind.COMPLAINT,
+        "unit": unit or org.dept_a,
+        "channel": Channel.WEB,
+        "subject": "تأخر إصدار كشف الدرجات",
+        "body": "قدمت طلب كشف الدرجات منذ شهر ولم أستلمه حتى الآن.",
+        "citizen_name": "أحمد محمود",
+        "citizen_phone": "+9647701234567",
+        "citizen_email": "ahmed@example.com",
+    }
+    fields.update(overrides)
+    return submit_case(**fields)
