@@ -57,26 +57,67 @@ def make_user(username: str, full_name: str, **extra):
 
 
 def make_org() -> Org:
-    root = create_unit(parent=None, kind=UnitKind.INSTITUTION, code="uni",
-                       name_ar="جامعة الاختبار", name_en="Test University", accepts_cases=False)
-    office = create_unit(parent=root, kind=UnitKind.OFFICE, code="office",
-                         name_ar="مكتب شؤون المواطنين", name_en="Citizens' Affairs Office",
-                         is_citizens_office=True)
-    college_a = create_unit(parent=root, kind=UnitKind.COLLEGE, code="eng",
-                            name_ar="كلية الهندسة", name_en="College of Engineering")
-    dept_a = create_unit(parent=college_a, kind=UnitKind.DEPARTMENT, code="eng-civil",
-                         name_ar="قسم الهندسة المدنية", name_en="Civil Engineering")
-    dept_a2 = create_unit(parent=college_a, kind=UnitKind.DEPARTMENT, code="eng-elec",
-                          name_ar="قسم الهندسة الكهربائية", name_en="Electrical Engineering")
-    college_b = create_unit(parent=root, kind=UnitKind.COLLEGE, code="med",
-                            name_ar="كلية الطب", name_en="College of Medicine")
-    dept_b = create_unit(parent=college_b, kind=UnitKind.DEPARTMENT, code="med-surgery",
-                         name_ar="قسم الجراحة", name_en="Surgery")
-    service_a = Service.objects.create(unit=dept_a, code="civil-transcript",
-                                       name_ar="كشف الدرجات", name_en="Transcript",
-                                       response_days=7)
-    service_b = Service.objects.create(unit=dept_b, code="surgery-training",
-                                       name_ar="التدريب السريري", name_en="Clinical training")
+    root = create_unit(
+        parent=None,
+        kind=UnitKind.INSTITUTION,
+        code="uni",
+        name_ar="جامعة الاختبار",
+        name_en="Test University",
+        accepts_cases=False,
+    )
+    office = create_unit(
+        parent=root,
+        kind=UnitKind.OFFICE,
+        code="office",
+        name_ar="مكتب شؤون المواطنين",
+        name_en="Citizens' Affairs Office",
+        is_citizens_office=True,
+    )
+    college_a = create_unit(
+        parent=root,
+        kind=UnitKind.COLLEGE,
+        code="eng",
+        name_ar="كلية الهندسة",
+        name_en="College of Engineering",
+    )
+    dept_a = create_unit(
+        parent=college_a,
+        kind=UnitKind.DEPARTMENT,
+        code="eng-civil",
+        name_ar="قسم الهندسة المدنية",
+        name_en="Civil Engineering",
+    )
+    dept_a2 = create_unit(
+        parent=college_a,
+        kind=UnitKind.DEPARTMENT,
+        code="eng-elec",
+        name_ar="قسم الهندسة الكهربائية",
+        name_en="Electrical Engineering",
+    )
+    college_b = create_unit(
+        parent=root,
+        kind=UnitKind.COLLEGE,
+        code="med",
+        name_ar="كلية الطب",
+        name_en="College of Medicine",
+    )
+    dept_b = create_unit(
+        parent=college_b,
+        kind=UnitKind.DEPARTMENT,
+        code="med-surgery",
+        name_ar="قسم الجراحة",
+        name_en="Surgery",
+    )
+    service_a = Service.objects.create(
+        unit=dept_a,
+        code="civil-transcript",
+        name_ar="كشف الدرجات",
+        name_en="Transcript",
+        response_days=7,
+    )
+    service_b = Service.objects.create(
+        unit=dept_b, code="surgery-training", name_ar="التدريب السريري", name_en="Clinical training"
+    )
 
     def member(username, full_name, unit, role, **extra):
         user = make_user(username, full_name, **extra)
@@ -84,8 +125,15 @@ def make_org() -> Org:
         return user
 
     return Org(
-        root=root, office=office, college_a=college_a, dept_a=dept_a, dept_a2=dept_a2,
-        college_b=college_b, dept_b=dept_b, service_a=service_a, service_b=service_b,
+        root=root,
+        office=office,
+        college_a=college_a,
+        dept_a=dept_a,
+        dept_a2=dept_a2,
+        college_b=college_b,
+        dept_b=dept_b,
+        service_a=service_a,
+        service_b=service_b,
         reception=member("reception", "سارة الاستقبال", office, Role.RECEPTION),
         officer_a=member("officer_a", "علي المدني", dept_a, Role.OFFICER),
         officer_a2=member("officer_a2", "هدى الكهربائية", dept_a2, Role.OFFICER),
@@ -94,8 +142,9 @@ def make_org() -> Org:
         office_manager=member("office_manager", "مدير المكتب", office, Role.OFFICE_MANAGER),
         leader=member("president", "رئيس الجامعة", root, Role.LEADERSHIP),
         auditor=member("auditor", "المدقق", root, Role.AUDITOR),
-        admin=member("admin", "مدير النظام", root, Role.ADMINISTRATOR, is_staff=True,
-                     is_superuser=True),
+        admin=member(
+            "admin", "مدير النظام", root, Role.ADMINISTRATOR, is_staff=True, is_superuser=True
+        ),
         nobody=make_user("nobody", "بلا عضوية"),
     )
 

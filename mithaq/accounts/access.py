@@ -146,11 +146,13 @@ class StaffAccess:
         return any(g.covers(case.unit.path, case.unit_id) for g in self.grants)
 
     def may_see_identity(self, case) -> bool:
-        """A citizen who asked for confidentiality is named only to the office, leadership,
-        auditors and whoever registered the case."""
+        """A citizen who asked for confidentiality is named only to the office's officers and
+        managers, leadership, auditors and whoever registered the case (not to reception)."""
         if not case.identity_confidential:
             return True
-        return self.sees_everything or case.received_by_id == self.user.pk
+        if case.received_by_id == self.user.pk:
+            return True
+        return any(g.everywhere and g.role != Role.RECEPTION for g in self.grants)
 
     def is_read_only(self) -> bool:
         return self.roles <= {Role.AUDITOR}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import Membership, OrgUnit, Role
 from mithaq.catalog.models import Service
+from mithaq.common.phones import parse_phone
 from mithaq.common.uploads import check_upload
 
 from .models import Attachment, Case, CaseEvent, ConfidentialRead, new_tracking_code
@@ -157,8 +158,13 @@ def submit_case(
         raise ValidationError(_("This service is not offered by the chosen unit."), code="service")
     if not unit.is_active or not unit.accepts_cases:
         raise ValidationError(_("This unit does not take cases."), code="unit")
-    if channel == Channel.WEB and received_by is not None:
-        raise ValidationError(_("Cases registered by staff need their channel."), code="channel")
+    if (channel == Channel.WEB) != (received_by is None):
+        raise ValidationError(
+            _("Web cases come from citizens; every other channel needs the receiving employee."),
+            code="channel",
+        )
+    # Callers pass E.164 already; parsing again guards every other way in.
+    citizen_phone = parse_phone(citizen_phone)
     if is_collective and head_count < 2:
         raise ValidationError(
             _("A collective case is brought by two people or more."), code="head_count"
@@ -279,17 +285,40 @@ def assignable_officers(unit: OrgUnit):
 
 
 def assignable_officers_for_units(unit_ids):
-    """Everyone who may hold cases of any of `unit_ids` (for the inbox's assignee filter)."""
+    """Everyone who may hold cases of any of `unit_ids`: the units' officers and managers,
+    managers of the units above them, and the citizens' affairs office."""
     from django.contrib.auth import get_user_model
 
+    paths = list(OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True))
+    ancestor_ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
     user_ids = (
-        Membership.objects.filter(
-            role__in=[Role.OFFICER, Role.UNIT_MANAGER, Role.OFFICE_MANAGER], unit__is_active=True
+        Membership.objects.filter(unit__is_active=True)
+        .filter(
+            Q(role__in=[Role.OFFICER, Role.UNIT_MANAGER], unit_id__in=list(unit_ids))
+            | Q(role=Role.UNIT_MANAGER, unit_id__in=ancestor_ids)
+            | Q(
+                role__in=[Role.OFFICER, Role.OFFICE_MANAGER],
+                unit__is_citizens_office=True,
+            )
+            | Q(role=Role.OFFICE_MANAGER)
         )
-        .filter(Q(unit_id__in=list(unit_ids)) | Q(unit__is_citizens_office=True))
         .values("user_id")
     )
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("full_name")
+
+
+def _decided_before_reopening(case: Case):
+    """Who decided the case before its last reopening: a grievance goes to someone else."""
+    reopened = case.events.filter(kind=EventKind.REOPENED).order_by("-at", "-id").first()
+    if reopened is None:
+        return None
+    decided = (
+        case.events.filter(kind__in=[EventKind.DECIDED, EventKind.RESOLVED], at__lte=reopened.at)
+        .exclude(actor=None)
+        .order_by("-at", "-id")
+        .first()
+    )
+    return decided.actor_id if decided else None
 
 
 def assign_case(*, case: Case, actor, assignee, now=None) -> Case:
@@ -304,6 +333,11 @@ def assign_case(*, case: Case, actor, assignee, now=None) -> Case:
             )
         if locked.assignee_id == assignee.pk:
             return locked
+        if locked.state == State.REOPENED and _decided_before_reopening(locked) == assignee.pk:
+            raise ValidationError(
+                _("A reopened case is reviewed by someone other than who decided it before."),
+                code="same_reviewer",
+            )
         locked.assignee = assignee
         locked.updated_at = now
         locked.save(update_fields=["assignee", "updated_at"])
@@ -499,6 +533,12 @@ def close_case(
     if external_system and external_system not in ExternalSystem.values:
         raise ValidationError(_("Choose a known external system."), code="external")
     now = now or timezone.now()
+    changes = {"closure_code": closure_code, "closed_at": now}
+    # Closing again after a grievance keeps the external reference given the first time.
+    if external_system:
+        changes.update(
+            external_system=external_system, external_reference=external_reference.strip()
+        )
     return _simple_transition(
         case=case,
         actor=actor,
@@ -507,16 +547,17 @@ def close_case(
         body=note.strip(),
         is_public=True,
         now=now,
-        closure_code=closure_code,
-        external_system=external_system,
-        external_reference=external_reference.strip(),
-        closed_at=now,
+        **changes,
     )
 
 
 def reopen_case(*, case: Case, actor, reason: str, now=None) -> Case:
+    """Reopen a resolved or closed case (for example on a grievance, تظلم): it starts a new
+    review with a new expected date and no assignee; the earlier decision stays in the
+    timeline, and whoever made it may not review it again (see assign_case)."""
     if not reason.strip():
         raise ValidationError(_("Give the reason for reopening."), code="reason")
+    now = now or timezone.now()
     return _simple_transition(
         case=case,
         actor=actor,
@@ -527,6 +568,12 @@ def reopen_case(*, case: Case, actor, reason: str, now=None) -> Case:
         now=now,
         closed_at=None,
         closure_code="",
+        decision="",
+        decision_reasons="",
+        assignee=None,
+        due_at=_expected_answer(
+            kind=case.kind, service=case.service, urgent=case.is_urgent, now=now
+        ),
     )
 
 

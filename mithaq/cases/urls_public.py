@@ -1,2 +1,18 @@
+"""The citizen's portal."""
+
+from django.urls import path
+
+from .views import public
+
 app_name = "portal"
-urlpatterns = []
+urlpatterns = [
+    path("", public.home, name="home"),
+    # Fixed paths first: "done" and "services" are not kinds.
+    path("submit/done/", public.submitted, name="submitted"),
+    path("submit/services/", public.service_options, name="services"),
+    path("submit/<str:kind>/", public.submit, name="submit"),
+    path("track/", public.track, name="track"),
+    path("track/<str:code>/", public.track_case, name="track_case"),
+    path("track/<str:code>/respond/", public.respond, name="respond"),
+    path("track/<str:code>/files/<int:pk>/", public.attachment, name="attachment"),
+]

@@ -1,15 +1,15 @@
 """Reception registers a case that came by walk-in, phone, letter, email, social media or a
-branch office."""
+branch office: the portal's form, seen from the desk, plus the channel and the letter."""
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from mithaq.cases.forms.intake import CaseIntakeForm
+from mithaq.cases.forms.public import SubmitForm
 from mithaq.cases.states import STAFF_CHANNELS, Channel, Kind
 
 
-class ReceptionCaseForm(CaseIntakeForm):
+class ReceptionCaseForm(SubmitForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     channel = forms.ChoiceField(
         label=_("Arrived by"), choices=[(c.value, c.label) for c in STAFF_CHANNELS]
@@ -37,7 +37,7 @@ class ReceptionCaseForm(CaseIntakeForm):
         "subject",
         "body",
         "remedy_sought",
-        "files",
+        "attachments",
         "citizen_name",
         "citizen_phone",
         "citizen_email",
@@ -51,18 +51,24 @@ class ReceptionCaseForm(CaseIntakeForm):
     ]
 
     def __init__(self, *args, **kwargs):
-        # Every field is offered: the kind is chosen in the form itself.
+        # Built as a complaint so that every field is offered; the kind is chosen below.
         super().__init__(*args, kind=Kind.COMPLAINT, **kwargs)
         self.order_fields(self.field_order)
-        self.fields["files"].label = _("Attachments (a letter's scan, documents)")
-        self.fields["citizen_group"].label = _("Citizen group")
-        self.fields["citizen_name"].label = _("Citizen's full name")
-        self.fields["identity_confidential"].label = _(
-            "The citizen asks that their identity be kept confidential"
-        )
-        self.fields["identity_confidential"].help_text = ""
-        self.fields["remedy_sought"].label = _("Remedy the citizen seeks")
-        self.fields["remedy_sought"].help_text = ""
+        relabel = {
+            "attachments": _("Attachments (a letter's scan, documents)"),
+            "citizen_name": _("Citizen's full name"),
+            "citizen_group": _("Citizen group"),
+            "identity_confidential": _("The citizen asks that their identity be kept confidential"),
+            "is_collective": _("On behalf of a group of people"),
+            "head_count": _("Number of people"),
+            "remedy_sought": _("Remedy the citizen seeks"),
+            "is_urgent": _("Urgent distress appeal"),
+        }
+        for name, label in relabel.items():
+            self.fields[name].label = label
+        for name in ("remedy_sought", "citizen_phone", "identity_confidential", "subject", "body"):
+            self.fields[name].help_text = ""
+        self.fields["remedy_sought"].required = False
 
     def clean(self):
         data = super().clean()
@@ -71,8 +77,6 @@ class ReceptionCaseForm(CaseIntakeForm):
                 self.add_error("letter_number", _("A letter needs its incoming number."))
             if not data.get("letter_date"):
                 self.add_error("letter_date", _("A letter needs its date."))
-        if data.get("kind") != Kind.COMPLAINT:
-            data["is_urgent"] = False
         return data
 
     def case_fields(self) -> dict:
@@ -84,5 +88,6 @@ class ReceptionCaseForm(CaseIntakeForm):
             letter_number=data.get("letter_number", ""),
             letter_date=data.get("letter_date"),
             citizen_language=data["citizen_language"],
+            is_urgent=data.get("is_urgent", False) and data["kind"] == Kind.COMPLAINT,
         )
         return fields

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mithaq.accounts.models import OrgUnit
+from mithaq.cases.forms.fields import INDENT, MultipleFileField
 from mithaq.cases.services import assignable_officers
 from mithaq.cases.states import (
     Action,
@@ -16,7 +17,6 @@ from mithaq.cases.states import (
     Kind,
     State,
 )
-from mithaq.common.uploads import check_upload
 
 SORTS = {
     "-created": ("-created_at", "-id"),
@@ -30,42 +30,9 @@ def _blank(label):
     return [("", label)]
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by its content."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args, max_files: int = 5, **kwargs):
-        self.max_files = max_files
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        if len(files) > self.max_files:
-            raise forms.ValidationError(
-                _("Attach at most %(count)d files.") % {"count": self.max_files}, code="too_many"
-            )
-        errors = []
-        for upload in files:
-            try:
-                check_upload(upload)
-            except forms.ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise forms.ValidationError(errors)
-        return list(files)
-
-
 def unit_choices(units):
     """Units as an indented tree for a <select>."""
-    return [(u.pk, "\u2003" * max(u.depth - 1, 0) + u.name) for u in units]
+    return [(u.pk, INDENT * max(u.depth - 1, 0) + u.name) for u in units]
 
 
 class InboxFilterForm(forms.Form):

@@ -1,0 +1,99 @@
+"""Form fields shared by the portal and the staff side: several checked files in one input,
+and the organisation tree as a select."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext_lazy
+
+from mithaq.accounts.models import OrgUnit
+from mithaq.common.uploads import check_upload
+
+# Tell the browser's file picker what we take; the server decides by content anyway.
+ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png,.webp,.docx,.xlsx"
+INDENT = "\u00a0" * 4
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input. Each is checked by its content (`check_upload`) and the
+    count is capped by MITHAQ_MAX_UPLOADS_PER_FORM; errors name the file they are about."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPTED_FILES}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not uploads:
+            return super().clean(None, initial) or []
+        limit = settings.MITHAQ_MAX_UPLOADS_PER_FORM
+        if len(uploads) > limit:
+            raise ValidationError(
+                ngettext_lazy(
+                    "Attach at most %(limit)d file.", "Attach at most %(limit)d files.", "limit"
+                )
+                % {"limit": limit},
+                code="too_many",
+            )
+        errors = []
+        for upload in uploads:
+            try:
+                super().clean(upload, initial)
+                check_upload(upload)
+            except ValidationError as exc:
+                errors.extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return uploads
+
+
+class UnitSelect(forms.Select):
+    """A select whose group headings (units that take no cases themselves) cannot be chosen."""
+
+    def __init__(self, *args, **kwargs):
+        self.disabled_values: set[str] = set()
+        super().__init__(*args, **kwargs)
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+def unit_tree(units: list[OrgUnit]) -> list[tuple[OrgUnit, int, bool]]:
+    """The units a citizen may address, in tree order with siblings sorted by name, as
+    (unit, level, selectable). Units that take no cases are kept as headings when something
+    under them does; a root that takes none is left out so that its children start at 0."""
+    by_id = {u.pk: u for u in units}
+    children: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        parent = unit.parent_id if unit.parent_id in by_id else None
+        children.setdefault(parent, []).append(unit)
+
+    wanted: set[int] = set()
+    for unit in units:
+        if unit.accepts_cases:
+            wanted.update(int(i) for i in unit.path.strip("/").split("/") if i)
+
+    rows: list[tuple[OrgUnit, int, bool]] = []
+
+    def walk(parent_id, level):
+        # The citizens' affairs office first: it is the choice for anyone unsure.
+        siblings = children.get(parent_id, [])
+        for unit in sorted(siblings, key=lambda u: (not u.is_citizens_office, u.name)):
+            if unit.pk not in wanted:
+                continue
+            if unit.parent_id is None and not unit.accepts_cases:
+                walk(unit.pk, level)
+                continue
+            rows.append((unit, level, unit.accepts_cases))
+            walk(unit.pk, level + 1)
+
+    walk(None, 0)
+    return rows

@@ -1,0 +1,324 @@
+"""The citizen's portal: bring a case, get its reference, track it, answer the office."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mithaq.accounts.models import OrgUnit
+from mithaq.catalog.models import Service
+
+from .. import selectors, services
+from ..forms.public import RespondForm, SubmitForm, TrackForm, normalize_code
+from ..models import Attachment, Case
+from ..states import Channel, EventKind, Kind, State
+
+SUBMITTED_KEY = "portal_submitted"
+VERIFIED_KEY = "portal_verified"
+# A session remembers this many verified references, the latest ones.
+VERIFIED_KEEP = 20
+TRACK_WINDOW_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class KindPage:
+    kind: Kind
+    heading: str
+    blurb: str
+
+    @property
+    def days(self) -> int:
+        return services.DEFAULT_RESPONSE_DAYS[self.kind]
+
+
+KIND_PAGES = {
+    page.kind: page
+    for page in [
+        KindPage(
+            Kind.COMPLAINT,
+            _("Submit a complaint"),
+            _(
+                "Something went wrong or a right was not respected. Tell us what happened "
+                "and what you ask for."
+            ),
+        ),
+        KindPage(
+            Kind.SUGGESTION,
+            _("Send a suggestion"),
+            _("An idea to improve a service. Every suggestion is studied and its outcome told."),
+        ),
+        KindPage(
+            Kind.INQUIRY,
+            _("Ask a question"),
+            _("A question about a procedure, a document or a service."),
+        ),
+        KindPage(
+            Kind.SERVICE_REQUEST,
+            _("Request a service"),
+            _("Ask a college, department or directorate for a service or a document."),
+        ),
+        KindPage(
+            Kind.PRESIDENT_REQUEST,
+            _("Write to the president"),
+            _("A request addressed to the head of the institution, received by the office."),
+        ),
+        KindPage(
+            Kind.PRAISE,
+            _("Send praise"),
+            _("Thank an employee or a unit for good service. We pass it on."),
+        ),
+    ]
+}
+
+# How each public event reads for the citizen. Notes, assignments and referrals are
+# internal and never shown, even if one were marked public by mistake.
+PUBLIC_EVENTS = {
+    EventKind.SUBMITTED: _("Your case was received"),
+    EventKind.ACKNOWLEDGED: _("The office is reviewing your case"),
+    EventKind.INFO_REQUESTED: _("The office asked you for information"),
+    EventKind.CITIZEN_RESPONDED: _("You answered"),
+    EventKind.REPLIED: _("Reply from the office"),
+    EventKind.DECIDED: _("Decision"),
+    EventKind.RESOLVED: _("Resolved"),
+    EventKind.CLOSED: _("Case closed"),
+    EventKind.REOPENED: _("Case reopened"),
+}
+
+# The progress bar: four steps every case passes, and where each state stands on it.
+STEPS = [
+    pgettext_lazy("progress step", "Received"),
+    pgettext_lazy("progress step", "Under review"),
+    pgettext_lazy("progress step", "Answered"),
+    pgettext_lazy("progress step", "Closed"),
+]
+WAITING_STEP = pgettext_lazy("progress step", "Waiting for your answer")
+STEP_OF_STATE = {
+    State.RECEIVED: 0,
+    State.UNDER_REVIEW: 1,
+    State.REFERRED: 1,
+    State.AWAITING_CITIZEN: 1,
+    State.REOPENED: 1,
+    State.DECIDED: 2,
+    State.RESOLVED: 2,
+    State.CLOSED: 3,
+}
+
+
+def _institution_name() -> str:
+    if settings.MITHAQ_INSTITUTION_NAME:
+        return settings.MITHAQ_INSTITUTION_NAME
+    root = OrgUnit.objects.active().filter(parent=None).order_by("pk").first()
+    return root.name if root else ""
+
+
+def _verified(request) -> list[str]:
+    return list(request.session.get(VERIFIED_KEY, []))
+
+
+def _verified_case(request, code: str) -> Case | None:
+    """The case behind `code` if this session proved it may see it, else None."""
+    code = normalize_code(code)
+    if code not in _verified(request):
+        return None
+    return Case.objects.select_related("unit", "service").filter(code=code).first()
+
+
+def _too_many_attempts(request) -> bool:
+    """Count one tracking attempt for the client's address; True past the limit."""
+    key = f"portal:track:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=TRACK_WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.set(key, 1, timeout=TRACK_WINDOW_SECONDS)
+        attempts = 1
+    return attempts > settings.MITHAQ_TRACK_ATTEMPTS
+
+
+@require_GET
+def home(request):
+    return render(
+        request,
+        "cases/portal/home.html",
+        {
+            "nav": "home",
+            "hero_name": _institution_name(),
+            "kinds": KIND_PAGES.values(),
+            "urgent_days": services.URGENT_RESPONSE_DAYS,
+            "track_form": TrackForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request, kind: str):
+    if kind not in Kind.values:
+        raise Http404
+    page = KIND_PAGES[Kind(kind)]
+    if request.method == "POST":
+        form = SubmitForm(request.POST, request.FILES, kind=kind)
+        if form.is_valid():
+            try:
+                case = services.submit_case(
+                    **form.case_fields(),
+                    channel=Channel.WEB,
+                    citizen_language=get_language() or settings.LANGUAGE_CODE,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                request.session[SUBMITTED_KEY] = case.code
+                return redirect("portal:submitted")
+    else:
+        form = SubmitForm(kind=kind)
+    return render(
+        request,
+        "cases/portal/submit.html",
+        {"form": form, "page": page, "files_lost": form.is_bound and bool(request.FILES)},
+    )
+
+
+@require_GET
+def service_options(request):
+    """The service select for the chosen unit (HTMX); a plain list of them otherwise."""
+    form = SubmitForm(kind=Kind.SERVICE_REQUEST, initial={"unit": request.GET.get("unit")})
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "cases/portal/_service_field.html", {"field": form["service"]})
+    unit_id = form.chosen_unit_id()
+    services_qs = Service.objects.active().select_related("unit").order_by("unit__path")
+    if unit_id is not None:
+        services_qs = services_qs.filter(unit_id=unit_id)
+    return render(request, "cases/portal/services.html", {"services": services_qs})
+
+
+@never_cache
+@require_GET
+def submitted(request):
+    code = request.session.get(SUBMITTED_KEY)
+    case = Case.objects.filter(code=code).select_related("unit").first() if code else None
+    if case is None:
+        return redirect("portal:home")
+    track_url = f"{reverse('portal:track')}?{urlencode({'code': case.code})}"
+    return render(
+        request,
+        "cases/portal/submitted.html",
+        {"case": case, "page": KIND_PAGES[Kind(case.kind)], "track_url": track_url},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    if request.method == "POST":
+        if _too_many_attempts(request):
+            response = render(
+                request,
+                "cases/portal/track.html",
+                {"form": TrackForm(), "nav": "track", "blocked": True},
+                status=429,
+            )
+            response["Retry-After"] = str(TRACK_WINDOW_SECONDS)
+            return response
+        form = TrackForm(request.POST)
+        if form.is_valid():
+            code = form.case.code
+            verified = [c for c in _verified(request) if c != code] + [code]
+            # A new session key once a case is opened: a planted session id is worth nothing.
+            request.session.cycle_key()
+            request.session[VERIFIED_KEY] = verified[-VERIFIED_KEEP:]
+            return redirect("portal:track_case", code=code)
+    else:
+        form = TrackForm(initial={"code": normalize_code(request.GET.get("code", ""))})
+    return render(request, "cases/portal/track.html", {"form": form, "nav": "track"})
+
+
+def _case_page(request, case: Case, respond_form: RespondForm | None = None):
+    events = [e for e in selectors.timeline(case, public_only=True) if e.kind in PUBLIC_EVENTS]
+    for event in events:
+        event.public_label = PUBLIC_EVENTS[event.kind]
+    questions = [e for e in events if e.kind == EventKind.INFO_REQUESTED]
+    awaiting = case.state == State.AWAITING_CITIZEN
+    current = STEP_OF_STATE[State(case.state)]
+    steps = [
+        {"label": label, "status": "done" if i < current else "current" if i == current else ""}
+        for i, label in enumerate(STEPS)
+    ]
+    if awaiting:
+        steps[current]["label"] = WAITING_STEP
+    return render(
+        request,
+        "cases/portal/track_case.html",
+        {
+            "nav": "track",
+            "case": case,
+            "events": events,
+            "steps": steps,
+            "awaiting": awaiting,
+            "overdue": case.is_open and case.due_at is not None and case.due_at < timezone.now(),
+            "question": questions[-1] if awaiting and questions else None,
+            "respond_form": respond_form or (RespondForm() if awaiting else None),
+            "files": [a for e in events for a in e.attachments.all()],
+        },
+    )
+
+
+@never_cache
+@require_GET
+def track_case(request, code: str):
+    case = _verified_case(request, code)
+    if case is None:
+        return redirect(f"{reverse('portal:track')}?{urlencode({'code': normalize_code(code)})}")
+    return _case_page(request, case)
+
+
+@never_cache
+@require_POST
+def respond(request, code: str):
+    case = _verified_case(request, code)
+    if case is None:
+        return redirect("portal:track")
+    form = RespondForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.record_citizen_response(
+                case=case, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"]
+            )
+        except services.CaseStateError as exc:
+            messages.warning(request, exc.messages[0])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return _case_page(request, case, form)
+        else:
+            messages.success(request, _("Thank you. Your answer was sent to the office."))
+        return redirect("portal:track_case", code=case.code)
+    return _case_page(request, case, form)
+
+
+@never_cache
+@require_GET
+def attachment(request, code: str, pk: int):
+    case = _verified_case(request, code)
+    if case is None:
+        raise Http404
+    file = get_object_or_404(Attachment, pk=pk, case=case, is_public=True)
+    try:
+        handle = file.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=file.original_name, content_type=file.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
