@@ -15,3 +15,5 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True
+# Each test process keeps its own cache, whatever REDIS_URL says: rate-limit tests count on it.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,86 @@
+"""Start Mithaq's processes side by side for `make run`, and stop them all together.
+
+Today that is the web server; the background task worker joins `processes()` when the
+project has one. Ctrl-C (or SIGTERM) stops every process; if one of them exits on its own,
+the others are stopped too, so a half-running product never lingers.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+STOP_GRACE_SECONDS = 10
+
+
+def processes(host: str, port: int) -> dict[str, list[str]]:
+    python = sys.executable
+    return {
+        "web": [
+            python,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            # Django does not speak the ASGI lifespan protocol; saying so keeps the log quiet.
+            "--lifespan",
+            "off",
+        ],
+    }
+
+
+def stop(running: dict[str, subprocess.Popen]) -> None:
+    for child in running.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for child in running.values():
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    args = parser.parse_args()
+
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    running = {
+        name: subprocess.Popen(command)  # noqa: S603 - our own fixed commands
+        for name, command in processes(args.host, args.port).items()
+    }
+    print(f"Mithaq is starting on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    exit_code = 0
+    while not stopping:
+        ended = {
+            name: child.returncode for name, child in running.items() if child.poll() is not None
+        }
+        if ended:
+            for name, code in ended.items():
+                print(f"run: {name} exited with code {code}; stopping the rest", file=sys.stderr)
+                exit_code = exit_code or code
+            break
+        time.sleep(0.2)
+    stop(running)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

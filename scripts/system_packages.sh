@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Make sure the system tools the tests use are present, installing them with apt-get when we can:
+# Chromium (browser tests, driven by Playwright; its own browser download is never used),
+# gettext (msgfmt/xgettext, for the translation checks) and a font with Arabic glyphs.
+set -euo pipefail
+
+missing=()
+if [ ! -x "${MITHAQ_CHROMIUM:-/usr/bin/chromium}" ]; then
+    missing+=(chromium)
+fi
+if ! command -v msgfmt >/dev/null || ! command -v xgettext >/dev/null; then
+    missing+=(gettext)
+fi
+if ! command -v fc-list >/dev/null; then
+    missing+=(fontconfig fonts-noto-core)
+elif [ -z "$(fc-list :lang=ar)" ]; then
+    missing+=(fonts-noto-core)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    sudo=(sudo -n)
+else
+    echo "system_packages: missing ${missing[*]}; install them with:" >&2
+    echo "    sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+    echo "system_packages: tests that need them will be skipped (or fail where required)." >&2
+    exit 0
+fi
+if ! command -v apt-get >/dev/null; then
+    echo "system_packages: missing ${missing[*]} and no apt-get to install them with." >&2
+    exit 0
+fi
+
+echo "system_packages: installing ${missing[*]}" >&2
+apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -q)
+"${apt[@]}" update </dev/null
+"${apt[@]}" install -y --no-install-recommends "${missing[@]}" </dev/null
