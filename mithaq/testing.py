@@ -163,3 +163,61 @@ def make_case(org: Org, *, unit=None, **overrides):
     }
     fields.update(overrides)
     return submit_case(**fields)
+
+
+# Sample files with real magic bytes, for upload tests ------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
+HTML = b"<!doctype html><html><script>alert(document.cookie)</script></html>"
+CONTENT_TYPES = (
+    '<?xml version="1.0"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+)
+
+
+def png_bytes() -> bytes:
+    """A real 1x1 white PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def zip_bytes(members: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def docx_bytes() -> bytes:
+    return zip_bytes(
+        {
+            "[Content_Types].xml": CONTENT_TYPES,
+            "_rels/.rels": "<Relationships/>",
+            "word/document.xml": "<w:document><w:body><w:p>شكوى</w:p></w:body></w:document>",
+        }
+    )
+
+
+def xlsx_bytes() -> bytes:
+    return zip_bytes(
+        {
+            "[Content_Types].xml": CONTENT_TYPES,
+            "_rels/.rels": "<Relationships/>",
+            "xl/workbook.xml": "<workbook/>",
+        }
+    )

@@ -135,6 +135,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Baghdad")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["mithaq.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

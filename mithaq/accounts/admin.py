@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +21,37 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
 
 
+class OrgUnitForm(forms.ModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = [
+            "parent",
+            "kind",
+            "code",
+            "name_ar",
+            "name_en",
+            "is_citizens_office",
+            "accepts_cases",
+            "is_active",
+        ]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        unit = self.instance
+        if (
+            parent is not None
+            and unit.pk
+            and (parent.pk == unit.pk or f"/{unit.pk}/" in parent.path)
+        ):
+            raise forms.ValidationError(
+                _("A unit cannot be placed under itself or a unit below it.")
+            )
+        return parent
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
+    form = OrgUnitForm
     list_display = [
         "indented_name",
         "code",

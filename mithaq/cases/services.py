@@ -58,7 +58,9 @@ def _expected_answer(*, kind: str, service: Service | None, urgent: bool, now) -
 
 
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
+    # of=("self",): lock the case row only, not its unit's, or every change to a case would
+    # hold up the unit's other cases (and two crossing referrals would deadlock).
+    return Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
 
 
 def _check(action: Action, case: Case) -> None:
@@ -154,6 +156,10 @@ def submit_case(
         existing = Case.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             return existing
+    if kind not in Kind.values:
+        raise ValidationError(_("Choose what kind of case this is."), code="kind")
+    if channel not in Channel.values:
+        raise ValidationError(_("Choose the channel the case came by."), code="channel")
     if service is not None and service.unit_id != unit.pk:
         raise ValidationError(_("This service is not offered by the chosen unit."), code="service")
     if not unit.is_active or not unit.accepts_cases:
@@ -242,8 +248,11 @@ def _simple_transition(
     body: str = "",
     is_public: bool = False,
     now=None,
+    derive=None,
     **changes,
 ) -> Case:
+    """Move the case by `action`, set `changes` (and `derive(locked_case)`'s, for values
+    that depend on the row as locked), and record the event."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(case)
@@ -252,6 +261,8 @@ def _simple_transition(
         target = TRANSITIONS[action].target
         if target is not None:
             locked.state = target
+        if derive is not None:
+            changes = changes | derive(locked)
         for field, value in changes.items():
             setattr(locked, field, value)
         locked.updated_at = now
@@ -307,18 +318,17 @@ def assignable_officers_for_units(unit_ids):
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("full_name")
 
 
-def _decided_before_reopening(case: Case):
-    """Who decided the case before its last reopening: a grievance goes to someone else."""
+def _earlier_reviewers(case: Case) -> set[int]:
+    """Who decided or resolved the case before its last reopening: a grievance is reviewed
+    by someone else."""
     reopened = case.events.filter(kind=EventKind.REOPENED).order_by("-at", "-id").first()
     if reopened is None:
-        return None
-    decided = (
+        return set()
+    return set(
         case.events.filter(kind__in=[EventKind.DECIDED, EventKind.RESOLVED], at__lte=reopened.at)
         .exclude(actor=None)
-        .order_by("-at", "-id")
-        .first()
+        .values_list("actor_id", flat=True)
     )
-    return decided.actor_id if decided else None
 
 
 def assign_case(*, case: Case, actor, assignee, now=None) -> Case:
@@ -333,7 +343,7 @@ def assign_case(*, case: Case, actor, assignee, now=None) -> Case:
             )
         if locked.assignee_id == assignee.pk:
             return locked
-        if locked.state == State.REOPENED and _decided_before_reopening(locked) == assignee.pk:
+        if assignee.pk in _earlier_reviewers(locked):
             raise ValidationError(
                 _("A reopened case is reviewed by someone other than who decided it before."),
                 code="same_reviewer",
@@ -571,9 +581,11 @@ def reopen_case(*, case: Case, actor, reason: str, now=None) -> Case:
         decision="",
         decision_reasons="",
         assignee=None,
-        due_at=_expected_answer(
-            kind=case.kind, service=case.service, urgent=case.is_urgent, now=now
-        ),
+        derive=lambda locked: {
+            "due_at": _expected_answer(
+                kind=locked.kind, service=locked.service, urgent=locked.is_urgent, now=now
+            )
+        },
     )
 
 

@@ -18,7 +18,7 @@ def parse_phone(raw: str, region: str | None = None) -> str:
         number = phonenumbers.parse(text, region or settings.MITHAQ_PHONE_REGION)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(_("Enter a valid phone number."), code="invalid_phone") from exc
-    if not phonenumbers.is_valid_number(number):
+    if number.extension or not phonenumbers.is_valid_number(number):
         raise ValidationError(_("Enter a valid phone number."), code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

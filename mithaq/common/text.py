@@ -20,6 +20,9 @@ _LETTERS = str.maketrans(
         "ى": "ي",
         "ؤ": "و",
         "ئ": "ي",
+        # Persian/Kurdish keyboards, common in Iraq, type these for ي and ك.
+        "ی": "ي",
+        "ک": "ك",
     }
 )
 _SPACES = re.compile(r"\s+")
@@ -41,4 +44,6 @@ def normalize_arabic(value: str) -> str:
     value = _HARAKAT.sub("", value).replace(_TATWEEL, "")
     value = value.translate(_LETTERS)
     value = to_ascii_digits(value).casefold()
+    # Again: removing a mark can bring a letter and its accent together (e + tatweel + ́).
+    value = unicodedata.normalize("NFKC", value)
     return _SPACES.sub(" ", value).strip()

@@ -22,11 +22,15 @@ def _office_kind(upload) -> Sniffed | None:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, KeyError):
+        # Anything zipfile cannot read is simply not a document we take.
         return None
     finally:
         upload.seek(0)
     if "[Content_Types].xml" not in names:
+        return None
+    # Macro-enabled documents carry code; an office that opens them should not have to trust it.
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
         return None
     if any(n.startswith("word/") for n in names):
         return Sniffed(

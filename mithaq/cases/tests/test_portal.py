@@ -14,8 +14,8 @@ from mithaq.accounts.services import create_unit
 from mithaq.cases import services
 from mithaq.cases.models import Attachment, Case, CaseEvent
 from mithaq.cases.states import Channel, CitizenGroup, ClosureCode, Decision, EventKind, State
+from mithaq.testing import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 

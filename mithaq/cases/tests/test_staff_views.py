@@ -9,9 +9,7 @@ from django.urls import reverse
 from mithaq.cases import services
 from mithaq.cases.models import Case, CaseEvent, ConfidentialRead
 from mithaq.cases.states import Channel, Kind, State
-from mithaq.testing import PASSWORD, make_case
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from mithaq.testing import PASSWORD, PDF, make_case
 
 
 def act(client, case, action, data=None, **extra):
