@@ -64,6 +64,10 @@ MATRIX = {
         },
     ),
     "accounts:logout": ("post", lambda w: [], _everyone(302)),
+    # Nobody here has an authenticator yet: verifying sends them to set one up.
+    "accounts:verify": ("get", lambda w: [], _everyone(302) | {"anonymous": LOGIN}),
+    "accounts:enroll": ("get", lambda w: [], _everyone(200) | {"anonymous": LOGIN}),
+    "accounts:security": ("get", lambda w: [], _everyone(200) | {"anonymous": LOGIN}),
     "cases:inbox": ("get", lambda w: [], _everyone(200) | {"anonymous": LOGIN}),
     "cases:new": (
         "get",

@@ -10,3 +10,6 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-in-pro
 # from the apps and packages, and picks up edits without a restart.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The demo's logins work with a password alone; anyone may still add an authenticator.
+MITHAQ_REQUIRE_STAFF_2FA = envbool("MITHAQ_REQUIRE_STAFF_2FA", "false")

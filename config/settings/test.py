@@ -17,3 +17,6 @@ ALLOWED_HOSTS = ["*"]
 WHITENOISE_AUTOREFRESH = True
 # Each test process keeps its own cache, whatever REDIS_URL says: rate-limit tests count on it.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tests sign personas in directly; the second factor has tests of its own that turn it on.
+MITHAQ_REQUIRE_STAFF_2FA = False

@@ -1,7 +1,10 @@
 """Staff sign-in."""
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from mithaq.common.text import to_ascii_digits
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -15,3 +18,21 @@ class StaffLoginForm(AuthenticationForm):
         self.fields["username"].label = _("Username")
         self.fields["password"].label = _("Password")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "dir": "ltr"})
+
+
+class OneTimeCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "dir": "ltr",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_code(self):
+        return to_ascii_digits(self.cleaned_data["code"]).strip()

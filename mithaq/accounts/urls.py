@@ -6,4 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", views.StaffLogoutView.as_view(), name="logout"),
+    path("login/verify/", views.verify, name="verify"),
+    path("security/", views.security, name="security"),
+    path("security/authenticator/", views.enroll, name="enroll"),
 ]

@@ -1,4 +1,4 @@
-"""The browser harness works: Chromium opens the live server's admin login in Arabic and English."""
+"""The browser harness works: Chromium opens the live server's sign-in page in Arabic and English."""
 
 import re
 
@@ -10,29 +10,29 @@ ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 
 
 def test_admin_login_is_arabic_and_right_to_left_by_default(page, screenshot):
-    page.goto("/admin/login/")
+    page.goto("/staff/login/")
 
     html = page.locator("html")
     assert html.get_attribute("lang") == "ar"
     assert html.get_attribute("dir") == "rtl"
-    assert ARABIC_LETTER.search(page.locator("#login-form").inner_text())
-    screenshot(page, "harness-admin-login-ar")
+    assert ARABIC_LETTER.search(page.locator("main").inner_text())
+    screenshot(page, "harness-login-ar")
 
 
 @pytest.mark.parametrize("browser_locale", ["en"])
 def test_admin_login_follows_an_english_browser(page, screenshot):
-    page.goto("/admin/login/")
+    page.goto("/staff/login/")
 
     html = page.locator("html")
     assert html.get_attribute("lang") == "en"
     assert html.get_attribute("dir") == "ltr"
-    assert page.locator("#login-form input[type=submit]").get_attribute("value") == "Log in"
-    screenshot(page, "harness-admin-login-en")
+    assert page.locator("main button[type=submit]").inner_text() == "Sign in"
+    screenshot(page, "harness-login-en")
 
 
 def test_language_cookie_outranks_the_browser_language(new_page, live_server):
     page = new_page(locale="ar")
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page.goto("/admin/login/")
+    page.goto("/staff/login/")
 
     assert page.locator("html").get_attribute("lang") == "en"

@@ -1,7 +1,6 @@
 """Staff pages: the inbox, a case and its actions, and attachment downloads."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mithaq.accounts.access import access_for, cases_visible_to, get_case_for_user
+from mithaq.accounts.decorators import staff_required
 from mithaq.accounts.models import OrgUnit
 from mithaq.cases import services
 from mithaq.cases.forms.reception import ReceptionCaseForm
@@ -19,20 +19,6 @@ from mithaq.cases.selectors import timeline
 from mithaq.cases.states import TRANSITIONS, Action
 
 PAGE_SIZE = 25
-
-
-def staff_required(view):
-    """Signed in and holding at least one membership; otherwise 404 for the signed-in."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not access_for(request).is_staff_member:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 @require_GET
