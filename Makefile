@@ -1,6 +1,7 @@
 # Mithaq's commands. Only python3 and make are needed: uv and .venv are set up on first use.
 #   make run     serve the product with demo data on http://127.0.0.1:8000
 #   make test    lint, then the test suite on SQLite (and PostgreSQL when TEST_DATABASE_URL is set)
+#   make messages  refresh the translation catalogues from the source and compile them
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -23,13 +24,14 @@ POSTGRES_PYTEST_ARGS ?=
 ARGS ?=
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) -ra --durations=10 $(PYTEST_ARGS)
 
-.PHONY: help install run test lint bench system-packages
+.PHONY: help install run test lint bench system-packages messages
 
 help:
 	@echo "make run     set up, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test    set up, lint, test on SQLite, then on PostgreSQL if TEST_DATABASE_URL is set"
 	@echo "make lint    ruff"
 	@echo "make bench   load scenarios (bench/run.py \$$ARGS)"
+	@echo "make messages refresh locale/*/LC_MESSAGES/django.po from the source and compile the .mo"
 	@echo "make install the virtualenv in .venv, from uv.lock, with the dev tools"
 
 install:
@@ -69,3 +71,16 @@ test: install system-packages
 
 bench: install
 	$(PY) bench/run.py $(ARGS)
+
+# The catalogues that are translated; the committed .mo must match `msgfmt` of its .po
+# (tests/test_translations.py). Needs GNU gettext, which system-packages installs.
+LOCALES ?= ar
+messages: install system-packages
+	@for lang in $(LOCALES); do \
+		$(PY) manage.py makemessages -l $$lang --no-obsolete --ignore 'tests/*' --ignore '.venv/*' \
+			--ignore 'bench/*' --ignore 'var/*' --ignore 'scripts/*' --ignore 'docs/*' \
+			--ignore 'artifacts/*' || exit 1; \
+		msgfmt --check-format -o locale/$$lang/LC_MESSAGES/django.mo \
+			locale/$$lang/LC_MESSAGES/django.po || exit 1; \
+		msgfmt --statistics -o /dev/null locale/$$lang/LC_MESSAGES/django.po; \
+	done

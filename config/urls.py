@@ -8,5 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("mithaq.accounts.urls")),
     path("staff/", include("mithaq.cases.urls_staff")),
+    path("staff/clocks/", include("mithaq.routing.urls")),
+    path("staff/messages/", include("mithaq.notifications.urls")),
+    path("hall/", include("mithaq.walkin.urls")),
     path("", include("mithaq.cases.urls_public")),
 ]

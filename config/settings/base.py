@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "mithaq.accounts",
     "mithaq.catalog",
     "mithaq.cases",
+    "mithaq.routing",
+    "mithaq.notifications",
+    "mithaq.walkin",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +175,15 @@ CACHES = {
         "LOCATION": os.environ.get("REDIS_URL", "mithaq"),
     }
 }
+
+# Background work (notifications, clock ticks, reports) runs as tasks, never in a request.
+# The database backend needs nothing more than the database; TASKS_BACKEND=rq moves it to
+# Redis (REDIS_URL) for several worker machines.
+if os.environ.get("TASKS_BACKEND", "db") == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -121,9 +121,21 @@ def test_admin_login_page_sends_to_the_one_sign_in(client):
     )
 
 
-def test_security_page_renews_backup_codes(org, login):
+def test_security_page_offers_enrolment_then_renews_backup_codes(org, login):
     client = login(org.officer_a)
-    assert "Set up an authenticator" in client.get(reverse("accounts:security")).content.decode()
+    page = client.get(reverse("accounts:security"))
+    assert page.context["enrolled"] is False
+    assert reverse("accounts:enroll") in page.content.decode()
+    _enrolled(org.officer_a)
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice as Device
+
+    session = client.session
+    session["otp_device_id"] = Device.objects.get(user=org.officer_a).persistent_id
+    session.save()
+    renewed = client.post(reverse("accounts:security"))
+    assert renewed.status_code == 200 and len(renewed.context["codes"]) == 10
+    assert StaticDevice.objects.get(user=org.officer_a).token_set.count() == 10
 
 
 def test_wrong_code_slows_down_the_next_try(org, client):

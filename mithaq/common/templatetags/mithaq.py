@@ -13,10 +13,12 @@ register = template.Library()
 
 @register.filter
 def bdi(value):
-    """Wrap a code, phone or number so that it keeps its own direction in Arabic text."""
+    """Isolate a code, phone, number or date so it keeps its own direction inside text of the
+    other direction. <bdi> takes its direction from its first strong letter: a code or phone
+    reads left to right, a date with an Arabic month name right to left."""
     if value in (None, ""):
         return ""
-    return format_html('<bdi dir="ltr">{}</bdi>', value)
+    return format_html("<bdi>{}</bdi>", value)
 
 
 @register.filter

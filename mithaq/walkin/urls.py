@@ -1,0 +1,2 @@
+app_name = "walkin"
+urlpatterns: list = []
