@@ -16,6 +16,8 @@ from mithaq.accounts.models import Membership, OrgUnit, Role
 from mithaq.catalog.models import Service
 from mithaq.common.phones import parse_phone
 from mithaq.common.uploads import check_upload
+from mithaq.notifications import services as messages
+from mithaq.routing import clocks
 
 from .models import Attachment, Case, CaseEvent, ConfidentialRead, new_tracking_code
 from .states import (
@@ -75,9 +77,11 @@ def _check(action: Action, case: Case) -> None:
 def _record(
     case: Case, *, kind: EventKind, actor=None, now, from_state: str = "", to_state=None, **fields
 ):
+    """Write one event and let the clocks and the messages react to it, all in the caller's
+    transaction: a rolled-back change leaves no event, no clock change and no message."""
     if to_state is None:
         to_state = case.state if from_state else ""
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         kind=kind,
         at=now,
@@ -86,6 +90,9 @@ def _record(
         to_state=to_state,
         **fields,
     )
+    clocks.case_event_recorded(case=case, event=event)
+    messages.case_event_recorded(case=case, event=event)
+    return event
 
 
 @contextmanager

@@ -66,7 +66,17 @@ class ReceptionCaseForm(SubmitForm):
         }
         for name, label in relabel.items():
             self.fields[name].label = label
-        for name in ("remedy_sought", "citizen_phone", "identity_confidential", "subject", "body"):
+        # The portal's help texts speak to the citizen; at the desk they are noise.
+        for name in (
+            "unit",
+            "service",
+            "remedy_sought",
+            "citizen_phone",
+            "identity_confidential",
+            "subject",
+            "body",
+            "is_urgent",
+        ):
             self.fields[name].help_text = ""
         self.fields["remedy_sought"].required = False
 
