@@ -5,6 +5,20 @@ import pytest
 from mithaq.testing import make_case, make_org
 
 
+@pytest.fixture(autouse=True)
+def _fresh_clock_config():
+    """The charter's configuration is cached per process and refreshed on commit; a test's
+    rolled-back changes must not leak into the next test."""
+    from django.core.cache import cache
+
+    from mithaq.routing import calendar
+
+    calendar.invalidate_local()
+    cache.clear()
+    yield
+    calendar.invalidate_local()
+
+
 @pytest.fixture
 def org(db):
     return make_org()

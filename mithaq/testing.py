@@ -113,7 +113,6 @@ def make_org() -> Org:
         code="civil-transcript",
         name_ar="كشف الدرجات",
         name_en="Transcript",
-        response_days=7,
     )
     service_b = Service.objects.create(
         unit=dept_b, code="surgery-training", name_ar="التدريب السريري", name_en="Clinical training"

@@ -1,7 +1,8 @@
 """Start Mithaq's processes side by side for `make run`, and stop them all together.
 
-Today that is the web server; the background task worker joins `processes()` when the
-project has one. Ctrl-C (or SIGTERM) stops every process; if one of them exits on its own,
+The web server, the background task worker (django-tasks' `db_worker`, or RQ's worker
+when TASKS_BACKEND=rq) and the scheduler that enqueues periodic tasks (`run_scheduler`).
+Ctrl-C (or SIGTERM) stops every process; if one of them exits on its own,
 the others are stopped too, so a half-running product never lingers.
 """
 
@@ -30,7 +31,24 @@ def processes(host: str, port: int) -> dict[str, list[str]]:
             # Django does not speak the ASGI lifespan protocol; saying so keeps the log quiet.
             "--lifespan",
             "off",
+            # The hall displays' streams never end by themselves: a restart closes them after
+            # three seconds, and the displays reconnect on their own.
+            "--timeout-graceful-shutdown",
+            "3",
         ],
+        "worker": (
+            [
+                python,
+                "manage.py",
+                "rqworker",
+                "--job-class",
+                "django_tasks_rq.backend.Job",
+                "default",
+            ]
+            if os.environ.get("TASKS_BACKEND", "db") == "rq"
+            else [python, "manage.py", "db_worker", "--interval", "0.5"]
+        ),
+        "scheduler": [python, "manage.py", "run_scheduler"],
     }
 
 

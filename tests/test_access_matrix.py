@@ -6,7 +6,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mithaq.cases import services
 from mithaq.cases.models import Attachment
+from mithaq.notifications.models import Message, MessageTemplate
 from mithaq.testing import make_case
+from mithaq.walkin.testing import hall_world
 
 PERSONAS = [
     "anonymous",
@@ -17,7 +19,7 @@ PERSONAS = [
     "auditor",
     "manager_college_a",
 ]
-OUR_NAMESPACES = {"portal", "accounts", "cases"}
+OUR_NAMESPACES = {"portal", "accounts", "cases", "notifications", "walkin", "routing"}
 LOGIN = "login"  # a redirect to the sign-in page
 
 
@@ -99,6 +101,92 @@ MATRIX = {
         },
     ),
 }
+# Messages (mithaq/notifications): the template editor is the office managers' alone.
+OFFICE_MANAGER_ONLY = _everyone(404) | {"anonymous": LOGIN, "office_manager": 200}
+MATRIX |= {
+    "notifications:templates": ("get", lambda w: [], OFFICE_MANAGER_ONLY),
+    "notifications:template_edit": (
+        "get",
+        lambda w: [MessageTemplate.objects.filter(channel="sms").first().pk],
+        OFFICE_MANAGER_ONLY,
+    ),
+    "notifications:sms_count": ("post", lambda w: [], OFFICE_MANAGER_ONLY),
+    # Resending needs the right to reply on the message's case.
+    "notifications:resend": (
+        "post",
+        lambda w: [Message.objects.filter(case=w["case"]).first().pk],
+        {
+            "anonymous": LOGIN,
+            "officer_a": 302,
+            "officer_b": 404,
+            "reception": 404,
+            "office_manager": 302,
+            "auditor": 404,
+            "manager_college_a": 302,
+        },
+    ),
+    # Gateways post signed receipts, without signing in; an unknown gateway is 404.
+    "notifications:receipt": ("post", lambda w: ["unknown"], _everyone(404)),
+}
+# The walk-in hall (mithaq/walkin): the kiosk and a ticket's pages are public (a ticket by its
+# unguessable token); the hall's staff pages are for its unit's officers, reception and managers.
+HALL_STAFF = {
+    "anonymous": LOGIN,
+    "officer_a": 200,
+    "officer_b": 404,
+    "reception": 200,
+    "office_manager": 200,
+    "auditor": 404,
+    "manager_college_a": 200,
+}
+MATRIX |= {
+    "walkin:halls": ("get", lambda w: [], _everyone(200) | {"anonymous": LOGIN}),
+    "walkin:hall": ("get", lambda w: [w["hall"]], HALL_STAFF),
+    "walkin:issue": ("get", lambda w: [w["hall"]], HALL_STAFF),
+    "walkin:counter": ("get", lambda w: [w["hall"], 1], HALL_STAFF),
+    "walkin:tablet": ("get", lambda w: [w["hall"], 1], HALL_STAFF),
+    # Calling at a closed window: the page comes back with the error (a redirect).
+    "walkin:counter_act": (
+        "post",
+        lambda w: [w["hall"], 1, "call"],
+        {p: 302 if s == 200 else s for p, s in HALL_STAFF.items()},
+    ),
+    "walkin:ticket_case": ("get", lambda w: [w["hall"], w["ticket_pk"]], HALL_STAFF),
+    "walkin:supervise": (
+        "get",
+        lambda w: [w["hall"]],
+        _everyone(404) | {"anonymous": LOGIN, "office_manager": 200, "manager_college_a": 200},
+    ),
+    "walkin:kiosk": ("get", lambda w: [w["hall"]], _everyone(200)),
+    "walkin:ticket": ("get", lambda w: [w["ticket_token"]], _everyone(200)),
+    "walkin:ticket_print": ("get", lambda w: [w["ticket_token"]], _everyone(200)),
+    # Rating a ticket not yet served: back to the ticket's page with the error.
+    "walkin:ticket_rate": ("post", lambda w: [w["ticket_token"]], _everyone(302)),
+    # The hall's display (mithaq/walkin/display): public, as the TV in the hall is.
+    "walkin:display": ("get", lambda w: [w["hall"]], _everyone(200)),
+    # Its event stream: the test client reads the headers only, never the endless body.
+    "walkin:display_stream": ("get", lambda w: [w["hall"]], _everyone(200)),
+    # The working calendar: office managers (and administrators) only.
+    "routing:calendar": (
+        "get",
+        lambda w: [],
+        _everyone(404) | {"anonymous": LOGIN, "office_manager": 200},
+    ),
+    # A correction posted empty: the office manager gets the page back with its error.
+    "routing:holiday_date": (
+        "post",
+        lambda w: [_a_holiday()],
+        _everyone(404) | {"anonymous": LOGIN, "office_manager": 400},
+    ),
+}
+
+
+def _a_holiday() -> int:
+    from mithaq.routing.models import Holiday
+
+    return Holiday.objects.filter(calendar__is_active=True).values_list("pk", flat=True)[0]
+
+
 # Staff sign-in changes nothing on the portal: a case is opened only by a session that proved
 # the reference and the citizen's phone or email, so every persona gets the same answers.
 PORTAL_MATRIX = {
@@ -111,6 +199,7 @@ PORTAL_MATRIX = {
     # Not verified in this session: sent to the tracking form.
     "portal:track_case": ("get", lambda w: [w["code"]], _everyone(302)),
     "portal:respond": ("post", lambda w: [w["code"]], _everyone(302)),
+    "portal:contact": ("post", lambda w: [w["code"]], _everyone(302)),
     "portal:attachment": ("get", lambda w: [w["code"], w["file"]], _everyone(404)),
 }
 
@@ -135,6 +224,7 @@ def world(org):
     )
     services.acknowledge_case(case=case, actor=org.officer_a)
     return {
+        **hall_world(org),
         "org": org,
         "case": case,
         "code": case.code,

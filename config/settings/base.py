@@ -98,7 +98,19 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+        "DATABASE_POOL", "true"
+    ):
+        # Under ASGI each request runs in a thread of its own, so persistent connections
+        # are never reused: a pool is how connections are shared (and bounded).
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {
+                "min_size": envint("DATABASE_POOL_MIN", "2"),
+                "max_size": envint("DATABASE_POOL_MAX", "10"),
+                "timeout": 10,
+            }
+        }
 else:
     DATABASES = {
         "default": {
@@ -210,3 +222,70 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Messages ---------------------------------------------------------------------------------
+# The outbox and its transports (mithaq/notifications). Each channel's transport: "console"
+# (JSON lines in MITHAQ_MESSAGES_FILE; the default, nothing leaves the machine), "smtp"
+# (email over EMAIL_HOST), "http" (the active HTTP SMS GatewayConfig, edited in the admin),
+# "whatsapp" (the active WhatsApp Business GatewayConfig). Secrets live in environment
+# variables named by each GatewayConfig, never in the database.
+MITHAQ_TRANSPORTS = {
+    "sms": os.environ.get("MITHAQ_SMS_TRANSPORT", "console"),
+    "email": os.environ.get("MITHAQ_EMAIL_TRANSPORT", "console"),
+    "whatsapp": os.environ.get("MITHAQ_WHATSAPP_TRANSPORT", "console"),
+}
+MITHAQ_MESSAGES_FILE = os.environ.get(
+    "MITHAQ_MESSAGES_FILE", str(BASE_DIR / "var" / "messages" / "outbox.log")
+)
+# Where links in messages point (the tracking page, a case for staff).
+MITHAQ_PUBLIC_URL = os.environ.get("MITHAQ_PUBLIC_URL", "http://127.0.0.1:8000")
+# A citizen who gave an email also gets each message by email, beside SMS/WhatsApp.
+MITHAQ_CITIZEN_EMAIL_COPY = envbool("MITHAQ_CITIZEN_EMAIL_COPY", "true")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mithaq@localhost")
+MITHAQ_SMTP_TIMEOUT = envint("MITHAQ_SMTP_TIMEOUT", "10")
+# Retries: exponential backoff from the base, capped, at most this many attempts.
+MITHAQ_MESSAGE_MAX_ATTEMPTS = envint("MITHAQ_MESSAGE_MAX_ATTEMPTS", "10")
+MITHAQ_MESSAGE_RETRY_BASE_SECONDS = envint("MITHAQ_MESSAGE_RETRY_BASE_SECONDS", "30")
+MITHAQ_MESSAGE_RETRY_MAX_SECONDS = envint("MITHAQ_MESSAGE_RETRY_MAX_SECONDS", "3600")
+# A message still "sending" after this long belonged to a worker that died.
+MITHAQ_MESSAGE_CLAIM_TIMEOUT = envint("MITHAQ_MESSAGE_CLAIM_TIMEOUT", "600")
+# Circuit breaker: this many transient failures in a row pause a gateway for the cool-off.
+MITHAQ_BREAKER_THRESHOLD = envint("MITHAQ_BREAKER_THRESHOLD", "5")
+MITHAQ_BREAKER_COOLOFF_SECONDS = envint("MITHAQ_BREAKER_COOLOFF_SECONDS", "60")
+MITHAQ_BREAKER_PROBE_WAIT = envint("MITHAQ_BREAKER_PROBE_WAIT", "15")
+# Delivery receipts older (or newer) than this are refused.
+MITHAQ_RECEIPT_MAX_AGE_SECONDS = envint("MITHAQ_RECEIPT_MAX_AGE_SECONDS", "300")
+# The scheduler (`manage.py run_scheduler`): (task's dotted path, interval in seconds).
+MITHAQ_PERIODIC_TASKS = [
+    ("mithaq.notifications.tasks.dispatch_due", 15),
+    ("mithaq.notifications.tasks.send_daily_digests", 3600),
+    ("mithaq.routing.tasks.tick_clocks", 60),
+]
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # Its `rqworker` command.
+    INSTALLED_APPS += ["django_rq"]
+
+# Live screens
+# The hall display listens by Server-Sent Events; calls reach it through a channels layer.
+# One process needs nothing more than memory; with REDIS_URL set, several uvicorn processes
+# (or machines) share Redis pub/sub, so a call made in one reaches displays held by another.
+if os.environ.get("REDIS_URL"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [os.environ["REDIS_URL"]],
+                "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "mithaq"),
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Seconds between two heartbeats on an open display stream: they keep proxies from closing
+# an idle connection and let the page notice a connection that died silently.
+MITHAQ_DISPLAY_HEARTBEAT = envint("MITHAQ_DISPLAY_HEARTBEAT", "15")

@@ -15,8 +15,8 @@ ROOT_URLCONF = "bench.urls"
 # Served over plain HTTP on loopback: a Secure cookie would never come back from a browser.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-# Under ASGI every request runs in its own thread, so a persistent connection (CONN_MAX_AGE)
-# is never reused and is left open: under load PostgreSQL runs out of connections. Without a
-# pool, one connection per request, as Django's documentation advises for ASGI.
-if not DATABASES["default"].get("OPTIONS", {}).get("pool"):  # noqa: F405
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+# collectstatic goes here (bench/results/ is ignored by git), so that WhiteNoise serves as it
+# does in production without touching var/.
+STATIC_ROOT = BASE_DIR / "bench" / "results" / "static"  # noqa: F405

@@ -20,3 +20,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Tests sign personas in directly; the second factor has tests of its own that turn it on.
 MITHAQ_REQUIRE_STAFF_2FA = False
+# Live screens fan out in this process only, whatever REDIS_URL says (tests of the Redis
+# layer build their own).
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

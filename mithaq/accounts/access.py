@@ -171,10 +171,10 @@ def access_for(request_or_user) -> StaffAccess:
     return StaffAccess(user)
 
 
-def cases_visible_to(user):
+def cases_visible_to(request_or_user):
     from mithaq.cases.models import Case
 
-    access = access_for(user)
+    access = access_for(request_or_user)
     if not access.is_staff_member:
         return Case.objects.none()
     return Case.objects.filter(access.case_filter())

@@ -12,6 +12,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 BACKUP_CODES = 10
+# Set in a session once we know its user has no device, so that every page does not ask the
+# database again; enrolling (in this session) verifies it, and a new sign-in starts afresh.
+_NO_DEVICE_KEY = "mithaq_no_second_factor"
 
 
 def has_second_factor(user) -> bool:
@@ -23,8 +26,10 @@ def second_factor_problem(request) -> str | None:
     user = request.user
     if user.is_verified():
         return None
-    if has_second_factor(user):
-        return "verify"
+    if request.session.get(_NO_DEVICE_KEY) != user.pk:
+        if has_second_factor(user):
+            return "verify"
+        request.session[_NO_DEVICE_KEY] = user.pk
     if settings.MITHAQ_REQUIRE_STAFF_2FA:
         return "enroll"
     return None

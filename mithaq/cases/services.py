@@ -33,30 +33,17 @@ from .states import (
     State,
 )
 
-# Until the charter's clocks are configured, the promised answer time by kind, in days.
-DEFAULT_RESPONSE_DAYS = {
-    Kind.COMPLAINT: 14,
-    Kind.SUGGESTION: 30,
-    Kind.INQUIRY: 7,
-    Kind.SERVICE_REQUEST: 14,
-    Kind.PRESIDENT_REQUEST: 14,
-    Kind.PRAISE: 30,
-}
-URGENT_RESPONSE_DAYS = 1
-
 
 class CaseStateError(ValidationError):
     """The action is not allowed in the case's current state."""
 
 
-def _expected_answer(*, kind: str, service: Service | None, urgent: bool, now) -> datetime.datetime:
-    if urgent:
-        days = URGENT_RESPONSE_DAYS
-    elif service is not None:
-        days = service.response_days
-    else:
-        days = DEFAULT_RESPONSE_DAYS[Kind(kind)]
-    return now + datetime.timedelta(days=days)
+def _expected_answer(
+    *, kind: str, service: Service | None, urgent: bool, now
+) -> datetime.datetime | None:
+    """When the charter promises the whole answer, on the working calendar (the clocks then
+    keep `Case.due_at` true as events happen)."""
+    return clocks.expected_answer(kind=kind, service=service, urgent=urgent, now=now)
 
 
 def _lock(case: Case) -> Case:
@@ -594,6 +581,23 @@ def reopen_case(*, case: Case, actor, reason: str, now=None) -> Case:
             )
         },
     )
+
+
+def update_citizen_contact(*, case: Case, phone: str, email: str = "", now=None) -> Case:
+    """The citizen keeps their phone and email current (a duty the charters name). Messages
+    sent after this go to the new details; the event says that they changed, not to what."""
+    phone = parse_phone(phone)
+    email = email.strip().lower()
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(case)
+        if (locked.citizen_phone, locked.citizen_email) == (phone, email):
+            return locked
+        locked.citizen_phone, locked.citizen_email = phone, email
+        locked.updated_at = now
+        locked.save(update_fields=["citizen_phone", "citizen_email", "updated_at"])
+        _record(locked, kind=EventKind.CONTACT_UPDATED, now=now, is_public=True, by_citizen=True)
+    return locked
 
 
 def log_confidential_read(*, case: Case, user, now=None) -> None:

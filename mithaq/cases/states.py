@@ -88,6 +88,12 @@ class EventKind(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
+    # The charter's clocks (mithaq.routing): a reminder and an escalation are internal; the
+    # interim message with a new expected date is shown to the citizen.
+    REMINDED = "reminded", _("Reminder before the due date")
+    ESCALATED = "escalated", _("Escalated")
+    LATE_NOTICE = "late_notice", _("New expected date")
+    CONTACT_UPDATED = "contact_updated", _("Contact details updated")
 
 
 class Action(models.TextChoices):

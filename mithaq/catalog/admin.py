@@ -5,7 +5,7 @@ from .models import Service
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_ar", "name_en", "unit", "response_days", "is_active"]
+    list_display = ["code", "name_ar", "name_en", "unit", "is_active"]
     list_filter = ["is_active", "unit"]
     search_fields = ["code", "name_ar", "name_en"]
     list_select_related = ["unit"]

@@ -22,11 +22,6 @@ class Service(models.Model):
     name_en = models.CharField(_("name in English"), max_length=200)
     description_ar = models.TextField(_("description in Arabic"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
-    response_days = models.PositiveSmallIntegerField(
-        _("promised answer (days)"),
-        default=14,
-        help_text=_("The charter's promised time to answer a case about this service."),
-    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = ServiceQuerySet.as_manager()

@@ -1,15 +1,20 @@
 """Values every template needs: the institution's name and the text direction."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language, get_language_bidi
 
 
 def _institution_name():
     from mithaq.accounts.models import OrgUnit
 
-    root = OrgUnit.objects.filter(parent=None, is_active=True).order_by("path").first()
-    return root.name if root else ""
+    def load():
+        root = OrgUnit.objects.filter(parent=None, is_active=True).order_by("path").first()
+        return root.name if root else ""
+
+    # Every page shows it and it hardly ever changes: five minutes in the cache.
+    return cache.get_or_set(f"mithaq:institution-name:{get_language()}", load, 300)
 
 
 def site(request):

@@ -1,5 +1,427 @@
-"""The outbox (issue #4: being built)."""
+"""Writing messages into the outbox, always inside the caller's transaction, and the other
+writes of the messages app (templates, resends, delivery receipts).
+
+`notify_citizen`, `notify_staff` and `notify_phone` are the API other apps call; each
+renders the message now, in the recipient's language, and asks for it to be dispatched
+only once the transaction commits, so nothing is sent for a rolled-back change. Calling one
+twice with the same arguments makes one message: jobs that call them may run twice."""
+
+import datetime
+import hashlib
+import json
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+
+from . import defaults
+from .models import Attempt, Message, MessageTemplate
+from .rendering import render_html, render_text
+from .states import (
+    FINAL_STATUSES,
+    MessageChannel,
+    MessageStatus,
+    Outcome,
+    RecipientKind,
+    statuses_before,
+)
+
+logger = logging.getLogger(__name__)
+
+# Which case events speak to the citizen, and as which message.
+CITIZEN_EVENTS = {
+    "submitted": "received",
+    "referred": "referred",
+    "info_requested": "info_requested",
+    "replied": "replied",
+    "decided": "decided",
+    "resolved": "resolved",
+    "closed": "closed",
+}
+
+
+def _language(code: str | None) -> str:
+    code = (code or "ar").split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _template(event_key: str, channel: str, language: str) -> tuple[str, str]:
+    row = (
+        MessageTemplate.objects.filter(event_key=event_key, channel=channel, language=language)
+        .values_list("subject", "body")
+        .first()
+    )
+    if row is not None:
+        return row
+    fallback = defaults.default_template(event_key, channel, language)
+    if fallback is None:
+        raise ValueError(f"no message template for {event_key}/{channel}/{language}")
+    return fallback
+
+
+def _fingerprint(context: dict) -> str:
+    blob = json.dumps(context, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _dispatch_after_commit(message_id: int) -> None:
+    from .tasks import dispatch_message
+
+    def enqueue():
+        try:
+            dispatch_message.enqueue(message_id)
+        except Exception:
+            # The row is safe in the outbox: the periodic dispatch_due picks it up.
+            logger.exception("could not enqueue message %s; dispatch_due will send it", message_id)
+
+    transaction.on_commit(enqueue)
+
+
+def _queue(
+    *,
+    dedupe_key: str,
+    recipient_kind: str,
+    channel: str,
+    event_key: str,
+    language: str,
+    context: dict,
+    case=None,
+    user=None,
+    address: str = "",
+    not_before: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> Message | None:
+    """Render and write one message; None if this dedupe key was already queued."""
+    if Message.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    now = now or timezone.now()
+    subject_t, body_t = _template(event_key, channel, language)
+    values = {k: "" if v is None else str(v) for k, v in context.items()}
+    subject = render_text(subject_t, values)[:255]
+    body = render_text(body_t, values)
+    html = render_html(body, language=language) if channel == MessageChannel.EMAIL else ""
+    due = max(now, not_before) if not_before else now
+    try:
+        # A savepoint: a racing duplicate must not break the caller's transaction.
+        with transaction.atomic():
+            message = Message.objects.create(
+                case=case,
+                recipient_kind=recipient_kind,
+                user=user,
+                channel=channel,
+                address=address,
+                event_key=event_key,
+                language=language,
+                subject=subject,
+                body=body,
+                html=html,
+                created_at=now,
+                not_before=not_before,
+                next_attempt_at=due,
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        return None
+    _dispatch_after_commit(message.pk)
+    return message
+
+
+# The citizen ------------------------------------------------------------------------------
+
+
+def citizen_channels(case) -> list[str]:
+    """The channels a case's citizen is written to: their preferred one (WhatsApp when they
+    came by WhatsApp and it is configured, else SMS; email when they have only an email),
+    plus an email copy when they gave an email and the institution wants one."""
+    channels = []
+    if case.citizen_phone:
+        came_by_whatsapp = case.channel == "whatsapp"
+        if came_by_whatsapp and settings.MITHAQ_TRANSPORTS.get("whatsapp") == "whatsapp":
+            channels.append(MessageChannel.WHATSAPP)
+        else:
+            channels.append(MessageChannel.SMS)
+    if case.citizen_email and (not channels or settings.MITHAQ_CITIZEN_EMAIL_COPY):
+        channels.append(MessageChannel.EMAIL)
+    return channels
+
+
+def _citizen_context(case, language: str) -> dict:
+    with translation.override(language):
+        due = (
+            formats.date_format(timezone.localtime(case.due_at), "SHORT_DATE_FORMAT")
+            if (case.due_at)
+            else ""
+        )
+        unit = case.unit.name if case.unit_id else ""
+    return {
+        "reference": case.code,
+        "expected_date": due,
+        "unit": unit,
+        "institution": settings.MITHAQ_INSTITUTION_NAME,
+        "track_url": settings.MITHAQ_PUBLIC_URL.rstrip("/") + reverse("portal:track"),
+        "text": "",
+    }
+
+
+def notify_citizen(
+    *, case, event_key: str, context: dict, dedupe: str | None = None
+) -> list[Message]:
+    """Tell the case's citizen about `event_key` on their channels, in their language.
+    `context` adds to (or overrides) reference, expected_date, unit, institution, text.
+    Without `dedupe`, the same event and context for the same case make one message."""
+    language = _language(case.citizen_language)
+    values = _citizen_context(case, language) | dict(context)
+    origin = dedupe or f"case:{case.pk}:{event_key}:{_fingerprint(context)}"
+    made = []
+    for channel in citizen_channels(case):
+        message = _queue(
+            dedupe_key=f"{origin}:citizen:{channel}",
+            recipient_kind=RecipientKind.CITIZEN,
+            channel=channel,
+            event_key=event_key,
+            language=language,
+            context=values,
+            case=case,
+        )
+        if message is not None:
+            made.append(message)
+    return made
+
+
+def notify_phone(*, phone: str, language: str, event_key: str, context: dict) -> Message | None:
+    """An SMS to a phone number with no case behind it (the walk-in hall's "your turn is
+    near"). The same phone, event and context make one message."""
+    values = {"institution": settings.MITHAQ_INSTITUTION_NAME} | dict(context)
+    return _queue(
+        dedupe_key=f"phone:{phone}:{event_key}:{_fingerprint(context)}",
+        recipient_kind=RecipientKind.CITIZEN,
+        channel=MessageChannel.SMS,
+        event_key=event_key,
+        language=_language(language),
+        context=values,
+        address=phone,
+    )
+
+
+# Staff --------------------------------------------------------------------------------------
+
+
+def next_working_moment(when: datetime.datetime) -> datetime.datetime:
+    """The routing app's working calendar says when staff may be alerted; until it exists,
+    any moment is a working one."""
+    try:
+        from mithaq.routing.calendar import next_working_moment as calendar_moment
+    except ImportError:
+        return when
+    return calendar_moment(when)
+
+
+def notify_staff(
+    *,
+    user,
+    event_key: str,
+    case=None,
+    context: dict,
+    not_before: datetime.datetime | None = None,
+    dedupe: str | None = None,
+) -> Message | None:
+    """Tell a member of staff (by email) about `event_key`, never outside their working
+    hours: the message waits for the next working moment. The same user, event, case and
+    context make one message."""
+    if not user.is_active:
+        return None
+    language = _language(user.language)
+    now = timezone.now()
+    when = next_working_moment(max(now, not_before) if not_before else now)
+    values = {
+        "name": str(user),
+        "reference": "",
+        "subject": "",
+        "unit": "",
+        "text": "",
+        "due_date": "",
+        "url": settings.MITHAQ_PUBLIC_URL.rstrip("/") + reverse("cases:inbox"),
+    }
+    if case is not None:
+        with translation.override(language):
+            due = (
+                formats.date_format(timezone.localtime(case.due_at), "SHORT_DATE_FORMAT")
+                if case.due_at
+                else ""
+            )
+            values |= {"unit": case.unit.name, "due_date": due}
+        values |= {
+            "reference": case.code,
+            "subject": case.subject,
+            "url": settings.MITHAQ_PUBLIC_URL.rstrip("/")
+            + reverse("cases:detail", args=[case.code]),
+        }
+    values |= dict(context)
+    origin = dedupe or f"{case.pk if case else '-'}:{event_key}:{_fingerprint(context)}"
+    return _queue(
+        dedupe_key=f"staff:{origin}:user:{user.pk}:email",
+        recipient_kind=RecipientKind.STAFF,
+        channel=MessageChannel.EMAIL,
+        event_key=event_key,
+        language=language,
+        context=values,
+        case=case,
+        user=user,
+        not_before=when if when > now else None,
+        now=now,
+    )
+
+
+def _unit_staff(unit):
+    from django.contrib.auth import get_user_model
+
+    from mithaq.accounts.models import Membership, Role
+
+    ids = Membership.objects.filter(unit=unit, role__in=[Role.OFFICER, Role.UNIT_MANAGER]).values(
+        "user_id"
+    )
+    return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
 
 
 def case_event_recorded(*, case, event) -> None:
-    """Called inside the transaction of every case event (see cases.services._record)."""
+    """Called inside the transaction of every case event (see cases.services._record):
+    the messages it causes are written in that same transaction."""
+    kind = str(event.kind)
+    if kind in CITIZEN_EVENTS:
+        text = event.body if event.is_public else ""
+        notify_citizen(
+            case=case,
+            event_key=CITIZEN_EVENTS[kind],
+            context={"text": text},
+            dedupe=f"event:{event.pk}",
+        )
+    if kind == "assigned" and event.assignee_id and event.assignee_id != event.actor_id:
+        notify_staff(
+            user=event.assignee,
+            event_key="assigned",
+            case=case,
+            context={},
+            dedupe=f"event:{event.pk}",
+        )
+    elif kind == "referred" and event.to_unit_id:
+        for person in _unit_staff(event.to_unit):
+            notify_staff(
+                user=person,
+                event_key="referred_to_unit",
+                case=case,
+                context={"text": event.body},
+                dedupe=f"event:{event.pk}",
+            )
+    elif kind == "citizen_responded" and case.assignee_id:
+        notify_staff(
+            user=case.assignee,
+            event_key="citizen_responded",
+            case=case,
+            context={},
+            dedupe=f"event:{event.pk}",
+        )
+
+
+# Staff actions on messages ------------------------------------------------------------------
+
+
+@transaction.atomic
+def resend_message(*, message: Message, actor) -> Message:
+    """A new message with the same text to the recipient's current address, linked to the
+    old one; the old one keeps its history."""
+    now = timezone.now()
+    count = Message.objects.filter(resent_from=message).count()
+    copy = Message.objects.create(
+        case=message.case,
+        recipient_kind=message.recipient_kind,
+        user=message.user,
+        channel=message.channel,
+        address=message.address,
+        event_key=message.event_key,
+        language=message.language,
+        subject=message.subject,
+        body=message.body,
+        html=message.html,
+        created_at=now,
+        next_attempt_at=now,
+        dedupe_key=f"resend:{message.pk}:{count + 1}:{now.timestamp()}",
+        resent_from=message,
+        resent_by=actor,
+    )
+    _dispatch_after_commit(copy.pk)
+    return copy
+
+
+@transaction.atomic
+def cancel_message(*, message: Message) -> bool:
+    return bool(
+        Message.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.CANCELLED
+        )
+    )
+
+
+@transaction.atomic
+def save_template(*, template: MessageTemplate, subject: str, body: str, actor) -> MessageTemplate:
+    template.subject = subject
+    template.body = body
+    template.updated_at = timezone.now()
+    template.updated_by = actor
+    template.save()
+    return template
+
+
+def seed_templates() -> int:
+    """Make the template rows Mithaq ships that do not exist yet; edited rows are kept."""
+    existing = set(MessageTemplate.objects.values_list("event_key", "channel", "language"))
+    rows = [
+        MessageTemplate(event_key=e, channel=c, language=lang, subject=s, body=b)
+        for e, c, lang, s, b in defaults.all_defaults()
+        if (e, c, lang) not in existing
+    ]
+    MessageTemplate.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+@transaction.atomic
+def record_receipt(
+    *, gateway: str, provider_id: str, status: str, error: str = "", now=None
+) -> bool:
+    """A gateway's delivery receipt. It only ever moves a message forward: a late "sent"
+    after "delivered", or anything after "failed", changes nothing."""
+    if status not in (MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.SENT):
+        return False
+    now = now or timezone.now()
+    message = Message.objects.filter(gateway=gateway, provider_id=provider_id).first()
+    if message is None:
+        return False
+    changes = {"status": status}
+    if status == MessageStatus.DELIVERED:
+        changes["delivered_at"] = now
+    if status == MessageStatus.FAILED:
+        changes["last_error"] = error[:2000] or "undelivered"
+    moved = Message.objects.filter(pk=message.pk, status__in=statuses_before(status)).update(
+        **changes
+    )
+    Attempt.objects.create(
+        message=message,
+        at=now,
+        transport=gateway,
+        address="",
+        outcome=Outcome.RECEIPT,
+        error=f"{status}{': ' + error if error else ''}"[:2000],
+    )
+    return bool(moved)
+
+
+__all__ = [
+    "FINAL_STATUSES",
+    "case_event_recorded",
+    "notify_citizen",
+    "notify_phone",
+    "notify_staff",
+    "record_receipt",
+    "resend_message",
+]

@@ -1,2 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("templates/", views.template_list, name="templates"),
+    path("templates/<int:pk>/", views.template_edit, name="template_edit"),
+    path("templates/count/", views.sms_count, name="sms_count"),
+    path("<int:pk>/resend/", views.resend, name="resend"),
+    path("receipts/<slug:gateway>/", views.receipt, name="receipt"),
+]

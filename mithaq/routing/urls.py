@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "routing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calendar_page, name="calendar"),
+    path("holidays/<int:pk>/", views.holiday_date, name="holiday_date"),
+]

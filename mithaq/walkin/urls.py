@@ -1,2 +1,28 @@
+"""The hall's URLs (mounted at /hall/): public kiosk and ticket pages, staff pages, and the
+display's when it is installed."""
+
+from importlib.util import find_spec
+
+from django.urls import include, path
+
+from .views import public, staff
+
 app_name = "walkin"
-urlpatterns: list = []
+urlpatterns = [
+    path("", staff.halls, name="halls"),
+    path("t/<str:token>/", public.ticket, name="ticket"),
+    path("t/<str:token>/print/", public.ticket_print, name="ticket_print"),
+    path("t/<str:token>/rate/", public.ticket_rate, name="ticket_rate"),
+    path("<slug:hall>/kiosk/", public.kiosk, name="kiosk"),
+    path("<slug:hall>/desk/", staff.hall, name="hall"),
+    path("<slug:hall>/issue/", staff.issue, name="issue"),
+    path("<slug:hall>/window/<int:number>/", staff.counter, name="counter"),
+    path("<slug:hall>/window/<int:number>/tablet/", staff.tablet, name="tablet"),
+    path("<slug:hall>/window/<int:number>/<str:action>/", staff.counter_act, name="counter_act"),
+    path("<slug:hall>/tickets/<int:pk>/case/", staff.ticket_case, name="ticket_case"),
+    path("<slug:hall>/supervise/", staff.supervise, name="supervise"),
+]
+
+# The display (TV page, live events) is built apart, in mithaq/walkin/display/.
+if find_spec("mithaq.walkin.display") and find_spec("mithaq.walkin.display.urls"):
+    urlpatterns.append(path("", include("mithaq.walkin.display.urls")))

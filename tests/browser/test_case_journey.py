@@ -75,7 +75,7 @@ def test_complaint_from_portal_to_closure(new_page, org, screenshot):
     form = open_action(officer_b, "reply")
     form.locator("textarea").fill("أُصدر كشف الدرجات ويمكنك استلامه من شعبة التسجيل.")
     form.locator("button").click()
-    assert "أُصدر كشف الدرجات" in officer_b.locator(".timeline").inner_text()
+    assert "أُصدر كشف الدرجات" in officer_b.locator(".timeline").first.inner_text()
     screenshot(officer_b, "journey-06-other-unit-replies-ar")
 
     # The office manager closes it with the reference of Iraq's e-citizen programme.

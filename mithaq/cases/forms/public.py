@@ -15,9 +15,9 @@ from mithaq.accounts.models import OrgUnit, UnitKind
 from mithaq.catalog.models import Service
 from mithaq.common.phones import parse_phone
 from mithaq.common.text import to_ascii_digits
+from mithaq.routing import clocks
 
 from ..models import CODE_ALPHABET, Case
-from ..services import URGENT_RESPONSE_DAYS
 from ..states import CitizenGroup, Kind
 from .fields import INDENT, MultipleFileField, UnitSelect, unit_tree
 
@@ -82,12 +82,9 @@ class SubmitForm(forms.Form):
     is_urgent = forms.BooleanField(
         label=_("This is an urgent distress appeal"),
         required=False,
-        help_text=ngettext_lazy(
+        help_text=_(
             "A fast lane for urgent distress that cannot wait (health, safety, a deadline "
-            "in days): the office answers within %(count)d day. Please use it only then.",
-            "A fast lane for urgent distress that cannot wait (health, safety, a deadline "
-            "in days): the office answers within %(count)d days. Please use it only then.",
-            "count",
+            "in days): the office answers %(promise)s. Please use it only then."
         ),
     )
     citizen_name = forms.CharField(
@@ -158,7 +155,7 @@ class SubmitForm(forms.Form):
         if self.kind == Kind.COMPLAINT:
             self.fields["remedy_sought"].required = True
             self.fields["is_urgent"].help_text = self.fields["is_urgent"].help_text % {
-                "count": URGENT_RESPONSE_DAYS
+                "promise": clocks.promise(kind=Kind.COMPLAINT, urgent=True)
             }
         else:
             del self.fields["is_urgent"]
@@ -364,3 +361,23 @@ class RespondForm(forms.Form):
         if not self.errors and not (data.get("body", "").strip() or data.get("attachments")):
             self.add_error("body", _("Write your answer or attach a document."))
         return data
+
+
+class ContactForm(forms.Form):
+    """Where the office writes to: the citizen keeps it current."""
+
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "dir": "ltr"}
+        ),
+    )
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )
+
+    def clean_phone(self):
+        return parse_phone(self.cleaned_data["phone"])

@@ -2,11 +2,12 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mithaq.accounts.models import OrgUnit
-from mithaq.cases.forms.fields import INDENT, MultipleFileField
+from mithaq.cases.forms.fields import INDENT, FastSelect, MultipleFileField
 from mithaq.cases.services import assignable_officers
 from mithaq.cases.states import (
     Action,
@@ -17,13 +18,15 @@ from mithaq.cases.states import (
     Kind,
     State,
 )
+from mithaq.routing.selectors import ClockFilter, filter_by_clock, order_by_due
 
 SORTS = {
     "-created": ("-created_at", "-id"),
     "created": ("created_at", "id"),
     "-updated": ("-updated_at", "-id"),
-    "due": ("due_at", "id"),
 }
+# Sorting by the charter's clock goes through the case's deadline row (mithaq.routing).
+DUE_SORT = "due"
 
 
 def _blank(label):
@@ -43,6 +46,16 @@ class InboxFilterForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+    clock = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[
+            ("", _("Any deadline")),
+            (ClockFilter.OVERDUE, _("Overdue")),
+            (ClockFilter.DUE_SOON, _("Due within one working day")),
+            (ClockFilter.PAUSED, _("Clock paused")),
+        ],
+    )
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -59,6 +72,9 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args, units, assignees, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.widget = FastSelect(choices=field.widget.choices)
         self.fields["state"].choices = (
             _blank(_("All states")) + [(self.OPEN, _("All open"))] + list(State.choices)
         )
@@ -68,10 +84,10 @@ class InboxFilterForm(forms.Form):
         self.fields["assignee"].choices = (
             _blank(_("Anyone"))
             + [("none", _("Not assigned"))]
-            + [(u.pk, str(u)) for u in assignees]
+            + [(pk, name or username) for pk, name, username in assignees]
         )
 
-    def filter(self, qs, user):
+    def filter(self, qs, user, *, now=None):
         """Apply the valid filters to `qs` (already limited to what `user` may see)."""
         data = self.cleaned_data if self.is_valid() else {}
         state = data.get("state")
@@ -92,6 +108,10 @@ class InboxFilterForm(forms.Form):
             qs = qs.filter(assignee=user)
         if data.get("urgent"):
             qs = qs.filter(is_urgent=True)
+        if data.get("clock"):
+            qs = filter_by_clock(qs, data["clock"], now=now or timezone.now())
+        if data.get("sort") == DUE_SORT:
+            return order_by_due(qs)
         return qs.order_by(*SORTS.get(data.get("sort") or "-created", SORTS["-created"]))
 
     @property

@@ -19,8 +19,6 @@ from mithaq.accounts.models import Membership, Role
 from mithaq.cases.models import CODE_ALPHABET, Attachment, Case, CaseEvent, new_tracking_code
 from mithaq.cases.selectors import timeline
 from mithaq.cases.services import (
-    DEFAULT_RESPONSE_DAYS,
-    URGENT_RESPONSE_DAYS,
     CaseStateError,
     acknowledge_case,
     add_note,
@@ -50,6 +48,9 @@ from mithaq.cases.states import (
     Kind,
     State,
 )
+from mithaq.routing.calendar import add_working
+from mithaq.routing.calendar import invalidate as invalidate_calendar
+from mithaq.routing.models import Commitment, DurationUnit, Target
 from mithaq.testing import EXE, HTML, PDF, docx_bytes, make_case, png_bytes, zip_bytes
 
 CODE_PATTERN = re.compile(f"^[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}$")
@@ -97,6 +98,14 @@ def files_on_disk(media) -> list:
 
 
 # Helpers -------------------------------------------------------------------------------
+
+
+def promise_for_service(service, *, days):
+    """The charter promises the whole answer on `service` within `days` working days."""
+    Commitment.objects.create(
+        target=Target.RESOLUTION, service=service, amount=days, unit=DurationUnit.DAYS
+    )
+    invalidate_calendar()
 
 
 def later(hours=1):
@@ -397,24 +406,25 @@ class TestSubmitCase:
         assert (event.to_unit, event.at) == (org.dept_a, now)
         assert (event.actor, event.by_citizen, event.is_public) == (None, True, True)
 
-    def test_due_date_follows_the_service_promise(self, org):
+    def test_due_date_follows_the_service_promise_in_working_days(self, org):
+        promise_for_service(org.service_a, days=20)
         now = later(0)
         case = submit(org, service=org.service_a, now=now)
-        assert reload(case).due_at == now + datetime.timedelta(days=org.service_a.response_days)
-        assert org.service_a.response_days == 7
+        assert reload(case).due_at == add_working(now, days=20)
 
     @pytest.mark.parametrize("kind", list(Kind))
-    def test_due_date_without_a_service_follows_the_kind(self, org, kind):
+    def test_due_date_without_a_service_follows_the_charter_default(self, org, kind):
         now = later(0)
         case = submit(org, kind=kind, now=now)
-        assert reload(case).due_at == now + datetime.timedelta(days=DEFAULT_RESPONSE_DAYS[kind])
+        # The seeded charter: the whole answer within 15 working days.
+        assert reload(case).due_at == add_working(now, days=15)
 
     @pytest.mark.parametrize("service", [None, "service_a"])
-    def test_urgent_appeal_is_due_the_next_day_whatever_the_service(self, org, service):
+    def test_urgent_appeal_takes_the_fast_lane_whatever_the_service(self, org, service):
+        promise_for_service(org.service_a, days=20)
         now = later(0)
         case = submit(org, is_urgent=True, service=service and getattr(org, service), now=now)
-        assert URGENT_RESPONSE_DAYS == 1
-        assert reload(case).due_at == now + datetime.timedelta(days=1)
+        assert reload(case).due_at == add_working(now, days=3)
 
     def test_same_submission_token_twice_makes_one_case_and_one_event(self, org, media):
         token = uuid.uuid4()
@@ -1010,20 +1020,19 @@ class TestReopenCase:
         reopen_case(case=case, actor=org.office_manager, reason="تظلم", now=now)
         stored = reload(case)
         assert (stored.decision, stored.decision_reasons, stored.assignee) == ("", "", None)
-        assert stored.due_at == now + datetime.timedelta(days=org.service_a.response_days)
+        assert stored.due_at == add_working(now, days=15)
         # The earlier decision stays in the history.
         assert stored.events.filter(kind=EventKind.DECIDED, body="خارج المدة").exists()
 
     def test_new_due_date_follows_the_case_as_stored_not_a_stale_copy(self, org):
-        copy = make_case(org, service=org.service_a)  # 7 days while it has this service
+        promise_for_service(org.service_a, days=20)
+        copy = make_case(org, service=org.service_a)  # 20 days while it has this service
         refer_case(case=copy, actor=org.officer_a, to_unit=org.dept_b, reason="للجراحة")
         close_case(case=copy, actor=org.office_manager, closure_code=ClosureCode.NOT_COMPETENT)
         now = later(48)
         reopen_case(case=copy, actor=org.office_manager, reason="تظلم", now=now)
         assert reload(copy).service is None
-        assert reload(copy).due_at == now + datetime.timedelta(
-            days=DEFAULT_RESPONSE_DAYS[Kind.COMPLAINT]
-        )
+        assert reload(copy).due_at == add_working(now, days=15)
 
     def test_a_reopened_case_is_worked_again(self, org):
         case = case_in(org, State.REOPENED)

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mithaq.accounts.models import OrgUnit
 from mithaq.catalog.models import Service
+from mithaq.routing import clocks
 
 from .. import selectors, services
-from ..forms.public import RespondForm, SubmitForm, TrackForm, normalize_code
+from ..forms.public import ContactForm, RespondForm, SubmitForm, TrackForm, normalize_code
 from ..models import Attachment, Case
 from ..states import Channel, EventKind, Kind, State
 
@@ -38,8 +39,8 @@ class KindPage:
     blurb: str
 
     @property
-    def days(self) -> int:
-        return services.DEFAULT_RESPONSE_DAYS[self.kind]
+    def promise(self) -> str:
+        return clocks.promise(kind=self.kind)
 
 
 KIND_PAGES = {
@@ -93,6 +94,8 @@ PUBLIC_EVENTS = {
     EventKind.RESOLVED: _("Resolved"),
     EventKind.CLOSED: _("Case closed"),
     EventKind.REOPENED: _("Case reopened"),
+    EventKind.LATE_NOTICE: _("New expected date"),
+    EventKind.CONTACT_UPDATED: _("You updated your contact details"),
 }
 
 # The progress bar: four steps every case passes, and where each state stands on it.
@@ -155,7 +158,7 @@ def home(request):
             "nav": "home",
             "hero_name": _institution_name(),
             "kinds": KIND_PAGES.values(),
-            "urgent_days": services.URGENT_RESPONSE_DAYS,
+            "urgent_promise": clocks.promise(kind=Kind.COMPLAINT, urgent=True),
             "track_form": TrackForm(),
         },
     )
@@ -243,7 +246,7 @@ def track(request):
     return render(request, "cases/portal/track.html", {"form": form, "nav": "track"})
 
 
-def _case_page(request, case: Case, respond_form: RespondForm | None = None):
+def _case_page(request, case: Case, respond_form: RespondForm | None = None, contact_form=None):
     events = [e for e in selectors.timeline(case, public_only=True) if e.kind in PUBLIC_EVENTS]
     for event in events:
         event.public_label = PUBLIC_EVENTS[event.kind]
@@ -268,6 +271,8 @@ def _case_page(request, case: Case, respond_form: RespondForm | None = None):
             "overdue": case.is_open and case.due_at is not None and case.due_at < timezone.now(),
             "question": questions[-1] if awaiting and questions else None,
             "respond_form": respond_form or (RespondForm() if awaiting else None),
+            "contact_form": contact_form
+            or ContactForm(initial={"phone": case.citizen_phone, "email": case.citizen_email}),
             "files": [a for e in events for a in e.attachments.all()],
         },
     )
@@ -303,6 +308,23 @@ def respond(request, code: str):
             messages.success(request, _("Thank you. Your answer was sent to the office."))
         return redirect("portal:track_case", code=case.code)
     return _case_page(request, case, form)
+
+
+@never_cache
+@require_POST
+def update_contact(request, code: str):
+    """The citizen changes the phone or email the office writes to."""
+    case = _verified_case(request, code)
+    if case is None:
+        return redirect("portal:track")
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        services.update_citizen_contact(
+            case=case, phone=form.cleaned_data["phone"], email=form.cleaned_data["email"]
+        )
+        messages.success(request, _("Your contact details are updated."))
+        return redirect("portal:track_case", code=case.code)
+    return _case_page(request, case, contact_form=form)
 
 
 @never_cache

@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from mithaq.accounts.access import access_for, cases_visible_to, get_case_for_user
 from mithaq.accounts.decorators import staff_required
@@ -16,7 +16,7 @@ from mithaq.cases.forms.reception import ReceptionCaseForm
 from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm
 from mithaq.cases.models import Attachment
 from mithaq.cases.selectors import timeline
-from mithaq.cases.states import TRANSITIONS, Action
+from mithaq.cases.states import TRANSITIONS, Action, Channel, Kind, State
 
 PAGE_SIZE = 25
 
@@ -25,7 +25,7 @@ PAGE_SIZE = 25
 @staff_required
 def inbox(request):
     access = access_for(request)
-    visible = cases_visible_to(request.user)
+    visible = cases_visible_to(request)
     if access.sees_everything:
         units = OrgUnit.objects.active().filter(accepts_cases=True)
     else:
@@ -33,19 +33,37 @@ def inbox(request):
         paths = [g.unit_path for g in access.grants if g.subtree]
         units = OrgUnit.objects.active().filter(accepts_cases=True)
         units = [u for u in units if u.pk in unit_ids or any(u.path.startswith(p) for p in paths)]
-    assignees = services.assignable_officers_for_units([u.pk for u in units])
+    assignees = services.assignable_officers_for_units([u.pk for u in units]).values_list(
+        "pk", "full_name", "username"
+    )
     form = InboxFilterForm(request.GET or None, units=units, assignees=assignees)
-    cases_qs = form.filter(visible.for_inbox(), request.user)
+    now = timezone.now()
+    # The deadline row (mithaq.routing) comes in the same query: the clock column and the
+    # clock filters and sort read it.
+    cases_qs = form.filter(visible.for_inbox().select_related("deadline"), request.user, now=now)
     page = form.page_number
     # No COUNT(*) over a million rows: fetch one extra row to know if there is a next page.
     rows = list(cases_qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    # Labels looked up once per request, not through get_FOO_display on every row.
+    labels = {
+        field: {value: str(label) for value, label in choices}
+        for field, choices in (
+            ("state", State.choices),
+            ("kind", Kind.choices),
+            ("channel", Channel.choices),
+        )
+    }
+    for row in rows:
+        row.state_label = labels["state"][row.state]
+        row.kind_label = labels["kind"][row.kind]
+        row.channel_label = labels["channel"][row.channel]
     context = {
         "form": form,
         "cases": rows[:PAGE_SIZE],
         "page": page,
         "has_next": len(rows) > PAGE_SIZE,
         "has_previous": page > 1,
-        "now": timezone.now(),
+        "now": now,
     }
     template = "cases/staff/inbox.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox-results":
@@ -56,13 +74,13 @@ def inbox(request):
 def _case_context(request, case, *, bound_form=None):
     access = access_for(request)
     allowed = access.case_actions(case)
-    forms = {}
-    for action in Action:
-        if action in allowed and case.state in TRANSITIONS[action].sources:
-            if bound_form is not None and bound_form.action == action:
-                forms[action.value] = bound_form
-            else:
-                forms[action.value] = ACTION_FORMS[action](case=case, user=request.user)
+    # Each action's form is fetched when its panel opens (see case_act's GET), so the page
+    # pays only for the one form that came back with errors.
+    forms = {
+        action.value: bound_form if bound_form is not None and bound_form.action == action else None
+        for action in Action
+        if action in allowed and case.state in TRANSITIONS[action].sources
+    }
     show_identity = access.may_see_identity(case)
     if case.identity_confidential and show_identity:
         services.log_confidential_read(case=case, user=request.user)
@@ -70,6 +88,7 @@ def _case_context(request, case, *, bound_form=None):
         "case": case,
         "events": timeline(case),
         "forms": forms,
+        "actions": [(name, Action(name).label, form) for name, form in forms.items()],
         "open_action": bound_form.action.value if bound_form is not None else "",
         "show_identity": show_identity,
         "read_only": not allowed,
@@ -136,14 +155,26 @@ DONE_MESSAGES = {
 }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def case_act(request, code, action):
+    """GET: the action's form (a partial for HTMX, a page of its own otherwise).
+    POST: take the action."""
     try:
         action = Action(action)
     except ValueError:
         raise Http404 from None
     case = get_case_for_user(request, code, action=action)
+    if request.method == "GET":
+        if case.state not in TRANSITIONS[action].sources:
+            raise Http404
+        form = ACTION_FORMS[action](case=case, user=request.user)
+        template = (
+            "cases/staff/_action_form.html"
+            if request.headers.get("HX-Request")
+            else "cases/staff/action.html"
+        )
+        return render(request, template, {"case": case, "form": form, "name": action.value})
     form = ACTION_FORMS[action](request.POST, request.FILES, case=case, user=request.user)
     if form.is_valid():
         try:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -25,6 +26,8 @@ from mithaq.cases.models import Case
 from mithaq.cases.states import Action, Channel
 from mithaq.catalog.models import Service
 from mithaq.common.phones import parse_phone
+from mithaq.routing import calendar as working_calendar
+from mithaq.routing.models import Commitment, DurationUnit, Target
 
 _REF = re.compile(r"\{ref:([\w-]+)\}")
 
@@ -61,6 +64,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo loaded: {summary}."))
         else:
             self.stdout.write("Demo already loaded; nothing changed.")
+        # The registrar's visitors' hall, with this morning's tickets.
+        call_command("load_demo_hall", force=True, stdout=self.stdout)
         self.stdout.write(logins_table(base_url.rstrip("/")))
 
 
@@ -113,13 +118,26 @@ class DemoLoader:
                 name_en=spec.name_en,
                 description_ar=spec.description_ar,
                 description_en=spec.description_en,
-                response_days=spec.response_days,
             )
             for spec in demo_data.SERVICES
             if spec.code not in self.services
         ]
-        for service in Service.objects.bulk_create(missing):
+        by_code = {spec.code: spec for spec in demo_data.SERVICES}
+        created = Service.objects.bulk_create(missing)
+        for service in created:
             self.services[service.code] = service
+        # Each service's own promise for the whole answer, in working days.
+        Commitment.objects.bulk_create(
+            Commitment(
+                target=Target.RESOLUTION,
+                service=service,
+                amount=by_code[service.code].response_days,
+                unit=DurationUnit.DAYS,
+            )
+            for service in created
+        )
+        if created:
+            working_calendar.invalidate()
         return len(missing)
 
     def _load_people(self) -> int:
@@ -294,6 +312,9 @@ def logins_table(base_url: str) -> str:
             f"  Citizens' portal  {base_url}/",
             f"  Staff             {base_url}/staff/",
             f"  Admin             {base_url}/admin/",
+            f"  Hall kiosk        {base_url}/hall/registrar-hall/kiosk/",
+            f"  Hall display      {base_url}/hall/registrar-hall/display/",
+            f"  Hall windows      {base_url}/hall/registrar-hall/desk/",
             "",
         ]
     )

@@ -1,0 +1,1 @@
+"""Load scenarios and the seeding tool. Results are measurements, never tests."""

@@ -1,0 +1,744 @@
+"""Serve the app as production does and load each page with wrk, against a bare-view ceiling.
+
+    .venv/bin/python bench/run.py [--duration 15] [--connections 16] [--seed 1000000]
+
+uvicorn runs config.asgi in 2 worker processes (on SO_REUSEPORT sockets, see bench/serve.py;
+--server workers for plain `uvicorn --workers 2`), DEBUG off, on PostgreSQL, on a free
+127.0.0.1 port. Each page is loaded with wrk for --duration seconds after a short warm-up, right after
+a run of the ceiling (/bench/ceiling/: the same middleware, no work), and is reported as a
+share of that ceiling run. SQL queries per page (BEGIN and COMMIT not counted) are counted in
+process with Django's test client on the same database. Results go to bench/results/.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.seed import BENCH_DATABASE_URL, RESULTS_DIR, seed, setup_django  # noqa: E402
+
+QUERY_BUDGET = 12
+# BEGIN, COMMIT and savepoints are not counted as queries.
+TRANSACTION = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)
+HOST = "127.0.0.1"
+# Submissions made by the load carry this phone number and name, to be removed after.
+BENCH_PHONE = "+9647700000001"
+BENCH_NAME = "زائر اختبار الحمل"  # no seeded citizen has this name
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str  # "{code}" is replaced by a random existing reference per request
+    view_name: str  # the URL name the path must resolve to; the scenario is skipped otherwise
+    signed_in: bool = False
+    method: str = "GET"
+    expect: int = 200
+    budget: float | None = None  # the least share of the ceiling's requests per second
+    contains: str = ""  # text the page must show (checked once, in process)
+
+
+CEILING = Scenario("ceiling", "/bench/ceiling/", "bench-ceiling", contains="ok")
+SCENARIOS = [
+    Scenario("inbox", "/staff/", "cases:inbox", signed_in=True, budget=0.20),
+    Scenario(
+        "inbox filtered",
+        "/staff/?state=under_review&kind=complaint",
+        "cases:inbox",
+        signed_in=True,
+        budget=0.20,
+    ),
+    Scenario("case page", "/staff/cases/{code}/", "cases:detail", signed_in=True, budget=0.20),
+    Scenario(
+        "public submission",
+        "/submit/complaint/",
+        "portal:submit",
+        method="POST",
+        expect=302,
+        budget=0.15,
+    ),
+]
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    requests: int = 0
+    statuses: dict = field(default_factory=dict)
+    socket_errors: int = 0
+    queries: int | None = None
+    broken: bool = False  # it does not answer as expected: no point loading it
+    paired_ceiling: float = 0.0  # the ceiling's req/s measured just before this scenario
+    server_cpu_ms: float | None = None  # the server's CPU time per request
+    database_cpu_ms: float | None = None  # PostgreSQL's, roughly
+    share: float | None = None
+    problems: list = field(default_factory=list)
+    skipped: str = ""
+
+    @property
+    def unexpected(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status != self.scenario.expect)
+
+    @property
+    def verdict(self) -> str:
+        if self.skipped:
+            return "SKIP"
+        if self.problems:
+            return "FAIL"
+        return "PASS"
+
+
+# --- wrk ------------------------------------------------------------------------------------
+
+LUA = r"""
+-- Written by bench/run.py for one scenario.
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  statuses = {}
+  counter = 0
+  codes = {}
+  %(init)s
+end
+
+%(request)s
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local all = {}
+  for _, t in ipairs(threads) do
+    for status, n in pairs(t:get("statuses")) do
+      all[tostring(status)] = (all[tostring(status)] or 0) + n
+    end
+  end
+  local parts = {}
+  for status, n in pairs(all) do table.insert(parts, string.format('"%%s": %%d', status, n)) end
+  io.write(string.format(
+    'BENCH-RESULT {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, ' ..
+    '"errors": %%d, "statuses": {%%s}}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    table.concat(parts, ", ")))
+end
+"""
+
+
+def _lua_string(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid Lua string literal for our values
+
+
+def write_lua(scenario: Scenario, *, cookie: str, codes_file: Path | None, body: str, folder):
+    init, request = [], ""
+    headers = {}
+    if cookie:
+        headers["Cookie"] = cookie
+    if scenario.method == "POST":
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    for name, value in headers.items():
+        init.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
+    init.append(f"wrk.method = {_lua_string(scenario.method)}")
+    if "{code}" in scenario.path:
+        before, after = scenario.path.split("{code}")
+        init.append(f"for line in io.lines({_lua_string(str(codes_file))}) do")
+        init.append("  table.insert(codes, line)")
+        init.append("end")
+        init.append("math.randomseed(os.time() * 100 + tid)")
+        request = (
+            "function request()\n"
+            "  local code = codes[math.random(#codes)]\n"
+            f"  return wrk.format(nil, {_lua_string(before)} .. code .. {_lua_string(after)})\n"
+            "end"
+        )
+    elif scenario.method == "POST":
+        # A fresh one-time token per request, or idempotency would answer from the first case.
+        prefix = str(uuid.uuid4())[:18]
+        before, after = body.split("__TOKEN__")
+        request = (
+            "function request()\n"
+            "  counter = counter + 1\n"
+            f'  local token = string.format("{prefix}-%04x-%012x", tid, counter)\n'
+            f"  return wrk.format(nil, nil, nil, {_lua_string(before)} .. token .. "
+            f"{_lua_string(after)})\n"
+            "end"
+        )
+    path = Path(folder) / (re.sub(r"\W+", "_", scenario.name) + ".lua")
+    path.write_text(LUA % {"init": "\n  ".join(init), "request": request})
+    return path
+
+
+def run_wrk(url: str, script: Path, *, duration: float, connections: int, threads: int) -> dict:
+    command = [
+        "wrk",
+        f"--threads={threads}",
+        f"--connections={connections}",
+        f"--duration={max(1, round(duration))}s",
+        "--timeout=10s",
+        "--latency",
+        f"--script={script}",
+        url,
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
+    for line in out.stdout.splitlines():
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line[len("BENCH-RESULT ") :])
+    raise RuntimeError(f"wrk gave no result:\n{out.stdout}\n{out.stderr}")
+
+
+# --- the server -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(mode: str, port: int, env: dict, log_path: Path) -> list[subprocess.Popen]:
+    """Two uvicorn workers on 127.0.0.1:`port`: two bench/serve.py processes on SO_REUSEPORT
+    sockets ("reuseport"), or `uvicorn --workers 2` ("workers")."""
+    log = log_path.open("w")
+    if mode == "workers":
+        commands = [
+            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--workers=2",
+             f"--host={HOST}", f"--port={port}", "--no-access-log", "--log-level=warning"]
+        ]  # fmt: skip
+    else:
+        serve = str(ROOT / "bench" / "serve.py")
+        commands = [[sys.executable, serve, HOST, str(port)] for _worker in range(2)]
+    return [
+        subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        for command in commands
+    ]
+
+
+def stop_server(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on 127.0.0.1:`port` (each reuseport worker has its own)."""
+    wanted = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as table:
+        return sum(1 for line in table if line.split()[1:4:2] == [wanted, "0A"])
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stats():
+    """(pid, parent pid, process group, own CPU s, reaped children's CPU s) per process."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # it ended meanwhile
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        pid = int(stat.parent.name)
+        own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        reaped = (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
+        yield pid, int(fields[1]), int(fields[2]), own, reaped
+
+
+def cpu_snapshot(server_groups: list[int], postmaster: int | None) -> tuple[float, float]:
+    """CPU seconds used so far by the server's processes, and by PostgreSQL (the postmaster's
+    reaped backends plus its live children: the whole cluster, so only roughly ours)."""
+    server = database = 0.0
+    for pid, ppid, group, own, reaped in _proc_stats():
+        if group in server_groups:
+            server += own
+        if postmaster is not None and (pid == postmaster or ppid == postmaster):
+            database += own + (reaped if pid == postmaster else 0.0)
+    return server, database
+
+
+def postmaster_pid() -> int | None:
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SHOW data_directory")
+            data_directory = cur.fetchone()[0]
+        return int((Path(data_directory) / "postmaster.pid").read_text().split()[0])
+    except Exception:  # not a superuser, or another machine: go without
+        return None
+
+
+def wait_until_up(base: str, port: int, procs, mode: str, log_path: Path, timeout=60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(proc.poll() is not None for proc in procs):
+            raise RuntimeError(f"uvicorn exited:\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}{CEILING.path}", timeout=2) as response:  # noqa: S310
+                # Until both workers listen, the first one gets every connection.
+                if response.status == 200 and (mode == "workers" or listening_sockets(port) >= 2):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"uvicorn did not answer in {timeout}s:\n{log_path.read_text()[-3000:]}")
+
+
+# --- the data each scenario needs -----------------------------------------------------------
+
+
+def office_manager():
+    from mithaq.accounts.models import Membership, Role
+
+    membership = (
+        Membership.objects.filter(
+            role=Role.OFFICE_MANAGER, unit__is_citizens_office=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        raise SystemExit("No office manager in the bench database: run bench/seed.py first.")
+    return membership.user
+
+
+def signed_in_cookie(user) -> str:
+    """A session for `user`, past the second factor when the site asks for one, made as the
+    test client makes one: a row in the session table that the server reads like any other."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    if apps.is_installed("django_otp.plugins.otp_totp"):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # what django_otp.login() does
+        session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def sample_codes(count: int = 2000) -> list[str]:
+    from mithaq.cases.models import Case
+
+    last = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if not last:
+        return []
+    ids = random.sample(range(1, last + 1), min(count * 2, last))
+    return list(Case.objects.filter(id__in=ids).values_list("code", flat=True)[:count])
+
+
+def submission_fields(kind: str = "complaint") -> dict:
+    """A valid portal form, built from the form's own fields so that it keeps up with them."""
+    from mithaq.accounts.models import OrgUnit
+    from mithaq.cases.forms.public import SubmitForm
+
+    unit = (
+        OrgUnit.objects.active()
+        .filter(accepts_cases=True, is_citizens_office=False, services__isnull=False)
+        .order_by("path")
+        .first()
+    )
+    values = {
+        "unit": unit.pk if unit else "",
+        "subject": "تأخر إصدار كشف الدرجات",
+        "body": "قدمت طلب كشف الدرجات قبل شهر ولم أستلمه حتى الآن رغم مراجعتي الشعبة مرتين.",
+        "remedy_sought": "إصدار الكشف خلال أسبوع",
+        "citizen_name": BENCH_NAME,
+        "citizen_phone": BENCH_PHONE,
+        "citizen_email": "load.test@example.com",
+        "citizen_group": "undergraduate",
+        "token": "__TOKEN__",
+    }
+    form = SubmitForm(kind=kind)
+    data = {}
+    for name, form_field in form.fields.items():
+        if name in values:
+            data[name] = values[name]
+        elif form_field.required:
+            raise SystemExit(f"bench/run.py does not know how to fill the portal's `{name}` field")
+    return data
+
+
+def csrf_for(base: str, path: str) -> tuple[str, str]:
+    """The CSRF cookie and form token of a page, fetched as a browser would."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{base}{path}", timeout=10) as response:
+        page = response.read().decode()
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    cookie = next((c for c in jar if c.name == "csrftoken"), None)
+    if not (match and cookie):
+        raise RuntimeError(f"no CSRF token on {path}")
+    return f"csrftoken={cookie.value}", match.group(1)
+
+
+def count_queries(scenario: Scenario, cookie: str, codes: list[str], body_fields: dict):
+    """Load the page in process and count its SQL queries (the most over a few loads).
+    Returns (queries, status, problems)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST, raise_request_exception=False)
+    if cookie:
+        name, value = cookie.split("=", 1)
+        client.cookies[name] = value
+    most, status, problems = 0, None, []
+    for attempt in range(4):
+        path = scenario.path.replace("{code}", random.choice(codes) if codes else "NONE-NONE")
+        with CaptureQueriesContext(connection) as ctx:
+            if scenario.method == "POST":
+                data = {
+                    k: (str(uuid.uuid4()) if v == "__TOKEN__" else v)
+                    for k, v in body_fields.items()
+                }
+                response = client.post(path, data)
+                client.cookies.clear()  # each citizen comes without a session
+            else:
+                response = client.get(path)
+        status = response.status_code
+        if status != scenario.expect:
+            problems.append(f"in process: {path} answered {status}, expected {scenario.expect}")
+            break
+        if scenario.contains and scenario.contains not in response.content.decode():
+            problems.append(f"in process: {path} does not show {scenario.contains!r}")
+        if attempt:  # the first load fills per-process caches
+            statements = [q for q in ctx.captured_queries if not TRANSACTION.match(q["sql"])]
+            most = max(most, len(statements))
+    return most, status, problems
+
+
+def remove_bench_submissions(since) -> int:
+    """Delete what the run added: the submitted cases (with their events) and the sessions."""
+    import datetime
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    from mithaq.cases.models import Case
+
+    # Also those of an earlier run that stopped before it could clean up.
+    deleted, _per_model = Case.objects.filter(
+        citizen_phone=BENCH_PHONE, citizen_name=BENCH_NAME
+    ).delete()
+    # A session saved during the run expires a full cookie age after it.
+    age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    Session.objects.filter(expire_date__gte=since + age).delete()
+    return deleted
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--duration", type=float, default=15, help="seconds per scenario")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds before each scenario")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--seed", type=int, default=0, help="first seed up to this many cases")
+    parser.add_argument("--only", default="", help="comma-separated scenario names")
+    parser.add_argument(
+        "--server",
+        choices=["reuseport", "workers"],
+        default="reuseport",
+        help="two uvicorn processes on SO_REUSEPORT sockets (default), or uvicorn --workers 2",
+    )
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for the server only, to compare variants "
+        "(e.g. PYTHONPATH=... DJANGO_SETTINGS_MODULE=...)",
+    )
+    args = parser.parse_args(argv)
+    database_url = args.database_url or BENCH_DATABASE_URL
+    setup_django(database_url)
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.urls import Resolver404, resolve
+    from django.utils import timezone
+
+    from mithaq.cases.models import Case
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("The bench runs on PostgreSQL: pass --database-url postgres://...")
+    existing = Case.objects.count() if "cases_case" in connection.introspection.table_names() else 0
+    seed(max(0, args.seed - existing))
+    call_command("collectstatic", interactive=False, verbosity=0)
+    cases = Case.objects.count()
+    print(f"Database {connection.settings_dict['NAME']}: {cases:,} cases", flush=True)
+    started = timezone.now()  # submissions from here on are the bench's own, removed after
+
+    wanted = {n.strip() for n in args.only.split(",") if n.strip()}
+    scenarios = [s for s in SCENARIOS if not wanted or s.name in wanted]
+    codes = sample_codes()
+    user = office_manager()
+    cookie = signed_in_cookie(user)
+    results = [Result(CEILING)] + [Result(s) for s in scenarios]
+    body_fields = {}
+    for result in results:
+        scenario = result.scenario
+        try:
+            path = scenario.path.replace("{code}", codes[0] if codes else "ACDE-3467")
+            match = resolve(urllib.parse.urlsplit(path).path)
+            if match.view_name != scenario.view_name:
+                raise Resolver404
+        except Resolver404:
+            result.skipped = f"{scenario.path} is not routed to {scenario.view_name} yet"
+            continue
+        if "{code}" in scenario.path and not codes:
+            result.skipped = "no cases to open: seed first (--seed N)"
+            continue
+        if scenario.method == "POST":
+            body_fields = submission_fields(path.rstrip("/").rsplit("/", 1)[-1])
+        queries, _status, problems = count_queries(
+            scenario, cookie if scenario.signed_in else "", codes, body_fields
+        )
+        result.queries = queries
+        result.problems += problems
+        result.broken = bool(problems)
+        if queries > QUERY_BUDGET:
+            result.problems.append(f"{queries} SQL queries, budget {QUERY_BUDGET}")
+
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = RESULTS_DIR / f"server-{stamp}.log"
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench")
+    env["DATABASE_URL"] = database_url
+    env.setdefault("SECRET_KEY", settings.SECRET_KEY)
+    for item in args.server_env:
+        name, _eq, value = item.partition("=")
+        env[name] = value
+    postmaster = postmaster_pid()
+    connection.close()  # leave the database to the server while it is measured
+
+    def on_term(signum, frame):
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, on_term)
+    probe = "import importlib.util as u; print(u.find_spec('httptools') and 'httptools' or 'h11')"
+    http = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    procs = start_server(args.server, port, env, log_path)
+    ceilings = []
+    try:
+        wait_until_up(base, port, procs, args.server, log_path)
+        print(
+            f"uvicorn (2 workers, {args.server}, {http}) on {base}; wrk {args.threads} threads, "
+            f"{args.connections} connections, {args.duration:g}s per scenario",
+            flush=True,
+        )
+        with tempfile.TemporaryDirectory(prefix="mithaq-bench-") as folder:
+            codes_file = Path(folder) / "codes.txt"
+            codes_file.write_text("\n".join(codes) + "\n")
+
+            def load(result: Result) -> None:
+                scenario = result.scenario
+                request_cookie = cookie if scenario.signed_in else ""
+                body = ""
+                if scenario.method == "POST":
+                    csrf_cookie, csrf_token = csrf_for(base, scenario.path)
+                    request_cookie = "; ".join(c for c in (request_cookie, csrf_cookie) if c)
+                    body = urllib.parse.urlencode(
+                        {**body_fields, "csrfmiddlewaretoken": csrf_token}, safe="_"
+                    )
+                script = write_lua(
+                    scenario, cookie=request_cookie, codes_file=codes_file, body=body, folder=folder
+                )
+                url = base + scenario.path.replace("{code}", "")
+                run = {"connections": args.connections, "threads": args.threads}
+                if args.warmup:
+                    run_wrk(url, script, duration=args.warmup, **run)
+                before = cpu_snapshot([p.pid for p in procs], postmaster)
+                _fill(result, run_wrk(url, script, duration=args.duration, **run))
+                after = cpu_snapshot([p.pid for p in procs], postmaster)
+                if result.requests:
+                    result.server_cpu_ms = (after[0] - before[0]) * 1000 / result.requests
+                    if postmaster is not None:
+                        result.database_cpu_ms = (after[1] - before[1]) * 1000 / result.requests
+                print(
+                    f"  {scenario.name:<18} {result.rps:9,.0f} req/s  "
+                    f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  "
+                    f"CPU/request: server {_ms(result.server_cpu_ms)}, "
+                    f"PostgreSQL {_ms(result.database_cpu_ms)}",
+                    flush=True,
+                )
+
+            # Each page is measured right after a ceiling run and compared with it, so that
+            # what else the machine does at that moment weighs on both alike.
+            pages = [r for r in results[1:] if not (r.skipped or r.broken)]
+            for result in pages or [None]:
+                ceiling = Result(CEILING)
+                load(ceiling)
+                ceilings.append(ceiling)
+                if result is not None:
+                    load(result)
+                    result.paired_ceiling = ceiling.rps
+    finally:
+        stop_server(procs)
+        try:
+            removed = remove_bench_submissions(started)
+        except Exception as exc:  # a half-migrated database must not hide the results
+            print(f"Could not remove the bench's submissions: {exc}", flush=True)
+        else:
+            print(f"Removed {removed:,} rows (cases and their events) the run made.", flush=True)
+
+    if ceilings:  # the median ceiling run stands for the ceiling in the table
+        results[0] = sorted(ceilings, key=lambda r: r.rps)[(len(ceilings) - 1) // 2]
+    for result in results[1:]:
+        budget = result.scenario.budget
+        if result.skipped or not result.requests:
+            continue
+        if result.paired_ceiling:
+            result.share = result.rps / result.paired_ceiling
+        if budget is not None and (result.share or 0) < budget:
+            result.problems.append(f"{result.share:.1%} of the ceiling, budget {budget:.0%}")
+    print_table(results, ceilings, cases)
+    _save(results, ceilings, cases, args, stamp)
+    if any(r.problems for r in results):
+        tail = log_path.read_text()[-2000:]
+        if tail.strip():
+            print(f"\nServer log ({log_path}):\n{tail}")
+        return 1
+    return 0
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f} ms"
+
+
+def _fill(result: Result, raw: dict) -> None:
+    seconds = raw["duration_us"] / 1e6
+    result.requests = raw["requests"]
+    result.rps = raw["requests"] / seconds if seconds else 0.0
+    result.p50_ms = raw["p50_us"] / 1000
+    result.p99_ms = raw["p99_us"] / 1000
+    result.statuses = {int(k): v for k, v in raw["statuses"].items()}
+    result.socket_errors = raw["errors"]
+    bad = result.unexpected + result.socket_errors
+    if result.requests and bad / result.requests > 0.01:
+        seen = ", ".join(f"{n:,}×{status}" for status, n in sorted(result.statuses.items()))
+        result.problems.append(
+            f"{bad:,} of {result.requests:,} responses were not {result.scenario.expect} "
+            f"({seen}; {result.socket_errors:,} socket errors)"
+        )
+
+
+def print_table(results, ceilings, cases) -> None:
+    print()
+    print(f"Mithaq bench at {cases:,} cases. Ceiling runs: "
+          + ", ".join(f"{r.rps:,.0f}" for r in ceilings) + " req/s (each page against"
+          " the run just before it; the median run is shown)")  # fmt: skip
+    header = (
+        f"{'scenario':<18} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'ceiling':>8} "
+        f"{'budget':>7} {'queries':>8} {'CPU ms/req':>13}  verdict"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        if r.skipped:
+            print(f"{r.scenario.name:<18} {'':>57}  SKIP")
+            continue
+        share = f"{r.share:.1%}" if r.share is not None else "-"
+        budget = f"≥{r.scenario.budget:.0%}" if r.scenario.budget is not None else "-"
+        queries = f"{r.queries}/{QUERY_BUDGET}" if r.queries is not None else "-"
+        cpu = "-"
+        if r.server_cpu_ms is not None:
+            cpu = f"{r.server_cpu_ms:.1f}"
+            cpu += f" + {r.database_cpu_ms:.1f}" if r.database_cpu_ms is not None else ""
+        print(
+            f"{r.scenario.name:<18} {r.rps:>7,.0f} {r.p50_ms:>7.1f} {r.p99_ms:>7.1f} "
+            f"{share:>8} {budget:>7} {queries:>8} {cpu:>13}  {r.verdict}"
+        )
+    print("(CPU ms/req: the server's + PostgreSQL's CPU time per request; the second is the")
+    print(" whole cluster's, so only roughly this bench's)")
+    for r in results:
+        for note in ([r.skipped] if r.skipped else []) + r.problems:
+            print(f"  {r.scenario.name}: {note}")
+
+
+def _save(results, ceilings, cases, args, stamp) -> None:
+    def row(r: Result) -> dict:
+        return {
+            "scenario": r.scenario.name,
+            "path": r.scenario.path,
+            "rps": round(r.rps, 1),
+            "p50_ms": r.p50_ms,
+            "p99_ms": r.p99_ms,
+            "share_of_ceiling": r.share,
+            "paired_ceiling_rps": round(r.paired_ceiling, 1),
+            "server_cpu_ms_per_request": r.server_cpu_ms,
+            "database_cpu_ms_per_request": r.database_cpu_ms,
+            "budget": r.scenario.budget,
+            "queries": r.queries,
+            "statuses": r.statuses,
+            "verdict": r.verdict,
+            "notes": ([r.skipped] if r.skipped else []) + r.problems,
+        }
+
+    data = {
+        "at": stamp,
+        "cases": cases,
+        "duration": args.duration,
+        "connections": args.connections,
+        "threads": args.threads,
+        "server": args.server,
+        "server_env": args.server_env,
+        "ceilings": [round(r.rps, 1) for r in ceilings],
+        "results": [row(r) for r in results],
+    }
+    path = RESULTS_DIR / f"run-{stamp}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2))
+    print(f"\nSaved {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

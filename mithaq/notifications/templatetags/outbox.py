@@ -1,0 +1,28 @@
+"""{% case_messages %}: the case page's messages and their delivery history."""
+
+from django import template
+
+from mithaq.accounts.access import access_for
+from mithaq.cases.states import Action
+from mithaq.notifications.models import GatewayState, Message
+from mithaq.notifications.states import BreakerState, MessageStatus
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/_case_messages.html", takes_context=True)
+def case_messages(context, case):
+    request = context["request"]
+    rows = list(Message.objects.for_case_page(case))
+    may_resend = Action.REPLY in access_for(request).case_actions(case)
+    waiting = {m.gateway for m in rows if m.status == MessageStatus.QUEUED and m.gateway}
+    paused = GatewayState.objects.filter(gateway__in=waiting).exclude(state=BreakerState.CLOSED)
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "case": case,
+        "case_messages": rows,
+        "may_resend": may_resend,
+        "paused_gateways": list(paused),
+        "show_identity": context.get("show_identity", True),
+    }

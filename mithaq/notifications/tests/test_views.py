@@ -1,0 +1,60 @@
+"""The template editor (office managers only) and the case page's messages block."""
+
+import pytest
+
+from mithaq.notifications.models import MessageTemplate
+from mithaq.testing import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def sms_template():
+    return MessageTemplate.objects.get(event_key="received", channel="sms", language="ar")
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "manager_college_a", "auditor", "reception"])
+def test_only_office_managers_see_the_editor(org, login, persona):
+    client = login(getattr(org, persona))
+    assert client.get("/staff/messages/templates/").status_code == 404
+    assert client.get(f"/staff/messages/templates/{sms_template().pk}/").status_code == 404
+
+
+def test_editor_shows_the_sms_counter_and_saves(org, login):
+    client = login(org.office_manager)
+    template = sms_template()
+    page = client.get(f"/staff/messages/templates/{template.pk}/").content.decode()
+    assert "UCS-2" in page and 'hx-post="/staff/messages/templates/count/"' in page
+    response = client.post(
+        f"/staff/messages/templates/{template.pk}/", {"body": "طلبكم {reference} وصل"}
+    )
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.body == "طلبكم {reference} وصل" and template.updated_by == org.office_manager
+
+
+def test_unknown_placeholder_is_refused(org, login):
+    client = login(org.office_manager)
+    template = sms_template()
+    response = client.post(
+        f"/staff/messages/templates/{template.pk}/", {"body": "{reference.__class__} {secret}"}
+    )
+    assert response.status_code == 400
+    template.refresh_from_db()
+    assert "secret" not in template.body
+
+
+def test_live_counter(org, login):
+    client = login(org.office_manager)
+    response = client.post("/staff/messages/templates/count/", {"body": "ب" * 71})
+    text = response.content.decode()
+    assert "UCS-2" in text and "71" in text and "2" in text
+
+
+def test_case_page_shows_messages_and_hides_a_confidential_address(org, login, sms_gateway):
+    from mithaq.notifications import dispatch
+
+    case = make_case(org, identity_confidential=True, citizen_email="")
+    dispatch.dispatch_due()
+    page = login(org.officer_a).get(f"/staff/cases/{case.code}/").content.decode()
+    assert 'id="messages"' in page and "message-sent" in page
+    assert "+9647701234567" not in page

@@ -1,0 +1,47 @@
+"""Email over the configured SMTP server (Django's EMAIL_* settings), text and HTML."""
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from . import Outgoing, Sent, Transport, TransportError
+
+
+class SmtpTransport(Transport):
+    name = "smtp"
+
+    def __init__(self, **connection_options):
+        self.connection_options = connection_options
+
+    def send(self, message: Outgoing) -> Sent:
+        if not message.to or "@" not in message.to:
+            raise TransportError("no email address", permanent=True)
+        connection = get_connection(
+            "django.core.mail.backends.smtp.EmailBackend",
+            fail_silently=False,
+            timeout=settings.MITHAQ_SMTP_TIMEOUT,
+            **self.connection_options,
+        )
+        mail = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.to],
+            connection=connection,
+            headers={"X-Mithaq-Message": str(message.message_id)},
+        )
+        if message.html:
+            mail.attach_alternative(message.html, "text/html")
+        try:
+            mail.send()
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise TransportError(f"recipient refused: {exc}", permanent=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            # 5xx is the server's final word; 4xx says try later.
+            raise TransportError(
+                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=500 <= exc.smtp_code < 600
+            ) from exc
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+            raise TransportError(f"SMTP: {exc}", permanent=False) from exc
+        return Sent(provider_id=mail.extra_headers.get("Message-ID", ""))

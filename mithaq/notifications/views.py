@@ -1,0 +1,134 @@
+"""Staff pages of the messages app: the template editor (office managers), resending a
+message, and the gateways' signed delivery-receipt webhook."""
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from mithaq.accounts.access import access_for, get_case_for_user
+from mithaq.accounts.decorators import staff_required
+from mithaq.accounts.models import Role
+from mithaq.cases.states import Action
+
+from . import receipts, services
+from .defaults import placeholders_for
+from .forms import TemplateForm
+from .models import GatewayConfig, GatewayState, Message, MessageTemplate
+from .rendering import count_sms
+from .states import EVENT_LABELS, GatewayKind
+
+
+def _require_office_manager(request):
+    if Role.OFFICE_MANAGER not in access_for(request).roles:
+        raise Http404
+
+
+@require_GET
+@staff_required
+def template_list(request):
+    _require_office_manager(request)
+    rows = list(MessageTemplate.objects.all())
+    for row in rows:
+        row.label = EVENT_LABELS.get(row.event_key, row.event_key)
+        row.count = count_sms(row.body) if row.channel != "email" else None
+    context = {"templates": rows, "gateways": GatewayState.objects.order_by("gateway")}
+    return render(request, "notifications/templates.html", context)
+
+
+@staff_required
+def template_edit(request, pk):
+    _require_office_manager(request)
+    template = get_object_or_404(MessageTemplate, pk=pk)
+    form = TemplateForm(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        services.save_template(
+            template=template,
+            subject=form.cleaned_data.get("subject", template.subject),
+            body=form.cleaned_data["body"],
+            actor=request.user,
+        )
+        messages.success(request, _("The template is saved."))
+        return redirect("notifications:templates")
+    body = form["body"].value() or ""
+    context = {
+        "form": form,
+        "template": template,
+        "label": EVENT_LABELS.get(template.event_key, template.event_key),
+        "placeholders": placeholders_for(template.event_key),
+        "count": count_sms(body) if template.channel != "email" else None,
+    }
+    return render(
+        request,
+        "notifications/template_edit.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@staff_required
+def sms_count(request):
+    """The editor's live counter (HTMX): the same pure function as everywhere."""
+    _require_office_manager(request)
+    count = count_sms(request.POST.get("body", ""))
+    return render(request, "notifications/_sms_count.html", {"count": count})
+
+
+@require_POST
+@staff_required
+def resend(request, pk):
+    message = get_object_or_404(Message.objects.select_related("case"), pk=pk)
+    if message.case is None:
+        _require_office_manager(request)
+    else:
+        get_case_for_user(request, message.case.code, action=Action.REPLY)
+    services.resend_message(message=message, actor=request.user)
+    django_messages_success(request)
+    if message.case is not None:
+        return redirect(f"{_case_url(message.case)}#messages")
+    return redirect("notifications:templates")
+
+
+def django_messages_success(request):
+    messages.success(request, _("The message is queued again."))
+
+
+def _case_url(case):
+    from django.urls import reverse
+
+    return reverse("cases:detail", args=[case.code])
+
+
+@csrf_exempt
+@require_POST
+def receipt(request, gateway):
+    """A gateway reports a delivery. Signed with the gateway's receipt secret; it can only
+    move a message forward."""
+    config = GatewayConfig.objects.filter(code=gateway, is_active=True).first()
+    if config is None:
+        raise Http404
+    if not receipts.verify(
+        secret=config.receipt_secret(),
+        timestamp=request.headers.get(receipts.TIMESTAMP_HEADER, ""),
+        signature=request.headers.get(receipts.SIGNATURE_HEADER, ""),
+        body=request.body,
+    ):
+        return HttpResponseForbidden("bad signature")
+    try:
+        data = json.loads(request.body)
+        provider_id, status = str(data["id"]), str(data["status"])
+    except (ValueError, KeyError, TypeError):
+        return HttpResponseBadRequest("bad receipt")
+    prefix = "whatsapp" if config.kind == GatewayKind.WHATSAPP else "sms"
+    moved = services.record_receipt(
+        gateway=f"{prefix}:{config.code}",
+        provider_id=provider_id,
+        status=status,
+        error=str(data.get("error", ""))[:500],
+    )
+    return HttpResponse("moved" if moved else "unchanged", content_type="text/plain")

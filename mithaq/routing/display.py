@@ -1,0 +1,73 @@
+"""How a clock reads to staff: time left or overdue, in working time."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import CaseClock, Target
+
+
+@dataclass(frozen=True)
+class ClockView:
+    target: str
+    label: str
+    due_at: datetime.datetime
+    expected_at: datetime.datetime
+    met_at: datetime.datetime | None
+    status: str  # met, met_late, paused, overdue, running
+    text: str
+
+
+def working_time_left(calendar, now: datetime.datetime, due: datetime.datetime) -> tuple[bool, str]:
+    """(overdue?, "2 working days left" / "overdue by 5 working hours")."""
+    seconds = calendar.seconds_between(now, due)
+    overdue = seconds < 0 or (seconds == 0 and now >= due)
+    amount = abs(seconds)
+    if overdue and amount < 60:
+        # Past due after closing time: no working time has been lost yet.
+        return True, _("Overdue")
+    day = calendar.day_seconds or 8 * 3600
+    if amount >= day:
+        n = amount // day
+        if overdue:
+            return True, ngettext(
+                "overdue by %(n)s working day", "overdue by %(n)s working days", n
+            ) % {"n": n}
+        return False, ngettext("%(n)s working day left", "%(n)s working days left", n) % {"n": n}
+    if amount >= 3600:
+        n = amount // 3600
+        if overdue:
+            return True, ngettext(
+                "overdue by %(n)s working hour", "overdue by %(n)s working hours", n
+            ) % {"n": n}
+        return False, ngettext("%(n)s working hour left", "%(n)s working hours left", n) % {"n": n}
+    n = max(1, -(-amount // 60))
+    if overdue:
+        return True, ngettext(
+            "overdue by %(n)s working minute", "overdue by %(n)s working minutes", n
+        ) % {"n": n}
+    return False, ngettext("%(n)s working minute left", "%(n)s working minutes left", n) % {"n": n}
+
+
+def view_clock(clock: CaseClock, calendar, now: datetime.datetime) -> ClockView:
+    if clock.met_at is not None:
+        status = "met" if clock.met_at <= clock.due_at else "met_late"
+        text = _("Met in time") if status == "met" else _("Met late")
+    elif clock.paused_at is not None:
+        status = "paused"
+        _overdue, left = working_time_left(calendar, clock.paused_at, clock.due_at)
+        text = _("Paused while waiting for the citizen (%(left)s)") % {"left": left}
+    else:
+        overdue, text = working_time_left(calendar, now, clock.due_at)
+        status = "overdue" if overdue else "running"
+    return ClockView(
+        target=clock.target,
+        label=str(Target(clock.target).label),
+        due_at=clock.due_at.astimezone(calendar.tz),
+        expected_at=clock.expected_at.astimezone(calendar.tz),
+        met_at=clock.met_at.astimezone(calendar.tz) if clock.met_at else None,
+        status=status,
+        text=text,
+    )

@@ -1,0 +1,42 @@
+"""Reads of the clocks: a case's current clocks, and inbox filters and sorts on them."""
+
+import datetime
+
+from django.db.models import F
+
+from . import calendar as working
+from .models import CaseClock
+
+
+def current_clocks(case) -> list[CaseClock]:
+    """The clocks of the case's latest round, in the order of the charter's targets."""
+    from .models import TARGET_ORDER
+
+    clocks = list(CaseClock.objects.filter(case=case).order_by("-round"))
+    latest = clocks[0].round if clocks else 0
+    current = [c for c in clocks if c.round == latest]
+    return sorted(current, key=lambda c: TARGET_ORDER.index(c.target))
+
+
+class ClockFilter:
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    PAUSED = "paused"
+
+
+def filter_by_clock(cases, which: str, *, now: datetime.datetime):
+    """Cases whose next unmet target is overdue, due within one working day, or paused."""
+    if which == ClockFilter.OVERDUE:
+        return cases.filter(deadline__due_at__lt=now)
+    if which == ClockFilter.DUE_SOON:
+        calendar = working.active_calendar()
+        until = calendar.add_seconds(now, calendar.day_seconds or 8 * 3600)
+        return cases.filter(deadline__due_at__gte=now, deadline__due_at__lte=until)
+    if which == ClockFilter.PAUSED:
+        return cases.filter(deadline__paused=True)
+    return cases
+
+
+def order_by_due(cases):
+    """Soonest due first; cases without a running clock last."""
+    return cases.order_by(F("deadline__due_at").asc(nulls_last=True), "id")

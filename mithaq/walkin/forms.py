@@ -1,0 +1,92 @@
+"""The hall's forms: the kiosk, the reception desk, the window's actions and the rating."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mithaq.cases.forms.public import normalize_code
+from mithaq.common.phones import parse_phone
+
+from .models import Counter, Hall, HallService
+from .states import Face, Outcome
+
+
+class IssueForm(forms.Form):
+    """What the kiosk (and the reception desk) asks: the service, priority and a phone."""
+
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=HallService.objects.none(), empty_label=None
+    )
+    is_priority = forms.BooleanField(label=_("I am elderly or have special needs"), required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone (optional), to be told when your turn is near"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off", "dir": "ltr"}
+        ),
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, hall: Hall, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hall = hall
+        self.fields["service"].queryset = hall.services.filter(
+            is_active=True, service__is_active=True
+        ).select_related("service")
+        if not self.is_bound and "token" not in self.initial:
+            self.initial["token"] = uuid.uuid4()
+        expired = _("This form has expired. Please try again.")
+        self.fields["token"].error_messages.update(required=expired, invalid=expired)
+
+    def clean_phone(self):
+        raw = self.cleaned_data["phone"].strip()
+        return parse_phone(raw) if raw else ""
+
+
+class TransferForm(forms.Form):
+    to_service = forms.ModelChoiceField(
+        label=_("To the service"), queryset=HallService.objects.none(), required=False
+    )
+    to_counter = forms.ModelChoiceField(
+        label=_("Or to the window"), queryset=Counter.objects.none(), required=False
+    )
+
+    def __init__(self, *args, hall: Hall, exclude_counter: Counter | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_service"].queryset = hall.services.filter(is_active=True).select_related(
+            "service"
+        )
+        self.fields["to_service"].label_from_instance = lambda s: f"{s.letter} · {s.service.name}"
+        counters = hall.counters.filter(is_active=True)
+        if exclude_counter is not None:
+            counters = counters.exclude(pk=exclude_counter.pk)
+        self.fields["to_counter"].queryset = counters
+        self.fields["to_counter"].label_from_instance = lambda c: str(c.number)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("to_service")) == bool(data.get("to_counter")):
+            raise ValidationError(_("Choose a service or a window to transfer to."))
+        return data
+
+
+class FinishForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+
+
+class AttachCaseForm(forms.Form):
+    code = forms.CharField(
+        label=_("Reference of an existing case"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+
+    def clean_code(self):
+        return normalize_code(self.cleaned_data["code"])
+
+
+class RatingForm(forms.Form):
+    face = forms.ChoiceField(choices=Face.choices)

@@ -1,0 +1,197 @@
+"""The hall's live channel: services publish what changed, each display listens by SSE.
+
+A change in the hall (a ticket issued, called, recalled, finished, ...) is published once,
+after its transaction commits, to the channels group ``hall.<id>``: the event itself and the
+hall's full display state, read once by the publisher rather than once per screen. Every
+open display stream is a member of that group.
+
+Each message carries the hall's sequence number (a counter in the cache, shared through
+Redis when there are several processes). A display that sees a number it did not expect
+has missed something (a Redis blip, a full queue) and reconnects; every new stream starts
+with the full current state, so a reconnecting screen never keeps a stale picture.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+
+from mithaq.walkin.display.speech import announcement
+
+logger = logging.getLogger(__name__)
+
+MESSAGE_TYPE = "hall.event"
+# The browser waits this long before reconnecting a dropped stream (the SSE `retry:` hint).
+RETRY_MS = 2000
+
+
+def group_name(hall_id: int) -> str:
+    return f"hall.{hall_id}"
+
+
+def _seq_key(hall_id: int) -> str:
+    return f"walkin:hall:{hall_id}:seq"
+
+
+def next_seq(hall_id: int) -> int:
+    key = _seq_key(hall_id)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # The first event of this hall (or the cache lost the key): start again at 1.
+        # Displays see the jump, reconnect and resync, which is all a reset needs.
+        cache.add(key, 0, timeout=None)
+        return cache.incr(key)
+
+
+def current_seq(hall_id: int) -> int:
+    return cache.get(_seq_key(hall_id), 0)
+
+
+def current_state(hall_id: int) -> dict:
+    """The hall's display state (`selectors.display_state`), JSON-safe."""
+    from mithaq.walkin.models import Hall
+    from mithaq.walkin.selectors import display_state
+
+    state = display_state(Hall.objects.get(pk=hall_id))
+    # Through JSON and back: the layer (msgpack on Redis) carries only plain values.
+    return json.loads(json.dumps(state, cls=DjangoJSONEncoder))
+
+
+def publish_hall_event(hall_id: int, payload: dict) -> None:
+    """Tell every display of the hall about `payload`, with the hall's state after it.
+
+    Call it after commit (``transaction.on_commit``). It never raises: the change is already
+    made, and a display that misses the message notices the gap in sequence numbers.
+    """
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+        seq = next_seq(hall_id)
+        data = {
+            "seq": seq,
+            "event": payload,
+            "state": current_state(hall_id),
+            # What a call sounds like, worked out once here rather than on every screen.
+            "speech": announcement(payload),
+            # Wall-clock time of sending, for the display bench's latency figures.
+            "sent": time.time(),
+        }
+        # The event's text is made once, here: a hundred streams only copy it out.
+        message = {"type": MESSAGE_TYPE, "seq": seq, "data": _json(data)}
+        async_to_sync(layer.group_send)(group_name(hall_id), message)
+    except Exception:
+        logger.exception("could not publish an event of hall %s", hall_id)
+
+
+def _release_connection() -> None:
+    # A display holds its stream for hours; it must not hold a database connection as well.
+    # Inside a test's transaction the connection is the test's, and stays.
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def _state_and_seq(hall_id: int) -> tuple[dict, int]:
+    try:
+        # The number first: an event numbered after it is either in this state already
+        # or still on its way to us, never lost between the two reads.
+        seq = current_seq(hall_id)
+        return current_state(hall_id), seq
+    finally:
+        _release_connection()
+
+
+def _ping_seq(hall_id: int) -> int:
+    return current_seq(hall_id)
+
+
+class HallSubscription:
+    """Membership of one display stream in its hall's group, for as long as it is open.
+
+    ``receive(timeout)`` returns the next message, or None when nothing came in time. One
+    receive task is kept across timeouts rather than cancelled and restarted, so that no
+    layer can drop a message in the gap.
+    """
+
+    def __init__(self, hall_id: int, layer=None):
+        self.group = group_name(hall_id)
+        self.layer = layer or get_channel_layer()
+        self.channel = None
+        self._task = None
+
+    async def __aenter__(self):
+        self.channel = await self.layer.new_channel()
+        await self.layer.group_add(self.group, self.channel)
+        return self
+
+    async def __aexit__(self, *exc_info):
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except BaseException:  # noqa: S110 - cancelled or failed: gone either way
+                pass
+        await self.layer.group_discard(self.group, self.channel)
+
+    async def receive(self, timeout: float) -> dict | None:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self.layer.receive(self.channel))
+        done, _ = await asyncio.wait({self._task}, timeout=timeout)
+        if not done:
+            return None
+        task, self._task = self._task, None
+        return task.result()
+
+    async def refresh(self) -> None:
+        # Layers forget group members after a day (`group_expiry`); a display stays open
+        # for longer than that, so it says it is still here at every heartbeat.
+        await self.layer.group_add(self.group, self.channel)
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def sse(event: str, data: dict | str, *, id: int | None = None, retry: int | None = None) -> bytes:
+    """One Server-Sent Event. `data` is JSON on a single line (or a dict to make it)."""
+    lines = []
+    if retry is not None:
+        lines.append(f"retry: {retry}")
+    if id is not None:
+        lines.append(f"id: {id}")
+    lines.append(f"event: {event}")
+    lines.append("data: " + (data if isinstance(data, str) else _json(data)))
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+async def hall_stream(
+    hall_id: int, *, heartbeat: float | None = None, layer=None
+) -> AsyncIterator[bytes]:
+    """A display's stream: the full state first, then every event of the hall, and a
+    heartbeat (a comment and a `ping` event carrying the hall's sequence number) whenever
+    the hall is quiet. Ends, leaving the group, when the client goes away."""
+    heartbeat = heartbeat or settings.MITHAQ_DISPLAY_HEARTBEAT
+    async with HallSubscription(hall_id, layer=layer) as subscription:
+        # Joined before reading: whatever happens from here on reaches us.
+        state, seq = await sync_to_async(_state_and_seq)(hall_id)
+        yield sse("state", {"seq": seq, "state": state}, id=seq, retry=RETRY_MS)
+        while True:
+            message = await subscription.receive(timeout=heartbeat)
+            if message is None:
+                await subscription.refresh()
+                seq = await sync_to_async(_ping_seq)(hall_id)
+                yield b": heartbeat\n" + sse("ping", {"seq": seq})
+                continue
+            if message.get("type") != MESSAGE_TYPE:
+                continue
+            yield sse("hall", message["data"], id=message["seq"])

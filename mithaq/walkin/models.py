@@ -1,0 +1,352 @@
+"""The walk-in hall: halls, the services each serves, counters (windows), the daily ticket
+sequence, tickets, calls, ratings and the hall's history."""
+
+import datetime
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .states import Face, HallEventKind, IssuedAt, Outcome, TicketState
+
+
+def _localized(obj) -> str:
+    return obj.name_ar if (get_language() or "ar").startswith("ar") else obj.name_en
+
+
+def new_ticket_token() -> str:
+    # The live page's address: unguessable, and carries nothing about the visitor.
+    return secrets.token_urlsafe(18)
+
+
+class HallQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, unit__is_active=True)
+
+
+class Hall(models.Model):
+    """A waiting hall with its kiosk, display and windows. A centre may have several."""
+
+    unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="halls",
+        verbose_name=_("unit"),
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Empty: the institution's time zone. Ticket numbers restart at its midnight."),
+    )
+    # Off by default: a hall set up without hours takes tickets at any hour, as it did
+    # before the working calendar existed; ticking it makes the kiosk keep the calendar.
+    hours_from_calendar = models.BooleanField(
+        _("open in the institution's working hours"),
+        default=False,
+        help_text=_("The kiosk follows the working calendar; otherwise the times below."),
+    )
+    opens_at = models.TimeField(
+        _("opens at"),
+        null=True,
+        blank=True,
+        help_text=_("Used when the hall does not follow the working calendar. Empty: always."),
+    )
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    recalls_before_no_show = models.PositiveSmallIntegerField(
+        _("calls again before a no-show"),
+        default=2,
+        help_text=_("How many times a ticket is called again before it may be marked absent."),
+    )
+    notify_when_ahead = models.PositiveSmallIntegerField(
+        _("send “your turn is near” when this many are ahead"), default=3
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = HallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("hall")
+        verbose_name_plural = _("halls")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _localized(self)
+
+    @property
+    def tzinfo(self) -> datetime.tzinfo:
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+
+    def local_day(self, moment: datetime.datetime) -> datetime.date:
+        return moment.astimezone(self.tzinfo).date()
+
+
+class HallService(models.Model):
+    """A service of the catalogue as this hall serves it: its ticket letter and target wait."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="services")
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    letter = models.CharField(
+        _("ticket letter"),
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{1,2}$", _("One or two capital Latin letters."))],
+    )
+    target_wait_minutes = models.PositiveSmallIntegerField(_("target wait (minutes)"), default=15)
+    position = models.PositiveSmallIntegerField(_("order on the kiosk"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["hall", "position", "letter"]
+        verbose_name = _("hall service")
+        verbose_name_plural = _("hall services")
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "letter"], name="hallservice_letter_unique"),
+            models.UniqueConstraint(fields=["hall", "service"], name="hallservice_service_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.letter} · {self.service}"
+
+    @property
+    def target_wait(self) -> datetime.timedelta:
+        return datetime.timedelta(minutes=self.target_wait_minutes)
+
+
+class Counter(models.Model):
+    """A window of the hall, the services it takes, and who has it open now."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="counters")
+    number = models.PositiveSmallIntegerField(_("window number"))
+    services = models.ManyToManyField(
+        HallService, related_name="counters", verbose_name=_("services it takes")
+    )
+    is_priority = models.BooleanField(
+        _("window for the elderly and people with special needs"), default=False
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Set by open_counter / close_counter only.
+    is_open = models.BooleanField(_("open"), default=False, editable=False)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("officer"),
+    )
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["hall", "number"]
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "number"], name="counter_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.hall.code} #{self.number}"
+
+
+class DailySequence(models.Model):
+    """The last number issued for one service of one hall on one local day. Incremented in
+    the same transaction as the ticket's insert, so numbers have neither gaps nor twins."""
+
+    hall_service = models.ForeignKey(HallService, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hall_service", "day"], name="dailyseq_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.hall_service_id} {self.day} {self.last}"
+
+
+class TicketQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(state=TicketState.WAITING)
+
+    def in_line_order(self):
+        # The ticket's place is its original issue time, kept across transfers.
+        return self.order_by("queued_at", "id")
+
+
+class Ticket(models.Model):
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="tickets")
+    hall_service = models.ForeignKey(
+        HallService, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("service")
+    )
+    # The service it was issued for: numbering is per issued service, even after a transfer.
+    issued_service = models.ForeignKey(HallService, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))
+    number = models.PositiveIntegerField(_("number"))
+    code = models.CharField(_("ticket"), max_length=8)
+    is_priority = models.BooleanField(_("elderly or special needs"), default=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="ar")
+    issued_via = models.CharField(max_length=12, choices=IssuedAt.choices, default=IssuedAt.KIOSK)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    token = models.CharField(max_length=32, unique=True, default=new_ticket_token, editable=False)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    state = models.CharField(
+        _("state"), max_length=12, choices=TicketState.choices, default=TicketState.WAITING
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    queued_at = models.DateTimeField()
+    # Set on transfer to a window: only that window calls it.
+    target_counter = models.ForeignKey(
+        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    counter = models.ForeignKey(
+        Counter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("window"),
+    )
+    first_called_at = models.DateTimeField(null=True, blank=True)
+    called_at = models.DateTimeField(null=True, blank=True)
+    recall_count = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hall_tickets",
+        verbose_name=_("case"),
+    )
+    near_notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hall", "issued_service", "day", "number"], name="ticket_number_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["hall_service", "queued_at", "id"],
+                condition=Q(state="waiting"),
+                name="ticket_waiting_line",
+            ),
+            # Call next walks one of these two in order and stops at the first ticket the
+            # window may take: the line, or the line with priority tickets first.
+            models.Index(
+                fields=["hall", "queued_at", "id"],
+                condition=Q(state="waiting"),
+                name="ticket_waiting_hall",
+            ),
+            models.Index(
+                fields=["hall", "-is_priority", "queued_at", "id"],
+                condition=Q(state="waiting"),
+                name="ticket_waiting_priority",
+            ),
+            models.Index(fields=["hall", "day", "state"], name="ticket_hall_day_state"),
+            models.Index(fields=["counter", "state"], name="ticket_counter_state"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (TicketState.WAITING, TicketState.CALLED, TicketState.PARKED)
+
+
+class Call(models.Model):
+    """Each time a ticket is called to a window, the display's “last calls”."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="calls")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="calls")
+    counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="calls")
+    at = models.DateTimeField()
+    is_recall = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["hall", "-at", "-id"], name="call_hall_at")]
+
+    def __str__(self):
+        return f"{self.ticket_id} → {self.counter_id}"
+
+
+class Rating(models.Model):
+    """The visitor's three-face answer after the visit, once per ticket."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    hall_service = models.ForeignKey(HallService, on_delete=models.PROTECT, related_name="+")
+    counter = models.ForeignKey(
+        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    face = models.CharField(_("rating"), max_length=10, choices=Face.choices)
+    at = models.DateTimeField()
+    on_tablet = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("visit rating")
+        verbose_name_plural = _("visit ratings")
+
+    def __str__(self):
+        return f"{self.ticket_id} {self.face}"
+
+
+class HallEvent(models.Model):
+    """One line of the hall's history: who did what to which ticket or window, and when."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    counter = models.ForeignKey(
+        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=HallEventKind.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_state = models.CharField(max_length=12, choices=TicketState.choices, blank=True)
+    to_state = models.CharField(max_length=12, choices=TicketState.choices, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["hall", "at"], name="hallevent_hall_at")]
+
+    def __str__(self):
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"

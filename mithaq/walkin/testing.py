@@ -1,0 +1,56 @@
+"""Test personas of the hall: a hall of civil engineering (unit A) with two services and
+three windows, the third for the elderly and people with special needs."""
+
+from dataclasses import dataclass
+
+from mithaq.catalog.models import Service
+from mithaq.testing import Org
+
+from .models import Counter, Hall, HallService
+
+
+@dataclass
+class HallWorld:
+    hall: Hall
+    transcripts: HallService  # letter A
+    certificates: HallService  # letter B
+    window_1: Counter  # A and B
+    window_2: Counter  # B only
+    window_3: Counter  # the priority window, A and B
+
+
+def make_hall(org: Org, **hall_fields) -> HallWorld:
+    # Open at any hour unless a test says otherwise: tests do not depend on the clock.
+    hall_fields.setdefault("hours_from_calendar", False)
+    hall = Hall.objects.create(
+        unit=org.dept_a,
+        code="civil-hall",
+        name_ar="قاعة المراجعين",
+        name_en="Visitors' hall",
+        **hall_fields,
+    )
+    certificate = Service.objects.create(
+        unit=org.dept_a, code="civil-certificate", name_ar="تأييد تخرج", name_en="Graduation letter"
+    )
+    transcripts = HallService.objects.create(
+        hall=hall, service=org.service_a, letter="A", target_wait_minutes=10, position=1
+    )
+    certificates = HallService.objects.create(
+        hall=hall, service=certificate, letter="B", target_wait_minutes=20, position=2
+    )
+    w1 = Counter.objects.create(hall=hall, number=1)
+    w1.services.set([transcripts, certificates])
+    w2 = Counter.objects.create(hall=hall, number=2)
+    w2.services.set([certificates])
+    w3 = Counter.objects.create(hall=hall, number=3, is_priority=True)
+    w3.services.set([transcripts, certificates])
+    return HallWorld(hall, transcripts, certificates, w1, w2, w3)
+
+
+def hall_world(org: Org) -> dict:
+    """What the site-wide tests need of the hall: its code and a waiting ticket."""
+    from .services import issue_ticket
+
+    world = make_hall(org)
+    ticket = issue_ticket(hall=world.hall, hall_service=world.transcripts)
+    return {"hall": world.hall.code, "ticket_token": ticket.token, "ticket_pk": ticket.pk}

@@ -1,0 +1,110 @@
+"""Public hall pages: the kiosk at the door, the printed ticket, and the ticket's live page
+on the visitor's phone (found only by its unguessable token)."""
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..forms import IssueForm, RatingForm
+from ..models import Hall, Rating
+from ..states import Face, TicketState
+
+
+def _hall(code: str) -> Hall:
+    hall = Hall.objects.active().filter(code=code).first()
+    if hall is None:
+        raise Http404
+    return hall
+
+
+def kiosk(request, hall):
+    """One tap on a service issues the ticket; the hidden one-time token makes a double
+    tap print one ticket, not two."""
+    hall = _hall(hall)
+    form = IssueForm(request.POST or None, hall=hall)
+    now = timezone.now()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.issue_ticket(
+                hall=hall,
+                hall_service=data["service"],
+                is_priority=data["is_priority"],
+                phone=data["phone"],
+                language=(get_language() or "ar")[:2],
+                submission_token=data["token"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            return redirect(reverse("walkin:ticket_print", args=[ticket.token]) + "?kiosk=1")
+    context = {
+        "hall": hall,
+        "form": form,
+        "services": selectors.kiosk_services(hall),
+        "is_open": services.hall_is_open(hall, now),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "walkin/kiosk.html", context, status=status)
+
+
+def _ticket_context(request, ticket) -> dict:
+    ahead = selectors.people_ahead(ticket)
+    url = request.build_absolute_uri(reverse("walkin:ticket", args=[ticket.token]))
+    return {
+        "ticket": ticket,
+        "hall": ticket.hall,
+        "ahead": ahead,
+        "wait": selectors.estimated_wait(ticket, ahead=ahead),
+        "live_url": url,
+        "States": TicketState,
+    }
+
+
+def ticket_print(request, token):
+    """The receipt for an 80 mm thermal printer, printed by the browser."""
+    ticket = selectors.get_public_ticket(token)
+    context = _ticket_context(request, ticket)
+    context["qr_svg"] = segno.make(context["live_url"], error="m").svg_inline(
+        scale=3, border=2, omitsize=True
+    )
+    context["from_kiosk"] = request.GET.get("kiosk") == "1"
+    return render(request, "walkin/ticket_print.html", context)
+
+
+def ticket(request, token):
+    """The visitor's live page: waiting with their place, called to a window, served, or
+    absent. HTMX polls it; a poll gets the state alone."""
+    ticket = selectors.get_public_ticket(token)
+    context = _ticket_context(request, ticket)
+    context["rated"] = Rating.objects.filter(ticket=ticket).exists()
+    context["faces"] = list(Face)
+    template = "walkin/ticket.html"
+    if request.headers.get("HX-Request"):
+        template = "walkin/_ticket_state.html"
+    return render(request, template, context)
+
+
+@require_POST
+def ticket_rate(request, token):
+    ticket = selectors.get_public_ticket(token)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rate_visit(ticket=ticket, face=form.cleaned_data["face"])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Thank you for your rating."))
+    else:
+        messages.error(request, _("Choose one of the faces."))
+    return redirect("walkin:ticket", token=ticket.token)

@@ -1,0 +1,278 @@
+"""Staff pages of the hall: the halls one works in, the reception desk's ticket, the window
+(counter) with its actions, the case from a visit, the rating tablet and the supervisor."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mithaq.accounts.access import access_for, get_case_for_user
+from mithaq.accounts.decorators import staff_required
+from mithaq.cases.forms.reception import ReceptionCaseForm
+from mithaq.cases.states import Channel, Kind
+
+from .. import selectors, services
+from ..forms import AttachCaseForm, FinishForm, IssueForm, RatingForm, TransferForm
+from ..models import Ticket
+from ..states import Face, TicketAction
+
+
+@require_GET
+@staff_required
+def halls(request):
+    return render(
+        request,
+        "walkin/staff/halls.html",
+        {
+            "halls": selectors.halls_for_user(request),
+            "supervised": {h.pk for h in selectors.halls_for_user(request, supervise=True)},
+        },
+    )
+
+
+@require_GET
+@staff_required
+def hall(request, hall):
+    hall = selectors.get_hall_for_user(request, hall)
+    overview = selectors.live_overview(hall)
+    return render(
+        request,
+        "walkin/staff/hall.html",
+        {
+            "hall": hall,
+            "overview": overview,
+            "may_supervise": selectors.may_supervise(request, hall),
+        },
+    )
+
+
+@staff_required
+def issue(request, hall):
+    """Reception hands a ticket from the desk (to print on the desk's printer)."""
+    hall = selectors.get_hall_for_user(request, hall)
+    form = IssueForm(request.POST or None, hall=hall)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.issue_ticket(
+                hall=hall,
+                hall_service=data["service"],
+                is_priority=data["is_priority"],
+                phone=data["phone"],
+                language=(get_language() or "ar")[:2],
+                issued_by=request.user,
+                submission_token=data["token"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Ticket %(ticket)s is issued.") % {"ticket": ticket.code})
+            return redirect("walkin:ticket_print", token=ticket.token)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "walkin/staff/issue.html", {"hall": hall, "form": form}, status=status)
+
+
+def _counter_context(request, hall, counter, **forms) -> dict:
+    current = selectors.counter_ticket(counter)
+    waiting = {row["letter"]: row for row in selectors.waiting_counts(hall)}
+    mine = [waiting[s.letter] for s in counter.services.all() if s.letter in waiting]
+    return {
+        "hall": hall,
+        "counter": counter,
+        "is_mine": counter.is_open and counter.officer_id == request.user.pk,
+        "current": current,
+        "waited": (current.first_called_at - current.issued_at) if current else None,
+        "may_no_show": current is not None and services.may_mark_no_show(current),
+        "recalls_left": (
+            max(hall.recalls_before_no_show - current.recall_count, 0) if current else 0
+        ),
+        "waiting": mine,
+        "parked": selectors.parked_tickets(hall),
+        "transfer_form": forms.get("transfer_form")
+        or TransferForm(hall=hall, exclude_counter=counter),
+        "finish_form": FinishForm(),
+        "attach_form": forms.get("attach_form") or AttachCaseForm(),
+        "now": timezone.now(),
+    }
+
+
+@require_GET
+@staff_required
+def counter(request, hall, number):
+    hall = selectors.get_hall_for_user(request, hall)
+    counter = selectors.get_counter(hall, number)
+    return render(request, "walkin/staff/counter.html", _counter_context(request, hall, counter))
+
+
+COUNTER_ACTIONS = {"open", "close", "attach", *TicketAction.values}
+
+
+@require_POST
+@staff_required
+def counter_act(request, hall, number, action):
+    hall = selectors.get_hall_for_user(request, hall)
+    counter = selectors.get_counter(hall, number)
+    if action not in COUNTER_ACTIONS:
+        raise Http404
+    user = request.user
+    try:
+        if action == "open":
+            services.open_counter(counter=counter, actor=user)
+        elif not (counter.is_open and counter.officer_id == user.pk):
+            raise services.HallError(_("Open your window first."))
+        elif action == "close":
+            services.close_counter(counter=counter, actor=user)
+        elif action == TicketAction.CALL:
+            if services.call_next_ticket(counter=counter, actor=user) is None:
+                messages.info(request, _("Nobody is waiting for your services."))
+        elif action == TicketAction.RESUME:
+            ticket = get_object_or_404(Ticket, pk=request.POST.get("ticket"), hall=hall)
+            services.resume_ticket(ticket=ticket, counter=counter, actor=user)
+        else:
+            current = selectors.counter_ticket(counter)
+            if current is None:
+                raise services.HallError(_("There is no ticket at your window."))
+            response = _act_on_current(request, hall, counter, current, action)
+            if response is not None:
+                return response
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("walkin:counter", hall=hall.code, number=counter.number)
+
+
+def _act_on_current(request, hall, counter, current, action):
+    user = request.user
+    kw = {"ticket": current, "actor": user, "counter": counter}
+    if action == TicketAction.RECALL:
+        services.recall_ticket(**kw)
+    elif action == TicketAction.NO_SHOW:
+        services.mark_no_show(**kw)
+    elif action == TicketAction.PARK:
+        services.park_ticket(**kw)
+    elif action == TicketAction.TRANSFER:
+        form = TransferForm(request.POST, hall=hall, exclude_counter=counter)
+        if not form.is_valid():
+            context = _counter_context(request, hall, counter, transfer_form=form)
+            return render(request, "walkin/staff/counter.html", context, status=400)
+        services.transfer_ticket(
+            **kw,
+            to_service=form.cleaned_data["to_service"],
+            to_counter=form.cleaned_data["to_counter"],
+        )
+    elif action == TicketAction.FINISH:
+        form = FinishForm(request.POST)
+        if not form.is_valid():
+            raise services.HallError(_("Choose how the visit ended."))
+        services.finish_ticket(**kw, outcome=form.cleaned_data["outcome"])
+    elif action == "attach":
+        form = AttachCaseForm(request.POST)
+        if not form.is_valid():
+            context = _counter_context(request, hall, counter, attach_form=form)
+            return render(request, "walkin/staff/counter.html", context, status=400)
+        try:
+            case = get_case_for_user(request, form.cleaned_data["code"])
+        except Http404:
+            form.add_error("code", _("No case with this reference that you may see."))
+            context = _counter_context(request, hall, counter, attach_form=form)
+            return render(request, "walkin/staff/counter.html", context, status=400)
+        services.attach_ticket_to_case(ticket=current, actor=user, case=case)
+        messages.success(
+            request, _("The visit is attached to case %(code)s.") % {"code": case.code}
+        )
+    return None
+
+
+@staff_required
+def ticket_case(request, hall, pk):
+    """Open a walk-in case for the visitor of a ticket, prefilled with the service."""
+    hall = selectors.get_hall_for_user(request, hall)
+    if not access_for(request).may_register_cases:
+        raise Http404
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("hall_service__service__unit", "counter"), pk=pk, hall=hall
+    )
+    service = ticket.hall_service.service
+    initial = {
+        "kind": Kind.SERVICE_REQUEST,
+        "channel": Channel.WALK_IN,
+        "unit": service.unit_id,
+        "service": service.pk,
+        "citizen_phone": ticket.phone,
+        "citizen_language": ticket.language,
+    }
+    form = ReceptionCaseForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.open_case_from_ticket(
+                ticket=ticket, actor=request.user, case_fields=form.case_fields()
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The case is registered."))
+            return redirect("cases:detail", code=case.code)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "walkin/staff/ticket_case.html",
+        {"hall": hall, "ticket": ticket, "form": form},
+        status=status,
+    )
+
+
+@staff_required
+def tablet(request, hall, number):
+    """The tablet at the window: three faces for the visitor just served."""
+    hall = selectors.get_hall_for_user(request, hall)
+    counter = selectors.get_counter(hall, number)
+    ticket = selectors.last_finished_unrated(counter)
+    if request.method == "POST":
+        form = RatingForm(request.POST)
+        pk = request.POST.get("ticket")
+        if form.is_valid() and ticket is not None and str(ticket.pk) == pk:
+            try:
+                services.rate_visit(ticket=ticket, face=form.cleaned_data["face"], on_tablet=True)
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, _("Thank you for your rating."))
+        return redirect("walkin:tablet", hall=hall.code, number=counter.number)
+    return render(
+        request,
+        "walkin/staff/tablet.html",
+        {"hall": hall, "counter": counter, "ticket": ticket, "faces": list(Face)},
+    )
+
+
+@require_GET
+@staff_required
+def supervise(request, hall):
+    hall = selectors.get_hall_for_user(request, hall, supervise=True)
+    now = timezone.now()
+    today = hall.local_day(now)
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = today
+    context = {
+        "hall": hall,
+        "overview": selectors.live_overview(hall, now=now),
+        "figures": selectors.hall_figures(hall, day=day),
+        "day": day,
+        "today": today,
+        "previous_day": day - datetime.timedelta(days=1),
+        "next_day": day + datetime.timedelta(days=1) if day < today else None,
+    }
+    template = "walkin/staff/supervise.html"
+    if request.headers.get("HX-Request"):
+        template = "walkin/staff/_live.html"
+    return render(request, template, context)
