@@ -12,6 +12,7 @@ import json
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -47,12 +48,36 @@ def _language(code: str | None) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+_TEMPLATES_VERSION = "mithaq:message-templates:version"
+
+
+def _templates_changed() -> None:
+    """Edited or seeded templates reach every process: the cached copies are dropped."""
+
+    def bump():
+        try:
+            cache.incr(_TEMPLATES_VERSION)
+        except ValueError:
+            cache.set(_TEMPLATES_VERSION, 1, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def _template(event_key: str, channel: str, language: str) -> tuple[str, str]:
-    row = (
-        MessageTemplate.objects.filter(event_key=event_key, channel=channel, language=language)
-        .values_list("subject", "body")
-        .first()
-    )
+    # Templates are read on every event and change rarely: cached, versioned on change.
+    version = cache.get_or_set(_TEMPLATES_VERSION, 1, None)
+    key = f"mithaq:message-template:{version}:{event_key}:{channel}:{language}"
+    row = cache.get(key)
+    if row is None:
+        row = (
+            MessageTemplate.objects.filter(event_key=event_key, channel=channel, language=language)
+            .values_list("subject", "body")
+            .first()
+        )
+        cache.set(key, row or ("", None), 600)
+    elif row == ["", None] or row == ("", None):
+        row = None
     if row is not None:
         return row
     fallback = defaults.default_template(event_key, channel, language)
@@ -93,9 +118,8 @@ def _queue(
     not_before: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
 ) -> Message | None:
-    """Render and write one message; None if this dedupe key was already queued."""
-    if Message.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
+    """Render and write one message; None if this dedupe key was already queued (the
+    unique dedupe key says so: no read before the write)."""
     now = now or timezone.now()
     subject_t, body_t = _template(event_key, channel, language)
     values = {k: "" if v is None else str(v) for k, v in context.items()}
@@ -370,6 +394,7 @@ def save_template(*, template: MessageTemplate, subject: str, body: str, actor) 
     template.updated_at = timezone.now()
     template.updated_by = actor
     template.save()
+    _templates_changed()
     return template
 
 
@@ -382,6 +407,7 @@ def seed_templates() -> int:
         if (e, c, lang) not in existing
     ]
     MessageTemplate.objects.bulk_create(rows, ignore_conflicts=True)
+    _templates_changed()
     return len(rows)
 
 

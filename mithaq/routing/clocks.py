@@ -184,17 +184,27 @@ def _late_expected(config, case: Case, clock: CaseClock) -> datetime.datetime:
     return max(clock.due_at, _due(config.calendar, clock.late_noticed_at, rule))
 
 
-def sync_case_clocks(case: Case, *, config=None) -> list[CaseClock]:
+def sync_case_clocks(case: Case, *, config=None, first_event=None) -> list[CaseClock]:
     """Recompute and store the case's current clocks, its deadline row and `Case.due_at`.
-    Runs inside the caller's transaction; idempotent."""
+    Runs inside the caller's transaction; idempotent. `first_event`: the case was just made
+    and this is its only event, so there is nothing to read back (the public submission's
+    query budget counts on it)."""
     config = config or working.config()
-    events = list(
-        CaseEvent.objects.filter(case_id=case.pk)
-        .order_by("at", "id")
-        .only("kind", "at", "from_state", "to_state")
-    )
+    if first_event is not None:
+        events = [first_event]
+    else:
+        events = list(
+            CaseEvent.objects.filter(case_id=case.pk)
+            .order_by("at", "id")
+            .only("kind", "at", "from_state", "to_state")
+        )
     round_number, states = compute_round(case, events, config)
-    existing = {c.target: c for c in CaseClock.objects.filter(case_id=case.pk, round=round_number)}
+    existing = (
+        {}
+        if first_event is not None
+        else {c.target: c for c in CaseClock.objects.filter(case_id=case.pk, round=round_number)}
+    )
+    new_clocks = []
     clocks = []
     # A later target is never expected before an earlier one the citizen was told is late.
     floor = None
@@ -220,13 +230,17 @@ def sync_case_clocks(case: Case, *, config=None) -> list[CaseClock]:
             # The due moment moved (a pause, a new calendar): the next tick finds the breach
             # again if there still is one.
             clock.breached_at = None
-        if before is None or before != _clock_values(clock):
+        if before is None and first_event is not None:
+            new_clocks.append(clock)
+        elif before is None or before != _clock_values(clock):
             clock.save()
         clocks.append(clock)
+    if new_clocks:
+        CaseClock.objects.bulk_create(new_clocks)
     if existing:
         # A target whose commitment was removed has no clock any more.
         CaseClock.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
-    _store_deadline(case, clocks)
+    _store_deadline(case, clocks, new=first_event is not None)
     return clocks
 
 
@@ -242,19 +256,20 @@ def _clock_values(clock: CaseClock) -> tuple:
     )
 
 
-def _store_deadline(case: Case, clocks: list[CaseClock]) -> None:
+def _store_deadline(case: Case, clocks: list[CaseClock], *, new: bool = False) -> None:
     unmet = [c for c in clocks if c.met_at is None]
     running = [c for c in unmet if c.paused_at is None]
     nearest = min(running, key=lambda c: c.due_at, default=None)
     paused = bool(unmet) and not running
-    CaseDeadline.objects.update_or_create(
-        case_id=case.pk,
-        defaults={
-            "target": nearest.target if nearest else (unmet[0].target if unmet else ""),
-            "due_at": nearest.due_at if nearest else None,
-            "paused": paused,
-        },
-    )
+    values = {
+        "target": nearest.target if nearest else (unmet[0].target if unmet else ""),
+        "due_at": nearest.due_at if nearest else None,
+        "paused": paused,
+    }
+    if new:
+        CaseDeadline.objects.create(case_id=case.pk, **values)
+    else:
+        CaseDeadline.objects.update_or_create(case_id=case.pk, defaults=values)
     # What the citizen sees: when the whole answer is due (the last open promise), as they
     # were told it; staff work to the nearest one (the deadline row above).
     expected = max((c.expected_at for c in unmet), default=None)
@@ -267,7 +282,10 @@ def case_event_recorded(*, case, event) -> None:
     """Called inside the transaction of every case event (see cases.services._record)."""
     if event.kind in CLOCK_EVENTS:
         return
-    sync_case_clocks(case)
+    if event.kind == EventKind.SUBMITTED:
+        sync_case_clocks(case, first_event=event)
+    else:
+        sync_case_clocks(case)
 
 
 def recompute_open_clocks(*, case_ids=None, batch_size: int = 500) -> int:

@@ -167,7 +167,13 @@ class SubmitForm(forms.Form):
         if self.fixed_unit is not None:
             del self.fields["unit"]
             del self.fields["service"]
-        else:
+        elif not self.is_bound:
+            self.prepare_choices()
+
+    def prepare_choices(self):
+        """The unit tree and the service list, for showing the form. A sent form is checked
+        against the fields' querysets alone, so a valid submission never builds them."""
+        if self.fixed_unit is None:
             self._set_unit_choices()
             self._set_service_choices()
 

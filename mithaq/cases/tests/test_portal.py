@@ -615,3 +615,19 @@ def test_the_same_contact_again_records_nothing(case_a):
         case=case_a, phone=case_a.citizen_phone, email=case_a.citizen_email
     )
     assert not case_a.events.filter(kind=EventKind.CONTACT_UPDATED).exists()
+
+
+def test_a_submission_stays_within_the_query_budget(client, org):
+    """The case, its event, its clocks, its deadline, its messages (an SMS and an email copy)
+    and the session, whatever the size of the organisation tree."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(submit_url())
+    # One earlier submission warms the message templates' cache, as on a running site.
+    client.post(submit_url(), complaint_data(org, token=str(uuid.uuid4())))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(submit_url(), complaint_data(org, token=str(uuid.uuid4())))
+    assert response.status_code == 302
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= 12, statements

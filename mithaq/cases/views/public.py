@@ -185,6 +185,8 @@ def submit(request, kind: str):
                 return redirect("portal:submitted")
     else:
         form = SubmitForm(kind=kind)
+    if form.is_bound:
+        form.prepare_choices()
     return render(
         request,
         "cases/portal/submit.html",

@@ -225,4 +225,6 @@ def new_case(request):
             messages.success(request, _("The case is registered."))
             return redirect("cases:detail", code=case.code)
     status = 400 if request.method == "POST" else 200
+    if form.is_bound:
+        form.prepare_choices()
     return render(request, "cases/staff/new.html", {"form": form}, status=status)
