@@ -105,16 +105,14 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         from django.forms.utils import flatatt
-        from django.utils.html import format_html, format_html_join
+        from django.utils.html import escape
+        from django.utils.safestring import mark_safe
 
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         selected = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) == selected else "", label)
-                for key, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) == selected else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308 - every part is escaped above

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -53,7 +54,10 @@ def inbox(request):
             ("channel", Channel.choices),
         )
     }
+    # One reverse() for the page, not two per row.
+    case_url = reverse("cases:detail", args=["CODE"]).replace("CODE", "{}")
     for row in rows:
+        row.url = case_url.format(row.code)
         row.state_label = labels["state"][row.state]
         row.kind_label = labels["kind"][row.kind]
         row.channel_label = labels["channel"][row.channel]
