@@ -34,7 +34,27 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(state__in=OPEN_STATES)
 
     def for_inbox(self):
-        return self.select_related("unit", "service", "assignee")
+        """What an inbox row shows, and nothing more: no bodies, no citizen data."""
+        return self.select_related("unit", "assignee").only(
+            "code",
+            "subject",
+            "kind",
+            "state",
+            "channel",
+            "is_urgent",
+            "is_collective",
+            "head_count",
+            "created_at",
+            "due_at",
+            "unit__name_ar",
+            "unit__name_en",
+            "assignee__full_name",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+            # The clock column (mithaq.routing's deadline row, joined by the inbox).
+            "deadline__target", "deadline__due_at", "deadline__paused",
+        )
 
 
 class Case(models.Model):

@@ -1,11 +1,13 @@
 """Staff pages: the inbox, a case and its actions, and attachment downloads."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,26 +24,43 @@ from mithaq.cases.states import TRANSITIONS, Action, Channel, Kind, State
 PAGE_SIZE = 25
 
 
+def _filter_choices(access):
+    """The units and officers the inbox filters offer this person. They change rarely and
+    are the same for everyone with the same grants, so they are cached for a minute."""
+    scope = (
+        "all"
+        if access.sees_everything
+        else ",".join(sorted(f"{g.unit_id}{'*' if g.subtree else ''}" for g in access.grants))
+    )
+    key = f"mithaq:inbox-choices:{get_language()}:{scope}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    units = list(OrgUnit.objects.active().filter(accepts_cases=True))
+    if not access.sees_everything:
+        unit_ids = {g.unit_id for g in access.grants}
+        paths = [g.unit_path for g in access.grants if g.subtree]
+        units = [u for u in units if u.pk in unit_ids or any(u.path.startswith(p) for p in paths)]
+    assignees = list(
+        services.assignable_officers_for_units([u.pk for u in units]).values_list(
+            "pk", "full_name", "username"
+        )
+    )
+    cache.set(key, (units, assignees), 60)
+    return units, assignees
+
+
 @require_GET
 @staff_required
 def inbox(request):
     access = access_for(request)
     visible = cases_visible_to(request)
-    if access.sees_everything:
-        units = OrgUnit.objects.active().filter(accepts_cases=True)
-    else:
-        unit_ids = {g.unit_id for g in access.grants}
-        paths = [g.unit_path for g in access.grants if g.subtree]
-        units = OrgUnit.objects.active().filter(accepts_cases=True)
-        units = [u for u in units if u.pk in unit_ids or any(u.path.startswith(p) for p in paths)]
-    assignees = services.assignable_officers_for_units([u.pk for u in units]).values_list(
-        "pk", "full_name", "username"
-    )
+    units, assignees = _filter_choices(access)
     form = InboxFilterForm(request.GET or None, units=units, assignees=assignees)
     now = timezone.now()
     # The deadline row (mithaq.routing) comes in the same query: the clock column and the
     # clock filters and sort read it.
-    cases_qs = form.filter(visible.for_inbox().select_related("deadline"), request.user, now=now)
+    cases_qs = form.filter(visible.select_related("deadline").for_inbox(), request.user, now=now)
     page = form.page_number
     # No COUNT(*) over a million rows: fetch one extra row to know if there is a next page.
     rows = list(cases_qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
