@@ -213,6 +213,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MITHAQ_PHONE_REGION = os.environ.get("MITHAQ_PHONE_REGION", "IQ")
 # Citizens' tracking page: attempts per address in a 15-minute window.
 MITHAQ_TRACK_ATTEMPTS = envint("MITHAQ_TRACK_ATTEMPTS", "10")
+# Portal submissions per client address per hour (each one messages the number given).
+MITHAQ_SUBMISSIONS_PER_HOUR = envint("MITHAQ_SUBMISSIONS_PER_HOUR", "20")
+# Kiosk tickets per phone number per day (each may send a "your turn is near" SMS).
+MITHAQ_TICKETS_PER_PHONE_PER_DAY = envint("MITHAQ_TICKETS_PER_PHONE_PER_DAY", "5")
 MITHAQ_INSTITUTION_NAME = os.environ.get("MITHAQ_INSTITUTION_NAME", "")
 
 LOGGING = {

@@ -53,7 +53,9 @@ class CaseQuerySet(models.QuerySet):
             "assignee__first_name",
             "assignee__last_name",
             # The clock column (mithaq.routing's deadline row, joined by the inbox).
-            "deadline__target", "deadline__due_at", "deadline__paused",
+            "deadline__target",
+            "deadline__due_at",
+            "deadline__paused",
         )
 
 

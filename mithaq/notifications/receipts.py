@@ -30,7 +30,10 @@ def verify(*, secret: str, timestamp: str, signature: str, body: bytes, now: flo
     now = time.time() if now is None else now
     if abs(now - sent_at) > settings.MITHAQ_RECEIPT_MAX_AGE_SECONDS:
         return False
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature.lower()):
+    signature = signature.strip().lower()
+    if len(signature) != 64 or any(c not in "0123456789abcdef" for c in signature):
+        return False
+    if not hmac.compare_digest(sign(secret, timestamp, body).encode(), signature.encode()):
         return False
     try:
         with transaction.atomic():

@@ -123,7 +123,8 @@ def _queue(
     now = now or timezone.now()
     subject_t, body_t = _template(event_key, channel, language)
     values = {k: "" if v is None else str(v) for k, v in context.items()}
-    subject = render_text(subject_t, values)[:255]
+    # One line: a subject with a newline is refused by email (and reads badly anywhere).
+    subject = " ".join(render_text(subject_t, values).split())[:255]
     body = render_text(body_t, values)
     html = render_html(body, language=language) if channel == MessageChannel.EMAIL else ""
     due = max(now, not_before) if not_before else now

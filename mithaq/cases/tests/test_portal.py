@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from mithaq.accounts.models import UnitKind
@@ -631,3 +632,21 @@ def test_a_submission_stays_within_the_query_budget(client, org):
     assert response.status_code == 302
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) <= 12, statements
+
+
+@override_settings(MITHAQ_SUBMISSIONS_PER_HOUR=2)
+def test_submissions_are_limited_per_address(client, org):
+    for _ in range(2):
+        assert (
+            client.post(submit_url(), complaint_data(org, token=str(uuid.uuid4()))).status_code
+            == 302
+        )
+    blocked = client.post(submit_url(), complaint_data(org, token=str(uuid.uuid4())))
+    assert blocked.status_code == 429 and blocked["Retry-After"] == "3600"
+    assert Case.objects.count() == 2
+
+
+def test_contact_form_does_not_reveal_the_other_detail(client, case_a):
+    verify(client, case_a)
+    page = client.get(reverse("portal:track_case", args=[case_a.code])).content.decode()
+    assert case_a.citizen_email not in page

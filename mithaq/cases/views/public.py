@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mithaq.accounts.models import OrgUnit
 from mithaq.catalog.models import Service
+from mithaq.common.ratelimit import client_address, over_limit
 from mithaq.routing import clocks
 
 from .. import selectors, services
@@ -139,14 +139,11 @@ def _verified_case(request, code: str) -> Case | None:
 
 def _too_many_attempts(request) -> bool:
     """Count one tracking attempt for the client's address; True past the limit."""
-    key = f"portal:track:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=TRACK_WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.set(key, 1, timeout=TRACK_WINDOW_SECONDS)
-        attempts = 1
-    return attempts > settings.MITHAQ_TRACK_ATTEMPTS
+    return over_limit(
+        f"portal:track:{client_address(request)}",
+        limit=settings.MITHAQ_TRACK_ATTEMPTS,
+        window=TRACK_WINDOW_SECONDS,
+    )
 
 
 @require_GET
@@ -169,6 +166,21 @@ def submit(request, kind: str):
     if kind not in Kind.values:
         raise Http404
     page = KIND_PAGES[Kind(kind)]
+    # Each case sends a message to the number typed in: a limit per address keeps the portal
+    # from being used to send SMS to strangers.
+    if request.method == "POST" and over_limit(
+        f"portal:submit:{client_address(request)}",
+        limit=settings.MITHAQ_SUBMISSIONS_PER_HOUR,
+        window=3600,
+    ):
+        response = render(
+            request,
+            "cases/portal/submit.html",
+            {"form": SubmitForm(kind=kind), "page": page, "blocked": True},
+            status=429,
+        )
+        response["Retry-After"] = "3600"
+        return response
     if request.method == "POST":
         form = SubmitForm(request.POST, request.FILES, kind=kind)
         if form.is_valid():
@@ -273,8 +285,8 @@ def _case_page(request, case: Case, respond_form: RespondForm | None = None, con
             "overdue": case.is_open and case.due_at is not None and case.due_at < timezone.now(),
             "question": questions[-1] if awaiting and questions else None,
             "respond_form": respond_form or (RespondForm() if awaiting else None),
-            "contact_form": contact_form
-            or ContactForm(initial={"phone": case.citizen_phone, "email": case.citizen_email}),
+            # Not pre-filled: knowing the reference and one detail must not reveal the other.
+            "contact_form": contact_form or ContactForm(),
             "files": [a for e in events for a in e.attachments.all()],
         },
     )

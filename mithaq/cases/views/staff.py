@@ -220,8 +220,12 @@ def case_act(request, code, action):
 def attachment(request, code, pk):
     case = get_case_for_user(request, code)
     item = get_object_or_404(Attachment, pk=pk, case=case)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
     response = FileResponse(
-        item.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=item.original_name,
         content_type=item.content_type,

@@ -85,3 +85,14 @@ def test_unknown_gateway_is_404(client, db):
         ).status_code
         == 404
     )
+
+
+def test_a_malformed_signature_is_refused_not_a_server_error():
+    import time
+
+    from mithaq.notifications.receipts import verify
+
+    for signature in ("ü" * 64, "zz", "", "A" * 64 + "0"):
+        assert not verify(
+            secret="s", timestamp=str(int(time.time())), signature=signature, body=b"{}"
+        )

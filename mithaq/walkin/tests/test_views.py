@@ -282,3 +282,17 @@ def test_reception_issues_a_ticket_at_the_desk(login, hw, org):
         org.reception,
         "B001",
     )
+
+
+def test_tickets_that_text_a_number_are_limited_per_number_and_day(client, hw, settings):
+    settings.MITHAQ_TICKETS_PER_PHONE_PER_DAY = 2
+    for _ in range(2):
+        data = {"service": hw.transcripts.pk, "phone": "07701234567", "token": str(uuid.uuid4())}
+        assert client.post(kiosk_url(hw), data).status_code == 302
+    data = {"service": hw.transcripts.pk, "phone": "07701234567", "token": str(uuid.uuid4())}
+    refused = client.post(kiosk_url(hw), data)
+    assert refused.status_code == 400 and refused.context["form"].errors["phone"]
+    # Without a phone the visitor is still served.
+    data = {"service": hw.transcripts.pk, "token": str(uuid.uuid4())}
+    assert client.post(kiosk_url(hw), data).status_code == 302
+    assert Ticket.objects.count() == 3

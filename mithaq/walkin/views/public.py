@@ -2,6 +2,7 @@
 on the visitor's phone (found only by its unguessable token)."""
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -11,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+
+from mithaq.common.ratelimit import over_limit
 
 from .. import selectors, services
 from ..forms import IssueForm, RatingForm
@@ -31,6 +34,16 @@ def kiosk(request, hall):
     hall = _hall(hall)
     form = IssueForm(request.POST or None, hall=hall)
     now = timezone.now()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["phone"] and over_limit(
+            f"kiosk:phone:{data['phone']}",
+            limit=settings.MITHAQ_TICKETS_PER_PHONE_PER_DAY,
+            window=24 * 3600,
+        ):
+            # Tickets that text a number are limited per number and day; without a phone the
+            # kiosk still serves the visitor.
+            form.add_error("phone", _("This number has taken too many tickets today."))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

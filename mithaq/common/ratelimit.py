@@ -1,0 +1,21 @@
+"""Counting requests per key in a time window, in the shared cache."""
+
+from django.core.cache import cache
+
+
+def over_limit(key: str, *, limit: int, window: int) -> bool:
+    """Count one hit for `key`; True once more than `limit` hits fell in the window."""
+    key = f"mithaq:ratelimit:{key}"
+    cache.add(key, 0, timeout=window)
+    try:
+        hits = cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.set(key, 1, timeout=window)
+        hits = 1
+    return hits > limit
+
+
+def client_address(request) -> str:
+    """The client's address as the ASGI server saw it (uvicorn --proxy-headers puts the
+    proxy's forwarded address there, from the proxies it trusts)."""
+    return request.META.get("REMOTE_ADDR", "")
