@@ -171,6 +171,51 @@ def access_for(request_or_user) -> StaffAccess:
     return StaffAccess(user)
 
 
+# The walk-in hall: who works in a hall (of the hall's unit, as Grant.covers says) and who
+# supervises it.
+HALL_ROLES = frozenset({Role.OFFICER, Role.RECEPTION, Role.UNIT_MANAGER, Role.OFFICE_MANAGER})
+HALL_SUPERVISOR_ROLES = frozenset({Role.UNIT_MANAGER, Role.OFFICE_MANAGER})
+
+
+def _holds_role_over(request_or_user, unit, roles) -> bool:
+    access = access_for(request_or_user)
+    return any(g.role in roles and g.covers(unit.path, unit.pk) for g in access.grants)
+
+
+def halls_for_user(request_or_user, *, supervise: bool = False) -> list:
+    from mithaq.walkin.models import Hall
+
+    roles = HALL_SUPERVISOR_ROLES if supervise else HALL_ROLES
+    halls = Hall.objects.active().select_related("unit")
+    return [h for h in halls if _holds_role_over(request_or_user, h.unit, roles)]
+
+
+def get_hall_for_user(request_or_user, code: str, *, supervise: bool = False):
+    """The hall if this person works in it (or supervises it); Http404 otherwise."""
+    from mithaq.walkin.models import Hall
+
+    hall = Hall.objects.active().select_related("unit").filter(code=code).first()
+    roles = HALL_SUPERVISOR_ROLES if supervise else HALL_ROLES
+    if hall is None or not _holds_role_over(request_or_user, hall.unit, roles):
+        raise Http404
+    return hall
+
+
+def may_supervise_hall(request_or_user, hall) -> bool:
+    return _holds_role_over(request_or_user, hall.unit, HALL_SUPERVISOR_ROLES)
+
+
+def may_manage_calendar(request_or_user) -> bool:
+    """Office managers and administrators keep the working calendar and the charter's
+    commitments."""
+    user = getattr(request_or_user, "user", request_or_user)
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return Membership.objects.filter(
+        user=user, unit__is_active=True, role__in=[Role.OFFICE_MANAGER, Role.ADMINISTRATOR]
+    ).exists()
+
+
 def cases_visible_to(request_or_user):
     from mithaq.cases.models import Case
 

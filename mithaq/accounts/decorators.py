@@ -20,17 +20,22 @@ def second_factor_redirect(request):
     return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
 
-def staff_required(view):
-    """Signed in, past the second factor, and holding at least one membership.
-    A signed-in person without a membership gets 404, as for anything they may not see."""
+def staff_required(view=None, *, allow=None):
+    """Signed in, past the second factor, and holding at least one membership, or, with
+    `allow`, passing that access rule instead (e.g. `access.may_manage_calendar`). Anyone else
+    signed in gets 404, as for anything they may not see."""
 
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if (response := second_factor_redirect(request)) is not None:
-            return response
-        if not access_for(request).is_staff_member:
-            raise Http404
-        return view(request, *args, **kwargs)
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if (response := second_factor_redirect(request)) is not None:
+                return response
+            permitted = allow(request) if allow else access_for(request).is_staff_member
+            if not permitted:
+                raise Http404
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorate(view) if view is not None else decorate

@@ -38,15 +38,7 @@ class CaseStateError(ValidationError):
     """The action is not allowed in the case's current state."""
 
 
-def _expected_answer(
-    *, kind: str, service: Service | None, urgent: bool, now
-) -> datetime.datetime | None:
-    """When the charter promises the whole answer, on the working calendar (the clocks then
-    keep `Case.due_at` true as events happen)."""
-    return clocks.expected_answer(kind=kind, service=service, urgent=urgent, now=now)
-
-
-def _lock(case: Case) -> Case:
+def lock_case(case: Case) -> Case:
     # of=("self",): lock the case row only, not its unit's, or every change to a case would
     # hold up the unit's other cases (and two crossing referrals would deadlock).
     return Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
@@ -61,11 +53,12 @@ def _check(action: Action, case: Case) -> None:
         )
 
 
-def _record(
+def record_event(
     case: Case, *, kind: EventKind, actor=None, now, from_state: str = "", to_state=None, **fields
 ):
     """Write one event and let the clocks and the messages react to it, all in the caller's
-    transaction: a rolled-back change leaves no event, no clock change and no message."""
+    transaction (the one way any app records a case event; call it with the case locked by
+    `lock_case`): a rolled-back change leaves no event, no clock change and no message."""
     if to_state is None:
         to_state = case.state if from_state else ""
     event = CaseEvent.objects.create(
@@ -191,7 +184,7 @@ def submit_case(
         received_by=received_by,
         letter_number=letter_number.strip(),
         letter_date=letter_date,
-        due_at=_expected_answer(kind=kind, service=service, urgent=is_urgent, now=now),
+        due_at=clocks.expected_answer(kind=kind, service=service, urgent=is_urgent, now=now),
         created_at=now,
         updated_at=now,
         submission_token=submission_token,
@@ -203,7 +196,7 @@ def submit_case(
                 if not Case.objects.filter(code=case.code).exists():
                     break
             case.save()
-            event = _record(
+            event = record_event(
                 case,
                 kind=EventKind.SUBMITTED,
                 actor=received_by,
@@ -249,7 +242,7 @@ def _simple_transition(
     that depend on the row as locked), and record the event."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _check(action, locked)
         before = locked.state
         target = TRANSITIONS[action].target
@@ -261,7 +254,7 @@ def _simple_transition(
             setattr(locked, field, value)
         locked.updated_at = now
         locked.save()
-        _record(
+        record_event(
             locked,
             kind=event,
             actor=actor,
@@ -328,7 +321,7 @@ def _earlier_reviewers(case: Case) -> set[int]:
 def assign_case(*, case: Case, actor, assignee, now=None) -> Case:
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _check(Action.ASSIGN, locked)
         if not assignable_officers(locked.unit).filter(pk=assignee.pk).exists():
             raise ValidationError(
@@ -345,7 +338,7 @@ def assign_case(*, case: Case, actor, assignee, now=None) -> Case:
         locked.assignee = assignee
         locked.updated_at = now
         locked.save(update_fields=["assignee", "updated_at"])
-        _record(locked, kind=EventKind.ASSIGNED, actor=actor, now=now, assignee=assignee)
+        record_event(locked, kind=EventKind.ASSIGNED, actor=actor, now=now, assignee=assignee)
     return locked
 
 
@@ -354,7 +347,7 @@ def refer_case(*, case: Case, actor, to_unit: OrgUnit, reason: str, now=None) ->
         raise ValidationError(_("Give the reason for the referral."), code="reason")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _check(Action.REFER, locked)
         if to_unit.pk == locked.unit_id:
             raise ValidationError(_("The case is already with this unit."), code="same_unit")
@@ -369,7 +362,7 @@ def refer_case(*, case: Case, actor, to_unit: OrgUnit, reason: str, now=None) ->
             locked.service = None
         locked.updated_at = now
         locked.save()
-        _record(
+        record_event(
             locked,
             kind=EventKind.REFERRED,
             actor=actor,
@@ -403,7 +396,7 @@ def record_citizen_response(*, case: Case, body: str, files: Sequence = (), now=
         raise ValidationError(_("Write your answer or attach a document."), code="empty")
     now = now or timezone.now()
     with _files_kept_only_on_commit() as written, transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         if locked.state not in CITIZEN_RESPONSE.sources:
             raise CaseStateError(
                 _("The office is not waiting for information on this case."), code="bad_state"
@@ -412,7 +405,7 @@ def record_citizen_response(*, case: Case, body: str, files: Sequence = (), now=
         locked.state = CITIZEN_RESPONSE.target
         locked.updated_at = now
         locked.save(update_fields=["state", "updated_at"])
-        event = _record(
+        event = record_event(
             locked,
             kind=EventKind.CITIZEN_RESPONDED,
             now=now,
@@ -439,11 +432,11 @@ def _message(*, case, actor, action, kind, body, files, is_public, now=None) -> 
         raise ValidationError(_("The text cannot be empty."), code="empty")
     now = now or timezone.now()
     with _files_kept_only_on_commit() as written, transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         _check(action, locked)
         locked.updated_at = now
         locked.save(update_fields=["updated_at"])
-        event = _record(
+        event = record_event(
             locked, kind=kind, actor=actor, now=now, body=body.strip(), is_public=is_public
         )
         _store_files(
@@ -576,7 +569,7 @@ def reopen_case(*, case: Case, actor, reason: str, now=None) -> Case:
         decision_reasons="",
         assignee=None,
         derive=lambda locked: {
-            "due_at": _expected_answer(
+            "due_at": clocks.expected_answer(
                 kind=locked.kind, service=locked.service, urgent=locked.is_urgent, now=now
             )
         },
@@ -590,13 +583,15 @@ def update_citizen_contact(*, case: Case, phone: str, email: str = "", now=None)
     email = email.strip().lower()
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock(case)
+        locked = lock_case(case)
         if (locked.citizen_phone, locked.citizen_email) == (phone, email):
             return locked
         locked.citizen_phone, locked.citizen_email = phone, email
         locked.updated_at = now
         locked.save(update_fields=["citizen_phone", "citizen_email", "updated_at"])
-        _record(locked, kind=EventKind.CONTACT_UPDATED, now=now, is_public=True, by_citizen=True)
+        record_event(
+            locked, kind=EventKind.CONTACT_UPDATED, now=now, is_public=True, by_citizen=True
+        )
     return locked
 
 

@@ -76,7 +76,7 @@ def _format(moment: datetime.datetime, calendar, language: str) -> str:
 
 def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> bool:
     """Fire the clock's next escalation step if it is due; True if this call fired it."""
-    from mithaq.cases.services import _lock
+    from mithaq.cases.services import lock_case
 
     config = config or working.config()
     calendar = config.calendar
@@ -110,7 +110,7 @@ def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> boo
         # started, or is only reached after breach (the worker was down), is skipped.
         if step.offset_hours < 0 and (fire_at < clock.started_at or now >= clock.due_at):
             return False
-        case = _lock(clock.case)
+        case = lock_case(clock.case)
         target = Target(clock.target)
         if step.recipient == Recipient.CITIZEN:
             _tell_citizen(case, clock, target, now=now, calendar=calendar)
@@ -120,7 +120,7 @@ def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> boo
 
 
 def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
-    from mithaq.cases.services import _record
+    from mithaq.cases.services import record_event
 
     people = recipients(step.recipient, case)
     reminder = step.recipient == Recipient.ASSIGNEE
@@ -131,7 +131,7 @@ def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
             "due": _format(clock.due_at, calendar, settings.LANGUAGE_CODE),
             "names": names,
         }
-    _record(
+    record_event(
         case,
         kind=EventKind.REMINDED if reminder else EventKind.ESCALATED,
         now=now,
@@ -154,7 +154,7 @@ def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
 
 
 def _tell_citizen(case, clock, target, *, now, calendar) -> None:
-    from mithaq.cases.services import _record
+    from mithaq.cases.services import record_event
 
     config = working.config()
     expected = clocks._late_expected(config, case, clock)
@@ -165,7 +165,7 @@ def _tell_citizen(case, clock, target, *, now, calendar) -> None:
         ) % {"date": _format(expected, calendar, language)}
     # The event's clock hook stores the new expected date on the case before the message
     # is written, so the message and the tracking page say the same date.
-    _record(case, kind=EventKind.LATE_NOTICE, now=now, body=body, is_public=True)
+    record_event(case, kind=EventKind.LATE_NOTICE, now=now, body=body, is_public=True)
     alerts.notify_citizen(
         case=case,
         event_key="late",

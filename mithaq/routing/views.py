@@ -3,45 +3,21 @@ with a form to correct a holiday's date."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from mithaq.accounts.decorators import second_factor_redirect
-from mithaq.accounts.models import Membership, Role
+from mithaq.accounts import access
+from mithaq.accounts.decorators import staff_required
 
 from . import calendar as working
 from . import services
 from .forms import HolidayDateForm
 from .models import WEEK_ORDER, Commitment, Holiday, Weekday, WorkingCalendar
 
-
-def may_manage_calendar(user) -> bool:
-    """Office managers and administrators keep the calendar; everyone else gets 404."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return Membership.objects.filter(
-        user=user, unit__is_active=True, role__in=[Role.OFFICE_MANAGER, Role.ADMINISTRATOR]
-    ).exists()
-
-
-def calendar_manager_required(view):
-    from functools import wraps
-
-    from django.contrib.auth.decorators import login_required
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if (response := second_factor_redirect(request)) is not None:
-            return response
-        if not may_manage_calendar(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# The calendar and commitments are kept by office managers and administrators only.
+calendar_manager_required = staff_required(allow=access.may_manage_calendar)
 
 
 def _context(request, *, bad_form=None, bad_pk=None):

@@ -10,45 +10,11 @@ from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.utils import timezone
 
-from mithaq.accounts.access import access_for
-from mithaq.accounts.models import Role
-
 from .models import Call, Counter, Hall, HallService, Rating, Ticket
 from .states import Face, TicketState
 
-# Who works in a hall (of the hall's unit, as access.Grant.covers says) and who supervises it.
-HALL_ROLES = frozenset({Role.OFFICER, Role.RECEPTION, Role.UNIT_MANAGER, Role.OFFICE_MANAGER})
-SUPERVISOR_ROLES = frozenset({Role.UNIT_MANAGER, Role.OFFICE_MANAGER})
 DEFAULT_SERVICE_MINUTES = 5
 RECENT_FOR_ESTIMATE = 20
-
-
-# -- access ---------------------------------------------------------------------------------
-
-
-def _may(request_or_user, hall: Hall, roles: frozenset) -> bool:
-    access = access_for(request_or_user)
-    return any(g.role in roles and g.covers(hall.unit.path, hall.unit_id) for g in access.grants)
-
-
-def halls_for_user(request_or_user, *, supervise: bool = False) -> list[Hall]:
-    roles = SUPERVISOR_ROLES if supervise else HALL_ROLES
-    halls = Hall.objects.active().select_related("unit")
-    return [h for h in halls if _may(request_or_user, h, roles)]
-
-
-def get_hall_for_user(request_or_user, code: str, *, supervise: bool = False) -> Hall:
-    """The hall if this person works in it (or supervises it); Http404 otherwise."""
-    hall = Hall.objects.active().select_related("unit").filter(code=code).first()
-    if hall is None or not _may(
-        request_or_user, hall, SUPERVISOR_ROLES if supervise else HALL_ROLES
-    ):
-        raise Http404
-    return hall
-
-
-def may_supervise(request_or_user, hall: Hall) -> bool:
-    return _may(request_or_user, hall, SUPERVISOR_ROLES)
 
 
 def get_counter(hall: Hall, number: int) -> Counter:

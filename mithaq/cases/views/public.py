@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mithaq.accounts.models import OrgUnit
 from mithaq.catalog.models import Service
 from mithaq.common.ratelimit import client_address, over_limit
 from mithaq.routing import clocks
@@ -24,6 +23,7 @@ from .. import selectors, services
 from ..forms.public import ContactForm, RespondForm, SubmitForm, TrackForm, normalize_code
 from ..models import Attachment, Case
 from ..states import Channel, EventKind, Kind, State
+from . import attachment_response
 
 SUBMITTED_KEY = "portal_submitted"
 VERIFIED_KEY = "portal_verified"
@@ -118,13 +118,6 @@ STEP_OF_STATE = {
 }
 
 
-def _institution_name() -> str:
-    if settings.MITHAQ_INSTITUTION_NAME:
-        return settings.MITHAQ_INSTITUTION_NAME
-    root = OrgUnit.objects.active().filter(parent=None).order_by("pk").first()
-    return root.name if root else ""
-
-
 def _verified(request) -> list[str]:
     return list(request.session.get(VERIFIED_KEY, []))
 
@@ -153,7 +146,6 @@ def home(request):
         "cases/portal/home.html",
         {
             "nav": "home",
-            "hero_name": _institution_name(),
             "kinds": KIND_PAGES.values(),
             "urgent_promise": clocks.promise(kind=Kind.COMPLAINT, urgent=True),
             "track_form": TrackForm(),
@@ -347,14 +339,4 @@ def attachment(request, code: str, pk: int):
     case = _verified_case(request, code)
     if case is None:
         raise Http404
-    file = get_object_or_404(Attachment, pk=pk, case=case, is_public=True)
-    try:
-        handle = file.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=file.original_name, content_type=file.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return attachment_response(get_object_or_404(Attachment, pk=pk, case=case, is_public=True))

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm
 from mithaq.cases.models import Attachment
 from mithaq.cases.selectors import timeline
 from mithaq.cases.states import TRANSITIONS, Action, Channel, Kind, State
+from mithaq.cases.views import attachment_response
 
 PAGE_SIZE = 25
 
@@ -37,10 +38,7 @@ def _filter_choices(access):
     if cached is not None:
         return cached
     units = list(OrgUnit.objects.active().filter(accepts_cases=True))
-    if not access.sees_everything:
-        unit_ids = {g.unit_id for g in access.grants}
-        paths = [g.unit_path for g in access.grants if g.subtree]
-        units = [u for u in units if u.pk in unit_ids or any(u.path.startswith(p) for p in paths)]
+    units = [u for u in units if any(g.covers(u.path, u.pk) for g in access.grants)]
     assignees = list(
         services.assignable_officers_for_units([u.pk for u in units]).values_list(
             "pk", "full_name", "username"
@@ -201,14 +199,14 @@ def case_act(request, code, action):
     form = ACTION_FORMS[action](request.POST, request.FILES, case=case, user=request.user)
     if form.is_valid():
         try:
-            _run(action, form, case, request.user)
+            updated = _run(action, form, case, request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
             messages.success(request, DONE_MESSAGES[action])
             # A referred-away case may no longer be visible to this officer.
-            if access_for(request.user).may_see_case(case.__class__.objects.get(pk=case.pk)):
+            if access_for(request).may_see_case(updated):
                 return redirect("cases:detail", code=case.code)
             return redirect("cases:inbox")
     context = _case_context(request, case, bound_form=form)
@@ -219,21 +217,7 @@ def case_act(request, code, action):
 @staff_required
 def attachment(request, code, pk):
     case = get_case_for_user(request, code)
-    item = get_object_or_404(Attachment, pk=pk, case=case)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(get_object_or_404(Attachment, pk=pk, case=case))
 
 
 @staff_required

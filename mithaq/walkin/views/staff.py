@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from mithaq.accounts import access
 from mithaq.accounts.access import access_for, get_case_for_user
 from mithaq.accounts.decorators import staff_required
 from mithaq.cases.forms.reception import ReceptionCaseForm
@@ -30,8 +31,8 @@ def halls(request):
         request,
         "walkin/staff/halls.html",
         {
-            "halls": selectors.halls_for_user(request),
-            "supervised": {h.pk for h in selectors.halls_for_user(request, supervise=True)},
+            "halls": access.halls_for_user(request),
+            "supervised": {h.pk for h in access.halls_for_user(request, supervise=True)},
         },
     )
 
@@ -39,7 +40,7 @@ def halls(request):
 @require_GET
 @staff_required
 def hall(request, hall):
-    hall = selectors.get_hall_for_user(request, hall)
+    hall = access.get_hall_for_user(request, hall)
     overview = selectors.live_overview(hall)
     return render(
         request,
@@ -47,7 +48,7 @@ def hall(request, hall):
         {
             "hall": hall,
             "overview": overview,
-            "may_supervise": selectors.may_supervise(request, hall),
+            "may_supervise": access.may_supervise_hall(request, hall),
         },
     )
 
@@ -55,7 +56,7 @@ def hall(request, hall):
 @staff_required
 def issue(request, hall):
     """Reception hands a ticket from the desk (to print on the desk's printer)."""
-    hall = selectors.get_hall_for_user(request, hall)
+    hall = access.get_hall_for_user(request, hall)
     form = IssueForm(request.POST or None, hall=hall)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -106,7 +107,7 @@ def _counter_context(request, hall, counter, **forms) -> dict:
 @require_GET
 @staff_required
 def counter(request, hall, number):
-    hall = selectors.get_hall_for_user(request, hall)
+    hall = access.get_hall_for_user(request, hall)
     counter = selectors.get_counter(hall, number)
     return render(request, "walkin/staff/counter.html", _counter_context(request, hall, counter))
 
@@ -117,7 +118,7 @@ COUNTER_ACTIONS = {"open", "close", "attach", *TicketAction.values}
 @require_POST
 @staff_required
 def counter_act(request, hall, number, action):
-    hall = selectors.get_hall_for_user(request, hall)
+    hall = access.get_hall_for_user(request, hall)
     counter = selectors.get_counter(hall, number)
     if action not in COUNTER_ACTIONS:
         raise Http404
@@ -193,7 +194,7 @@ def _act_on_current(request, hall, counter, current, action):
 @staff_required
 def ticket_case(request, hall, pk):
     """Open a walk-in case for the visitor of a ticket, prefilled with the service."""
-    hall = selectors.get_hall_for_user(request, hall)
+    hall = access.get_hall_for_user(request, hall)
     if not access_for(request).may_register_cases:
         raise Http404
     ticket = get_object_or_404(
@@ -232,7 +233,7 @@ def ticket_case(request, hall, pk):
 @staff_required
 def tablet(request, hall, number):
     """The tablet at the window: three faces for the visitor just served."""
-    hall = selectors.get_hall_for_user(request, hall)
+    hall = access.get_hall_for_user(request, hall)
     counter = selectors.get_counter(hall, number)
     ticket = selectors.last_finished_unrated(counter)
     if request.method == "POST":
@@ -256,7 +257,7 @@ def tablet(request, hall, number):
 @require_GET
 @staff_required
 def supervise(request, hall):
-    hall = selectors.get_hall_for_user(request, hall, supervise=True)
+    hall = access.get_hall_for_user(request, hall, supervise=True)
     now = timezone.now()
     today = hall.local_day(now)
     try:
