@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from mithaq.routing.calendar import next_working_moment  # staff alerts wait for working hours
+
 from . import defaults
 from .models import Attempt, Message, MessageTemplate
 from .rendering import render_html, render_text
@@ -233,16 +235,6 @@ def notify_phone(*, phone: str, language: str, event_key: str, context: dict) ->
 # Staff --------------------------------------------------------------------------------------
 
 
-def next_working_moment(when: datetime.datetime) -> datetime.datetime:
-    """The routing app's working calendar says when staff may be alerted; until it exists,
-    any moment is a working one."""
-    try:
-        from mithaq.routing.calendar import next_working_moment as calendar_moment
-    except ImportError:
-        return when
-    return calendar_moment(when)
-
-
 def notify_staff(
     *,
     user,
@@ -311,7 +303,7 @@ def _unit_staff(unit):
 
 
 def case_event_recorded(*, case, event) -> None:
-    """Called inside the transaction of every case event (see cases.services._record):
+    """Called inside the transaction of every case event (see cases.services.record_event):
     the messages it causes are written in that same transaction."""
     kind = str(event.kind)
     if kind in CITIZEN_EVENTS:

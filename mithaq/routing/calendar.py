@@ -145,7 +145,3 @@ def is_working_moment(when: datetime.datetime | None = None) -> bool:
 def add_working(start: datetime.datetime, hours: float = 0, days: int = 0) -> datetime.datetime:
     """`start` plus whole working days (to the close of the last one), then working hours."""
     return active_calendar().add(start, hours=hours, days=days)
-
-
-def working_seconds_between(start: datetime.datetime, end: datetime.datetime) -> int:
-    return active_calendar().seconds_between(start, end)

@@ -1,5 +1,5 @@
 """The charter's clocks on each case: computed from the case's events, kept in the case's
-transaction (cases.services._record calls `case_event_recorded` for every event).
+transaction (cases.services.record_event calls `case_event_recorded` for every event).
 
 A case's clocks are a pure function of its events, its commitments and the calendar, so the
 same code serves a new event and a recomputation after the calendar changed:
@@ -34,6 +34,9 @@ MEETS = {
 }
 # Events written by the clocks themselves change nothing in them.
 CLOCK_EVENTS = {EventKind.REMINDED, EventKind.ESCALATED}
+# Events that start no round, meet no target and neither enter nor leave the wait for the
+# citizen: they cannot move a clock, so they do not pay for recomputing one.
+NEUTRAL_EVENTS = {EventKind.ASSIGNED, EventKind.NOTE, EventKind.CONTACT_UPDATED}
 
 
 def commitment_for(config, *, target: str, kind: str, service_id, urgent: bool):
@@ -268,8 +271,8 @@ def _store_deadline(case: Case, clocks: list[CaseClock], *, new: bool = False) -
     }
     if new:
         CaseDeadline.objects.create(case_id=case.pk, **values)
-    else:
-        CaseDeadline.objects.update_or_create(case_id=case.pk, defaults=values)
+    elif not CaseDeadline.objects.filter(case_id=case.pk).update(**values):
+        CaseDeadline.objects.create(case_id=case.pk, **values)
     # What the citizen sees: when the whole answer is due (the last open promise), as they
     # were told it; staff work to the nearest one (the deadline row above).
     expected = max((c.expected_at for c in unmet), default=None)
@@ -279,8 +282,8 @@ def _store_deadline(case: Case, clocks: list[CaseClock], *, new: bool = False) -
 
 
 def case_event_recorded(*, case, event) -> None:
-    """Called inside the transaction of every case event (see cases.services._record)."""
-    if event.kind in CLOCK_EVENTS:
+    """Called inside the transaction of every case event (see cases.services.record_event)."""
+    if event.kind in CLOCK_EVENTS or event.kind in NEUTRAL_EVENTS:
         return
     if event.kind == EventKind.SUBMITTED:
         sync_case_clocks(case, first_event=event)

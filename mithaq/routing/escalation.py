@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import Membership, OrgUnit, Role
 from mithaq.cases.states import EventKind
+from mithaq.notifications import services as outbox
 
-from . import alerts, clocks
 from . import calendar as working
+from . import clocks
 from .models import CaseClock, Recipient, Target
 
 # Ticks stop after this many steps; the next tick carries on.
@@ -144,7 +145,7 @@ def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
         with translation.override(person.language or settings.LANGUAGE_CODE):
             text = str(target.label)
             due = _format(clock.due_at, calendar, person.language or settings.LANGUAGE_CODE)
-        alerts.notify_staff(
+        outbox.notify_staff(
             user=person,
             event_key="reminder" if reminder else "escalated",
             case=case,
@@ -166,7 +167,7 @@ def _tell_citizen(case, clock, target, *, now, calendar) -> None:
     # The event's clock hook stores the new expected date on the case before the message
     # is written, so the message and the tracking page say the same date.
     record_event(case, kind=EventKind.LATE_NOTICE, now=now, body=body, is_public=True)
-    alerts.notify_citizen(
+    outbox.notify_citizen(
         case=case,
         event_key="late",
         context={
