@@ -6,7 +6,7 @@ import logging
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,8 +173,50 @@ def issue_ticket(
         raise HallError(_("The hall is closed now."), code="closed")
     phone = parse_phone(phone) if phone else ""
     day = hall.local_day(now)
-    number = _next_number(hall_service=hall_service, day=day)
-    ticket = Ticket.objects.create(
+    try:
+        # A savepoint around number and ticket: if a racing double tap already made the
+        # ticket, both roll back together, so the day's numbers keep no gap.
+        with transaction.atomic():
+            number = _next_number(hall_service=hall_service, day=day)
+            ticket = _create_ticket(
+                hall=hall,
+                hall_service=hall_service,
+                day=day,
+                number=number,
+                is_priority=is_priority,
+                phone=phone,
+                language=language,
+                issued_by=issued_by,
+                submission_token=submission_token,
+                now=now,
+            )
+    except IntegrityError:
+        existing = (
+            Ticket.objects.filter(submission_token=submission_token).first()
+            if submission_token is not None
+            else None
+        )
+        if existing is None:
+            raise
+        return existing
+    _record(hall=hall, kind=HallEventKind.ISSUED, now=now, actor=issued_by, ticket=ticket)
+    return ticket
+
+
+def _create_ticket(
+    *,
+    hall,
+    hall_service,
+    day,
+    number,
+    is_priority,
+    phone,
+    language,
+    issued_by,
+    submission_token,
+    now,
+) -> Ticket:
+    return Ticket.objects.create(
         hall=hall,
         hall_service=hall_service,
         issued_service=hall_service,
@@ -190,8 +232,6 @@ def issue_ticket(
         issued_at=now,
         queued_at=now,
     )
-    _record(hall=hall, kind=HallEventKind.ISSUED, now=now, actor=issued_by, ticket=ticket)
-    return ticket
 
 
 # -- the window -----------------------------------------------------------------------------
@@ -337,6 +377,43 @@ def recall_ticket(
     return ticket
 
 
+def _move(
+    ticket: Ticket,
+    action: TicketAction,
+    kind: HallEventKind,
+    *,
+    actor,
+    counter,
+    now,
+    check=None,
+    detail: str = "",
+    **changes,
+) -> Ticket:
+    """Lock the ticket, check the transition and the window, move it to the action's target
+    state with `changes`, and write its history row."""
+    ticket = _lock_ticket(ticket)
+    _check(action, ticket)
+    _check_at_counter(ticket, counter)
+    if check is not None:
+        check(ticket)
+    from_state = ticket.state
+    ticket.state = TRANSITIONS[action].target
+    for field, value in changes.items():
+        setattr(ticket, field, value)
+    ticket.save(update_fields=["state", *changes])
+    _record(
+        hall=ticket.hall,
+        kind=kind,
+        now=now,
+        actor=actor,
+        ticket=ticket,
+        counter=ticket.counter,
+        from_state=from_state,
+        detail=detail,
+    )
+    return ticket
+
+
 def may_mark_no_show(ticket: Ticket) -> bool:
     return ticket.state == TicketState.CALLED and (
         ticket.recall_count >= ticket.hall.recalls_before_no_show
@@ -348,29 +425,25 @@ def mark_no_show(
     *, ticket: Ticket, actor, counter: Counter | None = None, now: datetime.datetime | None = None
 ) -> Ticket:
     now = now or timezone.now()
-    ticket = _lock_ticket(ticket)
-    _check(TicketAction.NO_SHOW, ticket)
-    _check_at_counter(ticket, counter)
-    if not may_mark_no_show(ticket):
-        raise HallError(
-            _("Call the ticket again first: %(count)s more time(s).")
-            % {"count": ticket.hall.recalls_before_no_show - ticket.recall_count},
-            code="recall_first",
-        )
-    from_state = ticket.state
-    ticket.state = TRANSITIONS[TicketAction.NO_SHOW].target
-    ticket.finished_at = now
-    ticket.save(update_fields=["state", "finished_at"])
-    _record(
-        hall=ticket.hall,
-        kind=HallEventKind.NO_SHOW,
-        now=now,
+
+    def recalled_enough(ticket):
+        if not may_mark_no_show(ticket):
+            raise HallError(
+                _("Call the ticket again first: %(count)s more time(s).")
+                % {"count": ticket.hall.recalls_before_no_show - ticket.recall_count},
+                code="recall_first",
+            )
+
+    return _move(
+        ticket,
+        TicketAction.NO_SHOW,
+        HallEventKind.NO_SHOW,
         actor=actor,
-        ticket=ticket,
-        counter=ticket.counter,
-        from_state=from_state,
+        counter=counter,
+        now=now,
+        check=recalled_enough,
+        finished_at=now,
     )
-    return ticket
 
 
 @transaction.atomic
@@ -442,23 +515,14 @@ def park_ticket(
     *, ticket: Ticket, actor, counter: Counter | None = None, now: datetime.datetime | None = None
 ) -> Ticket:
     """Set the ticket aside (the visitor fetches a document); the window may call others."""
-    now = now or timezone.now()
-    ticket = _lock_ticket(ticket)
-    _check(TicketAction.PARK, ticket)
-    _check_at_counter(ticket, counter)
-    from_state = ticket.state
-    ticket.state = TRANSITIONS[TicketAction.PARK].target
-    ticket.save(update_fields=["state"])
-    _record(
-        hall=ticket.hall,
-        kind=HallEventKind.PARKED,
-        now=now,
+    return _move(
+        ticket,
+        TicketAction.PARK,
+        HallEventKind.PARKED,
         actor=actor,
-        ticket=ticket,
-        counter=ticket.counter,
-        from_state=from_state,
+        counter=counter,
+        now=now or timezone.now(),
     )
-    return ticket
 
 
 @transaction.atomic
@@ -484,7 +548,6 @@ def resume_ticket(
     ticket.called_at = now
     ticket.save(update_fields=["state", "counter", "called_at"])
     Call.objects.create(hall_id=ticket.hall_id, ticket=ticket, counter=counter, at=now)
-    ticket.counter = counter
     _record(
         hall=ticket.hall,
         kind=HallEventKind.RESUMED,
@@ -509,25 +572,17 @@ def finish_ticket(
     now = now or timezone.now()
     if outcome not in Outcome.values:
         raise HallError(_("Choose how the visit ended."), code="outcome")
-    ticket = _lock_ticket(ticket)
-    _check(TicketAction.FINISH, ticket)
-    _check_at_counter(ticket, counter)
-    from_state = ticket.state
-    ticket.state = TRANSITIONS[TicketAction.FINISH].target
-    ticket.outcome = outcome
-    ticket.finished_at = now
-    ticket.save(update_fields=["state", "outcome", "finished_at"])
-    _record(
-        hall=ticket.hall,
-        kind=HallEventKind.FINISHED,
-        now=now,
+    return _move(
+        ticket,
+        TicketAction.FINISH,
+        HallEventKind.FINISHED,
         actor=actor,
-        ticket=ticket,
-        counter=ticket.counter,
-        from_state=from_state,
+        counter=counter,
+        now=now,
         detail=outcome,
+        outcome=outcome,
+        finished_at=now,
     )
-    return ticket
 
 
 # -- the visit and its case -----------------------------------------------------------------

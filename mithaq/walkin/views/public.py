@@ -17,7 +17,7 @@ from mithaq.common.ratelimit import over_limit
 
 from .. import selectors, services
 from ..forms import IssueForm, RatingForm
-from ..models import Hall, Rating
+from ..models import Hall, Rating, Ticket
 from ..states import Face, TicketState
 
 
@@ -36,10 +36,15 @@ def kiosk(request, hall):
     now = timezone.now()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["phone"] and over_limit(
-            f"kiosk:phone:{data['phone']}",
-            limit=settings.MITHAQ_TICKETS_PER_PHONE_PER_DAY,
-            window=24 * 3600,
+        is_new = not Ticket.objects.filter(submission_token=data["token"]).exists()
+        if (
+            is_new
+            and data["phone"]
+            and over_limit(
+                f"kiosk:phone:{data['phone']}",
+                limit=settings.MITHAQ_TICKETS_PER_PHONE_PER_DAY,
+                window=24 * 3600,
+            )
         ):
             # Tickets that text a number are limited per number and day; without a phone the
             # kiosk still serves the visitor.

@@ -27,12 +27,14 @@ from ..states import Face, TicketAction
 @require_GET
 @staff_required
 def halls(request):
+    halls = access.halls_for_user(request)
     return render(
         request,
         "walkin/staff/halls.html",
         {
-            "halls": access.halls_for_user(request),
-            "supervised": {h.pk for h in access.halls_for_user(request, supervise=True)},
+            "halls": halls,
+            # Supervisors are among the hall's staff: one read of the halls serves both.
+            "supervised": {h.pk for h in halls if access.may_supervise_hall(request, h)},
         },
     )
 
