@@ -10,6 +10,10 @@ urlpatterns = [
     path("staff/", include("mithaq.cases.urls_staff")),
     path("staff/clocks/", include("mithaq.routing.urls")),
     path("staff/messages/", include("mithaq.notifications.urls")),
+    path("staff/routing/", include("mithaq.routing.urls_workbench")),
+    path("staff/search/", include("mithaq.search.urls")),
+    path("staff/citizens/", include("mithaq.citizens.urls")),
+    path("staff/knowledge/", include("mithaq.knowledge.urls")),
     path("hall/", include("mithaq.walkin.urls")),
     path("", include("mithaq.cases.urls_public")),
 ]

@@ -1,6 +1,9 @@
 """Every URL of ours, walked by every persona. A URL missing from the matrix fails the test,
 so that no page is added without saying who may use it."""
 
+import importlib
+from pathlib import Path
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -204,6 +207,18 @@ PORTAL_MATRIX = {
 }
 
 
+# Each area may keep its rows in a module of its own beside this one, `tests/matrix_<area>.py`,
+# holding `NAMESPACES` (a set), `MATRIX` (rows as above) and optionally `extend_world(world)`,
+# which adds what its rows need to the world.
+_PARTS = [
+    importlib.import_module(f"tests.{path.stem}")
+    for path in sorted(Path(__file__).parent.glob("matrix_*.py"))
+]
+for _part in _PARTS:
+    OUR_NAMESPACES |= set(getattr(_part, "NAMESPACES", ()))
+    MATRIX |= _part.MATRIX
+
+
 def full_matrix():
     return MATRIX | PORTAL_MATRIX
 
@@ -223,13 +238,17 @@ def world(org):
         org, files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 test\n%%EOF", "application/pdf")]
     )
     services.acknowledge_case(case=case, actor=org.officer_a)
-    return {
+    world = {
         **hall_world(org),
         "org": org,
         "case": case,
         "code": case.code,
         "file": Attachment.objects.get(case=case).pk,
     }
+    for part in _PARTS:
+        if hasattr(part, "extend_world"):
+            part.extend_world(world)
+    return world
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "mithaq.routing",
     "mithaq.notifications",
     "mithaq.walkin",
+    "mithaq.search",
+    "mithaq.citizens",
+    "mithaq.knowledge",
     "django_tasks",
     "django_tasks_db",
 ]

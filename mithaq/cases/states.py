@@ -94,6 +94,16 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     LATE_NOTICE = "late_notice", _("New expected date")
     CONTACT_UPDATED = "contact_updated", _("Contact details updated")
+    # The officer's workbench: routing, referral acceptance, consultations, duplicates.
+    ROUTED = "routed", _("Routed by a rule")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+    REFERRAL_RETURNED = "referral_returned", _("Returned as not competent")
+    CONSULTATION_REQUESTED = "consultation_requested", _("Opinion requested")
+    CONSULTATION_ANSWERED = "consultation_answered", _("Opinion given")
+    MERGED = "merged", _("Merged into another case")
+    ABSORBED = "absorbed", _("Another case merged into this one")
+    LINKED = "linked", _("Linked as related")
+    UNLINKED = "unlinked", _("Link removed")
 
 
 class Action(models.TextChoices):
