@@ -128,6 +128,10 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("received at"), db_index=True)
     updated_at = models.DateTimeField(_("last change"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # What search reads (mithaq.search): the reference, the citizen's name, phone and ID, the
+    # subject, the text and the replies, normalised (see mithaq.common.text). Kept by the
+    # writes that change any of them.
+    search_text = models.TextField(default="", blank=True, editable=False)
     # The form's one-time token: a double click or a resent form makes one case, not two.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
