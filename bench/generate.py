@@ -98,6 +98,7 @@ CASE_COLUMNS = [
     "citizen_group", "citizen_language", "identity_confidential", "letter_number",
     "letter_date", "decision", "decision_reasons", "closure_code", "external_system",
     "external_reference", "due_at", "created_at", "updated_at", "closed_at", "submission_token",
+    "search_text",
 ]  # fmt: skip
 EVENT_COLUMNS = [
     "case_id", "kind", "at", "actor_id", "by_citizen", "from_state", "to_state",
@@ -234,6 +235,17 @@ class Generator:
             E.REOPENED: _render(P.REOPEN_REASONS, rng, 50, words),
             E.CLOSED: ["", "", "أُغلقت الحالة بعد إبلاغ المواطن."],
         }
+        # The search document (mithaq.search.index) is composed from phrases normalised once
+        # here, not per case: the seeder stays as fast as before.
+        from mithaq.search.index import SEP, _terms
+
+        self.search_sep = SEP
+        self.terms = _terms
+        self.subject_terms = {k: [_terms([s]) for s in v] for k, v in self.subjects.items()}
+        self.sentence_terms = [[_terms([s]) for s in bank] for bank in self.sentences]
+        self.remedy_terms = [_terms([s]) for s in self.remedies]
+        self.searched_events = {E.REPLIED, E.CITIZEN_RESPONDED}
+        self.name_terms: dict = {}
         self.kind_submitted, self.kind_assigned = E.SUBMITTED, E.ASSIGNED
         self.kind_referred, self.kind_decided, self.kind_closed = E.REFERRED, E.DECIDED, E.CLOSED
 
@@ -284,6 +296,8 @@ class Generator:
         office_staff, reception = org.office_staff, org.reception
         sentences = self.sentences
         bodies = self.event_bodies
+        sentence_terms, searched = self.sentence_terms, self.searched_events
+        terms, name_terms = self.terms, self.name_terms
         for case_id in range(first_id, first_id + count):
             kind = kinds[bisect(kinds_cum, r())]
             channel = channels[bisect(channels_cum, r())]
@@ -323,6 +337,7 @@ class Generator:
             gap = min((now - created) // n, 8 * DAY)
             at = created
             events = []
+            replies = []
             assignee = None
             current_unit = unit_id
             referred_from = None
@@ -360,6 +375,8 @@ class Generator:
                         bank = bodies.get(ek)
                         if bank:
                             body = bank[int(r() * len(bank))]
+                            if ek in searched:
+                                replies.append(body)
                     if ek == self.kind_decided:
                         decision = self.accepted if r() < 0.7 else self.rejected
                         decision_reasons = body
@@ -385,29 +402,51 @@ class Generator:
             if channel == self.letter:
                 letter_number = f"{int(r() * 9000) + 100}/{int(r() * 900) + 100}"
                 letter_date = created - int(r() * 10) * DAY
-            body = "\n".join(
-                s
-                for s in (
-                    sentences[0][int(r() * 300)],
-                    sentences[1][int(r() * 300)],
-                    sentences[2][int(r() * 300)],
-                    sentences[2][int(r() * 300)] if r() < 0.4 else "",
-                    sentences[3][int(r() * 300)],
-                    sentences[4][int(r() * 300)],
-                    sentences[5][int(r() * 300)],
+            picks = [
+                (0, int(r() * 300)),
+                (1, int(r() * 300)),
+                (2, int(r() * 300)),
+                (2, int(r() * 300)) if r() < 0.4 else None,
+                (3, int(r() * 300)),
+                (4, int(r() * 300)),
+                (5, int(r() * 300)),
+            ]
+            picks = [p for p in picks if p is not None]
+            body = "\n".join(sentences[b][i] for b, i in picks)
+            subject_index = int(r() * 400)
+            remedy_index = int(r() * 200) if r() < 0.5 else None
+            national_id = f"{int(r() * 10**12):012d}" if r() < 0.2 else ""
+            code = self.code(case_id)
+            if name not in name_terms:
+                name_terms[name] = terms([name])
+            # As mithaq.search.index.build_search_text makes it (checked in seed's sample).
+            national = "0" + (phone[4:] if phone.startswith("+964") else phone[3:])
+            search_text = (
+                f"{name_terms[name]} {phone[1:]} {national}"
+                + (f" {national_id}" if national_id else "")
+                + self.search_sep
+                + " ".join(
+                    part
+                    for part in (
+                        terms([code, code.replace("-", "")]),
+                        self.subject_terms[kind][subject_index],
+                        *(sentence_terms[b][i] for b, i in picks),
+                        *((self.remedy_terms[remedy_index],) if remedy_index is not None else ()),
+                        *(terms([reply]) for reply in replies),
+                    )
+                    if part
                 )
-                if s
             )
             yield (
                 (
-                    case_id, self.code(case_id), kind, state, channel, unit_id, service_id,
-                    assignee, received_by, self.subjects[kind][int(r() * 400)], body,
-                    self.remedies[int(r() * 200)] if r() < 0.5 else "", urgent, collective,
-                    2 + int(r() * 40) if collective else 1, name, phone, email,
-                    f"{int(r() * 10**12):012d}" if r() < 0.2 else "",
-                    groups[bisect(groups_cum, r())], "ar", r() < 0.03, letter_number,
-                    letter_date, decision, decision_reasons, closure_code, external_system,
-                    external_reference, created + days * DAY, created, at, closed_at, None,
+                    case_id, code, kind, state, channel, unit_id, service_id,
+                    assignee, received_by, self.subjects[kind][subject_index], body,
+                    self.remedies[remedy_index] if remedy_index is not None else "", urgent,
+                    collective, 2 + int(r() * 40) if collective else 1, name, phone, email,
+                    national_id, groups[bisect(groups_cum, r())], "ar", r() < 0.03,
+                    letter_number, letter_date, decision, decision_reasons, closure_code,
+                    external_system, external_reference, created + days * DAY, created, at,
+                    closed_at, None, search_text,
                 ),
                 events,
             )  # fmt: skip

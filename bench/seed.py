@@ -388,6 +388,10 @@ def seed(count: int, *, workers: int = 3, batch: int = 10_000) -> None:
 
         with psycopg.connect(_conninfo(), autocommit=True) as conn:
             conn.execute("SET maintenance_work_mem = '1GB'")
+            # An index remade from its definition loses its column's statistics target.
+            from mithaq.search.migrations import STATISTICS_SQL
+
+            conn.execute(STATISTICS_SQL)
             for table in (Case._meta.db_table, CaseEvent._meta.db_table):
                 conn.execute(f"VACUUM (ANALYZE) {table}")
         print(f"  vacuum and analyze in {time.monotonic() - t_after:.1f}s", flush=True)
@@ -404,11 +408,15 @@ def seed(count: int, *, workers: int = 3, batch: int = 10_000) -> None:
 
 def verify_sample(size: int = 500) -> None:
     """Check a sample of cases: their events chain through allowed transitions to the
-    case's state, the first event is `submitted`, and references have the right form."""
+    case's state, the first event is `submitted`, references have the right form, and the
+    search document is the one mithaq.search.index makes."""
     import re
 
     from mithaq.cases.models import CODE_ALPHABET, Case
     from mithaq.cases.states import EventKind
+    from mithaq.search.index import case_search_text
+
+    searched = {EventKind.REPLIED, EventKind.CITIZEN_RESPONDED}
 
     code_re = re.compile(f"^[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}$")
     last = Case.objects.order_by("-id").values_list("id", flat=True).first() or 0
@@ -427,6 +435,9 @@ def verify_sample(size: int = 500) -> None:
             state = e.to_state or state
         if state != case.state:
             problems.append(f"{case.code}: the events end in {state}, the case is {case.state}")
+        replies = [e.body for e in events if e.kind in searched]
+        if case.search_text != case_search_text(case, replies):
+            problems.append(f"{case.code}: its search_text is not what mithaq.search makes")
         checked += 1
     if problems:
         raise SystemExit("Seeded data is inconsistent:\n" + "\n".join(problems[:20]))

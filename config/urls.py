@@ -15,5 +15,6 @@ urlpatterns = [
     path("staff/citizens/", include("mithaq.citizens.urls")),
     path("staff/knowledge/", include("mithaq.knowledge.urls")),
     path("hall/", include("mithaq.walkin.urls")),
+    path("faq/", include("mithaq.knowledge.urls_public")),
     path("", include("mithaq.cases.urls_public")),
 ]

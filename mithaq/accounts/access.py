@@ -38,13 +38,22 @@ _OFFICER_ACTIONS = frozenset(
         Action.NOTE,
         Action.DECIDE,
         Action.RESOLVE,
+        Action.ACCEPT_REFERRAL,
+        Action.RETURN_REFERRAL,
+        Action.CONSULT,
+        Action.MERGE,
+        Action.LINK,
     }
 )
+# Accepting or returning a referral is the receiving unit's to do, not everyone's who sees it.
+_REFERRAL_ACTIONS = frozenset({Action.ACCEPT_REFERRAL, Action.RETURN_REFERRAL})
+# Officers and managers of a unit asked for its opinion see that case, to give it.
+_CONSULTED_ROLES = frozenset({Role.OFFICER, Role.UNIT_MANAGER})
 ROLE_ACTIONS: dict[str, frozenset] = {
     Role.RECEPTION: frozenset({Action.NOTE}),
     Role.OFFICER: _OFFICER_ACTIONS,
     Role.UNIT_MANAGER: _OFFICER_ACTIONS | {Action.CLOSE},
-    Role.OFFICE_MANAGER: frozenset(Action),
+    Role.OFFICE_MANAGER: frozenset(Action) - {Action.GIVE_OPINION},
     Role.LEADERSHIP: frozenset({Action.NOTE, Action.DECIDE}),
     Role.AUDITOR: frozenset(),
     Role.ADMINISTRATOR: frozenset(),
@@ -113,11 +122,68 @@ class StaffAccess:
             self.roles & {Role.RECEPTION, Role.OFFICE_MANAGER, Role.OFFICER, Role.UNIT_MANAGER}
         )
 
+    @cached_property
+    def consulted_case_ids(self) -> frozenset:
+        """The cases on which a unit of this person's (as officer or manager) was asked for
+        an opinion not yet given: one query, once per request, and none for the others."""
+        grants = [g for g in self.grants if g.role in _CONSULTED_ROLES]
+        if not grants:
+            return frozenset()
+        from mithaq.routing.models import Consultation
+
+        q = Q()
+        for g in grants:
+            q |= Q(unit__path__startswith=g.unit_path) if g.subtree else Q(unit_id=g.unit_id)
+        return frozenset(
+            Consultation.objects.filter(q, answered_at__isnull=True).values_list(
+                "case_id", flat=True
+            )
+        )
+
+    @property
+    def routes_cases(self) -> bool:
+        """The citizens' affairs office's officers and managers: the triage queue and the
+        returned referrals are theirs."""
+        return any(
+            g.everywhere and g.role in {Role.OFFICER, Role.UNIT_MANAGER, Role.OFFICE_MANAGER}
+            for g in self.grants
+        )
+
+    @property
+    def may_use_registry(self) -> bool:
+        """The citizen registry (mithaq.citizens): whoever registers or sees cases."""
+        return self.is_staff_member
+
+    @property
+    def may_edit_registry(self) -> bool:
+        """Marking a person's data verified, editing their contact preferences: whoever
+        registers and works cases (auditors and leadership only read)."""
+        return self.may_register_cases
+
+    def identity_filter(self) -> Q:
+        """The cases whose citizen this person may know, as may_see_identity says: the
+        registry shows a person only through such cases."""
+        if any(g.everywhere and g.role != Role.RECEPTION for g in self.grants):
+            return Q()
+        return Q(identity_confidential=False) | Q(received_by=self.user)
+
+    @property
+    def gives_opinions(self) -> bool:
+        """Officers and unit managers: their units may be asked for an opinion."""
+        return any(g.role in _CONSULTED_ROLES for g in self.grants)
+
+    @property
+    def manages_routing_rules(self) -> bool:
+        """For the navigation, without a query: the rules pages ask may_manage_routing."""
+        return Role.OFFICE_MANAGER in self.roles or self.user.is_superuser
+
     def case_filter(self) -> Q:
         """A filter for the cases this person may see (Q() when all of them)."""
         if self.sees_everything:
             return Q()
         q = Q(assignee=self.user) | Q(received_by=self.user)
+        if self.consulted_case_ids:
+            q |= Q(pk__in=self.consulted_case_ids)
         own = [g.unit_id for g in self.grants if not g.subtree]
         if own:
             q |= Q(unit_id__in=own)
@@ -131,9 +197,18 @@ class StaffAccess:
         actions: set = set()
         for g in self.grants:
             if g.covers(case.unit.path, case.unit_id):
-                actions |= ROLE_ACTIONS[g.role]
+                granted = ROLE_ACTIONS[g.role]
+                if g.everywhere and g.unit_id != case.unit_id:
+                    granted = granted - _REFERRAL_ACTIONS
+                actions |= granted
         if case.assignee_id == self.user.pk and self.grants:
             actions |= _OFFICER_ACTIONS
+        # The office's own new cases are routed from the triage queue, not returned.
+        if case.unit.is_citizens_office:
+            actions.discard(Action.RETURN_REFERRAL)
+        if case.pk in self.consulted_case_ids:
+            # Someone who sees the case only because their unit was asked has this one action.
+            actions.add(Action.GIVE_OPINION)
         return frozenset(actions)
 
     def may_see_case(self, case) -> bool:
@@ -143,7 +218,9 @@ class StaffAccess:
             return True
         if case.received_by_id == self.user.pk:
             return True
-        return any(g.covers(case.unit.path, case.unit_id) for g in self.grants)
+        if any(g.covers(case.unit.path, case.unit_id) for g in self.grants):
+            return True
+        return case.pk in self.consulted_case_ids
 
     def may_see_identity(self, case) -> bool:
         """A citizen who asked for confidentiality is named only to the office's officers and
@@ -216,6 +293,29 @@ def may_manage_calendar(request_or_user) -> bool:
     ).exists()
 
 
+# Ready answers (mithaq/knowledge): every member of staff reads and uses the canned replies
+# and the published questions and answers; office managers edit all of them, a unit manager
+# those of the unit and of the units under it (a service's belong to its unit).
+def may_edit_ready_answers(request_or_user, unit=None) -> bool:
+    """May this person edit the ready answers of `unit`? With no unit: the institution-wide
+    ones (office managers only)."""
+    access = access_for(request_or_user)
+    if Role.OFFICE_MANAGER in access.roles:
+        return True
+    if unit is None:
+        return False
+    return any(g.role == Role.UNIT_MANAGER and g.covers(unit.path, unit.pk) for g in access.grants)
+
+
+def may_edit_some_ready_answers(request_or_user) -> bool:
+    return bool(access_for(request_or_user).roles & {Role.OFFICE_MANAGER, Role.UNIT_MANAGER})
+
+
+def may_manage_routing(request_or_user) -> bool:
+    """Office managers and administrators keep the routing rules."""
+    return may_manage_calendar(request_or_user)
+
+
 def cases_visible_to(request_or_user):
     from mithaq.cases.models import Case
 
@@ -244,3 +344,24 @@ def get_case_for_user(request_or_user, code: str, *, action: Action | None = Non
     if action is not None and action not in access.case_actions(case):
         raise Http404
     return case
+
+
+def citizens_visible_to(request_or_user):
+    """The people of the registry this person may find: those behind a case they may see
+    whose identity they may know. A citizen who asked for confidentiality is not revealed
+    through the registry to anyone who may not see it on the case."""
+    from mithaq.citizens.models import Citizen
+
+    access = access_for(request_or_user)
+    if not access.may_use_registry:
+        return Citizen.objects.none()
+    cases = cases_visible_to(request_or_user).filter(access.identity_filter())
+    return Citizen.objects.filter(pk__in=cases.values("citizen_id"))
+
+
+def get_citizen_for_user(request_or_user, pk: int):
+    """The citizen if this person may see them (citizens_visible_to); Http404 otherwise."""
+    citizen = citizens_visible_to(request_or_user).filter(pk=pk).first()
+    if citizen is None:
+        raise Http404
+    return citizen

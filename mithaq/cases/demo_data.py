@@ -991,4 +991,24 @@ CASES = [
             close(24, "manager", C.REMEDIED),
         ),
     ),
+    # --- Possible duplicates (mithaq.citizens): the same student calls later the same
+    # day, and a classmate brings the same problem; the case page suggests both.
+    DemoCase(
+        "email-password-again", 1, "16:10", K.SERVICE_REQUEST, "itc", CH.PHONE,
+        service="university-email", group=G.UNDERGRADUATE,
+        subject="تعذر الدخول الى البريد الالكتروني الجامعي",
+        body="اتصلت الطالبة مرة ثانية: نسيت كلمة مرور البريد الجامعي ولا يصلها رمز الاستعادة "
+        "لان رقم الهاتف المسجل في الحساب قديم.",
+        remedy="إعادة تعيين كلمة المرور.",
+        citizen_name="مريم حيدر كريم", phone="07701234602",
+    ),
+    DemoCase(
+        "email-password-classmate", 1, "18:25", K.SERVICE_REQUEST, "itc", CH.WEB,
+        service="university-email", group=G.UNDERGRADUATE,
+        subject="تعذّر الدخول إلى البريد الإلكتروني الجامعي",
+        body="نسيت كلمة مرور البريد الجامعي ولا يصلني رمز الاستعادة لأن رقم الهاتف المسجل في "
+        "الحساب قديم، مثل زميلتي في المرحلة الثانية.",
+        remedy="إعادة تعيين كلمة المرور.",
+        citizen_name="زينب عادل حسن", phone="07701234635",
+    ),
 ]  # fmt: skip

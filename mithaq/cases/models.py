@@ -33,30 +33,34 @@ class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
-    def for_inbox(self):
-        """What an inbox row shows, and nothing more: no bodies, no citizen data."""
-        return self.select_related("unit", "assignee").only(
-            "code",
-            "subject",
-            "kind",
-            "state",
-            "channel",
-            "is_urgent",
-            "is_collective",
-            "head_count",
-            "created_at",
-            "due_at",
-            "unit__name_ar",
-            "unit__name_en",
-            "assignee__full_name",
-            "assignee__username",
-            "assignee__first_name",
-            "assignee__last_name",
-            # The clock column (mithaq.routing's deadline row, joined by the inbox).
-            "deadline__target",
-            "deadline__due_at",
-            "deadline__paused",
-        )
+    # What an inbox row shows, and nothing more: no bodies, no citizen data. Rows come as
+    # dicts (no model instances to build), with the clock column from mithaq.routing's
+    # deadline row joined in the same query.
+    INBOX_FIELDS = (
+        "id",
+        "code",
+        "subject",
+        "kind",
+        "state",
+        "channel",
+        "is_urgent",
+        "is_collective",
+        "head_count",
+        "created_at",
+        "due_at",
+        "unit__name_ar",
+        "unit__name_en",
+        "assignee_id",
+        "assignee__full_name",
+        "assignee__username",
+        "assignee__first_name",
+        "assignee__last_name",
+        "deadline__due_at",
+        "deadline__paused",
+    )
+
+    def inbox_rows(self):
+        return self.values(*self.INBOX_FIELDS)
 
 
 class Case(models.Model):
@@ -110,6 +114,25 @@ class Case(models.Model):
     )
     citizen_language = models.CharField(_("language"), max_length=8, default="ar")
     identity_confidential = models.BooleanField(_("keep identity confidential"), default=False)
+    # The person behind the case in the citizen registry (mithaq.citizens), found or made at
+    # submission; the citizen_* fields above stay what this case was brought with.
+    citizen = models.ForeignKey(
+        "citizens.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("citizen"),
+    )
+    # A duplicate merged into another case points to the final survivor (mithaq.citizens).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorbed",
+        verbose_name=_("merged into"),
+    )
 
     letter_number = models.CharField(_("incoming letter number"), max_length=60, blank=True)
     letter_date = models.DateField(_("incoming letter date"), null=True, blank=True)

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import Membership, OrgUnit, Role
 from mithaq.catalog.models import Service
+from mithaq.citizens import services as citizen_registry
 from mithaq.common.phones import parse_phone
 from mithaq.common.uploads import check_upload
 from mithaq.notifications import services as messages
 from mithaq.routing import clocks
+from mithaq.search import index as search_index
 
 from .models import Attachment, Case, CaseEvent, ConfidentialRead, new_tracking_code
 from .states import (
@@ -72,6 +74,8 @@ def record_event(
     )
     clocks.case_event_recorded(case=case, event=event)
     messages.case_event_recorded(case=case, event=event)
+    # The citizens of cases merged into this one hear its answers too (mithaq.citizens).
+    citizen_registry.notify_followers(case=case, event=event)
     return event
 
 
@@ -114,7 +118,7 @@ def _store_files(
 def submit_case(
     *,
     kind: str,
-    unit: OrgUnit,
+    unit: OrgUnit | None = None,
     channel: str,
     subject: str,
     body: str,
@@ -138,17 +142,47 @@ def submit_case(
     now: datetime.datetime | None = None,
 ) -> Case:
     """Register a new case from any channel. The same submission token returns the case
-    already made for it, so a double click or a resent form makes one case."""
+    already made for it, so a double click or a resent form makes one case.
+
+    Where it goes: the first routing rule that matches (mithaq.routing.rules); else the
+    chosen service's unit; else the chosen unit; else the citizens' affairs office's triage
+    queue. The unit's assignment mode (or the rule's officer) may give it an assignee."""
+    from mithaq.routing import assignment as routing_assignment
+    from mithaq.routing import rules as routing_rules
+
+    # One SELECT answers both: was this form sent before, and which of a few fresh references
+    # is free (a clash is rare; the loop below draws again if all were taken).
+    references = [new_tracking_code() for _ in range(3)]
+    seen = Q(code__in=references)
     if submission_token is not None:
-        existing = Case.objects.filter(submission_token=submission_token).first()
-        if existing is not None:
+        seen |= Q(submission_token=submission_token)
+    taken = list(Case.objects.filter(seen))
+    for existing in taken:
+        if submission_token is not None and existing.submission_token == submission_token:
             return existing
+    references = [code for code in references if code not in {c.code for c in taken}]
     if kind not in Kind.values:
         raise ValidationError(_("Choose what kind of case this is."), code="kind")
     if channel not in Channel.values:
         raise ValidationError(_("Choose the channel the case came by."), code="channel")
-    if service is not None and service.unit_id != unit.pk:
+    if service is not None and unit is not None and service.unit_id != unit.pk:
         raise ValidationError(_("This service is not offered by the chosen unit."), code="service")
+    rule = routing_rules.first_match(
+        kind=kind,
+        channel=channel,
+        service_id=service.pk if service is not None else None,
+        citizen_group=citizen_group,
+        subject=subject,
+        body=body,
+    )
+    if rule is not None:
+        unit = rule.unit
+    elif service is not None:
+        unit = unit or service.unit
+    elif unit is None:
+        unit = routing_rules.citizens_office()
+        if unit is None:
+            raise ValidationError(_("Choose the unit concerned."), code="unit")
     if not unit.is_active or not unit.accepts_cases:
         raise ValidationError(_("This unit does not take cases."), code="unit")
     if (channel == Channel.WEB) != (received_by is None):
@@ -191,10 +225,27 @@ def submit_case(
     )
     try:
         with _files_kept_only_on_commit() as written, transaction.atomic():
-            for _attempt in range(5):
+            case.code = references[0] if references else ""
+            for _attempt in range(5 if not references else 0):
                 case.code = new_tracking_code()
                 if not Case.objects.filter(code=case.code).exists():
                     break
+            # The person behind the case in the registry: one SELECT, one write when new.
+            case.citizen = citizen_registry.citizen_for_submission(
+                phone=case.citizen_phone,
+                national_id=case.citizen_national_id,
+                name=case.citizen_name,
+                email=case.citizen_email,
+                group=case.citizen_group,
+                language=case.citizen_language,
+                now=now,
+            )
+            # Part of the INSERT: search reads it (mithaq.search).
+            case.search_text = search_index.case_search_text(case)
+            if rule is not None and rule.default_officer_id:
+                case.assignee_id = rule.default_officer_id
+            else:
+                case.assignee = routing_assignment.pick_assignee(unit)
             case.save()
             event = record_event(
                 case,
@@ -216,6 +267,10 @@ def submit_case(
                 now=now,
                 written=written,
             )
+            if rule is not None:
+                record_event(case, kind=EventKind.ROUTED, now=now, to_unit=unit, body=rule.name)
+            if case.assignee_id:
+                record_event(case, kind=EventKind.ASSIGNED, now=now, assignee_id=case.assignee_id)
     except IntegrityError:
         # Two requests with one token raced: the other one made the case.
         if submission_token is not None:
@@ -373,6 +428,12 @@ def refer_case(*, case: Case, actor, to_unit: OrgUnit, reason: str, now=None) ->
             body=reason.strip(),
             is_public=False,
         )
+        # The receiving unit accepts it or returns it (mithaq.routing.referrals).
+        from mithaq.routing import referrals
+
+        referrals.record_referral(
+            case=locked, from_unit=from_unit, to_unit=to_unit, actor=actor, reason=reason, now=now
+        )
     return locked
 
 
@@ -404,7 +465,8 @@ def record_citizen_response(*, case: Case, body: str, files: Sequence = (), now=
         before = locked.state
         locked.state = CITIZEN_RESPONSE.target
         locked.updated_at = now
-        locked.save(update_fields=["state", "updated_at"])
+        locked.search_text = search_index.with_text_added(locked.search_text, body)
+        locked.save(update_fields=["state", "updated_at", "search_text"])
         event = record_event(
             locked,
             kind=EventKind.CITIZEN_RESPONDED,
@@ -435,7 +497,11 @@ def _message(*, case, actor, action, kind, body, files, is_public, now=None) -> 
         locked = lock_case(case)
         _check(action, locked)
         locked.updated_at = now
-        locked.save(update_fields=["updated_at"])
+        fields = ["updated_at"]
+        if kind == EventKind.REPLIED:  # public replies are searched, internal notes are not
+            locked.search_text = search_index.with_text_added(locked.search_text, body)
+            fields.append("search_text")
+        locked.save(update_fields=fields)
         event = record_event(
             locked, kind=kind, actor=actor, now=now, body=body.strip(), is_public=is_public
         )
@@ -588,7 +654,18 @@ def update_citizen_contact(*, case: Case, phone: str, email: str = "", now=None)
             return locked
         locked.citizen_phone, locked.citizen_email = phone, email
         locked.updated_at = now
-        locked.save(update_fields=["citizen_phone", "citizen_email", "updated_at"])
+        locked.search_text = search_index.with_identity(
+            locked.search_text,
+            citizen_name=locked.citizen_name,
+            citizen_phone=phone,
+            citizen_national_id=locked.citizen_national_id,
+        )
+        locked.save(
+            update_fields=["citizen_phone", "citizen_email", "updated_at", "search_text"]
+        )
+        citizen_registry.citizen_contact_changed(
+            citizen_id=locked.citizen_id, phone=phone, email=email, now=now
+        )
         record_event(
             locked, kind=EventKind.CONTACT_UPDATED, now=now, is_public=True, by_citizen=True
         )

@@ -117,6 +117,14 @@ class Action(models.TextChoices):
     RESOLVE = "resolve", _("Resolve")
     CLOSE = "close", _("Close")
     REOPEN = "reopen", _("Reopen")
+    # The officer's workbench (mithaq.routing): a referral's acceptance and consultations.
+    ACCEPT_REFERRAL = "accept_referral", _("Accept the referral")
+    RETURN_REFERRAL = "return_referral", _("Return as not competent")
+    CONSULT = "consult", _("Ask other units for an opinion")
+    GIVE_OPINION = "give_opinion", _("Give your unit's opinion")
+    # Duplicates (mithaq.citizens): merge this case into another, or link the two as related.
+    MERGE = "merge", _("Merge into another case")
+    LINK = "link", _("Link to a related case")
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,18 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RESOLVE: Transition(_WORKING, State.RESOLVED),
     Action.CLOSE: Transition(OPEN_STATES, State.CLOSED),
     Action.REOPEN: Transition(frozenset({State.RESOLVED, State.CLOSED}), State.REOPENED),
+    Action.ACCEPT_REFERRAL: Transition(frozenset({State.REFERRED}), State.UNDER_REVIEW),
+    # A new case that reached the wrong unit goes back to the citizens' affairs office; a
+    # referred one to the unit that referred it. Either way someone there reviews it again.
+    Action.RETURN_REFERRAL: Transition(
+        frozenset({State.RECEIVED, State.REFERRED}), State.UNDER_REVIEW
+    ),
+    Action.CONSULT: Transition(_WORKING, None),
+    # A consulted unit's opinion is an internal note: it may come at any time.
+    Action.GIVE_OPINION: Transition(frozenset(State), None),
+    # The merged case is closed as a duplicate; the survivor stays as it is.
+    Action.MERGE: Transition(OPEN_STATES, State.CLOSED),
+    Action.LINK: Transition(frozenset(State), None),
 }
 
 # The citizen's answer is not a staff action; it returns the case to review.

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "citizens"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.find, name="find"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/verify/", views.verify, name="verify"),
+    path("<int:pk>/preferences/", views.preferences, name="preferences"),
+    path("cases/<str:code>/duplicates/", views.case_duplicates, name="duplicates"),
+    path("cases/<str:code>/unlink/<str:other>/", views.unlink, name="unlink"),
+]

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+"""Staff pages of ready answers: canned replies, the picker of a case, the FAQ editor."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "knowledge"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.replies, name="replies"),
+    path("new/", views.reply_new, name="reply_new"),
+    path("<int:pk>/", views.reply_edit, name="reply_edit"),
+    path("<int:pk>/in-use/", views.reply_active, name="reply_active"),
+    path("cases/<str:code>/<str:action>/", views.picker, name="picker"),
+    path("cases/<str:code>/<str:action>/<int:pk>/", views.insert, name="insert"),
+    path("faq/", views.faq_entries, name="faq"),
+    path("faq/new/", views.faq_new, name="faq_new"),
+    path("faq/<int:pk>/", views.faq_edit, name="faq_edit"),
+]

@@ -25,10 +25,18 @@ class MessageQuerySet(models.QuerySet):
     def for_case_page(self, case):
         return (
             self.filter(case=case)
-            .select_related("user", "resent_from")
+            .select_related("user")
+            .defer(*(f"user__{f.name}" for f in _user_columns_not_shown()))
             .prefetch_related("attempts")
             .order_by("-created_at", "-id")
         )
+
+
+def _user_columns_not_shown():
+    from django.contrib.auth import get_user_model
+
+    shown = {"id", "username", "full_name", "first_name", "last_name"}
+    return [f for f in get_user_model()._meta.concrete_fields if f.name not in shown]
 
 
 class Message(models.Model):

@@ -36,7 +36,15 @@ MEETS = {
 CLOCK_EVENTS = {EventKind.REMINDED, EventKind.ESCALATED}
 # Events that start no round, meet no target and neither enter nor leave the wait for the
 # citizen: they cannot move a clock, so they do not pay for recomputing one.
-NEUTRAL_EVENTS = {EventKind.ASSIGNED, EventKind.NOTE, EventKind.CONTACT_UPDATED}
+NEUTRAL_EVENTS = {
+    EventKind.ASSIGNED,
+    EventKind.NOTE,
+    EventKind.CONTACT_UPDATED,
+    # The workbench's bookkeeping: a rule's routing and the units' opinions.
+    EventKind.ROUTED,
+    EventKind.CONSULTATION_REQUESTED,
+    EventKind.CONSULTATION_ANSWERED,
+}
 
 
 def commitment_for(config, *, target: str, kind: str, service_id, urgent: bool):

@@ -51,6 +51,17 @@ def working_time_left(calendar, now: datetime.datetime, due: datetime.datetime) 
     return False, ngettext("%(n)s working minute left", "%(n)s working minutes left", n) % {"n": n}
 
 
+def deadline_view(due_at, paused, now: datetime.datetime, calendar) -> dict | None:
+    """For an inbox row: {"status", "text"} of an open case's next unmet target (its
+    `deadline` row's `due_at` and `paused`), or None when no clock runs."""
+    if paused:
+        return {"status": "paused", "text": _("Paused")}
+    if due_at is None:
+        return None
+    overdue, text = working_time_left(calendar, now, due_at)
+    return {"status": "overdue" if overdue else "running", "text": text}
+
+
 def view_clock(clock: CaseClock, calendar, now: datetime.datetime) -> ClockView:
     if clock.met_at is not None:
         status = "met" if clock.met_at <= clock.due_at else "met_late"

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from mithaq.cases.states import Kind
+from mithaq.cases.states import Channel, CitizenGroup, Kind
 
 
 def validate_time_zone(value: str) -> None:
@@ -356,3 +356,192 @@ class CaseDeadline(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.target} {self.due_at}"
+
+
+# The officer's workbench: routing rules, assignment within a unit, referrals, consultations.
+
+
+class RoutingRule(models.Model):
+    """Where a new case goes. The active rules are tried in order and the first whose every
+    condition holds wins; a condition left empty holds for every case."""
+
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveIntegerField(_("order"), default=0, db_index=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    service = models.ForeignKey(
+        "catalog.Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    kind = models.CharField(_("kind of case"), max_length=20, choices=Kind.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
+    citizen_group = models.CharField(
+        _("citizen group"), max_length=20, choices=CitizenGroup.choices, blank=True
+    )
+    words = models.TextField(
+        _("words"),
+        blank=True,
+        help_text=_(
+            "One word or phrase a line; the rule holds if the subject or the text has any of "
+            "them, however hamza, ta marbuta, alef maqsura and diacritics are written."
+        ),
+    )
+    unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("send to unit"),
+    )
+    default_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assign to"),
+    )
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self):
+        return self.name
+
+    def word_list(self) -> list[str]:
+        return [w.strip() for w in self.words.splitlines() if w.strip()]
+
+
+class AssignmentMode(models.TextChoices):
+    MANUAL = "manual", _("Manual: a manager or officer assigns each case")
+    ROUND_ROBIN = "round_robin", _("Round-robin: each officer in turn")
+    LEAST_LOADED = "least_loaded", _("Least loaded: the officer with the fewest open cases")
+
+
+class UnitAssignment(models.Model):
+    """How a unit's new cases find an officer. A unit without a row assigns by hand."""
+
+    unit = models.OneToOneField(
+        "accounts.OrgUnit",
+        on_delete=models.CASCADE,
+        related_name="assignment_policy",
+        verbose_name=_("unit"),
+    )
+    mode = models.CharField(
+        _("assignment"),
+        max_length=20,
+        choices=AssignmentMode.choices,
+        default=AssignmentMode.MANUAL,
+    )
+    # Round-robin's place in the turn: the officer who got the last case.
+    last_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("unit assignment")
+        verbose_name_plural = _("unit assignments")
+
+    def __str__(self):
+        return f"{self.unit_id} {self.mode}"
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the unit to accept")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned as not competent")
+    PASSED_ON = "passed_on", _("Referred onward")
+
+
+class Referral(models.Model):
+    """A case sent from one unit to another, and what the receiving unit made of it."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals")
+    from_unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    referred_at = models.DateTimeField(_("referred at"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    return_reason = models.TextField(_("why it was returned"), blank=True)
+    # A returned case leaves the office's returns list when it is referred again.
+    rerouted_at = models.DateTimeField(_("routed again at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-referred_at", "-id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            models.Index(fields=["case", "status"], name="referral_case_status"),
+            models.Index(
+                fields=["-decided_at"],
+                condition=Q(status="returned", rerouted_at__isnull=True),
+                name="referral_open_returns",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.from_unit_id}→{self.to_unit_id} {self.status}"
+
+
+class Consultation(models.Model):
+    """A unit asked for its opinion on a case it does not hold. Its officers and managers see
+    that case, and only that one, until the opinion is given."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consultations")
+    unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit asked")
+    )
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked at"))
+    answer = models.TextField(_("opinion"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        indexes = [
+            models.Index(
+                fields=["unit", "case"],
+                condition=Q(answered_at__isnull=True),
+                name="consultation_open_unit",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "unit"],
+                condition=Q(answered_at__isnull=True),
+                name="consultation_one_open_per_unit",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.unit_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

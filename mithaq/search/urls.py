@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [
+    path("filters/", views.filters, name="filters"),
+    path("filters/<int:pk>/delete/", views.delete_filter, name="delete_filter"),
+    path("bulk/", views.bulk, name="bulk"),
+    path("export/<str:fmt>/", views.export_cases, name="export"),
+]

@@ -24,8 +24,22 @@ OFFICER = frozenset(
         Action.NOTE,
         Action.DECIDE,
         Action.RESOLVE,
+        # Duplicates (mithaq.citizens): on both cases, checked again by the service.
+        Action.MERGE,
+        Action.LINK,
+        # Referral and consultation (mithaq.routing): the receiving unit accepts or returns.
+        Action.ACCEPT_REFERRAL,
+        Action.RETURN_REFERRAL,
+        Action.CONSULT,
     }
 )
+REFERRAL = frozenset({Action.ACCEPT_REFERRAL, Action.RETURN_REFERRAL})
+# The office manager does everything but give another unit's opinion, and accepts or returns
+# only what is referred to the office itself (whose own new cases are routed, not returned).
+OFFICE_MANAGER_DOES = {
+    unit: ALL - {Action.GIVE_OPINION} - (REFERRAL if unit != "office" else {Action.RETURN_REFERRAL})
+    for unit in ["dept_a", "dept_a2", "dept_b", "college_a", "office"]
+}
 NONE = frozenset()
 UNITS = ["dept_a", "dept_a2", "dept_b", "college_a", "office"]
 PERSONAS = [
@@ -61,7 +75,7 @@ MAY_DO = {
     "officer_a2": OFFICER,
     "officer_b": OFFICER,
     "manager_college_a": OFFICER | {Action.CLOSE},
-    "office_manager": ALL,
+    "office_manager": OFFICE_MANAGER_DOES,
     "leader": {Action.NOTE, Action.DECIDE},
     "auditor": NONE,
     "admin": NONE,
@@ -240,7 +254,9 @@ def test_each_persona_may_take_exactly_their_actions_on_the_cases_they_follow(or
     person = getattr(org, persona)
     wrong = []
     for unit, case in cases.items():
-        expected = MAY_DO[persona] if unit in SEES[persona] else NONE
+        does = MAY_DO[persona]
+        does = does[unit] if isinstance(does, dict) else does
+        expected = does if unit in SEES[persona] else NONE
         if access_for(person).case_actions(case) != expected and unit in SEES[persona]:
             wrong.append((unit, "case_actions", sorted(access_for(person).case_actions(case))))
         for action in Action:
@@ -275,7 +291,8 @@ def test_unit_manager_may_close_within_their_college_only(org, cases):
 
 
 def test_office_manager_may_do_everything_everywhere(org, cases):
-    assert all(may(org.office_manager, c, a) for c in cases.values() for a in Action)
+    for unit, case in cases.items():
+        assert {a for a in Action if may(org.office_manager, case, a)} == OFFICE_MANAGER_DOES[unit]
 
 
 def test_leader_may_decide_and_note_anywhere_but_not_close(org, cases):

@@ -43,9 +43,9 @@ class SubmitForm(forms.Form):
         label=_("The college, department or office concerned"),
         queryset=OrgUnit.objects.active().filter(accepts_cases=True),
         widget=UnitSelect,
-        help_text=_(
-            "If you are not sure, choose the citizens' affairs office: it will pass it on."
-        ),
+        # Not knowing is fine: the routing rules or the citizens' affairs office direct it.
+        required=False,
+        help_text=_("If you are not sure, leave it: the citizens' affairs office will pass it on."),
     )
     service = forms.ModelChoiceField(
         label=_("Service (optional)"),
@@ -180,7 +180,8 @@ class SubmitForm(forms.Form):
     def _set_unit_choices(self):
         rows = unit_tree(list(OrgUnit.objects.active()))
         field = self.fields["unit"]
-        field.choices = [("", _("— Choose —"))] + [
+        dont_know = _("I don't know — the citizens' affairs office will direct it")
+        field.choices = [("", dont_know)] + [
             (str(unit.pk), INDENT * level + unit.name) for unit, level, _ok in rows
         ]
         field.widget.disabled_values = {str(unit.pk) for unit, _lvl, ok in rows if not ok}

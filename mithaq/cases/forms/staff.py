@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mithaq.accounts.models import OrgUnit
-from mithaq.cases.forms.fields import INDENT, FastSelect, MultipleFileField
+from mithaq.cases.forms.fields import INDENT, MultipleFileField, OptionField, OptionList
 from mithaq.cases.services import assignable_officers
 from mithaq.cases.states import (
     Action,
@@ -18,7 +20,12 @@ from mithaq.cases.states import (
     Kind,
     State,
 )
+
+# Merging and linking duplicates (mithaq.citizens).
+from mithaq.citizens.forms import DUPLICATE_ACTION_FORMS
+from mithaq.routing.forms_workbench import WORKBENCH_ACTION_FORMS
 from mithaq.routing.selectors import ClockFilter, filter_by_clock, order_by_due
+from mithaq.search import query as case_search
 
 SORTS = {
     "-created": ("-created_at", "-id"),
@@ -38,58 +45,107 @@ def unit_choices(units):
     return [(u.pk, INDENT * max(u.depth - 1, 0) + u.name) for u in units]
 
 
-class InboxFilterForm(forms.Form):
-    state = forms.ChoiceField(label=_("State"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    channel = forms.ChoiceField(label=_("Channel"), required=False)
-    unit = forms.ChoiceField(label=_("Unit"), required=False)
-    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
-    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
-    urgent = forms.BooleanField(label=_("Urgent only"), required=False)
-    clock = forms.ChoiceField(
-        label=_("Deadline"),
-        required=False,
-        choices=[
-            ("", _("Any deadline")),
-            (ClockFilter.OVERDUE, _("Overdue")),
-            (ClockFilter.DUE_SOON, _("Due within one working day")),
-            (ClockFilter.PAUSED, _("Clock paused")),
-        ],
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        required=False,
-        choices=[
-            ("-created", _("Newest first")),
-            ("created", _("Oldest first")),
-            ("-updated", _("Recently changed")),
-            ("due", _("Due soonest")),
-        ],
-    )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+INBOX_OPEN = "open"
 
-    OPEN = "open"
 
-    def __init__(self, *args, units, assignees, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.ChoiceField):
-                field.widget = FastSelect(choices=field.widget.choices)
-        self.fields["state"].choices = (
-            _blank(_("All states")) + [(self.OPEN, _("All open"))] + list(State.choices)
-        )
-        self.fields["kind"].choices = _blank(_("All kinds")) + list(Kind.choices)
-        self.fields["channel"].choices = _blank(_("All channels")) + list(Channel.choices)
-        self.fields["unit"].choices = _blank(_("All units")) + unit_choices(units)
-        self.fields["assignee"].choices = (
+def inbox_filter_options(units, assignees) -> dict[str, OptionList]:
+    """The inbox filter's selects, rendered in the current language. `units` are the units
+    this person may filter by, `assignees` (pk, full name, username) rows."""
+    return {
+        "state": OptionList(
+            _blank(_("All states")) + [(INBOX_OPEN, _("All open"))] + list(State.choices)
+        ),
+        "kind": OptionList(_blank(_("All kinds")) + list(Kind.choices)),
+        "channel": OptionList(_blank(_("All channels")) + list(Channel.choices)),
+        "unit": OptionList(_blank(_("All units")) + unit_choices(units)),
+        "assignee": OptionList(
             _blank(_("Anyone"))
             + [("none", _("Not assigned"))]
             + [(pk, name or username) for pk, name, username in assignees]
-        )
+        ),
+        "clock": OptionList(
+            [
+                ("", _("Any deadline")),
+                (ClockFilter.OVERDUE, _("Overdue")),
+                (ClockFilter.DUE_SOON, _("Due within one working day")),
+                (ClockFilter.PAUSED, _("Clock paused")),
+            ]
+        ),
+        "sort": OptionList(
+            [
+                ("-created", _("Newest first")),
+                ("created", _("Oldest first")),
+                ("-updated", _("Recently changed")),
+                ("due", _("Due soonest")),
+            ]
+        ),
+    }
 
-    def filter(self, qs, user, *, now=None):
-        """Apply the valid filters to `qs` (already limited to what `user` may see)."""
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Reference, phone, national ID, name or words"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    state = OptionField(label=_("State"), required=False)
+    kind = OptionField(label=_("Kind"), required=False)
+    channel = OptionField(label=_("Channel"), required=False)
+    unit = OptionField(label=_("Unit"), required=False)
+    assignee = OptionField(label=_("Assigned to"), required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    urgent = forms.BooleanField(label=_("Urgent only"), required=False)
+    clock = OptionField(label=_("Deadline"), required=False)
+    sort = OptionField(label=_("Sort"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    OPEN = INBOX_OPEN
+
+    def __init__(self, *args, options: dict[str, OptionList], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, option_list in options.items():
+            self.fields[name].options = option_list
+
+    def as_filter_fields(self) -> SafeString:
+        """The visible fields as the filter bar shows them, put together directly: Django's
+        form templates cost more than everything else on the inbox. Filters are never in
+        error (an invalid one is ignored), so there are no error lists to show."""
+        parts = []
+        for name, field in self.fields.items():
+            if field.widget.is_hidden:
+                continue
+            html_id = f"id_{self.add_prefix(name)}"
+            key = self.add_prefix(name)
+            label = escape(str(field.label))
+            if isinstance(field, forms.BooleanField):
+                on = field.widget.value_from_datadict(self.data, self.files, key)
+                checked = " checked" if self.is_bound and on else ""
+                parts.append(
+                    f'<div class="field check"><label><input type="checkbox" name="{key}" '
+                    f'id="{html_id}"{checked}> {label}</label></div>'
+                )
+                continue
+            value = self.data.get(key) if self.is_bound else None
+            widget = field.widget.render(key, value, attrs={"id": html_id})
+            parts.append(f'<div class="field"><label for="{html_id}">{label}</label>{widget}</div>')
+        return mark_safe("".join(parts))  # noqa: S308 - labels escaped, widgets escape their own
+
+    def filter(self, qs, user, *, now=None, access=None, fuzzy=False):
+        """Apply the valid filters to `qs` (already limited to what `user` may see). With
+        `fuzzy`, the search words are matched by similarity (mithaq.search.query.fuzzy)."""
         data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            from mithaq.accounts.access import access_for
+
+            find = case_search.fuzzy if fuzzy else case_search.search
+            qs = find(qs, data["q"], access=access or access_for(user))
         state = data.get("state")
         if state == self.OPEN:
             qs = qs.open()
@@ -113,6 +169,15 @@ class InboxFilterForm(forms.Form):
         if data.get("sort") == DUE_SORT:
             return order_by_due(qs)
         return qs.order_by(*SORTS.get(data.get("sort") or "-created", SORTS["-created"]))
+
+    @property
+    def may_retry_fuzzy(self) -> bool:
+        """Whether an empty first page is worth a second, similarity-based search."""
+        return (
+            self.is_valid()
+            and (self.cleaned_data.get("page") or 1) == 1
+            and case_search.fuzzy_available(self.cleaned_data.get("q") or "")
+        )
 
     @property
     def page_number(self) -> int:
@@ -246,5 +311,7 @@ ACTION_FORMS: dict[Action, type[_ActionForm]] = {
         ResolveForm,
         CloseForm,
         ReopenForm,
+        *WORKBENCH_ACTION_FORMS,
+        *DUPLICATE_ACTION_FORMS,
     )
 }

@@ -33,6 +33,20 @@ EXPECTED_SOURCES = {
     },
     Action.CLOSE: set(State) - {State.CLOSED},
     Action.REOPEN: {State.RESOLVED, State.CLOSED},
+    # The workbench (mithaq.routing): referrals' acceptance and consultations.
+    Action.ACCEPT_REFERRAL: {State.REFERRED},
+    Action.RETURN_REFERRAL: {State.RECEIVED, State.REFERRED},
+    Action.CONSULT: {
+        State.RECEIVED,
+        State.UNDER_REVIEW,
+        State.REFERRED,
+        State.REOPENED,
+        State.DECIDED,
+    },
+    Action.GIVE_OPINION: set(State),
+    # Duplicates (mithaq.citizens): an open case is merged away; any case may be linked.
+    Action.MERGE: set(State) - {State.CLOSED},
+    Action.LINK: set(State),
 }
 EXPECTED_TARGETS = {
     Action.ACKNOWLEDGE: State.UNDER_REVIEW,
@@ -45,6 +59,12 @@ EXPECTED_TARGETS = {
     Action.RESOLVE: State.RESOLVED,
     Action.CLOSE: State.CLOSED,
     Action.REOPEN: State.REOPENED,
+    Action.ACCEPT_REFERRAL: State.UNDER_REVIEW,
+    Action.RETURN_REFERRAL: State.UNDER_REVIEW,
+    Action.CONSULT: None,
+    Action.GIVE_OPINION: None,
+    Action.MERGE: State.CLOSED,
+    Action.LINK: None,
 }
 
 
@@ -74,11 +94,18 @@ def test_closed_is_the_only_state_that_is_not_open():
 
 
 def test_a_closed_case_only_takes_notes_and_reopening():
-    assert {a for a in Action if allowed(a, State.CLOSED)} == {Action.NOTE, Action.REOPEN}
+    # A unit asked for its opinion may still give it (an internal note, mithaq.routing).
+    # Linking it to a related case (mithaq.citizens) records a note-like event on both.
+    closed = {a for a in Action if allowed(a, State.CLOSED)} - {Action.GIVE_OPINION, Action.LINK}
+    assert closed == {Action.NOTE, Action.REOPEN}
 
 
 def test_while_waiting_for_the_citizen_staff_cannot_decide_or_ask_again():
-    waiting = {a for a in Action if allowed(a, State.AWAITING_CITIZEN)}
+    waiting = {a for a in Action if allowed(a, State.AWAITING_CITIZEN)} - {
+        Action.GIVE_OPINION,
+        Action.MERGE,
+        Action.LINK,
+    }
     assert waiting == {Action.ASSIGN, Action.REPLY, Action.NOTE, Action.CLOSE}
 
 

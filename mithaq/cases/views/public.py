@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mithaq.catalog.models import Service
+from mithaq.citizens.duplicates import merged_view
 from mithaq.common.ratelimit import client_address, over_limit
 from mithaq.routing import clocks
 
@@ -26,6 +27,7 @@ from ..states import Channel, EventKind, Kind, State
 from . import attachment_response
 
 SUBMITTED_KEY = "portal_submitted"
+SUBMITTED_MAX_AGE = 3600  # seconds the "your reference is" page can be seen again
 VERIFIED_KEY = "portal_verified"
 # A session remembers this many verified references, the latest ones.
 VERIFIED_KEEP = 20
@@ -185,8 +187,18 @@ def submit(request, kind: str):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                request.session[SUBMITTED_KEY] = case.code
-                return redirect("portal:submitted")
+                # A signed cookie, not the session: the submission writes nothing it need not.
+                response = redirect("portal:submitted")
+                response.set_signed_cookie(
+                    SUBMITTED_KEY,
+                    case.code,
+                    salt=SUBMITTED_KEY,
+                    max_age=SUBMITTED_MAX_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+                return response
     else:
         form = SubmitForm(kind=kind)
     if form.is_bound:
@@ -214,7 +226,9 @@ def service_options(request):
 @never_cache
 @require_GET
 def submitted(request):
-    code = request.session.get(SUBMITTED_KEY)
+    code = request.get_signed_cookie(
+        SUBMITTED_KEY, default=None, salt=SUBMITTED_KEY, max_age=SUBMITTED_MAX_AGE
+    )
     case = Case.objects.filter(code=code).select_related("unit").first() if code else None
     if case is None:
         return redirect("portal:home")
@@ -279,7 +293,9 @@ def _case_page(request, case: Case, respond_form: RespondForm | None = None, con
             "respond_form": respond_form or (RespondForm() if awaiting else None),
             # Not pre-filled: knowing the reference and one detail must not reveal the other.
             "contact_form": contact_form or ContactForm(),
-            "files": [a for e in events for a in e.attachments.all()],
+            "files": [a for e in events for a in e.files],
+            # A case merged into another follows the survivor (mithaq.citizens).
+            "merged": merged_view(case),
         },
     )
 

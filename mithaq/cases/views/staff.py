@@ -1,7 +1,8 @@
 """Staff pages: the inbox, a case and its actions, and attachment downloads."""
 
+import time
+
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,41 +12,55 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mithaq.accounts.access import access_for, cases_visible_to, get_case_for_user
+from mithaq.accounts.access import (
+    StaffAccess,
+    access_for,
+    cases_visible_to,
+    get_case_for_user,
+)
 from mithaq.accounts.decorators import staff_required
 from mithaq.accounts.models import OrgUnit
 from mithaq.cases import services
 from mithaq.cases.forms.reception import ReceptionCaseForm
-from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm
+from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm, inbox_filter_options
+from mithaq.cases.inbox import render_rows
 from mithaq.cases.models import Attachment
 from mithaq.cases.selectors import timeline
-from mithaq.cases.states import TRANSITIONS, Action, Channel, Kind, State
+from mithaq.cases.states import TRANSITIONS, Action
 from mithaq.cases.views import attachment_response
+from mithaq.citizens import duplicates
+from mithaq.routing import consultations, referrals
 
 PAGE_SIZE = 25
 
 
-def _filter_choices(access):
-    """The units and officers the inbox filters offer this person. They change rarely and
-    are the same for everyone with the same grants, so they are cached for a minute."""
+# The inbox filter's selects, rendered, per language and scope of grants, in this process.
+_OPTIONS: dict[tuple[str, str], tuple[float, dict]] = {}
+_OPTIONS_MAX_AGE = 60.0  # seconds: a new unit or officer shows in the filter within a minute
+
+
+def _filter_options(access) -> dict:
+    """The units and officers the inbox filters offer this person, as rendered option lists.
+    They change rarely and are the same for everyone with the same grants."""
     scope = (
         "all"
         if access.sees_everything
         else ",".join(sorted(f"{g.unit_id}{'*' if g.subtree else ''}" for g in access.grants))
     )
-    key = f"mithaq:inbox-choices:{get_language()}:{scope}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    key = (get_language(), scope)
+    hit = _OPTIONS.get(key)
+    if hit is not None and time.monotonic() - hit[0] < _OPTIONS_MAX_AGE:
+        return hit[1]
     units = list(OrgUnit.objects.active().filter(accepts_cases=True))
     units = [u for u in units if any(g.covers(u.path, u.pk) for g in access.grants)]
-    assignees = list(
-        services.assignable_officers_for_units([u.pk for u in units]).values_list(
-            "pk", "full_name", "username"
-        )
+    assignees = services.assignable_officers_for_units([u.pk for u in units]).values_list(
+        "pk", "full_name", "username"
     )
-    cache.set(key, (units, assignees), 60)
-    return units, assignees
+    options = inbox_filter_options(units, list(assignees))
+    if len(_OPTIONS) > 500:
+        _OPTIONS.clear()
+    _OPTIONS[key] = (time.monotonic(), options)
+    return options
 
 
 @require_GET
@@ -53,34 +68,28 @@ def _filter_choices(access):
 def inbox(request):
     access = access_for(request)
     visible = cases_visible_to(request)
-    units, assignees = _filter_choices(access)
-    form = InboxFilterForm(request.GET or None, units=units, assignees=assignees)
+    form = InboxFilterForm(request.GET or None, options=_filter_options(access))
     now = timezone.now()
-    # The deadline row (mithaq.routing) comes in the same query: the clock column and the
-    # clock filters and sort read it.
-    cases_qs = form.filter(visible.select_related("deadline").for_inbox(), request.user, now=now)
+    # The deadline row (mithaq.routing) comes in the same query (see inbox_rows): the clock
+    # column and the clock filters and sort read it.
+    cases_qs = form.filter(visible, request.user, now=now, access=access).inbox_rows()
     page = form.page_number
     # No COUNT(*) over a million rows: fetch one extra row to know if there is a next page.
     rows = list(cases_qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    # Labels looked up once per request, not through get_FOO_display on every row.
-    labels = {
-        field: {value: str(label) for value, label in choices}
-        for field, choices in (
-            ("state", State.choices),
-            ("kind", Kind.choices),
-            ("channel", Channel.choices),
-        )
-    }
-    # One reverse() for the page, not two per row.
-    case_url = reverse("cases:detail", args=["CODE"]).replace("CODE", "{}")
-    for row in rows:
-        row.url = case_url.format(row.code)
-        row.state_label = labels["state"][row.state]
-        row.kind_label = labels["kind"][row.kind]
-        row.channel_label = labels["channel"][row.channel]
+    similar = False
+    if not rows and form.may_retry_fuzzy:
+        # No case has these words: show those whose citizen's name is like them (a typo,
+        # another spelling), saying so (mithaq.search.query.fuzzy).
+        similar_qs = form.filter(visible, request.user, now=now, access=access, fuzzy=True)
+        rows = list(similar_qs.inbox_rows()[:PAGE_SIZE])
+        similar = bool(rows)
+    may_pick = not access.is_read_only()
     context = {
         "form": form,
         "cases": rows[:PAGE_SIZE],
+        "rows_html": render_rows(rows[:PAGE_SIZE], now=now, pick=may_pick),
+        "may_pick": may_pick,
+        "similar": similar,
         "page": page,
         "has_next": len(rows) > PAGE_SIZE,
         "has_previous": page > 1,
@@ -102,6 +111,8 @@ def _case_context(request, case, *, bound_form=None):
         for action in Action
         if action in allowed and case.state in TRANSITIONS[action].sources
     }
+    # One reverse() for every action's form URL.
+    act_base = reverse("cases:act", args=[case.code, "-"]).removesuffix("-/")
     show_identity = access.may_see_identity(case)
     if case.identity_confidential and show_identity:
         services.log_confidential_read(case=case, user=request.user)
@@ -109,7 +120,10 @@ def _case_context(request, case, *, bound_form=None):
         "case": case,
         "events": timeline(case),
         "forms": forms,
-        "actions": [(name, Action(name).label, form) for name, form in forms.items()],
+        "actions": [
+            (name, Action(name).label, form, f"{act_base}{name}/")
+            for name, form in forms.items()
+        ],
         "open_action": bound_form.action.value if bound_form is not None else "",
         "show_identity": show_identity,
         "read_only": not allowed,
@@ -159,6 +173,25 @@ def _run(action: Action, form, case, user):
             )
         case Action.REOPEN:
             return services.reopen_case(case=case, actor=user, reason=data["reason"])
+        case Action.ACCEPT_REFERRAL:
+            return referrals.accept_referral(case=case, actor=user)
+        case Action.RETURN_REFERRAL:
+            return referrals.return_referral(case=case, actor=user, reason=data["reason"])
+        case Action.CONSULT:
+            consultations.ask_units(
+                case=case, actor=user, units=data["units"], question=data["question"]
+            )
+            return case
+        case Action.GIVE_OPINION:
+            consultations.answer(case=case, actor=user, opinion=data["opinion"])
+            return case
+        case Action.MERGE:
+            return duplicates.merge_cases(
+                case=case, survivor=data["survivor"], actor=user, note=data["note"]
+            )
+        case Action.LINK:
+            duplicates.link_cases(case=case, other=data["other"], actor=user)
+            return case
     raise Http404
 
 
@@ -173,6 +206,12 @@ DONE_MESSAGES = {
     Action.RESOLVE: _("The case is resolved."),
     Action.CLOSE: _("The case is closed."),
     Action.REOPEN: _("The case is reopened."),
+    Action.ACCEPT_REFERRAL: _("The referral is accepted: the case is with your unit."),
+    Action.RETURN_REFERRAL: _("The case is returned as not competent."),
+    Action.CONSULT: _("The units are asked for their opinion."),
+    Action.GIVE_OPINION: _("Your unit's opinion is recorded."),
+    Action.MERGE: _("The case is merged into the other and closed as a duplicate."),
+    Action.LINK: _("The cases are linked as related."),
 }
 
 
@@ -206,7 +245,8 @@ def case_act(request, code, action):
         else:
             messages.success(request, DONE_MESSAGES[action])
             # A referred-away case may no longer be visible to this officer.
-            if access_for(request).may_see_case(updated):
+            # Asked afresh: an answered consultation ends the person's view of the case.
+            if StaffAccess(request.user).may_see_case(updated):
                 return redirect("cases:detail", code=case.code)
             return redirect("cases:inbox")
     context = _case_context(request, case, bound_form=form)

@@ -1,14 +1,50 @@
 """Template helpers: isolate codes and numbers inside Arabic text, show Hijri dates."""
 
 import datetime
+from functools import lru_cache
 
 from django import template
+from django.core.signals import setting_changed
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from mithaq.common.dates import hijri as _hijri
 
 register = template.Library()
+
+
+@lru_cache(maxsize=1024)
+def _link(name: str, prefix: str) -> str:
+    return reverse(name)
+
+
+@lru_cache(maxsize=256)
+def _asset(path: str) -> str:
+    return static(path)
+
+
+@register.simple_tag
+def link(name: str) -> str:
+    """{% url %} for a URL without arguments, worked out once per process: every staff page's
+    navigation names a dozen of them, and reverse() costs more than the rest of the bar."""
+    return _link(name, get_script_prefix())
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """{% static %}, worked out once per process (the manifest does not change while it runs)."""
+    return _asset(path)
+
+
+def _forget(*, setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "STATIC_URL", "STORAGES", "FORCE_SCRIPT_NAME"}:
+        _link.cache_clear()
+        _asset.cache_clear()
+
+
+setting_changed.connect(_forget)
 
 
 @register.filter

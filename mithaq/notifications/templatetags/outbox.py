@@ -16,7 +16,11 @@ def case_messages(context, case):
     rows = list(Message.objects.for_case_page(case))
     may_resend = Action.REPLY in access_for(request).case_actions(case)
     waiting = {m.gateway for m in rows if m.status == MessageStatus.QUEUED and m.gateway}
-    paused = GatewayState.objects.filter(gateway__in=waiting).exclude(state=BreakerState.CLOSED)
+    paused = (
+        GatewayState.objects.filter(gateway__in=waiting).exclude(state=BreakerState.CLOSED)
+        if waiting
+        else []
+    )
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),

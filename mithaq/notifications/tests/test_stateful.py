@@ -12,8 +12,10 @@ from django.db import transaction
 from mithaq.cases import services as cases
 from mithaq.cases.models import Case
 from mithaq.cases.states import TRANSITIONS, Action, State
+from mithaq.citizens import duplicates
 from mithaq.notifications.models import Message
 from mithaq.notifications.services import CITIZEN_EVENTS, citizen_channels
+from mithaq.routing import consultations, referrals
 from mithaq.testing import make_case
 
 SEQUENCES = 1000
@@ -62,7 +64,29 @@ def act(rng, org, case, action):
         case Action.REOPEN:
             cases.reopen_case(case=case, actor=manager, reason="تظلم")
             return "reopened"
+        case Action.ACCEPT_REFERRAL:
+            referrals.accept_referral(case=case, actor=manager)
+            return "referral_accepted"
+        case Action.RETURN_REFERRAL:
+            referrals.return_referral(case=case, actor=manager, reason="ليس من اختصاصنا")
+            return "referral_returned"
+        case Action.CONSULT:
+            units = [u for u in (org.dept_a2, org.dept_b) if u.pk != case.unit_id]
+            consultations.ask_units(case=case, actor=manager, units=units, question="رأيكم؟")
+            return "consultation_requested"
+        case Action.GIVE_OPINION:
+            consultations.answer(case=case, actor=org.officer_b, opinion="لا مانع")
+            return "consultation_answered"
+        case Action.LINK:
+            other = Case.objects.exclude(pk=case.pk).order_by("-pk").first()
+            duplicates.link_cases(case=case, other=other, actor=manager)
+            return "linked"
     raise AssertionError(action)
+
+
+# Merging messages the merged case's citizen about the survivor's later answers: events of
+# one case reaching another's citizen, counted in mithaq/citizens/tests instead.
+NOT_HERE = {Action.MERGE}
 
 
 @pytest.mark.django_db
@@ -93,7 +117,9 @@ def test_one_message_per_committed_event_per_channel(org):
                     lambda c=case: cases.record_citizen_response(case=c, body="هذه"),
                 )
             else:
-                options = [a for a in Action if case.state in TRANSITIONS[a].sources]
+                options = [
+                    a for a in Action if case.state in TRANSITIONS[a].sources and a not in NOT_HERE
+                ]
                 action = rng.choice(options)
                 call = lambda c=case, a=action: act(rng, org, c, a)  # noqa: E731
             try:
@@ -115,7 +141,7 @@ def test_one_message_per_committed_event_per_channel(org):
         )
     )
     assert rolled_back > 100
-    assert sum(expected.values()) > 2500
+    assert sum(expected.values()) > 2000
     assert actual == expected
     # And each one traces back to exactly one committed event.
     keys = Message.objects.filter(recipient_kind="citizen").values_list("dedupe_key", flat=True)

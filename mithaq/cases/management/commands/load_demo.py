@@ -26,7 +26,9 @@ from mithaq.cases.models import Case
 from mithaq.cases.states import Action, Channel
 from mithaq.catalog.models import Service
 from mithaq.common.phones import parse_phone
+from mithaq.knowledge import demo as knowledge_demo
 from mithaq.routing import calendar as working_calendar
+from mithaq.routing import demo as routing_demo
 from mithaq.routing.models import Commitment, DurationUnit, Target
 
 _REF = re.compile(r"\{ref:([\w-]+)\}")
@@ -86,6 +88,11 @@ class DemoLoader:
             "services": self._load_services(),
             "accounts": self._load_people(),
             "cases": self._load_cases(),
+            "ready answers": knowledge_demo.load(
+                units=self.units, services=self.services, author=self.people["manager"]
+            ),
+            # After the cases, which keep the units they were played to.
+            "routing rules": routing_demo.load(units=self.units, people=self.people),
         }
 
     def _load_units(self) -> int:

@@ -1,0 +1,33 @@
+"""The case page's panel of related cases: merged into, merged here, linked, and the lazy
+list of possible duplicates. One query."""
+
+from django import template
+
+from mithaq.accounts.access import access_for
+from mithaq.cases.states import Action
+
+from ..duplicates import relations
+
+register = template.Library()
+
+
+@register.inclusion_tag("citizens/_case_panel.html", takes_context=True)
+def case_relations(context, case):
+    request = context["request"]
+    access = access_for(request)
+    found = relations(case)
+    may_link_here = Action.LINK in access.case_actions(case)
+    for other in [found["survivor"], *found["absorbed"], *found["linked"]]:
+        if other is None:
+            continue
+        other.visible = access.may_see_case(other)
+        other.unlinkable = (
+            may_link_here and other.visible and Action.LINK in access.case_actions(other)
+        )
+    return {
+        "request": request,
+        "case": case,
+        "csrf_token": context.get("csrf_token"),
+        "show_identity": context.get("show_identity", False),
+        **found,
+    }

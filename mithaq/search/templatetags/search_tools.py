@@ -1,0 +1,20 @@
+"""The inbox's search tools: `{% load search_tools %}{% inbox_tools %}` under its filters."""
+
+from django import template
+
+from mithaq.accounts.access import access_for
+from mithaq.search.export import EXPORT_LIMIT
+
+register = template.Library()
+
+
+@register.inclusion_tag("search/_inbox_tools.html", takes_context=True)
+def inbox_tools(context):
+    request = context["request"]
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "query": request.GET.urlencode(),
+        "export_limit": f"{EXPORT_LIMIT:,}",
+        "may_act": not access_for(request).is_read_only(),
+    }

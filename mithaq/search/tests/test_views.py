@@ -1,0 +1,212 @@
+"""Saved filters, bulk actions and exports, through HTTP as each persona."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from mithaq.cases import services
+from mithaq.cases.models import Case, CaseEvent, ConfidentialRead
+from mithaq.cases.states import EventKind, State
+from mithaq.search.bulk import BULK_LIMIT, run_bulk
+from mithaq.search.export import safe_cell
+from mithaq.search.models import SavedFilter
+from mithaq.testing import make_case
+
+# --- Saved filters ----------------------------------------------------------------------
+
+
+def test_save_a_filter_and_find_it_listed(org, login):
+    client = login(org.officer_a)
+    response = client.post(
+        reverse("search:filters"),
+        {"name": "  شكاوى مفتوحة ", "query": "?state=open&q=كشف&page=3&evil=1"},
+    )
+    assert response.status_code == 302
+    saved = SavedFilter.objects.get(user=org.officer_a)
+    assert saved.name == "شكاوى مفتوحة"
+    assert saved.query == "state=open&q=%D9%83%D8%B4%D9%81"  # no page, nothing unknown
+    assert response["Location"] == reverse("cases:inbox") + "?" + saved.query
+    page = client.get(reverse("search:filters"))
+    assert "شكاوى مفتوحة" in page.content.decode()
+
+
+def test_saving_again_under_the_same_name_replaces_it(org, login):
+    client = login(org.officer_a)
+    client.post(reverse("search:filters"), {"name": "a", "query": "state=open"})
+    client.post(reverse("search:filters"), {"name": "a", "query": "state=closed"})
+    assert list(SavedFilter.objects.values_list("query", flat=True)) == ["state=closed"]
+
+
+def test_saving_without_a_name_or_filter_is_refused(org, login):
+    client = login(org.officer_a)
+    response = client.post(reverse("search:filters"), {"name": "", "query": "state=open"})
+    assert response.status_code == 400
+    response = client.post(reverse("search:filters"), {"name": "x", "query": "page=2"})
+    assert response.status_code == 400
+    assert "Choose some filters" in response.content.decode() or response.context["form"].errors
+    assert not SavedFilter.objects.exists()
+
+
+def test_others_saved_filters_are_neither_listed_nor_deletable(org, login):
+    mine = SavedFilter.objects.create(user=org.officer_b, name="سري", query="state=open")
+    client = login(org.officer_a)
+    assert "سري" not in client.get(reverse("search:filters")).content.decode()
+    response = client.post(reverse("search:delete_filter", args=[mine.pk]))
+    assert response.status_code == 404
+    assert SavedFilter.objects.filter(pk=mine.pk).exists()
+    login(org.officer_b).post(reverse("search:delete_filter", args=[mine.pk]))
+    assert not SavedFilter.objects.filter(pk=mine.pk).exists()
+
+
+# --- Bulk actions -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def three(org):
+    a1 = make_case(org)
+    a2 = make_case(org, subject="ثانية")
+    b1 = make_case(org, unit=org.dept_b)
+    return a1, a2, b1
+
+
+def test_bulk_assign_does_what_it_may_and_reports_the_rest(org, login, three):
+    a1, a2, b1 = three
+    services.close_case(case=a2, actor=org.office_manager, closure_code="answered")
+    client = login(org.officer_a)
+    response = client.post(
+        reverse("search:bulk"),
+        {
+            "bulk-action": "assign",
+            "bulk-cases": [a1.code, a2.code, b1.code, "NONE-XXXX"],
+            "bulk-assignee": org.officer_a.pk,
+            "bulk-back": "state=open&q=x",
+        },
+        follow=True,
+    )
+    a1.refresh_from_db()
+    b1.refresh_from_db()
+    assert a1.assignee == org.officer_a
+    assert b1.assignee is None
+    text = response.content.decode()
+    assert response.redirect_chain[0][0].endswith("?state=open&q=x")
+    assert "1" in text and a2.code in text and b1.code in text and "NONE-XXXX" in text
+
+
+def test_bulk_refer_needs_a_reason_and_refers_each_case(org, login, three):
+    a1, a2, _b1 = three
+    client = login(org.officer_a)
+    response = client.post(
+        reverse("search:bulk"),
+        {"bulk-action": "refer", "bulk-cases": [a1.code, a2.code], "bulk-to_unit": org.dept_b.pk},
+    )
+    assert response.status_code == 400
+    assert Case.objects.get(pk=a1.pk).unit == org.dept_a
+    client.post(
+        reverse("search:bulk"),
+        {
+            "bulk-action": "refer",
+            "bulk-cases": [a1.code, a2.code],
+            "bulk-to_unit": org.dept_b.pk,
+            "bulk-reason": "من اختصاص الجراحة",
+        },
+    )
+    assert set(Case.objects.filter(pk__in=[a1.pk, a2.pk]).values_list("unit", flat=True)) == {
+        org.dept_b.pk
+    }
+    assert CaseEvent.objects.filter(kind=EventKind.REFERRED, body="من اختصاص الجراحة").count() == 2
+
+
+def test_bulk_close_is_skipped_for_officers_and_done_by_managers(org, three):
+    a1, a2, _b1 = three
+    outcome = run_bulk(org.officer_a, action="close", codes=[a1.code], closure_code="answered")
+    assert outcome.done == [] and outcome.skipped[0][0] == a1.code
+    outcome = run_bulk(
+        org.manager_college_a, action="close", codes=[a1.code, a2.code], closure_code="answered"
+    )
+    assert outcome.done == [a1.code, a2.code]
+    assert set(Case.objects.filter(pk__in=[a1.pk, a2.pk]).values_list("state", flat=True)) == {
+        State.CLOSED
+    }
+
+
+def test_bulk_selection_is_capped(org, login):
+    client = login(org.office_manager)
+    codes = [f"AAAA-{i:04d}" for i in range(BULK_LIMIT + 1)]
+    response = client.post(
+        reverse("search:bulk"),
+        {"bulk-action": "close", "bulk-cases": codes, "bulk-closure_code": "answered"},
+    )
+    assert response.status_code == 400
+
+
+def test_auditor_has_no_bulk_actions(org, login, three):
+    a1, _a2, _b1 = three
+    response = login(org.auditor).post(
+        reverse("search:bulk"),
+        {"bulk-action": "close", "bulk-cases": [a1.code], "bulk-closure_code": "answered"},
+    )
+    assert response.status_code == 404
+    assert Case.objects.get(pk=a1.pk).state != State.CLOSED
+
+
+# --- Export -------------------------------------------------------------------------------
+
+
+def _csv(response):
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_formula_cells_are_quoted():
+    for value in ("=HYPERLINK(1)", "+964", "-2", "@SUM(A1)", "\tx", "\rx"):
+        assert safe_cell(value) == "'" + value
+    assert safe_cell("أحمد") == "أحمد" and safe_cell(None) == ""
+
+
+def test_csv_export_follows_the_filter_and_access(org, login):
+    mine = make_case(org, subject="=CMD|' /C calc'!A0", citizen_name="@evil")
+    make_case(org, subject="أخرى", body="لا علاقة")
+    make_case(org, unit=org.dept_b, subject="=CMD|' /C calc'!A0")
+    client = login(org.officer_a)
+    response = client.get(reverse("search:export", args=["csv"]) + "?q=CMD")
+    assert response["Content-Disposition"].startswith('attachment; filename="mithaq-cases-')
+    rows = _csv(response)
+    assert len(rows) == 2  # the header and unit A's one match
+    assert rows[1][0] == mine.code
+    assert rows[1][8].startswith("'=") and rows[1][9] == "'@evil"
+    assert rows[1][10] == "'+9647701234567"
+
+
+def test_export_masks_confidential_identity_and_logs_permitted_reads(org, login):
+    secret = make_case(org, citizen_name="نور الهدى", identity_confidential=True)
+    rows = _csv(login(org.officer_a).get(reverse("search:export", args=["csv"])))
+    row = next(r for r in rows if r[0] == secret.code)
+    assert "نور" not in ",".join(row) and "4567" not in row[10] and row[11] == ""
+    assert not ConfidentialRead.objects.exists()
+    rows = _csv(login(org.office_manager).get(reverse("search:export", args=["csv"])))
+    row = next(r for r in rows if r[0] == secret.code)
+    assert row[9] == "نور الهدى"
+    assert ConfidentialRead.objects.filter(case=secret, user=org.office_manager).count() == 1
+
+
+def test_xlsx_export_is_right_to_left_in_arabic(org, login):
+    from openpyxl import load_workbook
+
+    case = make_case(org, subject="+1 طلب")
+    client = login(org.officer_a)
+    client.cookies["django_language"] = "ar"
+    response = client.get(reverse("search:export", args=["xlsx"]))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    assert sheet.sheet_view.rightToLeft
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "الرقم المرجعي"  # the headers in the language of the request
+    assert values[1][0] == case.code and values[1][8] == "'+1 طلب"
+
+
+def test_unknown_export_format_is_404(org, login):
+    assert login(org.officer_a).get(reverse("search:export", args=["pdf"])).status_code == 404

@@ -1,0 +1,169 @@
+"""Ready answers in a real browser: a citizen choosing an inquiry on a service sees its
+published answers before sending; an officer inserts a canned reply into the reply form,
+edits it and sends it; the citizen's tracking page shows it. Screenshots of the editor, the
+picker and the public FAQ, in Arabic and English."""
+
+import re
+
+import pytest
+
+from mithaq.knowledge.services import save_canned_reply, save_faq_entry
+from mithaq.testing import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}")
+
+
+def sign_in(page, user):
+    page.goto("/staff/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/staff/")
+
+
+def ready_answers(org):
+    save_faq_entry(
+        actor=org.office_manager,
+        service=org.service_a,
+        is_published=True,
+        position=1,
+        texts={
+            "ar": ("كم يستغرق إصدار كشف الدرجات؟", "يصدر الكشف خلال سبعة أيام عمل من تقديم الطلب."),
+            "en": ("How long does a transcript take?", "Seven working days from the request."),
+        },
+    )
+    save_faq_entry(
+        actor=org.office_manager,
+        service=org.service_a,
+        is_published=True,
+        position=2,
+        texts={"ar": ("هل يصدر الكشف بالإنكليزية؟", "نعم، بالعربية أو الإنكليزية أو كلتيهما.")},
+    )
+    save_faq_entry(
+        actor=org.office_manager,
+        service=org.service_a,
+        texts={"ar": ("مسودة لم تنشر", "لا تظهر للمواطن.")},
+    )
+    save_canned_reply(
+        actor=org.office_manager,
+        service=org.service_a,
+        texts={
+            "ar": (
+                "كشف الدرجات جاهز للاستلام",
+                "السيد/ة {الاسم} المحترم/ة،\nصدر كشف الدرجات الخاص بطلبكم {المرجع}، ويمكن "
+                "استلامه من شباك رقم ٣.\nمع التقدير،\n{الموظف}",
+            ),
+            "en": (
+                "Your transcript is ready",
+                "Dear {name},\nThe transcript of request {reference} is ready at window 3.\n"
+                "Kind regards,\n{officer}",
+            ),
+        },
+    )
+
+
+def test_faq_before_an_inquiry_and_a_canned_reply_sent(new_page, org, screenshot):
+    ready_answers(org)
+
+    # A citizen asks a question about the transcript service and sees the answers first.
+    citizen = new_page(locale="ar")
+    citizen.goto("/submit/inquiry/")
+    assert citizen.locator(".faq-hint a").count() == 1  # the link, without JavaScript
+    citizen.select_option("#id_unit", str(org.dept_a.pk))
+    citizen.wait_for_function(
+        f"document.querySelector('#id_service option[value=\"{org.service_a.pk}\"]') !== null"
+    )
+    citizen.select_option("#id_service", str(org.service_a.pk))
+    panel = citizen.locator("#faq-panel .faq-before-submit")
+    panel.wait_for()
+    assert "كم يستغرق إصدار كشف الدرجات؟" in panel.inner_text()
+    assert "مسودة لم تنشر" not in panel.inner_text()
+    panel.locator("summary").first.click()
+    assert "سبعة أيام عمل" in panel.inner_text()
+    screenshot(citizen, "ready-answers-01-portal-faq-ar")
+
+    # The answer does not cover their case: they send the question anyway.
+    citizen.fill("#id_subject", "استلام كشف الدرجات بالإنكليزية")
+    citizen.fill("#id_body", "قدّمت طلب كشف درجات بالإنكليزية قبل أسبوعين، متى أستلمه؟")
+    citizen.fill("#id_citizen_name", "زينب حسن")
+    citizen.fill("#id_citizen_phone", "07701234568")
+    citizen.locator("main form button[type=submit]").click()
+    citizen.wait_for_url("**/submit/done/")
+    code = CODE.search(citizen.locator(".reference").inner_text()).group(0)
+
+    # The officer opens the reply form, picks the canned reply and edits it before sending.
+    officer = new_page(locale="ar")
+    sign_in(officer, org.officer_a)
+    officer.goto(f"/staff/cases/{code}/")
+    officer.locator("#action-reply > summary").click()
+    hook = officer.locator("#action-reply details.canned-hook")
+    hook.wait_for()
+    hook.locator("summary").click()
+    item = hook.locator(".canned-list li").first
+    item.wait_for()
+    assert "كشف الدرجات جاهز للاستلام" in item.inner_text()
+    screenshot(officer, "ready-answers-02-picker-ar")
+    item.locator("button.canned-insert").click()
+    textarea = officer.locator("#id_reply-body")
+    officer.wait_for_function("document.querySelector('#id_reply-body').value.includes('زينب حسن')")
+    text = textarea.input_value()
+    assert code in text and "علي المدني" in text and "{" not in text
+    textarea.fill(text.replace("شباك رقم ٣", "شباك رقم ٣ (النسخة الإنكليزية)"))
+    screenshot(officer, "ready-answers-03-reply-filled-ar")
+    officer.locator("#action-reply form button[type=submit]").click()
+    officer.wait_for_selector(".flash")
+    assert "النسخة الإنكليزية" in officer.locator(".timeline").first.inner_text()
+
+    # The citizen's tracking page shows the reply.
+    citizen.goto("/track/")
+    citizen.fill("#id_code", code)
+    citizen.fill("#id_contact", "07701234568")
+    citizen.locator("main form button[type=submit]").click()
+    citizen.wait_for_url(f"**/track/{code}/")
+    main = citizen.locator("main").inner_text()
+    assert "صدر كشف الدرجات الخاص بطلبكم" in main and "النسخة الإنكليزية" in main
+    screenshot(citizen, "ready-answers-04-citizen-sees-reply-ar")
+
+
+@pytest.mark.parametrize("locale", ["ar", "en"])
+def test_editor_picker_and_public_faq_screens(new_page, org, screenshot, locale):
+    from mithaq.testing import make_case
+
+    ready_answers(org)
+    case = make_case(org, service=org.service_a, citizen_language=locale)
+
+    manager = new_page(locale=locale)
+    sign_in(manager, org.office_manager)
+    manager.goto("/staff/knowledge/")
+    assert manager.locator("html").get_attribute("dir") == ("rtl" if locale == "ar" else "ltr")
+    screenshot(manager, f"ready-answers-list-{locale}")
+    manager.locator("table.replies a").first.click()
+    manager.fill("#id_body_ar", manager.locator("#id_body_ar").input_value() + " {هاتف}")
+    manager.locator("form.reply-editor button[type=submit]").click()
+    manager.locator(".unknown-placeholders").wait_for()
+    screenshot(manager, f"ready-answers-editor-{locale}")
+
+    manager.goto("/staff/knowledge/faq/")
+    assert manager.locator("table tbody tr").count() == 3
+    screenshot(manager, f"ready-answers-faq-list-{locale}")
+    manager.locator("table tbody a").first.click()
+    assert manager.locator("#id_question_ar").input_value()
+    screenshot(manager, f"ready-answers-faq-editor-{locale}")
+
+    manager.goto(f"/staff/cases/{case.code}/")
+    manager.locator("#action-reply > summary").click()
+    manager.locator("#action-reply details.canned-hook summary").click()
+    manager.locator("#action-reply .canned-list li").first.wait_for()
+    first = manager.locator("#action-reply .canned-list li").first
+    # The citizen's language comes first.
+    assert first.get_attribute("lang") == locale
+    screenshot(manager, f"ready-answers-picker-{locale}")
+
+    citizen = new_page(locale=locale)
+    citizen.goto("/faq/")
+    citizen.locator(f"a[href='/faq/{org.service_a.code}/']").click()
+    citizen.wait_for_url(f"**/faq/{org.service_a.code}/")
+    assert citizen.locator("details.faq-item").count() == 2
+    screenshot(citizen, f"ready-answers-public-faq-{locale}")

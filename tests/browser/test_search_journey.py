@@ -1,0 +1,101 @@
+"""Search in a real browser: an officer types a word the way people type it (no hamza, ه for
+ة) and a phone in Arabic-Indic digits into the inbox's search box and finds the case; an
+officer of another unit does not. The officer saves the search and assigns the case from
+the selection. Screenshots in Arabic and English."""
+
+import pytest
+
+from mithaq.testing import PASSWORD, make_case
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, user):
+    page.goto("/staff/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/staff/")
+
+
+def search(page, text):
+    box = page.locator("input[name=q]")
+    box.fill(text)
+    box.press("Enter")
+    # Typing also searches by itself after a pause (hx-trigger keyup): let both settle.
+    page.wait_for_timeout(600)
+    page.wait_for_load_state("networkidle")
+
+
+def test_officer_finds_a_case_by_variant_spelling_and_phone(new_page, org, screenshot):
+    case = make_case(
+        org,
+        subject="تأخر توقيع الأستاذة المشرفة",
+        body="راجعتُ الأستاذة المشرفة ثلاث مرات ولم توقّع استمارة التخرج.",
+        citizen_name="زينب عبد الرحمن",
+        citizen_phone="+9647701234567",
+    )
+    make_case(org, subject="انقطاع الإنترنت في القاعة", citizen_phone="+9647801112222")
+    other_unit = make_case(
+        org, unit=org.dept_b, subject="تأخر التدريب السريري", citizen_phone="+9647809998888"
+    )
+
+    officer = new_page(locale="ar")
+    sign_in(officer, org.officer_a)
+    search(officer, "الاستاذه")
+    rows = officer.locator("#inbox-results tbody tr")
+    assert rows.count() == 1
+    assert case.code in rows.first.inner_text()
+    assert officer.locator("html").get_attribute("dir") == "rtl"
+    screenshot(officer, "search-01-variant-spelling-ar")
+
+    search(officer, "٠٧٧٠ ١٢٣ ٤٥٦٧")
+    assert officer.locator("#inbox-results tbody tr").count() == 1
+    assert case.code in officer.locator("#inbox-results").inner_text()
+    assert "q=" in officer.url  # the search is in the page's own address, to share or save
+    screenshot(officer, "search-02-arabic-indic-phone-ar")
+
+    # Save this search under a name; it is listed for this officer.
+    officer.locator(".inbox-tools > details > summary").click()
+    officer.wait_for_selector(".saved-filters")
+    officer.locator(".save-filter input[name=name]").fill("هاتف زينب")
+    officer.locator(".save-filter button").click()
+    officer.wait_for_load_state("networkidle")
+    officer.locator(".inbox-tools > details > summary").click()
+    officer.wait_for_selector(".saved-filter-list li:has-text('هاتف زينب')")
+    screenshot(officer, "search-03-saved-filter-ar")
+
+    # Select the row and assign it to themselves from the action bar.
+    officer.locator(f"input[name=bulk-cases][value='{case.code}']").check()
+    officer.locator("#bulk-form summary").click()
+    officer.wait_for_selector(".bulk-fields")
+    officer.select_option("#bulk-form select[name=bulk-action]", "assign")
+    officer.select_option("#bulk-form select[name=bulk-assignee]", str(org.officer_a.pk))
+    screenshot(officer, "search-04-bulk-assign-ar")
+    officer.locator(".bulk-fields button").click()
+    officer.wait_for_load_state("networkidle")
+    assert officer.locator(".flash").first.is_visible()
+    case.refresh_from_db()
+    assert case.assignee == org.officer_a
+
+    # An officer of another unit searching the same finds nothing of unit A's.
+    stranger = new_page(locale="ar")
+    sign_in(stranger, org.officer_b)
+    search(stranger, "الاستاذه")
+    assert case.code not in stranger.locator("#inbox-results").inner_text()
+    search(stranger, "٠٧٧٠١٢٣٤٥٦٧")
+    assert stranger.locator("#inbox-results tbody tr").count() == 0
+    search(stranger, "التدريب")
+    assert other_unit.code in stranger.locator("#inbox-results").inner_text()
+    screenshot(stranger, "search-05-other-unit-ar")
+
+
+@pytest.mark.parametrize("browser_locale", ["en"])
+def test_search_in_english(page, org, screenshot):
+    case = make_case(org, subject="طلب نسخة من الشهادة", citizen_phone="+9647701234567")
+    sign_in(page, org.officer_a)
+    search(page, "07701234567")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert case.code in page.locator("#inbox-results").inner_text()
+    page.locator("#bulk-form summary").click()
+    screenshot(page, "search-06-phone-en")

@@ -1,0 +1,68 @@
+"""Access matrix rows of the routing workbench (mithaq/routing): rules, assignment modes,
+the office's triage queue and returns, consultations and a case's routing panel."""
+
+from mithaq.routing.models import RoutingRule
+
+NAMESPACES = {"routes"}
+LOGIN = "login"
+PERSONAS = [
+    "anonymous",
+    "officer_a",
+    "officer_b",
+    "reception",
+    "office_manager",
+    "auditor",
+    "manager_college_a",
+]
+
+
+def _only(status, *personas):
+    return dict.fromkeys(PERSONAS, 404) | {"anonymous": LOGIN} | dict.fromkeys(personas, status)
+
+
+def extend_world(world):
+    org = world["org"]
+    world["rule"] = RoutingRule.objects.create(
+        name="الرسوم", unit=org.dept_b, words="رسوم", position=0
+    ).pk
+
+
+# The rules are the office manager's (and administrators'); the assignment modes also a unit
+# manager's, for the units under them; triage and returns are the office's.
+MATRIX = {
+    "routes:rules": ("get", lambda w: [], _only(200, "office_manager")),
+    "routes:rule_new": ("get", lambda w: [], _only(200, "office_manager")),
+    "routes:rule_edit": ("get", lambda w: [w["rule"]], _only(200, "office_manager")),
+    "routes:rule_move": ("post", lambda w: [w["rule"], "down"], _only(302, "office_manager")),
+    "routes:rule_toggle": ("post", lambda w: [w["rule"]], _only(302, "office_manager")),
+    "routes:rule_delete": ("post", lambda w: [w["rule"]], _only(302, "office_manager")),
+    "routes:assignment": (
+        "get",
+        lambda w: [],
+        _only(200, "office_manager", "manager_college_a"),
+    ),
+    "routes:triage": ("get", lambda w: [], _only(200, "office_manager")),
+    "routes:returns": ("get", lambda w: [], _only(200, "office_manager")),
+    # Routed with no unit chosen: back to the queue with the error.
+    "routes:route": ("post", lambda w: [w["code"]], _only(302, "office_manager")),
+    # Everyone who sees the world's case (unit A) sees its routing panel.
+    "routes:case_panel": (
+        "get",
+        lambda w: [w["code"]],
+        {
+            "anonymous": LOGIN,
+            "officer_a": 200,
+            "officer_b": 404,
+            "reception": 200,
+            "office_manager": 200,
+            "auditor": 200,
+            "manager_college_a": 200,
+        },
+    ),
+    # Every member of staff has the page; it lists what was asked of their own units.
+    "routes:consultations": (
+        "get",
+        lambda w: [],
+        dict.fromkeys(PERSONAS, 200) | {"anonymous": LOGIN},
+    ),
+}

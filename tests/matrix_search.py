@@ -1,0 +1,42 @@
+"""Access-matrix rows of search (mithaq/search): saved filters, bulk actions, exports."""
+
+from mithaq.search.models import SavedFilter
+
+NAMESPACES = {"search"}
+LOGIN = "login"
+PERSONAS = [
+    "anonymous",
+    "officer_a",
+    "officer_b",
+    "reception",
+    "office_manager",
+    "auditor",
+    "manager_college_a",
+]
+
+
+def _everyone(status):
+    return dict.fromkeys(PERSONAS, status)
+
+
+STAFF = _everyone(200) | {"anonymous": LOGIN}
+
+
+def extend_world(world):
+    world["saved_filter"] = SavedFilter.objects.create(
+        user=world["org"].officer_a, name="متأخرة", query="state=open&q=%D9%83%D8%B4%D9%81"
+    ).pk
+
+
+MATRIX = {
+    "search:filters": ("get", lambda w: [], STAFF),
+    # Only its owner may delete a saved filter; anyone else gets 404.
+    "search:delete_filter": (
+        "post",
+        lambda w: [w["saved_filter"]],
+        _everyone(404) | {"anonymous": LOGIN, "officer_a": 302},
+    ),
+    # Auditors only read: no bulk actions.
+    "search:bulk": ("get", lambda w: [], STAFF | {"auditor": 404}),
+    "search:export": ("get", lambda w: ["csv"], STAFF),
+}
