@@ -70,6 +70,7 @@ test: install system-packages
 	exit $$status
 
 bench: install
+	@bash scripts/system_packages.sh bench
 	$(PY) bench/run.py $(ARGS)
 
 # The catalogues that are translated; the committed .mo must match `msgfmt` of its .po

@@ -5,6 +5,10 @@
 set -euo pipefail
 
 missing=()
+# `system_packages.sh bench` also wants wrk, the load generator of `make bench`.
+if [ "${1:-}" = "bench" ] && ! command -v wrk >/dev/null; then
+    missing+=(wrk)
+fi
 if [ ! -x "${MITHAQ_CHROMIUM:-/usr/bin/chromium}" ]; then
     missing+=(chromium)
 fi

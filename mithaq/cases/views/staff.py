@@ -25,8 +25,8 @@ from mithaq.cases.forms.reception import ReceptionCaseForm
 from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm, inbox_filter_options
 from mithaq.cases.inbox import render_rows
 from mithaq.cases.models import Attachment
-from mithaq.cases.selectors import timeline
 from mithaq.cases.states import TRANSITIONS, Action
+from mithaq.cases.timeline import render_timeline
 from mithaq.cases.views import attachment_response
 from mithaq.citizens import duplicates
 from mithaq.routing import consultations, referrals
@@ -118,7 +118,7 @@ def _case_context(request, case, *, bound_form=None):
         services.log_confidential_read(case=case, user=request.user)
     return {
         "case": case,
-        "events": timeline(case),
+        "timeline_html": render_timeline(case),
         "forms": forms,
         "actions": [
             (name, Action(name).label, form, f"{act_base}{name}/")
