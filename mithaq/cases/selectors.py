@@ -1,8 +1,15 @@
-"""Reads of cases: the timeline, the public view of a case."""
+"""Reads of cases: the timeline, the public view of a case, the inbox filter's choices."""
+
+import time
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import get_language
 
+from mithaq.accounts.models import OrgUnit
+
+from .forms.staff import inbox_filter_options
 from .models import Attachment, Case, CaseEvent
+from .services import assignable_officers_for_units
 
 # What a timeline shows of the people and units an event names.
 _PERSON = ("username", "full_name", "first_name", "last_name")
@@ -34,3 +41,32 @@ def timeline(case: Case, *, public_only: bool = False):
     for event in events:
         event.files = by_event.get(event.pk, [])
     return events
+
+
+# The inbox filter's selects, rendered, per language and scope of grants, in this process.
+_OPTIONS: dict[tuple[str, str], tuple[float, dict]] = {}
+_OPTIONS_MAX_AGE = 60.0  # seconds: a new unit or officer shows in the filter within a minute
+
+
+def filter_options_for(access) -> dict:
+    """The units and officers the inbox filters offer this person, as rendered option lists.
+    They change rarely and are the same for everyone with the same grants."""
+    scope = (
+        "all"
+        if access.sees_everything
+        else ",".join(sorted(f"{g.unit_id}{'*' if g.subtree else ''}" for g in access.grants))
+    )
+    key = (get_language(), scope)
+    hit = _OPTIONS.get(key)
+    if hit is not None and time.monotonic() - hit[0] < _OPTIONS_MAX_AGE:
+        return hit[1]
+    units = list(OrgUnit.objects.active().filter(accepts_cases=True))
+    units = [u for u in units if any(g.covers(u.path, u.pk) for g in access.grants)]
+    assignees = assignable_officers_for_units([u.pk for u in units]).values_list(
+        "pk", "full_name", "username"
+    )
+    options = inbox_filter_options(units, list(assignees))
+    if len(_OPTIONS) > 500:
+        _OPTIONS.clear()
+    _OPTIONS[key] = (time.monotonic(), options)
+    return options

@@ -133,10 +133,10 @@ def bulk(request):
 
 def _filtered_cases(request):
     """The inbox's cases under the filter (and search) of this request's query string."""
-    from mithaq.cases.views.staff import _filter_options
+    from mithaq.cases.selectors import filter_options_for
 
     access = access_for(request)
-    form = InboxFilterForm(request.GET or None, options=_filter_options(access))
+    form = InboxFilterForm(request.GET or None, options=filter_options_for(access))
     qs = form.filter(cases_visible_to(request).select_related(None), request.user, access=access)
     return qs, access
 

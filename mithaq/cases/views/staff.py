@@ -1,6 +1,5 @@
 """Staff pages: the inbox, a case and its actions, and attachment downloads."""
 
-import time
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,12 +17,12 @@ from mithaq.accounts.access import (
     get_case_for_user,
 )
 from mithaq.accounts.decorators import staff_required
-from mithaq.accounts.models import OrgUnit
 from mithaq.cases import services
 from mithaq.cases.forms.reception import ReceptionCaseForm
-from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm, inbox_filter_options
+from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm
 from mithaq.cases.inbox import render_rows
 from mithaq.cases.models import Attachment
+from mithaq.cases.selectors import filter_options_for
 from mithaq.cases.states import TRANSITIONS, Action
 from mithaq.cases.timeline import render_timeline
 from mithaq.cases.views import attachment_response
@@ -34,33 +32,6 @@ from mithaq.routing import consultations, referrals
 PAGE_SIZE = 25
 
 
-# The inbox filter's selects, rendered, per language and scope of grants, in this process.
-_OPTIONS: dict[tuple[str, str], tuple[float, dict]] = {}
-_OPTIONS_MAX_AGE = 60.0  # seconds: a new unit or officer shows in the filter within a minute
-
-
-def _filter_options(access) -> dict:
-    """The units and officers the inbox filters offer this person, as rendered option lists.
-    They change rarely and are the same for everyone with the same grants."""
-    scope = (
-        "all"
-        if access.sees_everything
-        else ",".join(sorted(f"{g.unit_id}{'*' if g.subtree else ''}" for g in access.grants))
-    )
-    key = (get_language(), scope)
-    hit = _OPTIONS.get(key)
-    if hit is not None and time.monotonic() - hit[0] < _OPTIONS_MAX_AGE:
-        return hit[1]
-    units = list(OrgUnit.objects.active().filter(accepts_cases=True))
-    units = [u for u in units if any(g.covers(u.path, u.pk) for g in access.grants)]
-    assignees = services.assignable_officers_for_units([u.pk for u in units]).values_list(
-        "pk", "full_name", "username"
-    )
-    options = inbox_filter_options(units, list(assignees))
-    if len(_OPTIONS) > 500:
-        _OPTIONS.clear()
-    _OPTIONS[key] = (time.monotonic(), options)
-    return options
 
 
 @require_GET
@@ -68,7 +39,7 @@ def _filter_options(access) -> dict:
 def inbox(request):
     access = access_for(request)
     visible = cases_visible_to(request)
-    form = InboxFilterForm(request.GET or None, options=_filter_options(access))
+    form = InboxFilterForm(request.GET or None, options=filter_options_for(access))
     now = timezone.now()
     # The deadline row (mithaq.routing) comes in the same query (see inbox_rows): the clock
     # column and the clock filters and sort read it.
