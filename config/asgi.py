@@ -6,3 +6,8 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 application = get_asgi_application()
+
+# Searches (phones, national IDs) travel in query strings: the access log keeps paths only.
+from mithaq.common.logs import keep_queries_out_of_access_logs  # noqa: E402
+
+keep_queries_out_of_access_logs()
