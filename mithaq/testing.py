@@ -220,3 +220,34 @@ def xlsx_bytes() -> bytes:
             "xl/workbook.xml": "<workbook/>",
         }
     )
+
+
+def run_at_once(workers: int, work) -> list:
+    """Run work(i) in `workers` threads released together, for PostgreSQL concurrency tests;
+    each thread has its own database connection, closed at its end. Errors are raised in the
+    test."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(workers)
+    results: list = [None] * workers
+    errors: list = []
+
+    def target(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    if errors:
+        raise AssertionError(errors)
+    return results

@@ -2,9 +2,9 @@
 
 from mithaq.citizens import duplicates
 from mithaq.testing import make_case
+from tests.access_personas import LOGIN
 
 NAMESPACES = {"citizens"}
-LOGIN = "login"
 
 # Everyone who sees the world's case (unit A) may see its citizen.
 SEES_A = {

@@ -2,29 +2,13 @@
 case, the FAQ editor and the public questions and answers."""
 
 from mithaq.knowledge.services import save_canned_reply, save_faq_entry
+from tests.access_personas import LOGIN, STAFF, everyone
 
 NAMESPACES = {"knowledge", "faq"}
-LOGIN = "login"
-PERSONAS = [
-    "anonymous",
-    "officer_a",
-    "officer_b",
-    "reception",
-    "office_manager",
-    "auditor",
-    "manager_college_a",
-]
-
-
-def _everyone(status):
-    return dict.fromkeys(PERSONAS, status)
-
-
-STAFF = _everyone(200) | {"anonymous": LOGIN}
 # Editing unit A's ready answers: the office manager and the manager of college A above it.
-EDITORS_A = _everyone(404) | {"anonymous": LOGIN, "office_manager": 200, "manager_college_a": 200}
+EDITORS_A = everyone(404) | {"anonymous": LOGIN, "office_manager": 200, "manager_college_a": 200}
 # Replying on unit A's case (reception only notes; auditors only read).
-REPLIERS_A = _everyone(404) | {
+REPLIERS_A = everyone(404) | {
     "anonymous": LOGIN,
     "officer_a": 200,
     "office_manager": 200,
@@ -67,8 +51,8 @@ MATRIX = {
     "knowledge:faq_new": ("get", lambda w: [], EDITORS_A),
     "knowledge:faq_edit": ("get", lambda w: [w["faq_entry"]], EDITORS_A),
     # Public: the same for everyone, signed in or not.
-    "faq:index": ("get", lambda w: [], _everyone(200)),
-    "faq:service": ("get", lambda w: [w["faq_service"]], _everyone(200)),
+    "faq:index": ("get", lambda w: [], everyone(200)),
+    "faq:service": ("get", lambda w: [w["faq_service"]], everyone(200)),
     # Without HTMX, the panel's address sends the reader to the FAQ pages.
-    "faq:for_submit": ("get", lambda w: [], _everyone(302)),
+    "faq:for_submit": ("get", lambda w: [], everyone(302)),
 }

@@ -2,22 +2,13 @@
 the office's triage queue and returns, consultations and a case's routing panel."""
 
 from mithaq.routing.models import RoutingRule
+from tests.access_personas import LOGIN, STAFF, everyone
 
 NAMESPACES = {"routes"}
-LOGIN = "login"
-PERSONAS = [
-    "anonymous",
-    "officer_a",
-    "officer_b",
-    "reception",
-    "office_manager",
-    "auditor",
-    "manager_college_a",
-]
 
 
 def _only(status, *personas):
-    return dict.fromkeys(PERSONAS, 404) | {"anonymous": LOGIN} | dict.fromkeys(personas, status)
+    return everyone(404) | {"anonymous": LOGIN} | dict.fromkeys(personas, status)
 
 
 def extend_world(world):
@@ -63,6 +54,6 @@ MATRIX = {
     "routes:consultations": (
         "get",
         lambda w: [],
-        dict.fromkeys(PERSONAS, 200) | {"anonymous": LOGIN},
+        STAFF,
     ),
 }

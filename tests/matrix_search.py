@@ -1,25 +1,9 @@
 """Access-matrix rows of search (mithaq/search): saved filters, bulk actions, exports."""
 
 from mithaq.search.models import SavedFilter
+from tests.access_personas import LOGIN, STAFF, everyone
 
 NAMESPACES = {"search"}
-LOGIN = "login"
-PERSONAS = [
-    "anonymous",
-    "officer_a",
-    "officer_b",
-    "reception",
-    "office_manager",
-    "auditor",
-    "manager_college_a",
-]
-
-
-def _everyone(status):
-    return dict.fromkeys(PERSONAS, status)
-
-
-STAFF = _everyone(200) | {"anonymous": LOGIN}
 
 
 def extend_world(world):
@@ -34,7 +18,7 @@ MATRIX = {
     "search:delete_filter": (
         "post",
         lambda w: [w["saved_filter"]],
-        _everyone(404) | {"anonymous": LOGIN, "officer_a": 302},
+        everyone(404) | {"anonymous": LOGIN, "officer_a": 302},
     ),
     # Auditors only read: no bulk actions.
     "search:bulk": ("get", lambda w: [], STAFF | {"auditor": 404}),

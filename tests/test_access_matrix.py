@@ -12,18 +12,9 @@ from mithaq.cases.models import Attachment
 from mithaq.notifications.models import Message, MessageTemplate
 from mithaq.testing import make_case
 from mithaq.walkin.testing import hall_world
+from tests.access_personas import LOGIN, PERSONAS, everyone
 
-PERSONAS = [
-    "anonymous",
-    "officer_a",
-    "officer_b",
-    "reception",
-    "office_manager",
-    "auditor",
-    "manager_college_a",
-]
 OUR_NAMESPACES = {"portal", "accounts", "cases", "notifications", "walkin", "routing"}
-LOGIN = "login"  # a redirect to the sign-in page
 
 
 def our_url_names():
@@ -41,10 +32,6 @@ def our_url_names():
     return names
 
 
-def _everyone(status):
-    return dict.fromkeys(PERSONAS, status)
-
-
 # name -> (method, args builder, {persona: expected status or LOGIN})
 # `w` is the world built below: a case of unit A with a file, and its code.
 STAFF_GET_A = {
@@ -60,7 +47,7 @@ MATRIX = {
     "accounts:login": (
         "get",
         lambda w: [],
-        _everyone(200)
+        everyone(200)
         | {
             # Signed-in people are sent on to their inbox.
             p: 302
@@ -68,12 +55,12 @@ MATRIX = {
             if p != "anonymous"
         },
     ),
-    "accounts:logout": ("post", lambda w: [], _everyone(302)),
+    "accounts:logout": ("post", lambda w: [], everyone(302)),
     # Nobody here has an authenticator yet: verifying sends them to set one up.
-    "accounts:verify": ("get", lambda w: [], _everyone(302) | {"anonymous": LOGIN}),
-    "accounts:enroll": ("get", lambda w: [], _everyone(200) | {"anonymous": LOGIN}),
-    "accounts:security": ("get", lambda w: [], _everyone(200) | {"anonymous": LOGIN}),
-    "cases:inbox": ("get", lambda w: [], _everyone(200) | {"anonymous": LOGIN}),
+    "accounts:verify": ("get", lambda w: [], everyone(302) | {"anonymous": LOGIN}),
+    "accounts:enroll": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
+    "accounts:security": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
+    "cases:inbox": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
     "cases:new": (
         "get",
         lambda w: [],
@@ -105,7 +92,7 @@ MATRIX = {
     ),
 }
 # Messages (mithaq/notifications): the template editor is the office managers' alone.
-OFFICE_MANAGER_ONLY = _everyone(404) | {"anonymous": LOGIN, "office_manager": 200}
+OFFICE_MANAGER_ONLY = everyone(404) | {"anonymous": LOGIN, "office_manager": 200}
 MATRIX |= {
     "notifications:templates": ("get", lambda w: [], OFFICE_MANAGER_ONLY),
     "notifications:template_edit": (
@@ -129,7 +116,7 @@ MATRIX |= {
         },
     ),
     # Gateways post signed receipts, without signing in; an unknown gateway is 404.
-    "notifications:receipt": ("post", lambda w: ["unknown"], _everyone(404)),
+    "notifications:receipt": ("post", lambda w: ["unknown"], everyone(404)),
 }
 # The walk-in hall (mithaq/walkin): the kiosk and a ticket's pages are public (a ticket by its
 # unguessable token); the hall's staff pages are for its unit's officers, reception and managers.
@@ -143,7 +130,7 @@ HALL_STAFF = {
     "manager_college_a": 200,
 }
 MATRIX |= {
-    "walkin:halls": ("get", lambda w: [], _everyone(200) | {"anonymous": LOGIN}),
+    "walkin:halls": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
     "walkin:hall": ("get", lambda w: [w["hall"]], HALL_STAFF),
     "walkin:issue": ("get", lambda w: [w["hall"]], HALL_STAFF),
     "walkin:counter": ("get", lambda w: [w["hall"], 1], HALL_STAFF),
@@ -158,28 +145,28 @@ MATRIX |= {
     "walkin:supervise": (
         "get",
         lambda w: [w["hall"]],
-        _everyone(404) | {"anonymous": LOGIN, "office_manager": 200, "manager_college_a": 200},
+        everyone(404) | {"anonymous": LOGIN, "office_manager": 200, "manager_college_a": 200},
     ),
-    "walkin:kiosk": ("get", lambda w: [w["hall"]], _everyone(200)),
-    "walkin:ticket": ("get", lambda w: [w["ticket_token"]], _everyone(200)),
-    "walkin:ticket_print": ("get", lambda w: [w["ticket_token"]], _everyone(200)),
+    "walkin:kiosk": ("get", lambda w: [w["hall"]], everyone(200)),
+    "walkin:ticket": ("get", lambda w: [w["ticket_token"]], everyone(200)),
+    "walkin:ticket_print": ("get", lambda w: [w["ticket_token"]], everyone(200)),
     # Rating a ticket not yet served: back to the ticket's page with the error.
-    "walkin:ticket_rate": ("post", lambda w: [w["ticket_token"]], _everyone(302)),
+    "walkin:ticket_rate": ("post", lambda w: [w["ticket_token"]], everyone(302)),
     # The hall's display (mithaq/walkin/display): public, as the TV in the hall is.
-    "walkin:display": ("get", lambda w: [w["hall"]], _everyone(200)),
+    "walkin:display": ("get", lambda w: [w["hall"]], everyone(200)),
     # Its event stream: the test client reads the headers only, never the endless body.
-    "walkin:display_stream": ("get", lambda w: [w["hall"]], _everyone(200)),
+    "walkin:display_stream": ("get", lambda w: [w["hall"]], everyone(200)),
     # The working calendar: office managers (and administrators) only.
     "routing:calendar": (
         "get",
         lambda w: [],
-        _everyone(404) | {"anonymous": LOGIN, "office_manager": 200},
+        everyone(404) | {"anonymous": LOGIN, "office_manager": 200},
     ),
     # A correction posted empty: the office manager gets the page back with its error.
     "routing:holiday_date": (
         "post",
         lambda w: [_a_holiday()],
-        _everyone(404) | {"anonymous": LOGIN, "office_manager": 400},
+        everyone(404) | {"anonymous": LOGIN, "office_manager": 400},
     ),
 }
 
@@ -193,17 +180,17 @@ def _a_holiday() -> int:
 # Staff sign-in changes nothing on the portal: a case is opened only by a session that proved
 # the reference and the citizen's phone or email, so every persona gets the same answers.
 PORTAL_MATRIX = {
-    "portal:home": ("get", lambda w: [], _everyone(200)),
-    "portal:submit": ("get", lambda w: ["complaint"], _everyone(200)),
-    "portal:services": ("get", lambda w: [], _everyone(200)),
+    "portal:home": ("get", lambda w: [], everyone(200)),
+    "portal:submit": ("get", lambda w: ["complaint"], everyone(200)),
+    "portal:services": ("get", lambda w: [], everyone(200)),
     # Without a submission in this session there is nothing to show: back home.
-    "portal:submitted": ("get", lambda w: [], _everyone(302)),
-    "portal:track": ("get", lambda w: [], _everyone(200)),
+    "portal:submitted": ("get", lambda w: [], everyone(302)),
+    "portal:track": ("get", lambda w: [], everyone(200)),
     # Not verified in this session: sent to the tracking form.
-    "portal:track_case": ("get", lambda w: [w["code"]], _everyone(302)),
-    "portal:respond": ("post", lambda w: [w["code"]], _everyone(302)),
-    "portal:contact": ("post", lambda w: [w["code"]], _everyone(302)),
-    "portal:attachment": ("get", lambda w: [w["code"], w["file"]], _everyone(404)),
+    "portal:track_case": ("get", lambda w: [w["code"]], everyone(302)),
+    "portal:respond": ("post", lambda w: [w["code"]], everyone(302)),
+    "portal:contact": ("post", lambda w: [w["code"]], everyone(302)),
+    "portal:attachment": ("get", lambda w: [w["code"], w["file"]], everyone(404)),
 }
 
 

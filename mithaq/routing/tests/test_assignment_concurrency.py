@@ -2,7 +2,6 @@
 in turn, none twice in a row and every officer an equal share. SQLite serialises writes, so
 there is nothing to race there."""
 
-import threading
 from collections import Counter
 
 import pytest
@@ -14,34 +13,12 @@ from mithaq.cases.services import submit_case
 from mithaq.cases.states import Channel, Kind
 from mithaq.routing import rules
 from mithaq.routing.models import AssignmentMode, UnitAssignment
+from mithaq.testing import run_at_once
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="concurrency needs PostgreSQL (SQLite serialises writes); set DATABASE_URL",
 )
-
-
-def run_at_once(workers: int, work) -> list:
-    barrier = threading.Barrier(workers)
-    results: list = [None] * workers
-    errors: list = []
-
-    def target(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not errors, errors
-    return results
 
 
 @pytest.fixture

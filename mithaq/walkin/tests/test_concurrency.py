@@ -2,12 +2,12 @@
 ticket called twice. SQLite serialises every write, so there is nothing to race there."""
 
 import datetime
-import threading
 from collections import Counter as Tally
 
 import pytest
 from django.db import connection
 
+from mithaq.testing import run_at_once
 from mithaq.walkin import services
 from mithaq.walkin.models import Call, Ticket
 from mithaq.walkin.states import Outcome, TicketState
@@ -17,31 +17,6 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="concurrency needs PostgreSQL (SQLite serialises writes); set DATABASE_URL",
 )
-
-
-def run_at_once(workers: int, work) -> list:
-    """Run work(i) in `workers` threads released together; each thread has its own database
-    connection, closed at its end. Errors are raised in the test."""
-    barrier = threading.Barrier(workers)
-    results: list = [None] * workers
-    errors: list = []
-
-    def target(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    assert not errors, errors
-    return results
 
 
 @pytest.fixture
