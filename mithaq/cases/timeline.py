@@ -128,7 +128,7 @@ def render_timeline(case) -> SafeString:
             }
             parts.append(f'<div class="ev-meta">{escape(change)}</div>')
         if ev["body"]:
-            parts.append(f'<div class="ev-body">{escape(ev["body"])}</div>')
+            parts.append(f'<div class="ev-body" dir="auto">{escape(ev["body"])}</div>')
         if ev["files"]:
             items = "".join(
                 f'<li><a href="{escape(file_base)}{pk}/" download>📎 <bdi>{escape(name)}</bdi>'
