@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -93,9 +93,22 @@ def test_scheduler_stops_cleanly_on_sigterm(tmp_path):
         stdout=subprocess.PIPE,
         text=True,
     )
-    time.sleep(2.5)
-    process.send_signal(signal.SIGTERM)
-    out, _ = process.communicate(timeout=10)
+    # Signal only once the scheduler has shown it is looping (its handlers are installed before
+    # its first line), not after a fixed sleep: on a loaded machine Django's start alone can
+    # take longer than any sleep chosen here. A watchdog ends a scheduler that never says so.
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    seen = []
+    try:
+        for line in process.stdout:
+            seen.append(line)
+            if "enqueued mithaq.notifications.tasks.dispatch_due" in line:
+                break
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=30)
+    finally:
+        watchdog.cancel()
+    out = "".join(seen) + out
     assert process.returncode == 0
     assert "enqueued mithaq.notifications.tasks.dispatch_due" in out
     assert out.strip().endswith("scheduler: stopped")

@@ -51,6 +51,12 @@ class Command(BaseCommand):
         parser.add_argument("--tick", type=float, default=1.0, help="seconds between checks")
         parser.add_argument("--once", action="store_true", help="check once and exit")
 
+    def say(self, line: str) -> None:
+        # Flushed at once: under a supervisor or a pipe, a line kept in a buffer until exit
+        # says nothing about a scheduler that is running now.
+        self.stdout.write(line)
+        self.stdout.flush()
+
     def handle(self, *args, tick, once, **options):
         stopping = False
 
@@ -61,14 +67,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         paths = ", ".join(path for path, _ in settings.MITHAQ_PERIODIC_TASKS)
-        self.stdout.write(f"scheduler: {paths}")
+        self.say(f"scheduler: {paths}")
         while not stopping:
             close_old_connections()
             for path in run_due():
-                self.stdout.write(f"scheduler: enqueued {path}")
+                self.say(f"scheduler: enqueued {path}")
             if once:
                 break
             deadline = time.monotonic() + tick
             while not stopping and time.monotonic() < deadline:
                 time.sleep(min(0.1, tick))
-        self.stdout.write("scheduler: stopped")
+        self.say("scheduler: stopped")
