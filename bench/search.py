@@ -3,10 +3,20 @@
     .venv/bin/python bench/search.py [--duration 20] [--clients 2] [--database-url URL]
 
 Serves config.asgi as bench/run.py does (two uvicorn workers, production settings, DEBUG off)
-on the bench database (seed it first: bench/seed.py --cases 1000000), signs people in, and
-from `--clients` threads, each with its own keep-alive connection, requests
-`GET /staff/?q=<query>` back to back for `--duration` seconds per scenario, each request with
-a query drawn at random from the scenario's list:
+on the bench database (seed it first: bench/seed.py --cases 1000000), signs people in (one
+session per client thread, as each user has their own), and from `--clients` threads, each
+with its own keep-alive connection, searches back to back for `--duration` seconds per
+scenario, each search with a query drawn at random from the scenario's list, the way the
+inbox's search box does it (the text never goes into a URL, mithaq.search.recent):
+
+    POST /staff/  q=<query> (and the CSRF token)  ->  303 Location: /staff/?s=<key>
+    GET  /staff/?s=<key>                           ->  200, the inbox with the results
+
+Each search is timed as the user waits for it, from the POST to the end of the page (the
+"round trip", which the budget is for), and its two halves are reported too: the GET of
+`?s=` (the page itself, comparable with results from before searches were posted, when the
+bench timed `GET /staff/?q=`) and the POST (keeping the text in the session, one session
+write). "inbox (no search)" is the GET of /staff/ alone.
 
 | scenario | who | query | budget (p95) |
 | --- | --- | --- | --- |
@@ -17,18 +27,22 @@ a query drawn at random from the scenario's list:
 | phone | office manager | a seeded citizen's phone as typed: local form in Arabic-Indic digits, or a foreign one with 00 or + | 20 ms |
 | reference | office manager | a seeded reference in lower case without its dash | - |
 
-It prints p50/p95/p99, requests per second and the most SQL queries one such page made (in
-process, BEGIN/COMMIT not counted). Every answer must be 200; a sample is checked to show
-the case searched for (phones and references). Results go to bench/results/search-*.json.
+It prints p50/p95/p99 of the round trip, the p50/p95 of the GET and of the POST, searches
+per second and the most SQL queries one such page made, GET and POST (in process,
+BEGIN/COMMIT not counted). Every POST must answer 303 and every page 200, and no page may say
+that its search was lost; a sample is checked to show the case searched for (phones and
+references). Results go to bench/results/search-*.json.
 The machine's load average is printed with each result: on a shared machine, read the
 percentiles with it.
 """
 
 import argparse
 import http.client
+import http.cookies
 import json
 import os
 import random
+import re
 import sys
 import threading
 import time
@@ -53,6 +67,9 @@ from bench.run import (  # noqa: E402
 from bench.seed import BENCH_DATABASE_URL, RESULTS_DIR, setup_django  # noqa: E402
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+INBOX = "/staff/"
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+LOST = b"search-lost"  # the inbox's note for a search its session does not keep
 
 
 @dataclass
@@ -64,21 +81,29 @@ class Scenario:
     expect_code: dict = field(default_factory=dict)  # query -> a reference it must show
 
 
+def percentile(latencies: list[float], p: float) -> float:
+    values = sorted(latencies)
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
+
+
 @dataclass
 class Outcome:
     scenario: Scenario
-    latencies: list[float] = field(default_factory=list)
-    statuses: dict = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)  # round trips: POST + GET
+    get_latencies: list[float] = field(default_factory=list)
+    post_latencies: list[float] = field(default_factory=list)
+    statuses: dict = field(default_factory=dict)  # "GET 200", "POST 303": count
+    lost: int = 0  # pages that said their search was lost
     seconds: float = 0.0
-    queries: int = 0
+    queries: int = 0  # the GET's
+    post_queries: int = 0
     problems: list = field(default_factory=list)
     load: tuple = ()
 
     def pct(self, p: float) -> float:
-        values = sorted(self.latencies)
-        if not values:
-            return float("nan")
-        return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
+        return percentile(self.latencies, p)
 
     @property
     def verdict(self) -> str:
@@ -154,13 +179,13 @@ def make_scenarios(rng: random.Random) -> list[Scenario]:
     ]
 
 
-def path_for(query: str) -> str:
-    return "/staff/?" + urllib.parse.urlencode({"q": query}) if query else "/staff/"
+def _sql(ctx) -> int:
+    return sum(1 for q in ctx.captured_queries if not TRANSACTION.match(q["sql"]))
 
 
-def count_and_check(scenario: Scenario, cookie: str, rng: random.Random) -> tuple[int, list]:
-    """The most SQL queries of a few loads of the page, in process; and whether the page
-    shows the case a phone or reference search is for."""
+def count_and_check(scenario: Scenario, cookie: str, rng: random.Random) -> tuple[int, int, list]:
+    """The most SQL queries of a few searches, in process: of the page (GET) and of the POST
+    before it; and whether the page shows the case a phone or reference search is for."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -168,44 +193,109 @@ def count_and_check(scenario: Scenario, cookie: str, rng: random.Random) -> tupl
     client = Client(HTTP_HOST=HOST, raise_request_exception=False)
     name, value = cookie.split("=", 1)
     client.cookies[name] = value
-    most, problems = 0, []
+    most_get, most_post, problems = 0, 0, []
     for attempt in range(6):
         query = rng.choice(scenario.queries)
+        path = INBOX
+        if query:
+            with CaptureQueriesContext(connection) as posted:
+                response = client.post(INBOX, {"q": query})
+            if response.status_code != 303:
+                problems.append(f"POST {query!r} answered {response.status_code}")
+                continue
+            path = response["Location"]
+            if attempt:
+                most_post = max(most_post, _sql(posted))
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(path_for(query))
+            response = client.get(path)
         if response.status_code != 200:
             problems.append(f"{query!r} answered {response.status_code}")
             continue
+        body = response.content.decode()
         wanted = scenario.expect_code.get(query)
-        if wanted and wanted not in response.content.decode():
+        if wanted and wanted not in body:
             problems.append(f"{query!r} does not show {wanted}")
+        if LOST.decode() in body:
+            problems.append(f"{query!r}: the page says its search was lost")
         if attempt:
-            most = max(
-                most, sum(1 for q in ctx.captured_queries if not TRANSACTION.match(q["sql"]))
-            )
-    return most, problems
+            most_get = max(most_get, _sql(ctx))
+    return most_get, most_post, problems
 
 
-def load(port: int, cookie: str, scenario: Scenario, *, clients: int, duration: float, seed: int):
+def csrf_for_session(conn: http.client.HTTPConnection, cookie: str) -> tuple[str, str]:
+    """The CSRF cookie and form token of the inbox for this session, as its page gives them
+    to the browser (fetched once per client, not timed)."""
+    conn.request("GET", INBOX, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    page = response.read()
+    jar = http.cookies.SimpleCookie()
+    for header in response.msg.get_all("Set-Cookie") or []:
+        jar.load(header)
+    match = CSRF_FIELD.search(page)
+    if response.status != 200 or "csrftoken" not in jar or not match:
+        raise SystemExit(f"No CSRF token on {INBOX} (answered {response.status})")
+    return f"csrftoken={jar['csrftoken'].value}", match.group(1).decode()
+
+
+def load(
+    port: int,
+    cookies: list[str],
+    scenario: Scenario,
+    *,
+    clients: int,
+    duration: float,
+    seed: int,
+):
     outcome = Outcome(scenario)
     lock = threading.Lock()
+    # Each client's connection, with its CSRF cookie and token fetched first (not timed).
+    connections = []
+    for n in range(clients):
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        session = cookies[n % len(cookies)]
+        csrf_cookie, token = csrf_for_session(conn, session)
+        connections.append((conn, f"{session}; {csrf_cookie}", token))
     stop_at = time.monotonic() + duration
 
     def client(n: int):
         rng = random.Random(seed * 100 + n)
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        mine, statuses = [], {}
+        conn, cookie, token = connections[n]
+        headers = {"Cookie": cookie}
+        posted_headers = headers | {"Content-Type": "application/x-www-form-urlencoded"}
+        trips, gets, posts, statuses, lost = [], [], [], {}, 0
         while time.monotonic() < stop_at:
-            path = path_for(rng.choice(scenario.queries))
+            query = rng.choice(scenario.queries)
             start = time.perf_counter()
-            conn.request("GET", path, headers={"Cookie": cookie})
+            path = INBOX
+            if query:
+                body = urllib.parse.urlencode({"q": query, "csrfmiddlewaretoken": token})
+                conn.request("POST", INBOX, body=body, headers=posted_headers)
+                response = conn.getresponse()
+                response.read()
+                key = f"POST {response.status}"
+                statuses[key] = statuses.get(key, 0) + 1
+                if response.status != 303:
+                    continue
+                path = response.getheader("Location")
+                posted_at = time.perf_counter()
+                posts.append(posted_at - start)
+            else:
+                posted_at = start
+            conn.request("GET", path, headers=headers)
             response = conn.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - start)
-            statuses[response.status] = statuses.get(response.status, 0) + 1
+            page = response.read()
+            done = time.perf_counter()
+            trips.append(done - start)
+            gets.append(done - posted_at)
+            key = f"GET {response.status}"
+            statuses[key] = statuses.get(key, 0) + 1
+            lost += query != "" and LOST in page
         conn.close()
         with lock:
-            outcome.latencies.extend(mine)
+            outcome.latencies.extend(trips)
+            outcome.get_latencies.extend(gets)
+            outcome.post_latencies.extend(posts)
+            outcome.lost += lost
             for status, count in statuses.items():
                 outcome.statuses[status] = outcome.statuses.get(status, 0) + count
 
@@ -240,9 +330,12 @@ def main(argv=None) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM cases_case")
         cases = cursor.fetchone()[0]
+    # One session per client: each keeps its own recent searches, as each user does (two
+    # clients writing one session at once would lose each other's searches).
+    manager, officer = office_manager(), busiest_officer()
     cookies = {
-        "manager": signed_in_cookie(office_manager()),
-        "officer": signed_in_cookie(busiest_officer()),
+        "manager": [signed_in_cookie(manager) for _ in range(args.clients)],
+        "officer": [signed_in_cookie(officer) for _ in range(args.clients)],
     }
     connection.close()
 
@@ -258,18 +351,38 @@ def main(argv=None) -> int:
     try:
         wait_until_up(f"http://{HOST}:{port}", port, procs, "reuseport", log_path)
         for scenario in scenarios:
-            cookie = cookies[scenario.who]
-            queries, problems = count_and_check(scenario, cookie, rng)
+            session_cookies = cookies[scenario.who]
+            queries, post_queries, problems = count_and_check(scenario, session_cookies[0], rng)
             connection.close()
             if args.warmup:
-                load(port, cookie, scenario, clients=args.clients, duration=args.warmup, seed=1)
+                load(
+                    port,
+                    session_cookies,
+                    scenario,
+                    clients=args.clients,
+                    duration=args.warmup,
+                    seed=1,
+                )
             outcome = load(
-                port, cookie, scenario, clients=args.clients, duration=args.duration, seed=2
+                port,
+                session_cookies,
+                scenario,
+                clients=args.clients,
+                duration=args.duration,
+                seed=2,
             )
-            outcome.queries, outcome.problems = queries, problems
-            bad = sum(n for status, n in outcome.statuses.items() if status != 200)
+            outcome.queries, outcome.post_queries, outcome.problems = (
+                queries,
+                post_queries,
+                problems,
+            )
+            bad = sum(
+                n for status, n in outcome.statuses.items() if status not in ("GET 200", "POST 303")
+            )
             if bad:
-                outcome.problems.append(f"{bad} answers were not 200: {outcome.statuses}")
+                outcome.problems.append(f"{bad} answers were not as expected: {outcome.statuses}")
+            if outcome.lost:
+                outcome.problems.append(f"{outcome.lost} pages said their search was lost")
             outcomes.append(outcome)
             print_row(outcome)
     finally:
@@ -292,7 +405,12 @@ def main(argv=None) -> int:
                         "p50_ms": o.pct(50),
                         "p95_ms": o.pct(95),
                         "p99_ms": o.pct(99),
+                        "get_p50_ms": percentile(o.get_latencies, 50),
+                        "get_p95_ms": percentile(o.get_latencies, 95),
+                        "post_p50_ms": percentile(o.post_latencies, 50),
+                        "post_p95_ms": percentile(o.post_latencies, 95),
                         "queries": o.queries,
+                        "post_queries": o.post_queries,
                         "budget_p95_ms": o.scenario.budget_p95_ms,
                         "verdict": o.verdict,
                         "problems": o.problems,
@@ -311,10 +429,18 @@ def main(argv=None) -> int:
 def print_row(o: Outcome) -> None:
     budget = f"< {o.scenario.budget_p95_ms:.0f}" if o.scenario.budget_p95_ms else "-"
     rps = len(o.latencies) / o.seconds if o.seconds else 0
+    halves = (
+        f"GET p50 {percentile(o.get_latencies, 50):.1f} p95 {percentile(o.get_latencies, 95):.1f}"
+        f", POST p50 {percentile(o.post_latencies, 50):.1f} "
+        f"p95 {percentile(o.post_latencies, 95):.1f} ms"
+        if o.post_latencies
+        else "GET only"
+    )
     print(
-        f"{o.scenario.name:<20} {len(o.latencies):>6} req {rps:7.1f} req/s  "
+        f"{o.scenario.name:<20} {len(o.latencies):>6} searches {rps:7.1f}/s  "
         f"p50 {o.pct(50):7.1f}  p95 {o.pct(95):7.1f}  p99 {o.pct(99):7.1f} ms  "
-        f"(p95 budget {budget})  {o.queries} SQL  load {o.load[0]:.2f}  {o.verdict}",
+        f"(p95 budget {budget})  [{halves}]  {o.queries}+{o.post_queries} SQL  "
+        f"load {o.load[0]:.2f}  {o.verdict}",
         flush=True,
     )
     for problem in o.problems:

@@ -14,6 +14,13 @@ def extend_world(world):
 
 MATRIX = {
     "search:filters": ("get", lambda w: [], STAFF),
+    # Applying a saved filter redirects (303) to the inbox with its search's key; only its
+    # owner may.
+    "search:apply_filter": (
+        "get",
+        lambda w: [w["saved_filter"]],
+        everyone(404) | {"anonymous": LOGIN, "officer_a": 303},
+    ),
     # Only its owner may delete a saved filter; anyone else gets 404.
     "search:delete_filter": (
         "post",

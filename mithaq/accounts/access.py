@@ -168,6 +168,13 @@ class StaffAccess:
         return Q(identity_confidential=False) | Q(received_by=self.user)
 
     @property
+    def views_audit_log(self) -> bool:
+        """Auditors, office managers and leadership read the audit trail (mithaq/cases/views/
+        audit.py), such as who read which confidential identity. Each of them sees every case,
+        so the trail shows them nothing of a case they may not see."""
+        return bool(self.roles & {Role.AUDITOR, Role.OFFICE_MANAGER, Role.LEADERSHIP})
+
+    @property
     def gives_opinions(self) -> bool:
         """Officers and unit managers: their units may be asked for an opinion."""
         return any(g.role in _CONSULTED_ROLES for g in self.grants)
@@ -314,6 +321,10 @@ def may_edit_some_ready_answers(request_or_user) -> bool:
 def may_manage_routing(request_or_user) -> bool:
     """Office managers and administrators keep the routing rules."""
     return may_manage_calendar(request_or_user)
+
+
+def may_view_audit_log(request_or_user) -> bool:
+    return access_for(request_or_user).views_audit_log
 
 
 def cases_visible_to(request_or_user):

@@ -217,6 +217,18 @@ class CaseEvent(models.Model):
     )
     body = models.TextField(_("text"), blank=True)
     is_public = models.BooleanField(_("visible to the citizen"), default=False)
+    # The outcome this event gave, as it was then: the decision of a decided event, the
+    # closure code and external reference of a closed one. The case's own fields hold only
+    # the latest, and reopening clears them. Blank on other events, and on events older
+    # than these columns that migration 0007 could not attribute.
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    closure_code = models.CharField(
+        _("closure code"), max_length=20, choices=ClosureCode.choices, blank=True
+    )
+    external_system = models.CharField(
+        _("external system"), max_length=20, choices=ExternalSystem.choices, blank=True
+    )
+    external_reference = models.CharField(_("external reference"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -269,7 +281,12 @@ class ConfidentialRead(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["case", "-at"], name="confread_case_at")]
+        indexes = [
+            models.Index(fields=["case", "-at"], name="confread_case_at"),
+            # The audit page (cases.views.audit): every read newest first, or one person's.
+            models.Index(fields=["-at", "-id"], name="confread_at"),
+            models.Index(fields=["user", "-at"], name="confread_user_at"),
+        ]
 
     def __str__(self):
         return f"{self.case_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,5 @@
-"""Reads of cases: the timeline, the public view of a case, the inbox filter's choices."""
+"""Reads of cases: the timeline, the public view of a case, the inbox filter's choices, the
+audit trail of confidential reads."""
 
 import time
 
@@ -8,7 +9,7 @@ from django.utils.translation import get_language
 from mithaq.accounts.models import OrgUnit
 
 from .forms.staff import inbox_filter_options
-from .models import Attachment, Case, CaseEvent
+from .models import Attachment, Case, CaseEvent, ConfidentialRead
 from .services import assignable_officers_for_units
 
 # What a timeline shows of the people and units an event names.
@@ -70,3 +71,18 @@ def filter_options_for(access) -> dict:
         _OPTIONS.clear()
     _OPTIONS[key] = (time.monotonic(), options)
     return options
+
+
+def confidential_reads(*, code: str = "", user=None):
+    """Reads of confidential identities for the audit page, newest first: when, who and which
+    case (only the columns shown), of one case (by reference) or one person when given."""
+    reads = (
+        ConfidentialRead.objects.select_related("user", "case")
+        .only("at", "case__code", *(f"user__{field}" for field in _PERSON))
+        .order_by("-at", "-id")
+    )
+    if code:
+        reads = reads.filter(case__code=code)
+    if user is not None:
+        reads = reads.filter(user=user)
+    return reads

@@ -239,13 +239,12 @@ def submit_case(
                 group=case.citizen_group,
                 language=case.citizen_language,
                 now=now,
+                by_staff=received_by is not None,
+                by_whatsapp=case.channel == Channel.WHATSAPP,
             )
             # Part of the INSERT: search reads it (mithaq.search).
             case.search_text = search_index.case_search_text(case)
-            if rule is not None and rule.default_officer_id:
-                case.assignee_id = rule.default_officer_id
-            else:
-                case.assignee = routing_assignment.pick_assignee(unit)
+            case.assignee = routing_assignment.assignee_for_new_case(unit, rule=rule)
             case.save()
             event = record_event(
                 case,
@@ -291,10 +290,12 @@ def _simple_transition(
     is_public: bool = False,
     now=None,
     derive=None,
+    outcome=None,
     **changes,
 ) -> Case:
     """Move the case by `action`, set `changes` (and `derive(locked_case)`'s, for values
-    that depend on the row as locked), and record the event."""
+    that depend on the row as locked), and record the event, with `outcome(locked_case)`'s
+    fields (the decision or closure it gave, as the case now holds it)."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = lock_case(case)
@@ -317,6 +318,7 @@ def _simple_transition(
             from_state=before if target is not None else "",
             body=body,
             is_public=is_public,
+            **(outcome(locked) if outcome is not None else {}),
         )
     return locked
 
@@ -560,6 +562,8 @@ def decide_case(*, case: Case, actor, decision: str, reasons: str, now=None) -> 
         now=now,
         decision=decision,
         decision_reasons=reasons.strip(),
+        # The event keeps the decision: a reopening clears the case's (reopen_case).
+        outcome=lambda locked: {"decision": locked.decision},
     )
 
 
@@ -610,14 +614,22 @@ def close_case(
         body=note.strip(),
         is_public=True,
         now=now,
+        # The event keeps the closure as the case now holds it, the external reference kept
+        # from an earlier closing too: a reopening clears the case's code (reopen_case).
+        outcome=lambda locked: {
+            "closure_code": locked.closure_code,
+            "external_system": locked.external_system,
+            "external_reference": locked.external_reference,
+        },
         **changes,
     )
 
 
 def reopen_case(*, case: Case, actor, reason: str, now=None) -> Case:
     """Reopen a resolved or closed case (for example on a grievance, تظلم): it starts a new
-    review with a new expected date and no assignee; the earlier decision stays in the
-    timeline, and whoever made it may not review it again (see assign_case)."""
+    review with a new expected date and no assignee; the earlier decision and closure stay in
+    the timeline, on their events (decide_case, close_case), and whoever made the decision may
+    not review it again (see assign_case)."""
     if not reason.strip():
         raise ValidationError(_("Give the reason for reopening."), code="reason")
     now = now or timezone.now()

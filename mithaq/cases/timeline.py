@@ -4,8 +4,10 @@ Every staff member opens case pages all day; with Django's template engine each 
 as much as a query. The events come as plain rows (their people, units and files joined in
 the same query) and their HTML is put together here, every value escaped. What each event
 shows is the same as before: its kind, whether the citizen sees it, who and when, the units
-of a referral, the officer of an assignment, the change of state, the text and the files."""
+of a referral, the officer of an assignment, the change of state, the outcome it gave (a
+decision, a closure code and external reference), the text and the files."""
 
+from functools import lru_cache
 from html import escape
 
 from django.template.defaultfilters import filesizeformat
@@ -15,8 +17,10 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from mithaq.accounts.models import OrgUnit
+
 from .models import CaseEvent
-from .states import EventKind, State
+from .states import ClosureCode, Decision, EventKind, ExternalSystem, State
 
 _PEOPLE = ("actor", "assignee")
 _UNITS = ("from_unit", "to_unit")
@@ -29,12 +33,16 @@ _COLUMNS = (
     "to_state",
     "body",
     "is_public",
+    "decision",
+    "closure_code",
+    "external_system",
+    "external_reference",
     *(
         f"{person}__{f}"
         for person in _PEOPLE
         for f in ("full_name", "first_name", "last_name", "username")
     ),
-    *(f"{unit}__{f}" for unit in _UNITS for f in ("name_ar", "name_en")),
+    *(f"{unit}_id" for unit in _UNITS),
     "attachments__id",
     "attachments__original_name",
     "attachments__size",
@@ -49,17 +57,20 @@ def _person(row, prefix) -> str:
 
 
 def _events(case):
-    """The case's events, oldest first, each a dict with its `files` (id, name, size)."""
+    """The case's events, oldest first, each a dict with its `files` (id, name, size), and the
+    names of the units they mention: {id: (name_ar, name_en)}."""
     rows = (
         CaseEvent.objects.filter(case=case)
         .order_by("at", "id", "attachments__id")
         .values(*_COLUMNS)
     )
     events: list[dict] = []
+    unit_ids = set()
     for row in rows:
         if not events or events[-1]["id"] != row["id"]:
             row["files"] = []
             events.append(row)
+            unit_ids.update(row[f"{unit}_id"] for unit in _UNITS)
         if row["attachments__id"] is not None:
             events[-1]["files"].append(
                 (
@@ -68,25 +79,55 @@ def _events(case):
                     row["attachments__size"],
                 )
             )
-    return events
+    unit_ids.discard(None)
+    # The units apart, by primary key: two more joins of the same table cost PostgreSQL more
+    # to plan than this second query costs both sides.
+    units = (
+        {
+            pk: (name_ar, name_en)
+            for pk, name_ar, name_en in OrgUnit.objects.filter(pk__in=unit_ids).values_list(
+                "pk", "name_ar", "name_en"
+            )
+        }
+        if unit_ids
+        else {}
+    )
+    return events, units
+
+
+@lru_cache(maxsize=16)
+def _labels(language: str) -> tuple:
+    """The labels of kinds, states and outcomes in `language` (the active one), escaped where
+    they go into HTML as they are: the same for every page, so worked out once."""
+    return (
+        {value: escape(str(label)) for value, label in EventKind.choices},
+        {value: str(label) for value, label in State.choices},
+        {value: escape(str(label)) for value, label in Decision.choices},
+        {value: escape(str(label)) for value, label in ClosureCode.choices},
+        {value: escape(str(label)) for value, label in ExternalSystem.choices},
+        escape(gettext("staff only")),
+        escape(gettext("seen by the citizen")),
+        escape(gettext("the citizen")),
+    )
 
 
 def render_timeline(case) -> SafeString:
     """The <li> elements of the staff timeline of `case`."""
-    arabic = (get_language() or "ar").startswith("ar")
-    unit_name = "name_ar" if arabic else "name_en"
-    kinds = {value: escape(str(label)) for value, label in EventKind.choices}
-    states = {value: str(label) for value, label in State.choices}
-    staff_only = escape(gettext("staff only"))
-    seen = escape(gettext("seen by the citizen"))
-    the_citizen = escape(gettext("the citizen"))
+    language = get_language() or "ar"
+    arabic = language.startswith("ar")
+    kinds, states, decisions, closures, systems, staff_only, seen, the_citizen = _labels(
+        language
+    )
     file_base = reverse("cases:attachment", args=[case.code, 0]).removesuffix("0/")
 
+    events, units = _events(case)
+
     def unit(row, prefix) -> str:
-        return row[f"{prefix}__{unit_name}"] or row[f"{prefix}__name_ar"] or ""
+        name_ar, name_en = units.get(row[f"{prefix}_id"], ("", ""))
+        return (name_ar if arabic else name_en) or name_ar
 
     out = []
-    for ev in _events(case):
+    for ev in events:
         kind = ev["kind"]
         css = f"ev-{escape(kind)}"
         if kind == EventKind.NOTE:
@@ -116,7 +157,7 @@ def render_timeline(case) -> SafeString:
             }
         elif kind == EventKind.ASSIGNED:
             meta = gettext("To %(name)s") % {"name": _person(ev, "assignee")}
-        elif kind == EventKind.SUBMITTED and ev["to_unit__name_ar"]:
+        elif kind == EventKind.SUBMITTED and ev["to_unit_id"]:
             meta = gettext("Addressed to %(to)s") % {"to": unit(ev, "to_unit")}
         if meta:
             parts.append(f'<div class="ev-meta">{escape(meta)}</div>')
@@ -127,6 +168,22 @@ def render_timeline(case) -> SafeString:
                 "after": states.get(after, after),
             }
             parts.append(f'<div class="ev-meta">{escape(change)}</div>')
+        # The outcome as this event gave it: the case holds only the latest one.
+        outcome = ""
+        if kind == EventKind.DECIDED and ev["decision"]:
+            outcome = f"<strong>{decisions.get(ev['decision'], escape(ev['decision']))}</strong>"
+        elif kind in (EventKind.CLOSED, EventKind.MERGED) and ev["closure_code"]:
+            code = ev["closure_code"]
+            outcome = f"<strong>{closures.get(code, escape(code))}</strong>"
+            if ev["external_reference"]:
+                system = ev["external_system"]
+                outcome += (
+                    f' · <span class="muted">{systems.get(system, escape(system))}</span>'
+                    f' <bdi>{escape(ev["external_reference"])}</bdi>'
+                )
+        if outcome:
+            value = escape(ev["decision"] or ev["closure_code"])
+            parts.append(f'<div class="ev-outcome outcome-{value}">{outcome}</div>')
         if ev["body"]:
             parts.append(f'<div class="ev-body" dir="auto">{escape(ev["body"])}</div>')
         if ev["files"]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import staff
+from .views import audit, staff
 
 app_name = "cases"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("cases/<str:code>/", staff.case_detail, name="detail"),
     path("cases/<str:code>/act/<str:action>/", staff.case_act, name="act"),
     path("cases/<str:code>/files/<int:pk>/", staff.attachment, name="attachment"),
+    path("audit/confidential-reads/", audit.confidential_reads, name="confidential_reads"),
 ]

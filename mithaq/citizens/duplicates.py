@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -36,6 +35,20 @@ class Suggestion:
     case: Case
     same_person: bool
     similarity: float
+    # Both cases give one national ID, yet belong to two records of the registry: a web case
+    # that gave someone's national ID with another phone (citizens.services._web_citizen).
+    # Staff check who brought which before treating them as one person's.
+    identity_clash: bool = False
+
+
+def _identity_clash(case: Case, other: Case) -> bool:
+    return bool(
+        case.citizen_national_id
+        and other.citizen_national_id == case.citizen_national_id
+        and case.citizen_id
+        and other.citizen_id
+        and other.citizen_id != case.citizen_id
+    )
 
 
 def _trigrams(text: str) -> set[str]:
@@ -124,8 +137,15 @@ def possible_duplicates(case: Case, user) -> list[Suggestion]:
     near = visible.filter(Q(unit_id=case.unit_id) | Q(service_id=case.service_id or -1))
     scores = dict(_close_text(case, near))
     found = Case.objects.select_related("unit").in_bulk(same | set(scores))
-    suggestions = [Suggestion(found[pk], pk in same, scores.get(pk, 0.0)) for pk in found]
-    return sorted(suggestions, key=lambda s: (not s.same_person, -s.similarity))[:SHOWN]
+    suggestions = []
+    for pk, other in found.items():
+        clash = pk in same and _identity_clash(case, other)
+        suggestions.append(
+            Suggestion(other, pk in same and not clash, scores.get(pk, 0.0), identity_clash=clash)
+        )
+    return sorted(
+        suggestions, key=lambda s: (not (s.same_person or s.identity_clash), -s.similarity)
+    )[:SHOWN]
 
 
 # Merge ---------------------------------------------------------------------------------------
@@ -206,6 +226,8 @@ def merge_cases(*, case: Case, survivor: Case, actor, note: str = "", now=None) 
             now=now,
             from_state=before,
             body=_with_note(target.code, note),
+            # The event keeps the closure it gave, as decided and closed events do.
+            closure_code=ClosureCode.DUPLICATE,
         )
         absorbed_body = locked.code
         if target.head_count != before_count:
@@ -295,23 +317,25 @@ def linked_ids(case: Case) -> set[int]:
 
 
 def relations(case: Case) -> dict:
-    """What the case page shows about other cases, in one query: the survivor it was merged
-    into, the cases merged into it, and the cases linked to it."""
-    # One list of ids, then the cases by primary key: an OR of these conditions would make
+    """What the case page shows about other cases: the survivor it was merged into, the cases
+    merged into it, and the cases linked to it. Most cases have none: one small query of ids
+    (indexes only) answers that, and the cases themselves are read only when there are some."""
+    # A UNION of ids, then the cases by primary key: an OR of these conditions would make
     # PostgreSQL scan every case (a million of them) instead of using the indexes.
     links = CaseLink._meta.db_table
-    ids = RawSQL(  # noqa: S611 - parameters are bound; table names come from the models
-        f"SELECT case_high_id FROM {links} WHERE case_low_id = %s"  # noqa: S608 - table names from the models
-        f" UNION ALL SELECT case_low_id FROM {links} WHERE case_high_id = %s"
-        f" UNION ALL SELECT id FROM {Case._meta.db_table} WHERE merged_into_id = %s"
-        " UNION ALL SELECT %s",
-        [case.pk, case.pk, case.pk, case.merged_into_id or -1],
-    )
-    rows = list(
-        Case.objects.filter(pk__in=ids)
-        .select_related("unit")
-        .order_by("created_at")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT case_high_id FROM {links} WHERE case_low_id = %s"  # noqa: S608 - table names from the models
+            f" UNION ALL SELECT case_low_id FROM {links} WHERE case_high_id = %s"
+            f" UNION ALL SELECT id FROM {Case._meta.db_table} WHERE merged_into_id = %s",
+            [case.pk, case.pk, case.pk],
+        )
+        ids = {row[0] for row in cursor.fetchall()}
+    if case.merged_into_id:
+        ids.add(case.merged_into_id)
+    if not ids:
+        return {"survivor": None, "absorbed": [], "linked": []}
+    rows = list(Case.objects.filter(pk__in=ids).select_related("unit").order_by("created_at"))
     survivor = next((r for r in rows if r.pk == case.merged_into_id), None)
     absorbed = [r for r in rows if r.merged_into_id == case.pk]
     linked = [r for r in rows if r is not survivor and r not in absorbed]

@@ -5,12 +5,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Citizen, ContactChannel
 
-# Submissions update an unverified record with what the latest case brings.
+# A case registered by staff updates an unverified record with what it brings.
 _FOLLOWED = ("name", "email", "group", "language", "phone", "national_id")
 
 
@@ -39,17 +40,25 @@ def citizen_for_submission(
     group: str,
     language: str,
     now: datetime.datetime,
+    by_staff: bool = False,
+    by_whatsapp: bool = False,
 ) -> Citizen:
     """The registry's record of whoever brings a new case, found by national ID, else by
-    phone, and made when there is none; a record staff have not verified takes the name,
-    email, group and language the new case brings. Runs inside submit_case's transaction:
-    one SELECT, then one INSERT or UPDATE only when something is new."""
+    phone, and made when there is none. Runs inside submit_case's transaction: one SELECT,
+    then one INSERT or UPDATE only when something is new.
+
+    Who registered the case decides what the record takes from it. Staff (`by_staff`:
+    reception, who has the person in front of them or on the line) update a record not yet
+    verified with the name, contact details, group and language the case brings. A web
+    submission is anyone's word: it never changes an existing record, and joins one only
+    when what it gives agrees with it (see _web_citizen).
+
+    A person first met on WhatsApp (`by_whatsapp`: the case came by that channel) is answered
+    there: their new record allows WhatsApp and prefers it. An existing record keeps the
+    preferences it has, which are the person's or staff's word."""
     phone, national_id = phone or "", national_id or ""
-    found = pick_citizen(
-        Citizen.objects.matching(phone=phone, national_id=national_id).order_by("-updated_at")[:10],
-        phone=phone,
-        national_id=national_id,
-    )
+    matching = Citizen.objects.matching(phone=phone, national_id=national_id)
+    candidates = list(matching.order_by("-updated_at")[:10])
     brought = {
         "name": name.strip(),
         "email": email.strip().lower(),
@@ -58,17 +67,14 @@ def citizen_for_submission(
         "phone": phone,
         "national_id": national_id,
     }
+    if by_whatsapp:
+        # Only a new record takes these (Citizen(**brought)); updates follow _FOLLOWED.
+        brought |= {"allow_whatsapp": True, "preferred_channel": ContactChannel.WHATSAPP}
+    if not by_staff:
+        return _web_citizen(candidates, brought=brought, now=now)
+    found = pick_citizen(candidates, phone=phone, national_id=national_id)
     if found is None:
-        citizen = Citizen(**brought, created_at=now, updated_at=now)
-        try:
-            # A savepoint: two first cases of one person racing must not fail a submission.
-            with transaction.atomic():
-                citizen.save()
-        except IntegrityError:
-            if not national_id:
-                raise
-            citizen = Citizen.objects.get(national_id=national_id)
-        return citizen
+        return _new_citizen(brought, now=now, or_existing=lambda existing: existing)
     if found.is_verified:
         return found
     changed = [f for f in _FOLLOWED if brought[f] and getattr(found, f) != brought[f]]
@@ -80,10 +86,63 @@ def citizen_for_submission(
     return found
 
 
+def _web_citizen(candidates: list[Citizen], *, brought: dict, now) -> Citizen:
+    """The record a web case joins, unchanged: the one with its national ID when the phone is
+    that record's too; by phone when no national ID is given, or when the record of that
+    phone has none. A national ID on record with another phone may be anyone's typing (or
+    the person's, from a phone the registry does not know): the case gets a record of its
+    own keyed by its phone only, and the clash is shown to staff on the case
+    (duplicates.possible_duplicates), who have the documents to settle it."""
+    phone, national_id = brought["phone"], brought["national_id"]
+    found = pick_citizen(candidates, phone=phone, national_id=national_id)
+    if found is not None:
+        return found if found.phone == phone else _phone_citizen(candidates, brought, now)
+
+    def taken_meanwhile(existing: Citizen) -> Citizen:
+        return existing if existing.phone == phone else _phone_citizen(candidates, brought, now)
+
+    return _new_citizen(brought, now=now, or_existing=taken_meanwhile if national_id else None)
+
+
+def _phone_citizen(candidates: list[Citizen], brought: dict, now) -> Citizen:
+    """The record of this phone with no national ID (the newest), else a new one."""
+    phone = brought["phone"]
+    for row in candidates:  # newest first
+        if row.phone == phone and not row.national_id:
+            return row
+    return _new_citizen({**brought, "national_id": ""}, now=now)
+
+
+def _new_citizen(brought: dict, *, now, or_existing=None) -> Citizen:
+    """A new record; when its national ID was taken meanwhile, or_existing(that record)."""
+    citizen = Citizen(**brought, created_at=now, updated_at=now)
+    try:
+        # A savepoint: two first cases of one person racing must not fail a submission.
+        with transaction.atomic():
+            citizen.save()
+    except IntegrityError:
+        if not brought["national_id"] or or_existing is None:
+            raise
+        return or_existing(Citizen.objects.get(national_id=brought["national_id"]))
+    return citizen
+
+
 def citizen_contact_changed(*, citizen_id: int | None, phone: str, email: str, now) -> None:
     """The citizen changed their phone or email on the tracking page: the registry follows
-    (their own word on how to reach them counts even on a verified record)."""
+    (their own word on how to reach them counts even on a verified record) when the record
+    is theirs alone: it has this one case, or only cases staff registered. A record that
+    also holds a web case may hold someone else's (a web case joins a record by its phone,
+    which anyone may type): there the case's details change and the registry is left for
+    staff to update."""
     if citizen_id is None:
+        return
+    from mithaq.cases.models import Case
+    from mithaq.cases.states import Channel
+
+    cases = Case.objects.filter(citizen_id=citizen_id).aggregate(
+        total=Count("pk"), web=Count("pk", filter=Q(channel=Channel.WEB))
+    )
+    if cases["total"] > 1 and cases["web"]:
         return
     Citizen.objects.filter(pk=citizen_id).update(phone=phone, email=email, updated_at=now)
 

@@ -20,6 +20,7 @@ from mithaq.cases.forms.public import normalize_code, normalize_national_id
 from mithaq.cases.states import Action
 from mithaq.common.phones import parse_phone
 from mithaq.common.text import to_ascii_digits
+from mithaq.search import recent
 
 from . import duplicates, services
 from .forms import FindCitizenForm, PreferencesForm
@@ -73,12 +74,31 @@ def _earlier_cases(request):
     )
 
 
-@require_GET
+def _lookup_fragment(request) -> bool:
+    return bool(
+        request.headers.get("HX-Request") and request.headers.get("HX-Target") == "citizen-lookup"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@recent.text_kept_out_of_urls
 @staff_required(allow=_registry_user)
 def find(request):
-    """Find a person. Reception's form asks for the lookup fragment (HTMX), with each
-    person's earlier cases and a button that fills the form."""
-    form = FindCitizenForm(request.GET or None)
+    """Find a person. The phone, ID or name is posted, never put in a URL: reception's form
+    gets the lookup fragment (HTMX) in the answer, with each person's earlier cases and a
+    button that fills the form; the registry's page redirects to its address with the
+    search's key (`s=`, mithaq.search.recent), so that going back does not post again."""
+    search_lost = False
+    if request.method == "POST":
+        form = FindCitizenForm(request.POST)
+        if form.is_valid() and not _lookup_fragment(request):
+            key = recent.remember(request, form.cleaned_data["q"])
+            return recent.see_other(recent.with_params(request.path, [(recent.KEY, key)]))
+    else:
+        key = request.GET.get(recent.KEY)
+        text = recent.recall(request, key)
+        search_lost = bool(key) and text is None
+        form = FindCitizenForm({"q": text} if text else None)
     found = None
     if form.is_valid():
         q = _citizen_query(form.cleaned_data["q"])
@@ -91,10 +111,10 @@ def find(request):
         )
         for citizen in found:
             citizen.earlier = list(citizen.cases.all())[:EARLIER_MAX]
-    context = {"form": form, "found": found}
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "citizen-lookup":
+    context = {"form": form, "found": found, "search_lost": search_lost}
+    if _lookup_fragment(request):
         return render(request, "citizens/_lookup.html", context)
-    return render(request, "citizens/find.html", context)
+    return render(request, "citizens/find.html", context, status=400 if form.errors else 200)
 
 
 @require_GET

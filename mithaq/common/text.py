@@ -47,3 +47,15 @@ def normalize_arabic(value: str) -> str:
     # Again: removing a mark can bring a letter and its accent together (e + tatweel + ́).
     value = unicodedata.normalize("NFKC", value)
     return _SPACES.sub(" ", value).strip()
+
+
+# First-strong isolate / pop directional isolate: a code, date, phone or URL inside plain
+# right-to-left text (an SMS, a textarea) keeps its own order, as <bdi> does in HTML.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(value: str) -> str:
+    """`value` between FSI and PDI; an empty or already isolated value is returned as is."""
+    if not value or (value.startswith(FSI) and value.endswith(PDI)):
+        return value
+    return f"{FSI}{value}{PDI}"

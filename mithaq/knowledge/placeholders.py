@@ -13,11 +13,9 @@ from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import pgettext
 
-from mithaq.common.text import normalize_arabic
-
-# First-strong isolate / pop directional isolate: a date or a reference inside Arabic plain
-# text (a textarea, an SMS) keeps its own order, as <bdi> does in HTML.
-FSI, PDI = "\u2068", "\u2069"
+# isolate(): first-strong isolate ... pop directional isolate, so that a date or a reference
+# inside Arabic plain text (a textarea, an SMS) keeps its own order, as <bdi> does in HTML.
+from mithaq.common.text import isolate, normalize_arabic
 
 _PLACEHOLDER = re.compile(r"\{([^{}\n]{1,40})\}")
 _RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -75,11 +73,11 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 def _isolate(value: str, language: str) -> str:
-    return f"{FSI}{value}{PDI}" if language in settings.LANGUAGES_BIDI else value
+    return isolate(value) if language in settings.LANGUAGES_BIDI else value
 
 
 def _isolate_foreign(value: str) -> str:
-    return f"{FSI}{value}{PDI}" if _RTL_LETTER.search(value) else value
+    return isolate(value) if _RTL_LETTER.search(value) else value
 
 
 def case_values(case, *, officer, language: str, show_identity: bool, now=None) -> dict:

@@ -161,13 +161,16 @@ def _picker_case(request, code, action):
     return case, action
 
 
-def _render(request, case, text: str) -> str:
+def _render(request, case, text) -> str:
+    """The canned reply's text filled for `case`, in the language it is written in (an
+    English reply says the unit, the service and the dates in English, whatever language
+    the citizen chose)."""
     access = access_for(request)
     return render_for_case(
-        text,
+        text.body,
         case,
         officer=request.user,
-        language=case.citizen_language,
+        language=text.language,
         show_identity=access.may_see_identity(case),
     )
 
@@ -186,7 +189,7 @@ def picker(request, code, action):
     query = request.GET.get("q", "")[:100]
     texts = selectors.fitting_texts(case, query=query, first_language=case.citizen_language)
     for text in texts:
-        text.rendered = _render(request, case, text.body)
+        text.rendered = _render(request, case, text)
         text.language_name = LANGUAGE_NAMES.get(text.language, text.language)
     searching = _hx_target(request) == f"canned-results-{action.value}"
     if not searching:
@@ -218,7 +221,7 @@ def insert(request, code, action, pk):
     form_class = ACTION_FORMS[action]
     field = PICKER_FIELDS[action]
     current = request.POST.get(f"{action.value}-{field}", "").rstrip()
-    rendered = _render(request, case, text.body)
+    rendered = _render(request, case, text)
     _log_identity_read(request, case)
     value = f"{current}\n\n{rendered}" if current else rendered
     form = form_class(case=case, user=request.user, initial={field: value})

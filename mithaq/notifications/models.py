@@ -23,20 +23,33 @@ class MessageQuerySet(models.QuerySet):
         return self.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
 
     def for_case_page(self, case):
+        """The case page's messages: only the columns it shows (never the HTML body or the
+        dispatcher's bookkeeping), with the staff recipient's name and the attempts."""
         return (
             self.filter(case=case)
             .select_related("user")
-            .defer(*(f"user__{f.name}" for f in _user_columns_not_shown()))
+            .only(*_CASE_PAGE_COLUMNS)
             .prefetch_related("attempts")
             .order_by("-created_at", "-id")
         )
 
 
-def _user_columns_not_shown():
-    from django.contrib.auth import get_user_model
-
-    shown = {"id", "username", "full_name", "first_name", "last_name"}
-    return [f for f in get_user_model()._meta.concrete_fields if f.name not in shown]
+_CASE_PAGE_COLUMNS = (
+    "case_id",
+    "recipient_kind",
+    "channel",
+    "subject",
+    "body",
+    "status",
+    "created_at",
+    "gateway",
+    "last_error",
+    "resent_from_id",
+    "user__username",
+    "user__full_name",
+    "user__first_name",
+    "user__last_name",
+)
 
 
 class Message(models.Model):

@@ -5,10 +5,13 @@ Templates are edited by the office, so they are never given to a template engine
 format specs are left as written."""
 
 import math
+import re
 import string
 from dataclasses import dataclass
 
 from django.utils.html import escape, linebreaks
+
+from mithaq.common.text import FSI, PDI
 
 _FORMATTER = string.Formatter()
 
@@ -37,12 +40,19 @@ def render_text(template: str, context: dict) -> str:
     return "".join(out)
 
 
+# An isolated value (FSI ... PDI) within one line of the escaped text.
+_ISOLATED = re.compile(f"{FSI}([^{FSI}{PDI}<\n]*){PDI}")
+
+
 def render_html(body_text: str, *, language: str) -> str:
-    """The email's HTML part: the rendered text, escaped, in the reader's direction."""
+    """The email's HTML part: the rendered text, escaped, in the reader's direction. Values
+    isolated in the text are also put in <bdi>; the marks stay inside it, for the mail
+    clients that drop tags they do not know."""
     direction = "rtl" if language.startswith("ar") else "ltr"
+    body = _ISOLATED.sub(rf"<bdi>{FSI}\1{PDI}</bdi>", linebreaks(body_text, autoescape=True))
     return (
         f'<!doctype html><html lang="{escape(language)}" dir="{direction}"><body '
-        f'style="font-family:sans-serif">{linebreaks(body_text, autoescape=True)}</body></html>'
+        f'style="font-family:sans-serif">{body}</body></html>'
     )
 
 

@@ -17,6 +17,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from mithaq.cases.states import Channel as CaseChannel
+from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
+from mithaq.common.text import isolate
 from mithaq.routing.calendar import next_working_moment  # staff alerts wait for working hours
 
 from . import defaults
@@ -158,20 +161,66 @@ def _queue(
 # The citizen ------------------------------------------------------------------------------
 
 
+def _preferences(case) -> ContactPreferences | None:
+    """The registry's word on how the case's citizen is reached. At submission the case
+    carries the record it was just linked to (no second read); later events bring a freshly
+    locked case, whose record is read now, so a change made since submission counts."""
+    if type(case)._meta.get_field("citizen").is_cached(case):
+        return preferences_of(case.citizen)
+    return contact_preferences(case.citizen_id)
+
+
 def citizen_channels(case) -> list[str]:
-    """The channels a case's citizen is written to: their preferred one (WhatsApp when they
-    came by WhatsApp and it is configured, else SMS; email when they have only an email),
-    plus an email copy when they gave an email and the institution wants one."""
+    """The channels a case's citizen is written to now (see `_channels`)."""
+    return _channels(case, _preferences(case))
+
+
+def _whatsapp_configured() -> bool:
+    return settings.MITHAQ_TRANSPORTS.get("whatsapp") == "whatsapp"
+
+
+def _channels(case, preferences: ContactPreferences | None) -> list[str]:
+    """Which channels: WhatsApp when they came by WhatsApp and it is configured, else SMS;
+    email when they have only an email, plus an email copy when the institution wants one.
+
+    The citizen's word in the registry counts over that: a channel they do not allow gets
+    nothing, whatever the case (an urgent one too); the channel they prefer is used alone
+    when they can be reached on it, and only when they cannot (no address, WhatsApp not
+    configured) are the allowed others chosen as above. With no allowed channel that has
+    an address nothing is written: they follow the case on the tracking page. Addresses
+    are the case's, as the dispatcher reads them when sending."""
+    reachable = {
+        MessageChannel.SMS: bool(case.citizen_phone),
+        MessageChannel.WHATSAPP: bool(case.citizen_phone) and _whatsapp_configured(),
+        MessageChannel.EMAIL: bool(case.citizen_email),
+    }
+    if preferences is not None:
+        reachable = {c: ok and c in preferences.allowed for c, ok in reachable.items()}
+        if preferences.preferred and reachable.get(preferences.preferred):
+            return [MessageChannel(preferences.preferred)]
     channels = []
-    if case.citizen_phone:
-        came_by_whatsapp = case.channel == "whatsapp"
-        if came_by_whatsapp and settings.MITHAQ_TRANSPORTS.get("whatsapp") == "whatsapp":
-            channels.append(MessageChannel.WHATSAPP)
-        else:
-            channels.append(MessageChannel.SMS)
-    if case.citizen_email and (not channels or settings.MITHAQ_CITIZEN_EMAIL_COPY):
+    if case.channel == CaseChannel.WHATSAPP and reachable[MessageChannel.WHATSAPP]:
+        channels.append(MessageChannel.WHATSAPP)
+    elif reachable[MessageChannel.SMS]:
+        channels.append(MessageChannel.SMS)
+    elif reachable[MessageChannel.WHATSAPP]:
+        # SMS refused, WhatsApp allowed: the phone is still the way to reach them.
+        channels.append(MessageChannel.WHATSAPP)
+    if reachable[MessageChannel.EMAIL] and (not channels or settings.MITHAQ_CITIZEN_EMAIL_COPY):
         channels.append(MessageChannel.EMAIL)
     return channels
+
+
+# Codes, dates and addresses that would flip inside right-to-left text.
+_ISOLATED = ("reference", "expected_date", "track_url")
+
+
+def _isolated(values: dict, language: str, keys=_ISOLATED) -> dict:
+    """Right-to-left messages get `keys` isolated (FSI...PDI; <bdi> in the email's HTML, see
+    rendering.render_html). Others get nothing: an English SMS must stay GSM-7."""
+    if language not in settings.LANGUAGES_BIDI:
+        return values
+    return values | {k: isolate(str(values[k])) for k in keys if values.get(k)}
 
 
 def _citizen_context(case, language: str) -> dict:
@@ -195,14 +244,18 @@ def _citizen_context(case, language: str) -> dict:
 def notify_citizen(
     *, case, event_key: str, context: dict, dedupe: str | None = None
 ) -> list[Message]:
-    """Tell the case's citizen about `event_key` on their channels, in their language.
+    """Tell the case's citizen about `event_key` on their channels, in their language: the
+    registry's preferences when the case is linked to a person (read now, so a change made
+    since submission counts), else what the case was brought with.
     `context` adds to (or overrides) reference, expected_date, unit, institution, text.
     Without `dedupe`, the same event and context for the same case make one message."""
-    language = _language(case.citizen_language)
-    values = _citizen_context(case, language) | dict(context)
+    preferences = _preferences(case)
+    chosen = preferences.language if preferences is not None else ""
+    language = _language(chosen or case.citizen_language)
+    values = _isolated(_citizen_context(case, language) | dict(context), language)
     origin = dedupe or f"case:{case.pk}:{event_key}:{_fingerprint(context)}"
     made = []
-    for channel in citizen_channels(case):
+    for channel in _channels(case, preferences):
         message = _queue(
             dedupe_key=f"{origin}:citizen:{channel}",
             recipient_kind=RecipientKind.CITIZEN,
@@ -220,13 +273,17 @@ def notify_citizen(
 def notify_phone(*, phone: str, language: str, event_key: str, context: dict) -> Message | None:
     """An SMS to a phone number with no case behind it (the walk-in hall's "your turn is
     near"). The same phone, event and context make one message."""
-    values = {"institution": settings.MITHAQ_INSTITUTION_NAME} | dict(context)
+    language = _language(language)
+    # The ticket is a code (A-012); the counters are numbers read in the text's own order.
+    values = _isolated(
+        {"institution": settings.MITHAQ_INSTITUTION_NAME} | dict(context), language, ("ticket",)
+    )
     return _queue(
         dedupe_key=f"phone:{phone}:{event_key}:{_fingerprint(context)}",
         recipient_kind=RecipientKind.CITIZEN,
         channel=MessageChannel.SMS,
         event_key=event_key,
-        language=_language(language),
+        language=language,
         context=values,
         address=phone,
     )

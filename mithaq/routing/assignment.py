@@ -11,6 +11,21 @@ from . import rules
 from .models import AssignmentMode, UnitAssignment
 
 
+def assignee_for_new_case(unit, *, rule=None):
+    """Who a case landing in `unit` on submission goes to: the matching rule's officer while
+    they can still be given the unit's cases (an active account that is still one of its
+    officers: the rule was checked when saved, and people leave); else whoever the unit's
+    assignment mode gives it to."""
+    from mithaq.cases import services as case_services
+
+    officer_id = rule.default_officer_id if rule is not None else None
+    if officer_id is not None:
+        officer = case_services.assignable_officers(unit).filter(pk=officer_id).first()
+        if officer is not None:
+            return officer
+    return pick_assignee(unit)
+
+
 def pick_assignee(unit):
     """The officer the unit's assignment mode gives the next case to, or None (by hand, or
     nobody to give it to). Round-robin locks the unit's policy row, so that two cases

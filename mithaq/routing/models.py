@@ -481,7 +481,8 @@ class Referral(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     return_reason = models.TextField(_("why it was returned"), blank=True)
-    # A returned case leaves the office's returns list when it is referred again.
+    # When a returned case was referred again. It leaves the office's returns list then, or
+    # once someone deals with it otherwise (referrals.open_returns).
     rerouted_at = models.DateTimeField(_("routed again at"), null=True, blank=True)
 
     class Meta:

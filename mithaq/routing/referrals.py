@@ -1,8 +1,10 @@
 """Referrals with acceptance: the receiving unit accepts a case or returns it as not
-competent, and the citizens' affairs office sees the returns until it routes them again."""
+competent, and the citizens' affairs office sees the returns until it deals with them
+(open_returns)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,10 +169,43 @@ def return_referral(*, case, actor, reason: str, now=None):
     return locked
 
 
+# What shows that a returned case is being dealt with when it happens after the return: it
+# is routed again, given to someone, the citizen is asked or answered, it is settled or
+# merged, or another unit returns it (that later return is the one to deal with).
+_DEALT_WITH = (
+    EventKind.REFERRED,
+    EventKind.ASSIGNED,
+    EventKind.INFO_REQUESTED,
+    EventKind.REPLIED,
+    EventKind.DECIDED,
+    EventKind.RESOLVED,
+    EventKind.CLOSED,
+    EventKind.MERGED,
+    EventKind.REFERRAL_RETURNED,
+)
+
+
 def open_returns():
-    """Returned referrals not yet routed again, newest first, for the office's list."""
+    """Returned referrals the office has still to deal with, newest first. A return is open
+    until the case is referred again (rerouted_at) or its timeline shows, after the return's
+    own event, that someone is dealing with it (_DEALT_WITH): the office (or the unit it went
+    back to) may handle a returned case itself instead of routing it. Read from the events,
+    so that every way of assigning, answering or closing a case counts without each having
+    to know about returns; "after" is by event id, so that it holds with a frozen clock."""
+    return_event = (
+        CaseEvent.objects.filter(
+            case=OuterRef("case_id"), kind=EventKind.REFERRAL_RETURNED, at=OuterRef("decided_at")
+        )
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    dealt_with = CaseEvent.objects.filter(
+        case=OuterRef("case_id"), kind__in=_DEALT_WITH, pk__gt=OuterRef("return_event")
+    )
     return (
         Referral.objects.filter(status=ReferralStatus.RETURNED, rerouted_at__isnull=True)
+        .annotate(return_event=Subquery(return_event))
+        .filter(~Exists(dealt_with))
         .select_related("case", "from_unit", "to_unit", "decided_by")
         .order_by("-decided_at", "-id")
     )

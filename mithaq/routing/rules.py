@@ -1,7 +1,9 @@
 """Routing rules: where a new case goes, and the office's edits to the rules.
 
-The active rules (with their units) and the units' assignment modes are cached together and
-dropped on every change, so that a submission reads them without a query once warm."""
+The active rules (with their units), the units' assignment modes and the citizens' affairs
+office are cached together and dropped on every change to them, to a unit or to who works
+in one (apps.py connects unit_or_membership_changed), so that a submission reads them
+without a query once warm. Bulk updates send no signal: call invalidate() after one."""
 
 from dataclasses import dataclass
 
@@ -13,11 +15,13 @@ from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import OrgUnit
 from mithaq.cases.states import Kind
-from mithaq.common.text import normalize_arabic
+from mithaq.search.index import strip_article
+from mithaq.search.index import words as search_words
 
 from .models import AssignmentMode, RoutingRule, UnitAssignment
 
-_CACHE_KEY = "mithaq:routing:v1"
+# v2: words read as search reads them (words_of); a v1 copy holds them spelt the old way.
+_CACHE_KEY = "mithaq:routing:v2"
 _CACHE_SECONDS = 3600
 
 
@@ -55,8 +59,10 @@ _CLITICS = ("ال", "و", "ف", "ب", "ل", "ك", "وال", "فال", "بال", 
 
 
 def _has_word(text: str, word: str) -> bool:
-    """Whether the padded, normalised `text` holds `word` (or phrase) as whole words, with or
-    without a prefix: "رسوم" matches "بالرسوم" but not "مرسوم"."""
+    """Whether the padded `text` (normalised_text) holds `word` (or phrase, from words_of) as
+    whole words, with or without a prefix: "رسوم" matches "بالرسوم" and "ورسوم" but not
+    "مرسوم". The articles are already gone from both (words_of); the prefixes are also
+    tried for the words too short to lose theirs ("الحج", "والحج")."""
     return f" {word} " in text or any(f" {p}{word} " in text for p in _CLITICS)
 
 
@@ -68,10 +74,11 @@ class RoutingConfig:
 
 
 def words_of(text: str) -> str:
-    """`text` normalised (see mithaq.common.text) with punctuation as spaces, one space
-    between words."""
-    text = normalize_arabic(text)
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
+    """`text`'s words as search reads them (mithaq.search.index): normalised, every hamza
+    on a seat a bare hamza (مسؤول and مسئول are one word), each word without its article
+    ("الرسوم" is "رسوم"), one space between words. A rule's words and a case's text both go
+    through here, so a rule matches whatever search would find."""
+    return " ".join(strip_article(word) for word in search_words(text))
 
 
 def normalised_text(subject: str, body: str) -> str:
@@ -115,6 +122,14 @@ def invalidate() -> None:
     """Drop the cached rules once the change is committed (and now, for this transaction)."""
     cache.delete(_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
+
+
+def unit_or_membership_changed(sender, **kwargs) -> None:
+    """post_save/post_delete of OrgUnit and Membership (connected in apps.py): the cached
+    rules hold whole unit records (whether each takes cases, the office), so a unit switched
+    off or no longer taking cases, or a person leaving a unit, drops them once committed.
+    Only the cache is touched: signals change no state."""
+    invalidate()
 
 
 def first_match(

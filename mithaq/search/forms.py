@@ -7,31 +7,49 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from mithaq.accounts.models import OrgUnit
-from mithaq.cases.forms.staff import InboxFilterForm
 from mithaq.cases.states import ClosureCode
 
+from . import recent
 from .bulk import BULK_LIMIT
 
 
 def clean_inbox_query(raw: str) -> str:
-    """The inbox filter's own parameters of a query string, without the page number."""
-    known = set(InboxFilterForm.base_fields) - {"page"}
+    """The inbox filter's own parameters of a query string as the inbox's address carries
+    them: the search by its key (`s`), never its text (`q`), and without the page number."""
+    known = (set(recent.inbox_fields()) - {recent.TEXT}) | {recent.KEY}
     pairs = [(k, v) for k, v in parse_qsl((raw or "").lstrip("?")) if k in known and v]
     return urlencode(pairs)
 
 
 class SavedFilterForm(forms.Form):
+    """Saves the inbox's current filter (`query`: its address's parameters, the search by
+    its key). What is stored is the filter with the search's text (`q=`), in the database
+    only: applying it keeps the text in the session again (views.apply_filter)."""
+
     name = forms.CharField(label=_("Name of this filter"), max_length=80)
     query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
 
     def clean_query(self):
-        query = clean_inbox_query(self.cleaned_data.get("query", ""))
-        if not query:
+        pairs = []
+        for name, value in parse_qsl(clean_inbox_query(self.cleaned_data.get("query", ""))):
+            if name == recent.KEY:
+                text = recent.recall(self.request, value) if self.request else None
+                if text is None:
+                    raise forms.ValidationError(
+                        _("That search is no longer kept: search again, then save it.")
+                    )
+                name, value = recent.TEXT, text
+            pairs.append((name, value))
+        if not pairs:
             raise forms.ValidationError(_("Choose some filters or a search first."))
-        return query
+        return urlencode(pairs)
 
 
 class _Codes(forms.Field):

@@ -1,15 +1,16 @@
 """Saved filters, bulk actions and exports of the inbox. The inbox page itself (with its
-search box) is mithaq.cases.views.staff.inbox; what these add to it loads only when opened."""
+search box) is mithaq.cases.views.staff.inbox; what these add to it loads only when opened.
+Each reads the inbox's search by its key (`s`), never its text from a URL (see recent)."""
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mithaq.accounts.access import access_for, cases_visible_to
 from mithaq.accounts.decorators import staff_required
@@ -17,7 +18,7 @@ from mithaq.accounts.models import OrgUnit
 from mithaq.cases import services
 from mithaq.cases.forms.staff import InboxFilterForm
 
-from . import export
+from . import export, recent
 from .bulk import BULK_LIMIT, run_bulk
 from .forms import BulkActionForm, SavedFilterForm, clean_inbox_query
 from .models import SavedFilter
@@ -36,9 +37,10 @@ def _partial(request, full: str, partial: str) -> str:
 @staff_required
 def filters(request):
     """GET: this person's saved filters and a form to save the current one (`?query=`, the
-    inbox's own query string). POST: save it under a name (the same name replaces it)."""
+    inbox's own query string, its search by key). POST: save it under a name (the same name
+    replaces it), with the search's text (kept in the database, never put in a URL)."""
     if request.method == "POST":
-        form = SavedFilterForm(request.POST)
+        form = SavedFilterForm(request.POST, request=request)
         if form.is_valid():
             name, query = form.cleaned_data["name"], form.cleaned_data["query"]
             try:
@@ -49,7 +51,7 @@ def filters(request):
             except IntegrityError:  # the same name saved twice at once: the other one won
                 pass
             messages.success(request, _("The filter is saved."))
-            return redirect(_inbox_url(query))
+            return recent.see_other(recent.inbox_url(request, QueryDict(query)))
         status = 400
     else:
         form = SavedFilterForm(initial={"query": clean_inbox_query(request.GET.get("query", ""))})
@@ -57,11 +59,20 @@ def filters(request):
     saved = SavedFilter.objects.filter(user=request.user)
     context = {
         "form": form,
-        "saved": [(f, _inbox_url(f.query)) for f in saved],
+        "saved": [(f, reverse("search:apply_filter", args=[f.pk])) for f in saved],
         "can_save": bool(form["query"].value()),
     }
     template = _partial(request, "search/filters.html", "search/_filters.html")
     return render(request, template, context, status=status)
+
+
+@require_GET
+@staff_required
+def apply_filter(request, pk):
+    """The inbox under a saved filter: its search text is kept in the session as a typed one
+    is, and the inbox's address carries only its key."""
+    saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
+    return recent.see_other(recent.inbox_url(request, QueryDict(saved.query)))
 
 
 @require_POST
@@ -131,23 +142,30 @@ def bulk(request):
     return redirect(_inbox_url(data["back"]))
 
 
-def _filtered_cases(request):
-    """The inbox's cases under the filter (and search) of this request's query string."""
+def _filtered_cases(request, data):
+    """The inbox's cases under the filter (and search) of `data`, as the inbox resolved it."""
     from mithaq.cases.selectors import filter_options_for
 
     access = access_for(request)
-    form = InboxFilterForm(request.GET or None, options=filter_options_for(access))
+    form = InboxFilterForm(data or None, options=filter_options_for(access))
     qs = form.filter(cases_visible_to(request).select_related(None), request.user, access=access)
     return qs, access
 
 
 @require_http_methods(["GET"])
+# An old export link with the search's text goes to the inbox, not to a wider export.
+@recent.text_kept_out_of_urls(to="cases:inbox")
 @staff_required
 def export_cases(request, fmt):
-    """The current inbox filter as CSV (streamed) or XLSX, at most EXPORT_LIMIT rows."""
+    """The current inbox filter as CSV (streamed) or XLSX, at most EXPORT_LIMIT rows: the
+    same cases as the inbox shows at the same address (`s=` resolved in this session)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    qs, access = _filtered_cases(request)
+    data, search_lost = recent.resolve(request, request.GET)
+    if search_lost:
+        # Not every case under the other filters instead: back to the inbox, which says so.
+        return recent.see_other(f"{reverse('cases:inbox')}?{request.GET.urlencode()}")
+    qs, access = _filtered_cases(request, data)
     export.log_identity_reads(qs, access)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"mithaq-cases-{stamp}.{fmt}"

@@ -1,7 +1,12 @@
 """Search in a real browser: an officer types a word the way people type it (no hamza, ه for
 ة) and a phone in Arabic-Indic digits into the inbox's search box and finds the case; an
-officer of another unit does not. The officer saves the search and assigns the case from
+officer of another unit does not. The search is posted, never put in an address: the page's
+address carries only its key (`?s=`), and no request the browser makes holds the phone. The
+officer saves the search, opens it again from the saved filters and assigns the case from
 the selection. Screenshots in Arabic and English."""
+
+import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -27,6 +32,16 @@ def search(page, text):
     page.wait_for_load_state("networkidle")
 
 
+def record_urls(page) -> list[str]:
+    """Every URL the page requests from now on (redirects followed included)."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+PHONE_PARTS = ("7701234567", "770%20123", "٠٧٧٠", "%D9%A0%D9%A7")
+
+
 def test_officer_finds_a_case_by_variant_spelling_and_phone(new_page, org, screenshot):
     case = make_case(
         org,
@@ -41,6 +56,7 @@ def test_officer_finds_a_case_by_variant_spelling_and_phone(new_page, org, scree
     )
 
     officer = new_page(locale="ar")
+    requested = record_urls(officer)
     sign_in(officer, org.officer_a)
     search(officer, "الاستاذه")
     rows = officer.locator("#inbox-results tbody tr")
@@ -52,7 +68,12 @@ def test_officer_finds_a_case_by_variant_spelling_and_phone(new_page, org, scree
     search(officer, "٠٧٧٠ ١٢٣ ٤٥٦٧")
     assert officer.locator("#inbox-results tbody tr").count() == 1
     assert case.code in officer.locator("#inbox-results").inner_text()
-    assert "q=" in officer.url  # the search is in the page's own address, to share or save
+    # The redirect after the post brought the results only, swapped in (not a whole page).
+    assert officer.locator("h1").count() == 1
+    # The page's address carries the search's key, never the phone; nor did any request.
+    assert "s=" in officer.url and "q=" not in officer.url
+    assert not [u for u in [officer.url, *requested] if any(p in u for p in PHONE_PARTS)]
+    assert not [u for u in requested if "q" in dict(parse_qsl(urlsplit(u).query))]
     screenshot(officer, "search-02-arabic-indic-phone-ar")
 
     # Save this search under a name; it is listed for this officer.
@@ -64,6 +85,16 @@ def test_officer_finds_a_case_by_variant_spelling_and_phone(new_page, org, scree
     officer.locator(".inbox-tools > details > summary").click()
     officer.wait_for_selector(".saved-filter-list li:has-text('هاتف زينب')")
     screenshot(officer, "search-03-saved-filter-ar")
+
+    # From a fresh inbox, the saved search opens again, through a key too.
+    officer.goto("/staff/")
+    officer.locator(".inbox-tools > details > summary").click()
+    officer.locator(".saved-filter-list a:has-text('هاتف زينب')").click()
+    officer.wait_for_url(re.compile(r"/staff/\?s="))
+    assert officer.locator("#inbox-results tbody tr").count() == 1
+    assert case.code in officer.locator("#inbox-results").inner_text()
+    assert officer.input_value("input[name=q]") == "٠٧٧٠ ١٢٣ ٤٥٦٧"
+    assert not [u for u in [officer.url, *requested] if any(p in u for p in PHONE_PARTS)]
 
     # Select the row and assign it to themselves from the action bar.
     officer.locator(f"input[name=bulk-cases][value='{case.code}']").check()
@@ -77,6 +108,9 @@ def test_officer_finds_a_case_by_variant_spelling_and_phone(new_page, org, scree
     assert officer.locator(".flash").first.is_visible()
     case.refresh_from_db()
     assert case.assignee == org.officer_a
+    # Back on the same search, still by its key.
+    assert "s=" in officer.url and case.code in officer.locator("#inbox-results").inner_text()
+    assert not [u for u in requested if any(p in u for p in PHONE_PARTS)]
 
     # An officer of another unit searching the same finds nothing of unit A's.
     stranger = new_page(locale="ar")

@@ -87,6 +87,10 @@ class ReceptionCaseForm(SubmitForm):
                 self.add_error("letter_number", _("A letter needs its incoming number."))
             if not data.get("letter_date"):
                 self.add_error("letter_date", _("A letter needs its date."))
+            # The letter itself is the record: its scan is attached when it is registered. A
+            # file refused for its type already has its own message there.
+            if not data.get("attachments") and "attachments" not in self.errors:
+                self.add_error("attachments", _("Attach the letter's scan."))
         return data
 
     def case_fields(self) -> dict:

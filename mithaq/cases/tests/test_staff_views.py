@@ -9,7 +9,7 @@ from django.urls import reverse
 from mithaq.cases import services
 from mithaq.cases.models import Case, CaseEvent, ConfidentialRead
 from mithaq.cases.states import Channel, Kind, State
-from mithaq.testing import PASSWORD, PDF, make_case
+from mithaq.testing import EXE, PASSWORD, PDF, make_case
 
 
 def act(client, case, action, data=None, **extra):
@@ -291,11 +291,52 @@ def test_reception_double_submit_makes_one_case(org, login):
     assert Case.objects.count() == 1
 
 
-def test_letter_needs_number_and_date(org, login):
+def test_letter_needs_number_date_and_scan(org, login):
     response = login(org.reception).post(reverse("cases:new"), _intake(org, channel="letter"))
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert "letter_number" in errors and "letter_date" in errors
+    assert {"letter_number", "letter_date", "attachments"} <= set(errors)
+    assert not Case.objects.exists()
+
+
+LETTER = {"channel": "letter", "letter_number": "ت ع/5/3319", "letter_date": "2026-11-20"}
+
+
+def test_letter_without_its_scan_is_refused_next_to_the_attachments_field(org, login):
+    client = login(org.reception)
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("cases:new"), _intake(org, **LETTER))
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"attachments"}
+    html = response.content.decode()
+    field = html.split('class="field field-attachments field-error', 1)[1].split("</div>", 1)[0]
+    assert "Attach the letter&#x27;s scan." in field
+    assert not Case.objects.exists()
+
+
+def test_letter_with_its_scan_is_registered(org, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    scan = SimpleUploadedFile("كتاب.pdf", PDF, "application/pdf")
+    response = login(org.reception).post(
+        reverse("cases:new"), _intake(org, **LETTER, attachments=[scan])
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert (case.channel, case.letter_number, str(case.letter_date)) == (
+        Channel.LETTER,
+        "ت ع/5/3319",
+        "2026-11-20",
+    )
+    assert list(case.attachments.values_list("original_name", flat=True)) == ["كتاب.pdf"]
+
+
+def test_a_refused_scan_gets_one_message_not_two(org, login):
+    exe = SimpleUploadedFile("scan.pdf", EXE, "application/pdf")
+    response = login(org.reception).post(
+        reverse("cases:new"), _intake(org, **LETTER, attachments=[exe])
+    )
+    assert response.status_code == 400
+    assert len(response.context["form"].errors["attachments"]) == 1
     assert not Case.objects.exists()
 
 

@@ -1,4 +1,4 @@
-"""Views of cases: `public` (the citizens' portal) and `staff`."""
+"""Views of cases: `public` (the citizens' portal), `staff` and `audit` (the audit trail)."""
 
 from django.http import FileResponse, Http404
 

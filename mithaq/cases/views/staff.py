@@ -28,18 +28,26 @@ from mithaq.cases.timeline import render_timeline
 from mithaq.cases.views import attachment_response
 from mithaq.citizens import duplicates
 from mithaq.routing import consultations, referrals
+from mithaq.search import recent
 
 PAGE_SIZE = 25
 
 
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
+@recent.text_kept_out_of_urls
 @staff_required
 def inbox(request):
+    """GET: the inbox under the filters of the query string, the search by its key (`s`).
+    POST (the filter bar): keep the search text in the session and redirect to the address
+    that carries its key, never the text (mithaq.search.recent)."""
+    if request.method == "POST":
+        return recent.see_other(recent.inbox_url(request, request.POST))
     access = access_for(request)
     visible = cases_visible_to(request)
-    form = InboxFilterForm(request.GET or None, options=filter_options_for(access))
+    data, search_lost = recent.resolve(request, request.GET)
+    form = InboxFilterForm(data or None, options=filter_options_for(access))
     now = timezone.now()
     # The deadline row (mithaq.routing) comes in the same query (see inbox_rows): the clock
     # column and the clock filters and sort read it.
@@ -61,6 +69,7 @@ def inbox(request):
         "rows_html": render_rows(rows[:PAGE_SIZE], now=now, pick=may_pick),
         "may_pick": may_pick,
         "similar": similar,
+        "search_lost": search_lost,
         "page": page,
         "has_next": len(rows) > PAGE_SIZE,
         "has_previous": page > 1,

@@ -1,5 +1,5 @@
 """The case page's panel of related cases: merged into, merged here, linked, and the lazy
-list of possible duplicates. One query."""
+list of possible duplicates. One query of ids; the cases only when there are some."""
 
 from django import template
 
@@ -16,10 +16,9 @@ def case_relations(context, case):
     request = context["request"]
     access = access_for(request)
     found = relations(case)
-    may_link_here = Action.LINK in access.case_actions(case)
-    for other in [found["survivor"], *found["absorbed"], *found["linked"]]:
-        if other is None:
-            continue
+    others = [o for o in (found["survivor"], *found["absorbed"], *found["linked"]) if o]
+    may_link_here = bool(others) and Action.LINK in access.case_actions(case)
+    for other in others:
         other.visible = access.may_see_case(other)
         other.unlinkable = (
             may_link_here and other.visible and Action.LINK in access.case_actions(other)

@@ -4,6 +4,7 @@ may see."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from mithaq.citizens import duplicates
@@ -27,7 +28,25 @@ def test_the_same_person_within_30_days_is_suggested(org):
     assert next(s for s in found if s.case == again).same_person
 
 
-def test_the_same_national_id_with_another_phone_is_the_same_person(org):
+def test_the_same_national_id_with_another_phone_registered_by_reception_is_the_same_person(
+    org,
+):
+    case = make_case(org, citizen_national_id="19901234567")
+    other = make_case(
+        org,
+        citizen_national_id="19901234567",
+        citizen_phone="+9647811111111",
+        subject="شيء آخر",
+        body="مختلف",
+        channel="walk_in",
+        received_by=org.reception,
+    )
+    [suggestion] = duplicates.possible_duplicates(case, org.officer_a)
+    assert suggestion.case == other
+    assert suggestion.same_person and not suggestion.identity_clash
+
+
+def test_a_web_case_giving_someones_national_id_with_another_phone_is_flagged(org, login):
     case = make_case(org, citizen_national_id="19901234567")
     other = make_case(
         org,
@@ -36,7 +55,17 @@ def test_the_same_national_id_with_another_phone_is_the_same_person(org):
         subject="شيء آخر",
         body="مختلف",
     )
-    assert other.code in codes(duplicates.possible_duplicates(case, org.officer_a))
+    assert other.citizen_id != case.citizen_id
+    for one, two in ((case, other), (other, case)):
+        [suggestion] = duplicates.possible_duplicates(one, org.officer_a)
+        assert suggestion.case == two
+        assert suggestion.identity_clash and not suggestion.same_person
+    body = (
+        login(org.officer_a)
+        .get(reverse("citizens:duplicates", args=[case.code]), HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
+    assert 'class="badge badge-clash"' in body and "badge-same" not in body
 
 
 def test_close_text_from_another_person_is_suggested(org):

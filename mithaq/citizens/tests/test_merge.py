@@ -37,6 +37,16 @@ def test_merge_closes_the_duplicate_and_keeps_both_timelines(org, pair):
     event = merged.events.get(kind=EventKind.MERGED)
     assert survivor.code in event.body and "نفس الشكوى" in event.body
     assert event.from_state == State.RECEIVED and event.to_state == State.CLOSED
+    # The event keeps the closure it gave, and the staff timeline shows it.
+    assert event.closure_code == ClosureCode.DUPLICATE
+    from django.utils import translation
+
+    from mithaq.cases.timeline import render_timeline
+
+    with translation.override("en"):
+        assert 'class="ev-outcome outcome-duplicate"><strong>Duplicate</strong>' in str(
+            render_timeline(merged)
+        )
     # The duplicate's own history stays with it.
     assert merged.events.filter(kind=EventKind.SUBMITTED).exists()
     absorbed = survivor.events.get(kind=EventKind.ABSORBED)
@@ -174,12 +184,14 @@ def test_link_needs_both_cases(org, pair):
     assert not CaseLink.objects.exists()
 
 
-def test_relations_in_one_query(org, pair, django_assert_num_queries):
+def test_relations_read_ids_then_only_the_cases_there_are(org, pair, django_assert_num_queries):
     survivor, duplicate = pair
+    with django_assert_num_queries(1):
+        assert duplicates.relations(survivor) == {"survivor": None, "absorbed": [], "linked": []}
     linked = make_case(org, citizen_phone="+9647805555555")
     duplicates.merge_cases(case=duplicate, survivor=survivor, actor=org.officer_a)
     duplicates.link_cases(case=survivor, other=linked, actor=org.officer_a)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         found = duplicates.relations(survivor)
     assert found["survivor"] is None
     assert found["absorbed"] == [duplicate]

@@ -6,9 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from mithaq.common.text import FSI, PDI
 from mithaq.knowledge.placeholders import (
-    FSI,
-    PDI,
     PLACEHOLDERS,
     canonical,
     case_values,

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from mithaq.cases.models import Case, ConfidentialRead
 from mithaq.cases.states import CitizenGroup, EventKind
@@ -236,6 +237,36 @@ def test_insert_adds_the_rendered_reply_to_the_officers_text(login, org):
     assert 'name="request_info-question"' in client.post(question).content.decode()
     # Nothing is written to the case: the officer edits and sends it.
     assert not case.events.filter(kind=EventKind.REPLIED).exists()
+
+
+def test_a_reply_is_filled_in_the_language_it_is_written_in(login, org):
+    saved = reply(
+        org,
+        body="وصل طلبكم إلى {الجهة} بخصوص {الخدمة}",
+        en=("Received", "Your request reached {unit} about {service} on {received_date}."),
+    )
+    arabic, english = saved.texts.get(language="ar"), saved.texts.get(language="en")
+    client = login(org.officer_a)
+
+    def inserted(case, text):
+        url = reverse("knowledge:insert", args=[case.code, "reply", text.pk])
+        return client.post(url, **HX).content.decode()
+
+    for citizen_language in ("ar", "en"):
+        case = make_case(org, service=org.service_a, citizen_language=citizen_language)
+        with translation.override("en"):
+            day = formats.date_format(timezone.localtime(case.created_at), "DATE_FORMAT")
+        body = inserted(case, english)
+        assert f"Your request reached Civil Engineering about Transcript on {day}." in body
+        assert "قسم الهندسة المدنية" not in body and "كشف الدرجات" not in body
+        body = inserted(case, arabic)
+        assert "وصل طلبكم إلى قسم الهندسة المدنية بخصوص كشف الدرجات" in body
+        assert "Civil Engineering" not in body
+        # The picker's previews are filled the same way.
+        picker = client.get(reverse("knowledge:picker", args=[case.code, "reply"]), **HX)
+        page = picker.content.decode()
+        assert "Your request reached Civil Engineering about Transcript" in page
+        assert "وصل طلبكم إلى قسم الهندسة المدنية بخصوص كشف الدرجات" in page
 
 
 def test_insert_refuses_a_reply_that_does_not_fit_or_is_put_away(login, org):

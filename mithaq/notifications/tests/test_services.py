@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 
 from mithaq.cases import services as cases
+from mithaq.common.text import FSI, PDI
 from mithaq.notifications import dispatch, services
 from mithaq.notifications.models import Message, MessageTemplate
 from mithaq.testing import make_case
@@ -91,7 +92,8 @@ def test_office_edits_are_used(org):
         body="رقم طلبكم {reference}"
     )
     case = make_case(org)
-    assert citizen_messages(case).get(channel="sms").body == f"رقم طلبكم {case.code}"
+    # The reference is isolated in Arabic text (see test_isolation).
+    assert citizen_messages(case).get(channel="sms").body == f"رقم طلبكم {FSI}{case.code}{PDI}"
 
 
 def test_a_changed_phone_gets_the_later_messages(org, messages_file):

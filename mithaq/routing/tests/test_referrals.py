@@ -3,12 +3,26 @@ and onward referral along the tree."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from mithaq.accounts.access import StaffAccess
 from mithaq.cases.models import CaseEvent
-from mithaq.cases.services import CaseStateError, acknowledge_case, refer_case
-from mithaq.cases.states import Action, EventKind, State
-from mithaq.routing import referrals, rules
+from mithaq.cases.services import (
+    CaseStateError,
+    acknowledge_case,
+    add_note,
+    assign_case,
+    close_case,
+    decide_case,
+    refer_case,
+    reopen_case,
+    reply_to_citizen,
+    request_information,
+    resolve_case,
+)
+from mithaq.cases.states import Action, ClosureCode, Decision, EventKind, State
+from mithaq.citizens.duplicates import merge_cases
+from mithaq.routing import consultations, referrals, rules
 from mithaq.routing.models import AssignmentMode, Referral, ReferralStatus, RoutingRule
 from mithaq.testing import make_case
 
@@ -148,3 +162,84 @@ def test_only_the_receiving_unit_is_offered_accept_and_return(org, case_a):
     assert Action.ACCEPT_REFERRAL not in actions and Action.REFER in actions
     # Not offered once accepted (the transition table says so).
     referrals.accept_referral(case=case, actor=org.officer_b)
+
+
+# --- When a return leaves the office's list ------------------------------------------------
+
+
+def returned_to_office(org, **fields):
+    """A new case a rule sent to surgery, which returned it to the office."""
+    RoutingRule.objects.create(name="رسوم", unit=org.dept_b, words="رسوم")
+    case = make_case(org, subject="الرسوم الدراسية", **fields)
+    return referrals.return_referral(case=case, actor=org.officer_b, reason="ليست لنا")
+
+
+DEALING_WITH_IT = {
+    "assigned within the office": lambda org, case: assign_case(
+        case=case, actor=org.office_manager, assignee=org.office_manager
+    ),
+    "asked the citizen": lambda org, case: request_information(
+        case=case, actor=org.office_manager, question="أرسل صورة الوصل"
+    ),
+    "answered": lambda org, case: reply_to_citizen(
+        case=case, actor=org.office_manager, body="تمت معالجة طلبك"
+    ),
+    "decided": lambda org, case: decide_case(
+        case=case, actor=org.office_manager, decision=Decision.ACCEPTED, reasons="الطلب مستوفٍ"
+    ),
+    "resolved": lambda org, case: resolve_case(
+        case=case, actor=org.office_manager, summary="أُعيدت الرسوم"
+    ),
+    "closed": lambda org, case: close_case(
+        case=case, actor=org.office_manager, closure_code=ClosureCode.ANSWERED
+    ),
+    "merged": lambda org, case: merge_cases(
+        case=case, survivor=make_case(org, unit=org.office), actor=org.office_manager
+    ),
+}
+
+
+@pytest.mark.parametrize("dealing", DEALING_WITH_IT)
+def test_a_return_the_office_deals_with_itself_leaves_the_list(org, dealing):
+    case = returned_to_office(org)
+    assert len(referrals.open_returns()) == 1
+    DEALING_WITH_IT[dealing](org, case)
+    assert list(referrals.open_returns()) == []
+
+
+def test_a_note_or_an_opinion_asked_keeps_the_return_on_the_list(org):
+    case = returned_to_office(org)
+    add_note(case=case, actor=org.office_manager, body="ننتظر رأي الحسابات")
+    consultations.ask_units(
+        case=case, actor=org.office_manager, units=[org.dept_a], question="لمن تعود الرسوم؟"
+    )
+    assert [r.case for r in referrals.open_returns()] == [case]
+
+
+def test_a_settled_return_stays_off_the_list_when_the_case_is_reopened(org):
+    case = returned_to_office(org)
+    case = close_case(case=case, actor=org.office_manager, closure_code=ClosureCode.ANSWERED)
+    reopen_case(case=case, actor=org.office_manager, reason="تظلم المواطن")
+    assert list(referrals.open_returns()) == []
+
+
+def test_what_happened_before_the_return_does_not_count_even_at_the_same_moment(org):
+    now = timezone.now()
+    rules.set_assignment_mode(unit=org.dept_a, mode=AssignmentMode.ROUND_ROBIN)
+    case = make_case(org, now=now)  # assigned on submission, at `now`
+    case = refer_case(case=case, actor=org.officer_a, to_unit=org.dept_b, reason="للجراحة", now=now)
+    case = referrals.return_referral(case=case, actor=org.officer_b, reason="ليست لنا", now=now)
+    assert len(referrals.open_returns()) == 1
+    # With a frozen clock, what follows the return is told apart by its order.
+    assign_case(case=case, actor=org.officer_a, assignee=org.officer_a, now=now)
+    assert list(referrals.open_returns()) == []
+
+
+def test_only_the_latest_return_of_a_case_is_listed(org, case_a):
+    case = referrals.return_referral(
+        case=referred_to_b(org, case_a), actor=org.officer_b, reason="ليست لنا"
+    )
+    case = refer_case(case=case, actor=org.officer_a, to_unit=org.dept_b, reason="راجعوها ثانية")
+    case = referrals.return_referral(case=case, actor=org.officer_b, reason="ليست لنا حقاً")
+    [listed] = referrals.open_returns()
+    assert listed.return_reason == "ليست لنا حقاً"

@@ -1,7 +1,10 @@
 """Routing at submission: the rules in order, the fall-backs, and assignment within a unit."""
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mithaq.accounts.models import Membership, Role
 from mithaq.cases.models import Case, CaseEvent
@@ -10,6 +13,7 @@ from mithaq.cases.states import Channel, CitizenGroup, EventKind, Kind, State
 from mithaq.routing import rules
 from mithaq.routing.assignment import pick_assignee
 from mithaq.routing.models import AssignmentMode, RoutingRule
+from mithaq.search.tests.test_query import spelling_of
 from mithaq.testing import make_user
 
 
@@ -268,3 +272,148 @@ def test_reception_registers_without_a_unit_and_the_case_is_triaged(org):
     )
     assert case.unit == org.office
     assert CaseEvent.objects.filter(case=case).count() == 1
+
+
+# --- The cache follows the units and the people in them -------------------------------------
+
+
+def _stale_copy_cached_before_the_commit(stale):
+    """Another process that reads the rules before this transaction commits caches what it
+    saw: only dropping the copy once committed keeps that from lasting an hour."""
+    cache.set(rules._CACHE_KEY, stale, rules._CACHE_SECONDS)
+
+
+@pytest.mark.parametrize("change", ["accepts_cases", "is_active"])
+def test_a_unit_that_stops_taking_cases_drops_the_cached_rules(
+    org, change, django_capture_on_commit_callbacks
+):
+    rule(org, "إلى الجراحة", org.dept_b, 0, words="رسوم")
+    assert web_case(org, subject="الرسوم").unit == org.dept_b  # and the rules are cached
+    stale = rules.config()
+    with django_capture_on_commit_callbacks(execute=True):
+        setattr(org.dept_b, change, False)
+        org.dept_b.save()
+        _stale_copy_cached_before_the_commit(stale)
+    assert web_case(org, subject="الرسوم", unit=org.dept_a).unit == org.dept_a
+
+
+def test_the_office_is_read_again_when_it_changes(org, django_capture_on_commit_callbacks):
+    assert rules.citizens_office() == org.office
+    stale = rules.config()
+    with django_capture_on_commit_callbacks(execute=True):
+        org.office.is_active = False
+        org.office.save()
+        _stale_copy_cached_before_the_commit(stale)
+    assert rules.citizens_office() is None
+    with pytest.raises(ValidationError):
+        web_case(org)  # no unit, no service, and no office to triage it
+
+
+@pytest.mark.parametrize("change", ["leaves", "joins"])
+def test_a_membership_change_drops_the_cached_rules(
+    org, change, django_capture_on_commit_callbacks
+):
+    stale = rules.config()
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "leaves":
+            Membership.objects.filter(user=org.officer_b, unit=org.dept_b).delete()
+        else:
+            _second_officer(org, org.dept_b)
+        _stale_copy_cached_before_the_commit(stale)
+    assert cache.get(rules._CACHE_KEY) is None
+
+
+# --- The rule's officer, checked at submission ----------------------------------------------
+
+
+def test_a_rules_officer_who_left_the_unit_gives_way_to_the_units_mode(org):
+    second = _second_officer(org, org.dept_b)
+    rules.set_assignment_mode(unit=org.dept_b, mode=AssignmentMode.ROUND_ROBIN)
+    rule(org, "إلى زهراء", org.dept_b, 0, words="رسوم", default_officer=second)
+    assert web_case(org, subject="الرسوم").assignee == second
+    Membership.objects.filter(user=second, unit=org.dept_b).delete()
+    case = web_case(org, subject="الرسوم")
+    assert case.unit == org.dept_b and case.assignee == org.officer_b
+    assert case.events.get(kind=EventKind.ASSIGNED).assignee == org.officer_b
+
+
+def test_a_rules_officer_whose_account_is_switched_off_is_not_given_the_case(org):
+    rule(org, "إلى مريم", org.dept_b, 0, words="رسوم", default_officer=org.officer_b)
+    org.officer_b.is_active = False
+    org.officer_b.save()
+    case = web_case(org, subject="الرسوم")
+    # A unit assigned by hand: nobody yet, and no ASSIGNED event.
+    assert case.unit == org.dept_b and case.assignee is None
+    assert not case.events.filter(kind=EventKind.ASSIGNED).exists()
+
+
+def test_a_rules_officer_moved_to_a_role_that_takes_no_cases_is_not_given_the_case(org):
+    rule(org, "إلى مريم", org.dept_b, 0, words="رسوم", default_officer=org.officer_b)
+    Membership.objects.filter(user=org.officer_b).update(role=Role.RECEPTION)
+    assert web_case(org, subject="الرسوم").assignee is None
+
+
+# --- Words as search reads them -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule_words", "typed"),
+    [
+        ("مسؤول", "مسئول"),
+        ("مسئول", "مسؤول"),
+        ("شؤون الطلبة", "شئون الطلبة"),
+        ("المسؤولية", "مسئولية"),
+    ],
+)
+def test_hamza_seats_match_either_way_as_search_reads_them(org, rule_words, typed):
+    rule(org, "الهمزة", org.dept_b, 0, words=rule_words)
+    assert web_case(org, body=f"لم يرد علي {typed} التسجيل").unit == org.dept_b
+
+
+@pytest.mark.parametrize("typed", ["رسوم", "الرسوم", "بالرسوم", "والرسوم", "ورسوم", "للرسوم"])
+def test_a_rule_word_written_with_its_article_matches_the_word_without_it(org, typed):
+    rule(org, "الرسوم", org.dept_b, 0, words="الرسوم")
+    assert web_case(org, body=f"اعتراض على {typed} الدراسية").unit == org.dept_b
+
+
+def test_a_rule_word_with_its_article_still_does_not_match_inside_another_word(org):
+    rule(org, "الرسوم", org.dept_b, 0, words="الرسوم")
+    assert web_case(org, body="صدر مرسوم جديد").unit == org.office
+
+
+def test_a_phrase_matches_with_or_without_the_articles_of_its_words(org):
+    rule(org, "الأقساط", org.dept_b, 0, words="الأقساط الدراسية")
+    assert web_case(org, body="مشكلة في أقساط دراسية متأخرة").unit == org.dept_b
+    assert web_case(org, body="مشكلة في أقساط متأخرة").unit == org.office
+
+
+RULE_WORDS = ["الرسوم", "مسؤول", "شؤون الطلبة", "الأستاذة", "مصطفى"]
+
+
+def _compiled(word: str) -> rules.CompiledRule:
+    return rules.CompiledRule(
+        pk=1,
+        name=word,
+        service_id=None,
+        kind="",
+        channel="",
+        citizen_group="",
+        words=(rules.words_of(word),),
+        unit=None,
+        default_officer_id=None,
+    )
+
+
+@given(
+    st.sampled_from(RULE_WORDS).flatmap(lambda word: st.tuples(st.just(word), spelling_of(word)))
+)
+def test_a_rule_matches_every_spelling_of_its_word_that_search_folds_together(pair):
+    word, variant = pair
+    text = rules.normalised_text("", f"بخصوص {variant} في الكلية")
+    assert _compiled(word).matches(
+        kind=Kind.COMPLAINT,
+        channel=Channel.WEB,
+        service_id=None,
+        citizen_group=CitizenGroup.COMMUNITY,
+        text=text,
+    ), (word, variant, text)

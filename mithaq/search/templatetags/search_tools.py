@@ -4,6 +4,7 @@ from django import template
 
 from mithaq.accounts.access import access_for
 from mithaq.search.export import EXPORT_LIMIT
+from mithaq.search.forms import clean_inbox_query
 
 register = template.Library()
 
@@ -14,7 +15,9 @@ def inbox_tools(context):
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
-        "query": request.GET.urlencode(),
+        # The filter as the inbox's address carries it (its search by key, `s`), for the
+        # export links, the bulk form's way back and the saved filter to be.
+        "query": clean_inbox_query(request.GET.urlencode()),
         "export_limit": f"{EXPORT_LIMIT:,}",
         "may_act": not access_for(request).is_read_only(),
     }

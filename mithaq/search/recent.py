@@ -1,0 +1,142 @@
+"""Searches kept in the session under short random keys, so that what staff type into a
+search box (often a phone number or a national ID) never travels in a URL.
+
+A search box posts its text; the view keeps it here and answers with a redirect (303) to an
+address that carries only its key (`?s=<key>`), beside the filters that name nobody
+(state, kind, unit...). Paging, sorting, exports and saved filters pass the key on; the page
+resolves it back into the text. So the text stays out of the browser's history, of the
+`next=` of the sign-in and second-factor redirects, and of every log. A session keeps its
+last KEEP searches; a key it no longer knows (another session's, an old one) shows the page
+without the search, saying so, never another search or an error.
+"""
+
+import re
+import secrets
+from collections.abc import Iterable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect, QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+SESSION_KEY = "mithaq_searches"
+KEEP = 20
+KEY = "s"  # the URL parameter that carries a search's key
+TEXT = "q"  # the form field that carries its text (never read from a URL)
+MAX_LENGTH = 200  # as the inbox's search field
+_KEY_SHAPE = re.compile(r"^[A-Za-z0-9_-]{8,16}$")
+
+
+def _kept(request) -> list[list[str]]:
+    kept = request.session.get(SESSION_KEY)
+    if not isinstance(kept, list):
+        return []
+    return [p for p in kept if isinstance(p, list) and len(p) == 2]
+
+
+def remember(request, text: str) -> str:
+    """The key of `text` among this session's recent searches: the same text keeps its key
+    (a filter changed beside it, the box searching as it is typed), a new one gets a fresh
+    key, and the oldest beyond KEEP are forgotten."""
+    text = (text or "").strip()[:MAX_LENGTH]
+    kept = _kept(request)
+    if kept and kept[0][1] == text:
+        return kept[0][0]  # nothing changes: no session write
+    key = next((k for k, t in kept if t == text), None) or secrets.token_urlsafe(8)
+    request.session[SESSION_KEY] = [[key, text], *(p for p in kept if p[0] != key)][:KEEP]
+    return key
+
+
+def recall(request, key: str | None) -> str | None:
+    """The text kept under `key` in this session, or None if it is not (or no longer) kept."""
+    if not key or not _KEY_SHAPE.match(key):
+        return None
+    return next((t for k, t in _kept(request) if k == key), None)
+
+
+def url_pairs(request, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A filter's parameters as a URL may carry them: the search text (`q`) kept in the
+    session and replaced by its key (`s`); empty values left out."""
+    out = []
+    for name, value in pairs:
+        if not value:
+            continue
+        if name == TEXT:
+            if value.strip():
+                out.append((KEY, remember(request, value)))
+        elif name != KEY:
+            out.append((name, value))
+    return out
+
+
+def resolve(request, params: QueryDict) -> tuple[QueryDict, bool]:
+    """A URL's parameters (`s=<key>`) as the page's filter reads them (`q=<text>`), and
+    whether the URL named a search this session does not know (`lost`). A `q` in the URL
+    itself is never used."""
+    data = params.copy()
+    data.pop(TEXT, None)
+    key = (data.pop(KEY, None) or [""])[-1]
+    if not key:
+        return data, False
+    text = recall(request, key)
+    if text is None:
+        return data, True
+    data[TEXT] = text
+    return data, False
+
+
+def see_other(url: str) -> HttpResponseRedirect:
+    """A 303 redirect: after a POST the browser fetches the page with GET."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def with_params(url: str, pairs: Iterable[tuple[str, str]]) -> str:
+    query = urlencode(list(pairs))
+    return f"{url}?{query}" if query else url
+
+
+def inbox_fields() -> list[str]:
+    """The inbox filter's parameters a URL or a saved filter may hold (all but the page)."""
+    from mithaq.cases.forms.staff import InboxFilterForm
+
+    return [name for name in InboxFilterForm.base_fields if name != "page"]
+
+
+def inbox_url(request, source) -> str:
+    """The inbox's address for the filter (and search text) of `source` (a POST, or a saved
+    filter's query as a QueryDict), with the text kept in the session."""
+    pairs = [(name, source.get(name, "")) for name in inbox_fields()]
+    return with_params(reverse("cases:inbox"), url_pairs(request, pairs))
+
+
+def text_kept_out_of_urls(view=None, *, to: str | None = None):
+    """Put before the sign-in gate of a page with a search box: a GET whose query string
+    carries search text (`q`, from an old link or bookmark) is sent (303) to the same page
+    (or to the page named `to`) without it, so that the text goes no further (into `next=`,
+    the history, a log). The search is not run from the URL: it is typed again."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in ("GET", "HEAD") and TEXT in request.GET:
+                params = request.GET.copy()
+                del params[TEXT]
+                target = reverse(to) if to else request.path
+                if request.user.is_authenticated:
+                    messages.info(
+                        request,
+                        _(
+                            "For privacy, searches are no longer kept in page addresses: "
+                            "type the search again."
+                        ),
+                    )
+                return see_other(f"{target}?{params.urlencode()}" if params else target)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
