@@ -80,18 +80,20 @@ def _events(case):
                 )
             )
     unit_ids.discard(None)
-    # The units apart, by primary key: two more joins of the same table cost PostgreSQL more
-    # to plan than this second query costs both sides.
-    units = (
-        {
+    # The case's own unit is in hand (get_case_for_user reads it); the others are read apart,
+    # by primary key, and only when there are some: two more joins of the same table cost
+    # PostgreSQL more to plan than this second query costs both sides.
+    units = {}
+    if type(case).unit.is_cached(case):
+        units[case.unit_id] = (case.unit.name_ar, case.unit.name_en)
+    others = unit_ids - units.keys()
+    if others:
+        units |= {
             pk: (name_ar, name_en)
-            for pk, name_ar, name_en in OrgUnit.objects.filter(pk__in=unit_ids).values_list(
+            for pk, name_ar, name_en in OrgUnit.objects.filter(pk__in=others).values_list(
                 "pk", "name_ar", "name_en"
             )
         }
-        if unit_ids
-        else {}
-    )
     return events, units
 
 

@@ -94,9 +94,13 @@ def see_other(url: str) -> HttpResponseRedirect:
     return response
 
 
-def with_params(url: str, pairs: Iterable[tuple[str, str]]) -> str:
-    query = urlencode(list(pairs))
+def address(url: str, query: str = "") -> str:
+    """`url` with the query string `query`, if there is one."""
     return f"{url}?{query}" if query else url
+
+
+def with_params(url: str, pairs: Iterable[tuple[str, str]]) -> str:
+    return address(url, urlencode(list(pairs)))
 
 
 def inbox_fields() -> list[str]:
@@ -134,7 +138,7 @@ def text_kept_out_of_urls(view=None, *, to: str | None = None):
                             "type the search again."
                         ),
                     )
-                return see_other(f"{target}?{params.urlencode()}" if params else target)
+                return see_other(address(target, params.urlencode()))
             return view(request, *args, **kwargs)
 
         return wrapped

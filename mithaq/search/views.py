@@ -24,11 +24,6 @@ from .forms import BulkActionForm, SavedFilterForm, clean_inbox_query
 from .models import SavedFilter
 
 
-def _inbox_url(query: str) -> str:
-    url = reverse("cases:inbox")
-    return f"{url}?{query}" if query else url
-
-
 def _partial(request, full: str, partial: str) -> str:
     return partial if request.headers.get("HX-Request") else full
 
@@ -139,7 +134,7 @@ def bulk(request):
             )
             % {"n": len(outcome.skipped), "details": details},
         )
-    return redirect(_inbox_url(data["back"]))
+    return redirect(recent.address(reverse("cases:inbox"), data["back"]))
 
 
 def _filtered_cases(request, data):
@@ -164,7 +159,7 @@ def export_cases(request, fmt):
     data, search_lost = recent.resolve(request, request.GET)
     if search_lost:
         # Not every case under the other filters instead: back to the inbox, which says so.
-        return recent.see_other(f"{reverse('cases:inbox')}?{request.GET.urlencode()}")
+        return recent.see_other(recent.address(reverse("cases:inbox"), request.GET.urlencode()))
     qs, access = _filtered_cases(request, data)
     export.log_identity_reads(qs, access)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
