@@ -102,7 +102,8 @@ CASE_COLUMNS = [
 ]  # fmt: skip
 EVENT_COLUMNS = [
     "case_id", "kind", "at", "actor_id", "by_citizen", "from_state", "to_state",
-    "from_unit_id", "to_unit_id", "assignee_id", "body", "is_public",
+    "from_unit_id", "to_unit_id", "assignee_id", "body", "is_public", "decision",
+    "closure_code", "external_system", "external_reference",
 ]  # fmt: skip
 
 DAY = 86400
@@ -343,7 +344,9 @@ class Generator:
             referred_from = None
             decision = decision_reasons = closure_code = ""
             closed_at = None
+            last_closed = None
             for i, (ek, from_state, to_state, public, by_citizen) in enumerate(template):
+                event_decision = event_closure = ""
                 if i:
                     at += 1 + int(r() * gap)
                 actor = None
@@ -379,7 +382,7 @@ class Generator:
                                 replies.append(body)
                     if ek == self.kind_decided:
                         decision = self.accepted if r() < 0.7 else self.rejected
-                        decision_reasons = body
+                        decision_reasons, event_decision = body, decision
                     elif ek == self.kind_closed:
                         closed_at = at
                         if kind in self.noted_kinds:
@@ -388,9 +391,12 @@ class Generator:
                             closure_code = self.closure_rejected
                         else:
                             closure_code = self.closure_codes[int(r() * len(self.closure_codes))]
+                        event_closure, last_closed = closure_code, len(events)
+                # The event keeps the outcome it gave, as CaseEvent does (decided: the
+                # decision; closed: the closure code, and the external reference below).
                 events.append(
-                    (case_id, ek, at, actor, by_citizen, from_state, to_state, from_unit,
-                     to_unit, event_assignee, body, public)
+                    [case_id, ek, at, actor, by_citizen, from_state, to_state, from_unit,
+                     to_unit, event_assignee, body, public, event_decision, event_closure, "", ""]
                 )  # fmt: skip
             if state == self.reopened:
                 closed_at, closure_code = None, ""
@@ -398,6 +404,7 @@ class Generator:
             if state == self.closed and r() < 0.05:
                 external_system = self.external[int(r() * 2)]
                 external_reference = f"{int(r() * 10**9):09d}"
+                events[last_closed][-2:] = [external_system, external_reference]
             letter_number, letter_date = "", None
             if channel == self.letter:
                 letter_number = f"{int(r() * 9000) + 100}/{int(r() * 900) + 100}"

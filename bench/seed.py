@@ -409,11 +409,12 @@ def seed(count: int, *, workers: int = 3, batch: int = 10_000) -> None:
 def verify_sample(size: int = 500) -> None:
     """Check a sample of cases: their events chain through allowed transitions to the
     case's state, the first event is `submitted`, references have the right form, and the
-    search document is the one mithaq.search.index makes."""
+    search document is the one mithaq.search.index makes, and the last decided and closed events
+carry the case's decision and closure, as the services record them."""
     import re
 
     from mithaq.cases.models import CODE_ALPHABET, Case
-    from mithaq.cases.states import EventKind
+    from mithaq.cases.states import EventKind, State
     from mithaq.search.index import case_search_text
 
     searched = {EventKind.REPLIED, EventKind.CITIZEN_RESPONDED}
@@ -435,6 +436,15 @@ def verify_sample(size: int = 500) -> None:
             state = e.to_state or state
         if state != case.state:
             problems.append(f"{case.code}: the events end in {state}, the case is {case.state}")
+        decided = [e for e in events if e.kind == EventKind.DECIDED]
+        if decided and decided[-1].decision != case.decision:
+            problems.append(f"{case.code}: its decided event does not carry its decision")
+        closed = [e for e in events if e.kind == EventKind.CLOSED]
+        if case.state == State.CLOSED and (
+            closed[-1].closure_code != case.closure_code
+            or closed[-1].external_reference != case.external_reference
+        ):
+            problems.append(f"{case.code}: its closed event does not carry its closure")
         replies = [e.body for e in events if e.kind in searched]
         if case.search_text != case_search_text(case, replies):
             problems.append(f"{case.code}: its search_text is not what mithaq.search makes")

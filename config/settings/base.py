@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "mithaq.accounts.signin.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as its documentation asks: it answers locked-out logins itself.
@@ -102,18 +102,23 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
-        "DATABASE_POOL", "true"
-    ):
-        # Under ASGI each request runs in a thread of its own, so persistent connections
-        # are never reused: a pool is how connections are shared (and bounded).
-        DATABASES["default"]["OPTIONS"] = {
-            "pool": {
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        if envbool("DATABASE_POOL", "true"):
+            # Under ASGI each request runs in a thread of its own, so persistent connections
+            # are never reused: a pool is how connections are shared (and bounded).
+            options["pool"] = {
                 "min_size": envint("DATABASE_POOL_MIN", "2"),
                 "max_size": envint("DATABASE_POOL_MAX", "10"),
                 "timeout": 10,
             }
-        }
+        if envbool("DATABASE_PREPARED_STATEMENTS", "true"):
+            # Parameters sent apart from the SQL, and a statement run 5 times on a connection
+            # prepared there: PostgreSQL then plans it once, not on every page
+            # (docs/decisions/0006-prepared-statements.md). Off behind a pooler that cannot
+            # keep prepared statements (PgBouncer before 1.21 in transaction mode).
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = envint("DATABASE_PREPARE_THRESHOLD", "5")
 else:
     DATABASES = {
         "default": {
@@ -133,7 +138,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "mithaq.accounts.signin.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from mithaq.cases.states import Action
+from mithaq.common.baked import Baked
 
 from .models import Membership, Role
 
@@ -60,6 +61,28 @@ ROLE_ACTIONS: dict[str, frozenset] = {
 }
 
 
+# Every staff page reads these two: their SQL is made once per process (mithaq.common.baked).
+_memberships = Baked(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id, unit__is_active=True)
+        .order_by("pk")
+        .values_list("role", "unit_id", "unit__path", "unit__is_citizens_office")
+    ),
+    int,
+)
+
+
+def _case_by_code_queryset(code):
+    from mithaq.cases.models import Case
+
+    return Case.objects.select_related("unit", "service", "assignee", "received_by").filter(
+        code=code
+    )[:2]
+
+
+_case_by_code = Baked(_case_by_code_queryset, str)
+
+
 @dataclass(frozen=True)
 class Grant:
     role: str
@@ -86,23 +109,17 @@ class StaffAccess:
     def grants(self) -> list[Grant]:
         if not (self.user.is_authenticated and self.user.is_active):
             return []
-        grants = []
-        for m in Membership.objects.filter(user=self.user, unit__is_active=True).select_related(
-            "unit"
-        ):
-            if m.role not in _CASE_ROLES:
-                continue
-            everywhere = m.role in _EVERYWHERE_ROLES or m.unit.is_citizens_office
-            grants.append(
-                Grant(
-                    role=m.role,
-                    unit_id=m.unit_id,
-                    unit_path=m.unit.path,
-                    everywhere=everywhere,
-                    subtree=m.role == Role.UNIT_MANAGER,
-                )
+        return [
+            Grant(
+                role=role,
+                unit_id=unit_id,
+                unit_path=unit_path,
+                everywhere=role in _EVERYWHERE_ROLES or citizens_office,
+                subtree=role == Role.UNIT_MANAGER,
             )
-        return grants
+            for role, unit_id, unit_path, citizens_office in _memberships(self.user.pk)
+            if role in _CASE_ROLES
+        ]
 
     @cached_property
     def roles(self) -> frozenset:
@@ -339,17 +356,13 @@ def cases_visible_to(request_or_user):
 def get_case_for_user(request_or_user, code: str, *, action: Action | None = None):
     """The case with this reference if the person may see it (and take `action` on it,
     when given); otherwise Http404, the same answer for missing and forbidden."""
-    from mithaq.cases.models import Case
-
     access = access_for(request_or_user)
     if not access.is_staff_member:
         raise Http404
-    try:
-        case = Case.objects.select_related("unit", "service", "assignee", "received_by").get(
-            code=code.upper()
-        )
-    except Case.DoesNotExist:
-        raise Http404 from None
+    found = _case_by_code(code.upper())
+    if len(found) != 1:
+        raise Http404
+    case = found[0]
     if not access.may_see_case(case):
         raise Http404
     if action is not None and action not in access.case_actions(case):

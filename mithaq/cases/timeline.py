@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from mithaq.accounts.models import OrgUnit
+from mithaq.common.baked import Baked
 
 from .models import CaseEvent
 from .states import ClosureCode, Decision, EventKind, ExternalSystem, State
@@ -49,6 +50,16 @@ _COLUMNS = (
 )
 
 
+_event_rows = Baked(
+    lambda case_id: (
+        CaseEvent.objects.filter(case_id=case_id)
+        .order_by("at", "id", "attachments__id")
+        .values(*_COLUMNS)
+    ),
+    int,
+)
+
+
 def _person(row, prefix) -> str:
     if not row[f"{prefix}__username"]:
         return ""
@@ -59,11 +70,7 @@ def _person(row, prefix) -> str:
 def _events(case):
     """The case's events, oldest first, each a dict with its `files` (id, name, size), and the
     names of the units they mention: {id: (name_ar, name_en)}."""
-    rows = (
-        CaseEvent.objects.filter(case=case)
-        .order_by("at", "id", "attachments__id")
-        .values(*_COLUMNS)
-    )
+    rows = _event_rows(case.pk)
     events: list[dict] = []
     unit_ids = set()
     for row in rows:
@@ -117,9 +124,7 @@ def render_timeline(case) -> SafeString:
     """The <li> elements of the staff timeline of `case`."""
     language = get_language() or "ar"
     arabic = language.startswith("ar")
-    kinds, states, decisions, closures, systems, staff_only, seen, the_citizen = _labels(
-        language
-    )
+    kinds, states, decisions, closures, systems, staff_only, seen, the_citizen = _labels(language)
     file_base = reverse("cases:attachment", args=[case.code, 0]).removesuffix("0/")
 
     events, units = _events(case)
@@ -181,7 +186,7 @@ def render_timeline(case) -> SafeString:
                 system = ev["external_system"]
                 outcome += (
                     f' · <span class="muted">{systems.get(system, escape(system))}</span>'
-                    f' <bdi>{escape(ev["external_reference"])}</bdi>'
+                    f" <bdi>{escape(ev['external_reference'])}</bdi>"
                 )
         if outcome:
             value = escape(ev["decision"] or ev["closure_code"])

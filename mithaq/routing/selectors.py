@@ -4,15 +4,21 @@ import datetime
 
 from django.db.models import F
 
+from mithaq.common.baked import Baked
+
 from . import calendar as working
 from .models import CaseClock
+
+_clocks_of = Baked(
+    lambda case_id: CaseClock.objects.filter(case_id=case_id).order_by("-round"), int
+)
 
 
 def current_clocks(case) -> list[CaseClock]:
     """The clocks of the case's latest round, in the order of the charter's targets."""
     from .models import TARGET_ORDER
 
-    clocks = list(CaseClock.objects.filter(case=case).order_by("-round"))
+    clocks = _clocks_of(case.pk)
     latest = clocks[0].round if clocks else 0
     current = [c for c in clocks if c.round == latest]
     return sorted(current, key=lambda c: TARGET_ORDER.index(c.target))
