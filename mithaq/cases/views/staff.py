@@ -1,9 +1,10 @@
 """Staff pages: the inbox, a case and its actions, and attachment downloads."""
 
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,20 +34,33 @@ from mithaq.search import recent
 PAGE_SIZE = 25
 
 
-
-
 @require_http_methods(["GET", "POST"])
 @recent.text_kept_out_of_urls
 @staff_required
 def inbox(request):
     """GET: the inbox under the filters of the query string, the search by its key (`s`).
     POST (the filter bar): keep the search text in the session and redirect to the address
-    that carries its key, never the text (mithaq.search.recent)."""
+    that carries its key, never the text (mithaq.search.recent); from HTMX, answer with the
+    results and push that address."""
+    results_only = (
+        request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox-results"
+    )
     if request.method == "POST":
-        return recent.see_other(recent.inbox_url(request, request.POST))
+        url = recent.inbox_url(request, request.POST)
+        if not results_only:
+            return recent.see_other(url)
+        # The filter bar as it is typed in (HTMX): the results at once, and the address with
+        # the key pushed into the address bar, one round trip instead of a redirect and a GET.
+        response = _inbox(request, QueryDict(urlsplit(url).query), results_only=True)
+        response["HX-Push-Url"] = url
+        return response
+    return _inbox(request, request.GET, results_only=results_only)
+
+
+def _inbox(request, params, *, results_only):
     access = access_for(request)
     visible = cases_visible_to(request)
-    data, search_lost = recent.resolve(request, request.GET)
+    data, search_lost = recent.resolve(request, params)
     form = InboxFilterForm(data or None, options=filter_options_for(access))
     now = timezone.now()
     # The deadline row (mithaq.routing) comes in the same query (see inbox_rows): the clock
@@ -74,10 +88,10 @@ def inbox(request):
         "has_next": len(rows) > PAGE_SIZE,
         "has_previous": page > 1,
         "now": now,
+        # The address these results are for: the paging and export links go on from it.
+        "query_params": params,
     }
-    template = "cases/staff/inbox.html"
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox-results":
-        template = "cases/staff/_inbox_results.html"
+    template = "cases/staff/_inbox_results.html" if results_only else "cases/staff/inbox.html"
     return render(request, template, context)
 
 
@@ -101,8 +115,7 @@ def _case_context(request, case, *, bound_form=None):
         "timeline_html": render_timeline(case),
         "forms": forms,
         "actions": [
-            (name, Action(name).label, form, f"{act_base}{name}/")
-            for name, form in forms.items()
+            (name, Action(name).label, form, f"{act_base}{name}/") for name, form in forms.items()
         ],
         "open_action": bound_form.action.value if bound_form is not None else "",
         "show_identity": show_identity,

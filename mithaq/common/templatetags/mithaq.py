@@ -68,8 +68,10 @@ def hijri(value):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
-    """The current query string with some parameters changed (for sorting and paging)."""
-    params = context["request"].GET.copy()
+    """The current query string with some parameters changed (for sorting and paging): the
+    page's address's, or `query_params` when the view answers for another address (the
+    inbox answering a posted filter with the results of the address it pushes)."""
+    params = (context.get("query_params") or context["request"].GET).copy()
     for key, value in changes.items():
         if value in (None, ""):
             params.pop(key, None)

@@ -17,7 +17,7 @@ def inbox_tools(context):
         "csrf_token": context.get("csrf_token"),
         # The filter as the inbox's address carries it (its search by key, `s`), for the
         # export links, the bulk form's way back and the saved filter to be.
-        "query": clean_inbox_query(request.GET.urlencode()),
+        "query": clean_inbox_query((context.get("query_params") or request.GET).urlencode()),
         "export_limit": f"{EXPORT_LIMIT:,}",
         "may_act": not access_for(request).is_read_only(),
     }

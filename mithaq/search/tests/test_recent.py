@@ -139,6 +139,34 @@ def test_paging_keeps_the_search(org, login):
     assert LOST_NOTE not in second
 
 
+def test_the_filter_bar_typed_in_gets_its_results_in_one_answer(org, login):
+    """HTMX (the box searching as it is typed): the POST answers with the results, and the
+    address it pushes carries the key, which a reload or a new tab resolves the same way."""
+    for i in range(27):
+        make_case(org, subject=f"تأخير المختبر {i}", citizen_phone="+9647701234567")
+    make_case(org, subject="قاعة باردة", citizen_phone="+9647801112222")
+    client = login(org.officer_a)
+    answer = client.post(
+        INBOX, {"q": PHONE_TYPED}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="inbox-results"
+    )
+    body = answer.content.decode()
+    assert answer.status_code == 200 and "<h1" not in body
+    assert body.count('class="code"') == 25 and "قاعة باردة" not in body
+    pushed = answer["HX-Push-Url"]
+    assert pushed.startswith(INBOX + "?s=") and not leaks(answer, *PHONE_PARTS)
+    # The next page and the exports go on from the pushed address.
+    next_url = next(u for u in urls_in(answer) if "page=2" in u)
+    assert key_of(next_url) == key_of(pushed)
+    assert any(
+        u.startswith(reverse("search:export", args=["csv"])) and key_of(u) == key_of(pushed)
+        for u in urls_in(answer)
+    )
+    reloaded = client.get(pushed).content.decode()
+    assert reloaded.count('class="code"') == 25 and LOST_NOTE not in reloaded
+    # Without HTMX the form still answers with a redirect to that address.
+    assert search(client, q=PHONE_TYPED)["Location"] == pushed
+
+
 def test_an_unknown_key_shows_the_inbox_without_the_search_and_says_so(org, login, cases):
     zainab, other, _theirs = cases
     client = login(org.officer_a)
