@@ -4,8 +4,6 @@ from mithaq.citizens import duplicates
 from mithaq.testing import make_case
 from tests.access_personas import LOGIN
 
-NAMESPACES = {"citizens"}
-
 # Everyone who sees the world's case (unit A) may see its citizen.
 SEES_A = {
     "anonymous": LOGIN,

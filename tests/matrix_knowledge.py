@@ -4,7 +4,6 @@ case, the FAQ editor and the public questions and answers."""
 from mithaq.knowledge.services import save_canned_reply, save_faq_entry
 from tests.access_personas import LOGIN, STAFF, everyone
 
-NAMESPACES = {"knowledge", "faq"}
 # Editing unit A's ready answers: the office manager and the manager of college A above it.
 EDITORS_A = everyone(404) | {"anonymous": LOGIN, "office_manager": 200, "manager_college_a": 200}
 # Replying on unit A's case (reception only notes; auditors only read).

@@ -4,8 +4,6 @@ the office's triage queue and returns, consultations and a case's routing panel.
 from mithaq.routing.models import RoutingRule
 from tests.access_personas import LOGIN, STAFF, everyone
 
-NAMESPACES = {"routes"}
-
 
 def _only(status, *personas):
     return everyone(404) | {"anonymous": LOGIN} | dict.fromkeys(personas, status)

@@ -3,8 +3,6 @@
 from mithaq.search.models import SavedFilter
 from tests.access_personas import LOGIN, STAFF, everyone
 
-NAMESPACES = {"search"}
-
 
 def extend_world(world):
     world["saved_filter"] = SavedFilter.objects.create(

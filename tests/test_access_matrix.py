@@ -215,7 +215,7 @@ PORTAL_MATRIX = {
 
 
 # Each area may keep its rows in a module of its own beside this one, `tests/matrix_<area>.py`,
-# holding `NAMESPACES` (a set), `MATRIX` (rows as above) and optionally `extend_world(world)`,
+# holding `MATRIX` (rows as above) and optionally `extend_world(world)`,
 # which adds what its rows need to the world.
 _PARTS = [
     importlib.import_module(f"tests.{path.stem}")

@@ -47,6 +47,7 @@ class Baked:
         self._kinds = kinds
         self._compiled: dict[str, tuple] = {}
         self._lock = threading.Lock()
+        self._template_queryset: QuerySet | None = None
         ALL.append(self)
 
     def __repr__(self) -> str:
@@ -117,19 +118,38 @@ class Baked:
         self._check(args)
         return self._bind(self._entry(alias), args)
 
+    def _template(self) -> QuerySet:
+        """The queryset built once with the stand-ins: each call's queryset is a light copy of
+        it (its where clause holds stand-ins, but it is never compiled again)."""
+        if self._template_queryset is None:
+            self._template_queryset = self._build(*self._standins())
+        return self._template_queryset
+
     def _queryset(self, *args) -> QuerySet:
         """The queryset, set to run the baked SQL with these values. Never handed out: a
         queryset made from it by filter() or the like would run this SQL, not its own."""
         self._check(args)
-        queryset = self._build(*args)
-        alias = queryset.db
+        template = self._template()
+        alias = template.db
         entry = self._entry(alias)
         bound = self._bind(entry, args)
         compiler = copy.copy(entry[0])
         compiler.connection = connections[alias]
         compiler.as_sql = lambda *a, **k: bound
-        # The queryset's iterable asks its query for a compiler just before it runs.
-        queryset.query.get_compiler = lambda *a, **k: compiler
+        # The queryset's iterable asks its query for a compiler just before it runs: a
+        # shallow copy of the template's query, so that the template keeps its own.
+        query = copy.copy(template.query)
+        query.get_compiler = lambda *a, **k: compiler
+        queryset = type(template)(
+            model=template.model, query=query, using=template._db, hints=template._hints
+        )
+        # As QuerySet._clone() carries them.
+        queryset._sticky_filter = template._sticky_filter
+        queryset._for_write = template._for_write
+        queryset._prefetch_related_lookups = template._prefetch_related_lookups[:]
+        queryset._known_related_objects = template._known_related_objects
+        queryset._iterable_class = template._iterable_class
+        queryset._fields = template._fields
         return queryset
 
     def __call__(self, *args) -> list:

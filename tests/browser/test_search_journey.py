@@ -68,7 +68,8 @@ def test_officer_finds_a_case_by_variant_spelling_and_phone(new_page, org, scree
     search(officer, "٠٧٧٠ ١٢٣ ٤٥٦٧")
     assert officer.locator("#inbox-results tbody tr").count() == 1
     assert case.code in officer.locator("#inbox-results").inner_text()
-    # The redirect after the post brought the results only, swapped in (not a whole page).
+    # The post's answer brought the results only, swapped in (not a whole page), and pushed
+    # the address of the search's key.
     assert officer.locator("h1").count() == 1
     # The page's address carries the search's key, never the phone; nor did any request.
     assert "s=" in officer.url and "q=" not in officer.url
