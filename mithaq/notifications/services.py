@@ -24,7 +24,7 @@ from mithaq.routing.calendar import next_working_moment  # staff alerts wait for
 
 from . import defaults
 from .models import Attempt, Message, MessageTemplate
-from .rendering import render_html, render_text
+from .rendering import count_sms, render_html, render_text
 from .states import (
     FINAL_STATUSES,
     MessageChannel,
@@ -213,6 +213,19 @@ def _channels(case, preferences: ContactPreferences | None) -> list[str]:
 
 # Codes, dates and addresses that would flip inside right-to-left text.
 _ISOLATED = ("reference", "expected_date", "track_url")
+_STAFF_ISOLATED = ("reference", "due_date", "url")
+
+
+_TICKET_ISOLATED = ("ticket",)
+
+
+def count_template_sms(body: str, language: str):
+    """An SMS template's parts as it will be sent: in a right-to-left language each value
+    that messages isolate comes with its two marks (its placeholder stands for the value)."""
+    if language in settings.LANGUAGES_BIDI:
+        keys = _ISOLATED + _TICKET_ISOLATED
+        body = render_text(body, {key: isolate("{" + key + "}") for key in keys})
+    return count_sms(body)
 
 
 def _isolated(values: dict, language: str, keys=_ISOLATED) -> dict:
@@ -276,7 +289,9 @@ def notify_phone(*, phone: str, language: str, event_key: str, context: dict) ->
     language = _language(language)
     # The ticket is a code (A-012); the counters are numbers read in the text's own order.
     values = _isolated(
-        {"institution": settings.MITHAQ_INSTITUTION_NAME} | dict(context), language, ("ticket",)
+        {"institution": settings.MITHAQ_INSTITUTION_NAME} | dict(context),
+        language,
+        _TICKET_ISOLATED,
     )
     return _queue(
         dedupe_key=f"phone:{phone}:{event_key}:{_fingerprint(context)}",
@@ -332,7 +347,7 @@ def notify_staff(
             "url": settings.MITHAQ_PUBLIC_URL.rstrip("/")
             + reverse("cases:detail", args=[case.code]),
         }
-    values |= dict(context)
+    values = _isolated(values | dict(context), language, _STAFF_ISOLATED)
     origin = dedupe or f"{case.pk if case else '-'}:{event_key}:{_fingerprint(context)}"
     return _queue(
         dedupe_key=f"staff:{origin}:user:{user.pk}:email",

@@ -3,6 +3,7 @@ message, and the gateways' signed delivery-receipt webhook."""
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +20,6 @@ from . import receipts, services
 from .defaults import placeholders_for
 from .forms import TemplateForm
 from .models import GatewayConfig, GatewayState, Message, MessageTemplate
-from .rendering import count_sms
 from .states import EVENT_LABELS, GatewayKind
 
 
@@ -35,7 +35,9 @@ def template_list(request):
     rows = list(MessageTemplate.objects.all())
     for row in rows:
         row.label = EVENT_LABELS.get(row.event_key, row.event_key)
-        row.count = count_sms(row.body) if row.channel != "email" else None
+        row.count = (
+            services.count_template_sms(row.body, row.language) if row.channel != "email" else None
+        )
     context = {"templates": rows, "gateways": GatewayState.objects.order_by("gateway")}
     return render(request, "notifications/templates.html", context)
 
@@ -60,7 +62,11 @@ def template_edit(request, pk):
         "template": template,
         "label": EVENT_LABELS.get(template.event_key, template.event_key),
         "placeholders": placeholders_for(template.event_key),
-        "count": count_sms(body) if template.channel != "email" else None,
+        "count": (
+            services.count_template_sms(body, template.language)
+            if template.channel != "email"
+            else None
+        ),
     }
     return render(
         request,
@@ -73,9 +79,13 @@ def template_edit(request, pk):
 @require_POST
 @staff_required
 def sms_count(request):
-    """The editor's live counter (HTMX): the same pure function as everywhere."""
+    """The editor's live counter (HTMX): the same function as everywhere, for the template's
+    language (a right-to-left message carries marks around its codes and dates)."""
     _require_office_manager(request)
-    count = count_sms(request.POST.get("body", ""))
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    count = services.count_template_sms(request.POST.get("body", ""), language)
     return render(request, "notifications/_sms_count.html", {"count": count})
 
 

@@ -36,6 +36,25 @@ def test_an_arabic_email_isolates_the_reference_url_in_text_and_in_bdi(org):
     assert email.html.count("<bdi>") == email.html.count("</bdi>") == email.body.count(FSI)
 
 
+def test_an_arabic_staff_email_isolates_the_reference_the_date_and_the_address(org):
+    case = make_case(org)
+    org.officer_a.language = "ar"
+    org.officer_a.save(update_fields=["language"])
+    cases.assign_case(case=case, actor=org.office_manager, assignee=org.officer_a)
+    email = Message.objects.get(case=case, recipient_kind="staff", user=org.officer_a)
+    assert f"{FSI}{case.code}{PDI}" in email.subject
+    assert f"{FSI}http" in email.body and f"/staff/cases/{case.code}/{PDI}" in email.body
+    assert email.html.count("<bdi>") == email.body.count(FSI) >= 2
+    # In English, no marks.
+    org.officer_b.language = "en"
+    org.officer_b.save(update_fields=["language"])
+    english = services.notify_staff(
+        user=org.officer_b, event_key=email.event_key, case=case, context={}
+    )
+    assert FSI not in english.subject + english.body + english.html
+    assert f"/staff/cases/{case.code}/" in english.body
+
+
 def test_an_english_sms_has_no_marks_and_stays_gsm7(org):
     case = make_case(org, citizen_language="en")
     for message in Message.objects.filter(case=case, recipient_kind="citizen"):

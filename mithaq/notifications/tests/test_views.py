@@ -50,6 +50,24 @@ def test_live_counter(org, login):
     assert "UCS-2" in text and "71" in text and "2" in text
 
 
+def test_the_counter_counts_the_marks_an_arabic_message_carries(org, login):
+    """59 letters and {reference}, 70 characters: as sent in Arabic, the reference comes
+    between two marks (FSI...PDI), which take the message past one part; in English, none."""
+    from mithaq.common.text import FSI, PDI
+    from mithaq.notifications.rendering import count_sms
+
+    client = login(org.office_manager)
+    body = "ب" * 59 + "{reference}"
+    assert count_sms(body).parts == 1  # the template as typed fits one part...
+    arabic = client.post("/staff/messages/templates/count/", {"body": body, "language": "ar"})
+    assert count_sms(f"{'ب' * 59}{FSI}{{reference}}{PDI}").units == 72
+    assert "72" in arabic.content.decode()  # ...as sent it does not
+    english = client.post("/staff/messages/templates/count/", {"body": body, "language": "en"})
+    assert "70" in english.content.decode()
+    page = client.get(f"/staff/messages/templates/{sms_template().pk}/").content.decode()
+    assert 'hx-vals=\'{"language": "ar"}\'' in page
+
+
 def test_case_page_shows_messages_and_hides_a_confidential_address(org, login, sms_gateway):
     from mithaq.notifications import dispatch
 
