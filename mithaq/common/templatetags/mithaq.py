@@ -71,7 +71,8 @@ def query_with(context, **changes):
     """The current query string with some parameters changed (for sorting and paging): the
     page's address's, or `query_params` when the view answers for another address (the
     inbox answering a posted filter with the results of the address it pushes)."""
-    params = (context.get("query_params") or context["request"].GET).copy()
+    params = context.get("query_params")
+    params = (context["request"].GET if params is None else params).copy()
     for key, value in changes.items():
         if value in (None, ""):
             params.pop(key, None)

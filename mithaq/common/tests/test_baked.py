@@ -7,9 +7,12 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 # The modules that bake the pages' reads, so that ALL holds them all.
 import mithaq.accounts.access
+import mithaq.accounts.signin
 import mithaq.cases.timeline
 import mithaq.notifications.templatetags.outbox
 import mithaq.routing.selectors  # noqa: F401
@@ -48,7 +51,7 @@ def _the_projects():
 
 
 def test_every_baked_query_is_its_querysets_sql():
-    assert len(_the_projects()) >= 5
+    assert len(_the_projects()) >= 8
     for query in _the_projects():
         args = [_sample(kind, i) for i, kind in enumerate(query.kinds)]
         expected_sql, expected_params = (
@@ -88,14 +91,18 @@ def test_baked_rows_are_the_querysets_rows(org):
     case.assignee = org.officer_a
     case.save(update_fields=["assignee"])
     _message(case)
-    values = {int: [case.pk, org.office_manager.pk, org.officer_a.pk], str: [case.code]}
+    device = TOTPDevice.objects.create(user=org.officer_a, name="app", confirmed=True)
+    backup = StaticDevice.objects.create(user=org.officer_a, name="backup", confirmed=True)
+    ids = [case.pk, org.office_manager.pk, org.officer_a.pk, device.pk, backup.pk]
+    values = {int: ids, str: [case.code]}
     checked = 0
     for query in _the_projects():
         for args in _candidates(query.kinds, values):
             got, expected = query(*args), list(query.build(*args))
             assert _rows(got) == _rows(expected), query
             checked += bool(expected)
-    assert checked >= 4  # the case, its events, its message and memberships were found
+    # The case, its events, messages and clocks, memberships, a user and both devices.
+    assert checked >= 8
 
 
 def _candidates(kinds, values):
@@ -156,6 +163,12 @@ def test_a_changed_argument_is_refused():
     searched = Baked(lambda word: Case.objects.filter(subject__icontains=word), str)
     with pytest.raises(ImproperlyConfigured):
         searched("word")
+
+
+def test_an_id_no_column_can_hold_finds_nothing_without_sql(django_assert_num_queries):
+    events = Baked(lambda case_id: CaseEvent.objects.filter(case_id=case_id), int)
+    with django_assert_num_queries(0):
+        assert events(10**20) == [] and events(-(10**20)) == []
 
 
 def test_arguments_of_the_wrong_kind_or_number_are_refused():
