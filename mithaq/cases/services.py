@@ -156,11 +156,11 @@ def submit_case(
     seen = Q(code__in=references)
     if submission_token is not None:
         seen |= Q(submission_token=submission_token)
-    taken = list(Case.objects.filter(seen))
-    for existing in taken:
-        if submission_token is not None and existing.submission_token == submission_token:
-            return existing
-    references = [code for code in references if code not in {c.code for c in taken}]
+    taken = list(Case.objects.filter(seen).values_list("pk", "code", "submission_token"))
+    for pk, _code, token in taken:
+        if submission_token is not None and token == submission_token:
+            return Case.objects.get(pk=pk)
+    references = [code for code in references if code not in {code for _pk, code, _t in taken}]
     if kind not in Kind.values:
         raise ValidationError(_("Choose what kind of case this is."), code="kind")
     if channel not in Channel.values:
@@ -672,9 +672,7 @@ def update_citizen_contact(*, case: Case, phone: str, email: str = "", now=None)
             citizen_phone=phone,
             citizen_national_id=locked.citizen_national_id,
         )
-        locked.save(
-            update_fields=["citizen_phone", "citizen_email", "updated_at", "search_text"]
-        )
+        locked.save(update_fields=["citizen_phone", "citizen_email", "updated_at", "search_text"])
         citizen_registry.citizen_contact_changed(
             citizen_id=locked.citizen_id, phone=phone, email=email, now=now
         )
