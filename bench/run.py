@@ -449,7 +449,9 @@ def count_queries(scenario: Scenario, cookie: str, codes: list[str], body_fields
 
 
 def remove_bench_submissions(since) -> int:
-    """Delete what the run added: the submitted cases (with their events) and the sessions."""
+    """Delete what the run added: the submitted cases (with their events, messages and
+    clocks), the dispatch tasks their messages queued (no worker runs during a bench), and
+    the sessions; then vacuum those tables where the server does not (vacuum_if_needed)."""
     import datetime
 
     from django.conf import settings
@@ -461,10 +463,54 @@ def remove_bench_submissions(since) -> int:
     deleted, _per_model = Case.objects.filter(
         citizen_phone=BENCH_PHONE, citizen_name=BENCH_NAME
     ).delete()
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:
+        pass
+    else:
+        DBTaskResult.objects.filter(
+            enqueued_at__gte=since, task_path="mithaq.notifications.tasks.dispatch_message"
+        ).delete()
     # A session saved during the run expires a full cookie age after it.
     age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     Session.objects.filter(expire_date__gte=since + age).delete()
+    vacuum_if_needed()
     return deleted
+
+
+# The tables a bench run writes and deletes from.
+WRITTEN_TABLES = (
+    "django_session",
+    "cases_case",
+    "cases_caseevent",
+    "notifications_message",
+    "routing_caseclock",
+    "routing_casedeadline",
+    "citizens_citizen",
+    "django_tasks_database_dbtaskresult",
+)
+
+
+def vacuum_if_needed(tables=WRITTEN_TABLES) -> bool:
+    """VACUUM (ANALYZE) the tables a run writes when the PostgreSQL server's autovacuum is
+    off, as it is on this project's bench machines: a production server's autovacuum would
+    have cleared their dead rows within a minute, and without it every later run reads them
+    (each search rewrites the session row, whose expiry is indexed, so no update is HOT)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW autovacuum")
+        if cursor.fetchone()[0] == "on":
+            return False
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'",
+            [list(tables)],
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'VACUUM (ANALYZE) "{name}"')
+    return True
 
 
 # --- the run --------------------------------------------------------------------------------

@@ -5,7 +5,8 @@
 Serves config.asgi as bench/run.py does (two uvicorn workers, production settings, DEBUG off)
 on the bench database (seed it first: bench/seed.py --cases 1000000), signs people in (one
 session per client thread, as each user has their own), and from `--clients` threads, each
-with its own keep-alive connection, searches back to back for `--duration` seconds per
+with its own keep-alive connection (spread over the two workers: spread_connections),
+searches back to back for `--duration` seconds per
 scenario, each search with a query drawn at random from the scenario's list, the way the
 inbox's search box does it (the text never goes into a URL, mithaq.search.recent). The box
 searches as it is typed, through HTMX: that is what the budget is for, and every other search
@@ -69,6 +70,7 @@ from bench.run import (  # noqa: E402
     signed_in_cookie,
     start_server,
     stop_server,
+    vacuum_if_needed,
     wait_until_up,
 )
 from bench.seed import BENCH_DATABASE_URL, RESULTS_DIR, setup_django  # noqa: E402
@@ -258,6 +260,36 @@ def csrf_for_session(conn: http.client.HTTPConnection, cookie: str) -> tuple[str
     return f"csrftoken={jar['csrftoken'].value}", match.group(1).decode()
 
 
+def _worker_of(conn: http.client.HTTPConnection) -> str:
+    conn.request("GET", "/bench/worker/")
+    response = conn.getresponse()
+    return response.read().decode()
+
+
+def spread_connections(port: int, count: int, workers: int = 2) -> list:
+    """`count` keep-alive connections spread evenly over the server's worker processes.
+
+    The kernel gives each new connection to a worker by a hash of its addresses
+    (SO_REUSEPORT), so two connections land on the same worker half of the time; that worker
+    then serves both users one after the other while the other core idles, and a scenario's
+    latencies double or not by that luck alone. Many users spread over the workers; the
+    bench's few are placed so: a connection is kept only if its worker has fewer than its
+    share (asked at /bench/worker/, not timed)."""
+    kept, per_worker = [], {}
+    share = -(-count // workers)
+    for _attempt in range(50 * count):
+        if len(kept) == count:
+            return kept
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        pid = _worker_of(conn)
+        if per_worker.get(pid, 0) < share:
+            per_worker[pid] = per_worker.get(pid, 0) + 1
+            kept.append(conn)
+        else:
+            conn.close()
+    raise SystemExit(f"Could not spread {count} connections over {workers} workers")
+
+
 def load(
     port: int,
     cookies: list[str],
@@ -271,8 +303,7 @@ def load(
     lock = threading.Lock()
     # Each client's connection, with its CSRF cookie and token fetched first (not timed).
     connections = []
-    for n in range(clients):
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    for n, conn in enumerate(spread_connections(port, clients)):
         session = cookies[n % len(cookies)]
         csrf_cookie, token = csrf_for_session(conn, session)
         connections.append((conn, f"{session}; {csrf_cookie}", token))
@@ -384,7 +415,7 @@ def main(argv=None) -> int:
     env["DATABASE_URL"] = database_url
     log_path = RESULTS_DIR / f"search-{stamp}.log"
     procs = start_server("reuseport", port, env, log_path)
-    outcomes = []
+    outcomes, vacuumed = [], False
     try:
         wait_until_up(f"http://{HOST}:{port}", port, procs, "reuseport", log_path)
         for scenario in scenarios:
@@ -392,6 +423,9 @@ def main(argv=None) -> int:
             queries, post_queries, typed_queries, problems = count_and_check(
                 scenario, session_cookies[0], rng
             )
+            # Each search rewrites its session's row: clear the dead rows of the scenarios
+            # before, as the server's autovacuum would, where it is off.
+            vacuumed = vacuum_if_needed(("django_session",))
             connection.close()
             if args.warmup:
                 load(
@@ -428,6 +462,11 @@ def main(argv=None) -> int:
     print(
         f"\n{cases:,} cases; {args.clients} concurrent clients; {args.duration:.0f} s per "
         f"scenario; {os.cpu_count()} CPUs; load average now {os.getloadavg()[0]:.2f}"
+        + (
+            "; the server's autovacuum is off: django_session vacuumed before each scenario"
+            if outcomes and vacuumed
+            else ""
+        )
     )
     (RESULTS_DIR / f"search-{stamp}.json").write_text(
         json.dumps(
