@@ -1,9 +1,11 @@
 """Ready answers: the staff's canned replies and FAQ editors, the reply picker of a case, and
 the public questions and answers of each service."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,6 +25,7 @@ from mithaq.cases import services as case_services
 from mithaq.cases.forms.staff import ACTION_FORMS
 from mithaq.cases.states import TRANSITIONS, Action, Kind
 from mithaq.catalog.models import Service
+from mithaq.search import recent
 
 from . import selectors, services
 from .forms import LANGUAGE_NAMES, CannedReplyForm, FaqEntryForm, ReplyFilterForm
@@ -41,12 +44,30 @@ def _hx_target(request) -> str:
 # Canned replies: the list and the editor ---------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
+@recent.text_kept_out_of_urls
 @staff_required
 def replies(request):
+    """GET: the list under the filters of the address, the search by its key (`s`). POST
+    (the filter bar): the search text is kept in the session (mithaq.search.recent) and the
+    answer goes to the address with its key: the results at once for HTMX, pushing that
+    address, a redirect otherwise."""
+    if request.method == "POST":
+        pairs = [(name, request.POST.get(name, "")) for name in ReplyFilterForm.base_fields]
+        url = recent.with_params(reverse("knowledge:replies"), recent.url_pairs(request, pairs))
+        if _hx_target(request) != "reply-results":
+            return recent.see_other(url)
+        response = _replies(request, QueryDict(urlsplit(url).query))
+        response["HX-Push-Url"] = url
+        return response
+    return _replies(request, request.GET)
+
+
+def _replies(request, params):
     units = list(OrgUnit.objects.active())
     all_services = list(Service.objects.active().select_related("unit"))
-    form = ReplyFilterForm(request.GET or None, units=units, services=all_services)
+    data, _lost = recent.resolve(request, params)
+    form = ReplyFilterForm(data or None, units=units, services=all_services)
     rows = list(selectors.replies_for_list(**form.values())[: PAGE_SIZE + 1])
     for reply in rows:
         reply.shown = reply.text(get_language())
@@ -180,13 +201,15 @@ def _log_identity_read(request, case) -> None:
         case_services.log_confidential_read(case=case, user=request.user)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
+@recent.text_kept_out_of_urls
 @staff_required
 def picker(request, code, action):
     """The canned replies that fit the case, rendered for it: a fragment for the action form
-    (HTMX), its results alone when searching, a page of its own otherwise."""
+    (HTMX), its results alone when searching, a page of its own otherwise. A search is posted,
+    never put in the address (mithaq.search.recent)."""
     case, action = _picker_case(request, code, action)
-    query = request.GET.get("q", "")[:100]
+    query = request.POST.get(recent.TEXT, "")[:100] if request.method == "POST" else ""
     texts = selectors.fitting_texts(case, query=query, first_language=case.citizen_language)
     for text in texts:
         text.rendered = _render(request, case, text)

@@ -100,10 +100,26 @@ def test_faq_before_an_inquiry_and_a_canned_reply_sent(new_page, org, screenshot
     officer.locator("#action-reply > summary").click()
     hook = officer.locator("#action-reply details.canned-hook")
     hook.wait_for()
+    # The form came by HTMX: open the hook once htmx listens on it (a toggle before is lost).
+    officer.wait_for_function(
+        "document.querySelector('#action-reply details.canned-hook > div')"
+        "['htmx-internal-data'] !== undefined"
+    )
     hook.locator("summary").click()
     item = hook.locator(".canned-list li").first
     item.wait_for()
     assert "كشف الدرجات جاهز للاستلام" in item.inner_text()
+    # Searching the ready answers: posted, never in an address.
+    requested = []
+    officer.on("request", lambda request: requested.append(request.url))
+    search = hook.locator("input[type=search]")
+    listed = "document.querySelectorAll('#action-reply details.canned-hook .canned-list li')"
+    search.fill("مختبر")
+    officer.wait_for_function(f"{listed}.length === 0")
+    search.fill("الدرجات")
+    officer.wait_for_function(f"{listed}.length > 0")
+    assert "كشف الدرجات جاهز للاستلام" in item.inner_text()
+    assert not [u for u in requested if "q=" in u or "%D8" in u]
     screenshot(officer, "ready-answers-02-picker-ar")
     item.locator("button.canned-insert").click()
     textarea = officer.locator("#id_reply-body")

@@ -63,9 +63,13 @@ def test_list_searches_arabic_by_spelling_variants(login, org, django_assert_max
     for n in range(5):
         reply(org, unit=org.dept_b, service=org.service_b, title=f"الاستمارة رقم {n}")
     client = login(org.officer_a)
+    # Posted, never in the address: the answer goes to the address of its key.
+    posted = client.post(reverse("knowledge:replies"), {"q": "الأستماره"})
+    assert posted.status_code == 303 and "?s=" in posted["Location"]
+    assert "q=" not in posted["Location"] and "%D8" not in posted["Location"]
     # Sign-in, second factor and session: 8; the page: 6, whatever the number of rows.
     with django_assert_max_num_queries(14):
-        response = client.get(reverse("knowledge:replies"), {"q": "الأستماره"})
+        response = client.get(posted["Location"])
     assert response.status_code == 200
     body = response.content.decode().split('id="reply-results"')[1]
     assert "إستمارة التأجيل" in body and "الاستمارة رقم 4" in body
@@ -82,6 +86,17 @@ def test_list_filters_by_language_and_htmx_gets_the_results_only(login, org):
     body = response.content.decode()
     assert "<h1" not in body
     assert "بلغتين" in body and "عربي فقط" not in body
+    # Typed into the box: the results at once, the address of the search's key pushed.
+    typed = client.post(
+        reverse("knowledge:replies"),
+        {"q": "بلغتين", "language": "en"},
+        HTTP_HX_TARGET="reply-results",
+        **HX,
+    )
+    assert typed.status_code == 200 and "بلغتين" in typed.content.decode()
+    pushed = typed["HX-Push-Url"]
+    assert "s=" in pushed and "language=en" in pushed and "q=" not in pushed
+    assert "بلغتين" in client.get(pushed).content.decode()
 
 
 def test_officer_reads_but_may_not_edit(login, org):
@@ -194,9 +209,12 @@ def test_picker_offers_only_replies_that_fit_the_case(login, org, django_assert_
     assert "Dear \u2068أحمد محمود\u2069" in body
 
     # Searching, by a variant spelling.
-    response = client.get(url, {"q": "الكليه"}, HTTP_HX_TARGET="canned-results-reply", **HX)
+    response = client.post(url, {"q": "الكليه"}, HTTP_HX_TARGET="canned-results-reply", **HX)
     body = response.content.decode()
     assert "رد الكلية" in body and "رد الخدمة" not in body
+    # Never from an address: a ?q= is sent away, without it.
+    sent_away = client.get(url, {"q": "الكليه"})
+    assert sent_away.status_code == 303 and "q=" not in sent_away["Location"]
 
     # Without JavaScript: a page of its own.
     page = client.get(url)
@@ -296,7 +314,7 @@ def test_confidential_name_is_inserted_only_for_who_may_see_it(login, org):
     client = login(org.office_manager)
     picker = reverse("knowledge:picker", args=[case.code, "reply"])
     assert "أحمد محمود" in client.get(picker, **HX).content.decode()
-    client.get(picker, {"q": "السيد"}, HTTP_HX_TARGET="canned-results-reply", **HX)
+    client.post(picker, {"q": "السيد"}, HTTP_HX_TARGET="canned-results-reply", **HX)
     assert ConfidentialRead.objects.filter(case=case, user=org.office_manager).count() == 2
     officer = login(org.officer_a).get(picker, **HX).content.decode()
     assert "أحمد محمود" not in officer
