@@ -75,9 +75,12 @@ _memberships = Baked(
 def _case_by_code_queryset(code):
     from mithaq.cases.models import Case
 
-    return Case.objects.select_related("unit", "service", "assignee", "received_by").filter(
-        code=code
-    )[:2]
+    # The reference is unique: no ordering (the model's would sort the one row).
+    return (
+        Case.objects.select_related("unit", "service", "assignee", "received_by")
+        .filter(code=code)
+        .order_by()[:2]
+    )
 
 
 _case_by_code = Baked(_case_by_code_queryset, str)

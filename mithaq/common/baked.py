@@ -22,7 +22,6 @@ SQL and results with those of its queryset.
 """
 
 import copy
-import threading
 from collections.abc import Callable
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
@@ -47,7 +46,6 @@ class Baked:
         self._build = build
         self._kinds = kinds
         self._compiled: dict[str, tuple] = {}
-        self._lock = threading.Lock()
         self._template_queryset: QuerySet | None = None
         ALL.append(self)
 
@@ -90,10 +88,8 @@ class Baked:
         if any(isinstance(s, str) and s in sql for s in standins):
             raise ImproperlyConfigured(f"Baked query {self._build!r}: a value inside the SQL")
         compiler.connection = None  # each call takes its own thread's connection
-        entry = (compiler, sql, tuple(params), tuple(slots))
-        with self._lock:
-            self._compiled.setdefault(alias, entry)
-        return self._compiled[alias]
+        # Two threads may compile at once: both entries are the same; the first one stays.
+        return self._compiled.setdefault(alias, (compiler, sql, tuple(params), tuple(slots)))
 
     def _entry(self, alias: str) -> tuple:
         return self._compiled.get(alias) or self._compile(alias)

@@ -1,11 +1,9 @@
 """Ready answers: the staff's canned replies and FAQ editors, the reply picker of a case, and
 the public questions and answers of each service."""
 
-from urllib.parse import urlsplit
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -53,13 +51,13 @@ def replies(request):
     answer goes to the address with its key: the results at once for HTMX, pushing that
     address, a redirect otherwise."""
     if request.method == "POST":
-        pairs = [(name, request.POST.get(name, "")) for name in ReplyFilterForm.base_fields]
-        url = recent.with_params(reverse("knowledge:replies"), recent.url_pairs(request, pairs))
-        if _hx_target(request) != "reply-results":
-            return recent.see_other(url)
-        response = _replies(request, QueryDict(urlsplit(url).query))
-        response["HX-Push-Url"] = url
-        return response
+        return recent.answer_post(
+            recent.filter_url(
+                request, "knowledge:replies", request.POST, ReplyFilterForm.base_fields
+            ),
+            lambda params: _replies(request, params),
+            results_only=_hx_target(request) == "reply-results",
+        )
     return _replies(request, request.GET)
 
 

@@ -214,8 +214,6 @@ def _channels(case, preferences: ContactPreferences | None) -> list[str]:
 # Codes, dates and addresses that would flip inside right-to-left text.
 _ISOLATED = ("reference", "expected_date", "track_url")
 _STAFF_ISOLATED = ("reference", "due_date", "url")
-
-
 _TICKET_ISOLATED = ("ticket",)
 
 

@@ -14,10 +14,10 @@ import re
 import secrets
 from collections.abc import Iterable
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -110,11 +110,34 @@ def inbox_fields() -> list[str]:
     return [name for name in InboxFilterForm.base_fields if name != "page"]
 
 
+def filter_url(request, view_name: str, source, fields: Iterable[str]) -> str:
+    """The address of the page `view_name` for the filter (and search text) of `source` (a
+    POST, or a saved filter's query as a QueryDict), with the text kept in the session."""
+    pairs = [(name, source.get(name, "")) for name in fields]
+    return with_params(reverse(view_name), url_pairs(request, pairs))
+
+
 def inbox_url(request, source) -> str:
-    """The inbox's address for the filter (and search text) of `source` (a POST, or a saved
-    filter's query as a QueryDict), with the text kept in the session."""
-    pairs = [(name, source.get(name, "")) for name in inbox_fields()]
-    return with_params(reverse("cases:inbox"), url_pairs(request, pairs))
+    return filter_url(request, "cases:inbox", source, inbox_fields())
+
+
+def answer_post(url: str, results, *, results_only: bool) -> HttpResponse:
+    """A posted filter bar's answer, once its text is kept (`url` carries the key): without
+    HTMX a 303 to `url`; from HTMX (the bar as it is typed in) `results(params)` for `url`'s
+    own parameters at once, with `url` pushed into the address bar: one round trip, not two."""
+    if not results_only:
+        return see_other(url)
+    response = results(QueryDict(urlsplit(url).query))
+    response["HX-Push-Url"] = url
+    return response
+
+
+def page_params(context) -> QueryDict:
+    """The parameters of the address a page is for: its own, or those of the address a
+    posted filter's answer pushes (`query_params`, see answer_post), for paging and export
+    links that go on from it."""
+    params = context.get("query_params")
+    return context["request"].GET if params is None else params
 
 
 def text_kept_out_of_urls(view=None, *, to: str | None = None):

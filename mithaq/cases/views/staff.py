@@ -1,10 +1,8 @@
 """Staff pages: the inbox, a case and its actions, and attachment downloads."""
 
-from urllib.parse import urlsplit
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,14 +44,11 @@ def inbox(request):
         request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox-results"
     )
     if request.method == "POST":
-        url = recent.inbox_url(request, request.POST)
-        if not results_only:
-            return recent.see_other(url)
-        # The filter bar as it is typed in (HTMX): the results at once, and the address with
-        # the key pushed into the address bar, one round trip instead of a redirect and a GET.
-        response = _inbox(request, QueryDict(urlsplit(url).query), results_only=True)
-        response["HX-Push-Url"] = url
-        return response
+        return recent.answer_post(
+            recent.inbox_url(request, request.POST),
+            lambda params: _inbox(request, params, results_only=True),
+            results_only=results_only,
+        )
     return _inbox(request, request.GET, results_only=results_only)
 
 
@@ -88,8 +83,7 @@ def _inbox(request, params, *, results_only):
         "has_next": len(rows) > PAGE_SIZE,
         "has_previous": page > 1,
         "now": now,
-        # The address these results are for: the paging and export links go on from it.
-        "query_params": params,
+        "query_params": params,  # recent.page_params: paging and exports go on from it
     }
     template = "cases/staff/_inbox_results.html" if results_only else "cases/staff/inbox.html"
     return render(request, template, context)

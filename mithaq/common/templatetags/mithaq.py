@@ -68,11 +68,11 @@ def hijri(value):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
-    """The current query string with some parameters changed (for sorting and paging): the
-    page's address's, or `query_params` when the view answers for another address (the
-    inbox answering a posted filter with the results of the address it pushes)."""
-    params = context.get("query_params")
-    params = (context["request"].GET if params is None else params).copy()
+    """The query string of the address the page is for (mithaq.search.recent.page_params)
+    with some parameters changed (for sorting and paging)."""
+    from mithaq.search.recent import page_params
+
+    params = page_params(context).copy()
     for key, value in changes.items():
         if value in (None, ""):
             params.pop(key, None)

@@ -5,6 +5,7 @@ from django import template
 from mithaq.accounts.access import access_for
 from mithaq.search.export import EXPORT_LIMIT
 from mithaq.search.forms import clean_inbox_query
+from mithaq.search.recent import page_params
 
 register = template.Library()
 
@@ -12,13 +13,12 @@ register = template.Library()
 @register.inclusion_tag("search/_inbox_tools.html", takes_context=True)
 def inbox_tools(context):
     request = context["request"]
-    params = context.get("query_params")
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
         # The filter as the inbox's address carries it (its search by key, `s`), for the
         # export links, the bulk form's way back and the saved filter to be.
-        "query": clean_inbox_query((request.GET if params is None else params).urlencode()),
+        "query": clean_inbox_query(page_params(context).urlencode()),
         "export_limit": f"{EXPORT_LIMIT:,}",
         "may_act": not access_for(request).is_read_only(),
     }
