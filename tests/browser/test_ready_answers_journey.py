@@ -71,11 +71,22 @@ def test_faq_before_an_inquiry_and_a_canned_reply_sent(new_page, org, screenshot
     citizen = new_page(locale="ar")
     citizen.goto("/submit/inquiry/")
     assert citizen.locator(".faq-hint a").count() == 1  # the link, without JavaScript
+    # The unit's service list comes late: until it has come, the whole list (which also holds
+    # the service) cannot be used, so a choice made in it is never lost when the new one lands.
+    held = []
+    citizen.route("**/submit/services/**", lambda route: held.append(route))
     citizen.select_option("#id_unit", str(org.dept_a.pk))
-    citizen.wait_for_function(
-        f"document.querySelector('#id_service option[value=\"{org.service_a.pk}\"]') !== null"
-    )
+    for _ in range(500):
+        if held:
+            break
+        citizen.wait_for_timeout(20)
+    assert len(held) == 1
+    assert citizen.locator("#id_service").is_disabled()
+    assert citizen.locator(f"#id_service option[value='{org.service_a.pk}']").count() == 1
+    held[0].continue_()
+    citizen.unroute("**/submit/services/**")
     citizen.select_option("#id_service", str(org.service_a.pk))
+    assert citizen.locator("#id_service optgroup").count() == 0  # the unit's own list
     panel = citizen.locator("#faq-panel .faq-before-submit")
     panel.wait_for()
     assert "كم يستغرق إصدار كشف الدرجات؟" in panel.inner_text()

@@ -185,14 +185,17 @@ class SubmitForm(forms.Form):
             (str(unit.pk), INDENT * level + unit.name) for unit, level, _ok in rows
         ]
         field.widget.disabled_values = {str(unit.pk) for unit, _lvl, ok in rows if not ok}
-        # With JavaScript, choosing a unit reloads the service list; without it, the server
-        # checks the pair when the form is sent.
+        # With JavaScript, choosing a unit reloads the service list, which cannot be used until
+        # the unit's own list has come (a service picked from the old list would be lost when
+        # the new one replaces it); without JavaScript, the server checks the pair when the
+        # form is sent.
         field.widget.attrs.update(
             {
                 "hx-get": reverse_lazy("portal:services"),
                 "hx-target": "#service-field",
                 "hx-swap": "outerHTML",
                 "hx-trigger": "change",
+                "hx-disabled-elt": "#id_service",
             }
         )
 
