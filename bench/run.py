@@ -15,6 +15,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -540,6 +541,8 @@ def main(argv=None) -> int:
         "(e.g. PYTHONPATH=... DJANGO_SETTINGS_MODULE=...)",
     )
     args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: `make bench` installs it (apt package wrk).")
     database_url = args.database_url or BENCH_DATABASE_URL
     setup_django(database_url)
 
