@@ -2,9 +2,11 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
+
+# The middleware runs in one thread switch, not a dozen (mithaq.common.asgi).
+from mithaq.common.asgi import get_asgi_application  # noqa: E402
+
 application = get_asgi_application()
 
 # Searches (phones, national IDs) travel in query strings: the access log keeps paths only.

@@ -120,7 +120,7 @@ class OptionList:
         if selected is None or str(selected) not in self.values:
             return self.html
         marker = f'<option value="{escape(str(selected))}">'
-        return self.html.replace(marker, f'{marker[:-1]} selected>', 1)
+        return self.html.replace(marker, f"{marker[:-1]} selected>", 1)
 
     def __deepcopy__(self, memo):
         return self  # never changed once made; a form's deep copy of its fields can share it
@@ -144,7 +144,9 @@ class OptionField(forms.Field):
 
     widget = OptionSelect
     default_error_messages = {
-        "invalid_choice": _("Select a valid choice. That choice is not one of the available choices."),
+        "invalid_choice": _(
+            "Select a valid choice. That choice is not one of the available choices."
+        ),
     }
 
     def __init__(self, *, options: OptionList | None = None, **kwargs):

@@ -169,8 +169,7 @@ def test_migration_gives_old_events_the_outcome_the_case_still_holds(org, attrib
         "case_id", "at", "id"
     )
     assert [
-        (e.kind, e.decision, e.closure_code, e.external_reference)
-        for e in rows.filter(case=twice)
+        (e.kind, e.decision, e.closure_code, e.external_reference) for e in rows.filter(case=twice)
     ] == [
         # The first outcomes were cleared by the reopening: nothing to attribute them from.
         (EventKind.DECIDED, "", "", ""),
@@ -178,6 +177,4 @@ def test_migration_gives_old_events_the_outcome_the_case_still_holds(org, attrib
         (EventKind.DECIDED, Decision.REJECTED, "", ""),
         (EventKind.CLOSED, "", ClosureCode.REJECTED, "EG-2026-1001"),
     ]
-    assert [(e.kind, e.closure_code) for e in rows.filter(case=merged)] == [
-        (EventKind.CLOSED, "")
-    ]
+    assert [(e.kind, e.closure_code) for e in rows.filter(case=merged)] == [(EventKind.CLOSED, "")]

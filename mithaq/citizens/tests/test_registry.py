@@ -57,9 +57,7 @@ def test_reception_updates_a_record_not_yet_verified(org):
 
 def test_for_reception_the_national_id_outranks_the_phone(org):
     first = make_case(org, citizen_national_id="19901234567")
-    moved = reception_case(
-        org, citizen_national_id="19901234567", citizen_phone="+9647811111111"
-    )
+    moved = reception_case(org, citizen_national_id="19901234567", citizen_phone="+9647811111111")
     assert moved.citizen_id == first.citizen_id
     moved.citizen.refresh_from_db()
     assert moved.citizen.phone == "+9647811111111"

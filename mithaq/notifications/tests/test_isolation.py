@@ -114,9 +114,7 @@ def test_the_walk_in_ticket_is_isolated_in_arabic_only(db):
 
 
 def test_html_puts_balanced_isolates_in_bdi_and_still_escapes():
-    html = render_html(
-        f"رقم {FSI}<b>AB-12</b>{PDI} و{FSI}بلا نهاية\nسطر {PDI}", language="ar"
-    )
+    html = render_html(f"رقم {FSI}<b>AB-12</b>{PDI} و{FSI}بلا نهاية\nسطر {PDI}", language="ar")
     assert f"<bdi>{FSI}&lt;b&gt;AB-12&lt;/b&gt;{PDI}</bdi>" in html
     # An isolate that runs across a line break is left as text, never a broken tag.
     assert html.count("<bdi>") == 1 and html.count("</bdi>") == 1

@@ -14,6 +14,7 @@ from mithaq.testing import make_case
 
 pytestmark = pytest.mark.django_db
 
+
 def prefer(org, case, *, preferred_channel="", language="ar", **allows):
     """The registry's preferences for the case's citizen, as the office records them."""
     registry.update_preferences(

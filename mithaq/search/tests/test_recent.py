@@ -44,9 +44,7 @@ def cases(org):
         org, subject="تأخر توقيع الأستاذة", citizen_name="زينب", citizen_phone="+9647701234567"
     )
     other = make_case(org, subject="انقطاع الإنترنت", citizen_phone="+9647801112222")
-    theirs = make_case(
-        org, unit=org.dept_b, subject="تأخر التدريب", citizen_phone="+9647701234567"
-    )
+    theirs = make_case(org, unit=org.dept_b, subject="تأخر التدريب", citizen_phone="+9647701234567")
     return zainab, other, theirs
 
 

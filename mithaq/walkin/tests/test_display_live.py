@@ -303,7 +303,8 @@ def test_a_display_that_goes_away_leaves_the_group(transactional_db, org, memory
     import time
 
     import uvicorn
-    from django.core.asgi import get_asgi_application
+
+    from mithaq.common.asgi import get_asgi_application
 
     hall = make_hall(org)
     sock = socket.socket()
