@@ -187,14 +187,25 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Uploads are never served by URL: only through access-checked views.
 MEDIA_URL = None
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if not os.environ.get("REDIS_URL")
-        else "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ.get("REDIS_URL", "mithaq"),
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
     }
-}
+    # Sessions live in the database and are read from Redis on every page (written to both).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "mithaq",
+            # What it holds (rate-limit counters, staff's recent searches) is culled past
+            # this many entries, not Django's 300.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # Background work (notifications, clock ticks, reports) runs as tasks, never in a request.
 # The database backend needs nothing more than the database; TASKS_BACKEND=rq moves it to

@@ -6,6 +6,9 @@ import os
 # Production refuses to start without a key; the bench's sessions only live on loopback.
 os.environ.setdefault("SECRET_KEY", "bench-only-key-not-for-any-real-site")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mithaq_bench")
+# The bench serves from two processes, and more than one process needs Redis (README): the
+# cache (rate limits, sessions read, recent searches) and the live screens are shared there.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
 
 from .prod import *  # noqa: E402, F403
 

@@ -1,5 +1,5 @@
-"""Searches kept in the session under short random keys, so that what staff type into a
-search box (often a phone number or a national ID) never travels in a URL.
+"""Searches kept under short random keys, so that what staff type into a search box (often a
+phone number or a national ID) never travels in a URL.
 
 A search box posts its text; the view keeps it here and answers with a redirect (303) to an
 address that carries only its key (`?s=<key>`), beside the filters that name nobody
@@ -8,6 +8,13 @@ resolves it back into the text. So the text stays out of the browser's history, 
 `next=` of the sign-in and second-factor redirects, and of every log. A session keeps its
 last KEEP searches; a key it no longer knows (another session's, an old one) shows the page
 without the search, saying so, never another search or an error.
+
+Where they are kept: in the cache (Redis when REDIS_URL is set, as it must be for more than
+one server process; else this process's memory), under a random id that the session holds,
+for as long as a session lives, and forgotten at sign-out. The session itself is written once,
+when it gets its id: a box that searches as it is typed would otherwise rewrite the whole
+session in the database at every search (2.5 ms of a 16 ms answer, measured in process at
+1,000,000 cases). If the cache loses them (a restart), their pages say the search is lost.
 """
 
 import re
@@ -16,24 +23,44 @@ from collections.abc import Iterable
 from functools import wraps
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-SESSION_KEY = "mithaq_searches"
+SESSION_KEY = "mithaq_searches"  # in the session: the random id of its searches' place
 KEEP = 20
 KEY = "s"  # the URL parameter that carries a search's key
 TEXT = "q"  # the form field that carries its text (never read from a URL)
 MAX_LENGTH = 200  # as the inbox's search field
 _KEY_SHAPE = re.compile(r"^[A-Za-z0-9_-]{8,16}$")
+_ID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{22}$")
+_MEMO = "_mithaq_recent_searches"  # on the request: what was read from the cache
+
+
+def _cache_key(request, *, create: bool = False) -> str | None:
+    ident = request.session.get(SESSION_KEY)
+    if not isinstance(ident, str) or not _ID_SHAPE.match(ident):
+        if not create:
+            return None
+        ident = secrets.token_urlsafe(16)
+        request.session[SESSION_KEY] = ident
+    return f"mithaq:searches:{ident}"
 
 
 def _kept(request) -> list[list[str]]:
-    kept = request.session.get(SESSION_KEY)
+    memo = getattr(request, _MEMO, None)
+    if memo is not None:
+        return memo
+    key = _cache_key(request)
+    kept = cache.get(key) if key else None
     if not isinstance(kept, list):
-        return []
-    return [p for p in kept if isinstance(p, list) and len(p) == 2]
+        kept = []
+    kept = [p for p in kept if isinstance(p, list) and len(p) == 2]
+    setattr(request, _MEMO, kept)
+    return kept
 
 
 def remember(request, text: str) -> str:
@@ -43,9 +70,11 @@ def remember(request, text: str) -> str:
     text = (text or "").strip()[:MAX_LENGTH]
     kept = _kept(request)
     if kept and kept[0][1] == text:
-        return kept[0][0]  # nothing changes: no session write
+        return kept[0][0]  # nothing changes: nothing is written
     key = next((k for k, t in kept if t == text), None) or secrets.token_urlsafe(8)
-    request.session[SESSION_KEY] = [[key, text], *(p for p in kept if p[0] != key)][:KEEP]
+    kept = [[key, text], *(p for p in kept if p[0] != key)][:KEEP]
+    cache.set(_cache_key(request, create=True), kept, timeout=settings.SESSION_COOKIE_AGE)
+    setattr(request, _MEMO, kept)
     return key
 
 
@@ -54,6 +83,14 @@ def recall(request, key: str | None) -> str | None:
     if not key or not _KEY_SHAPE.match(key):
         return None
     return next((t for k, t in _kept(request) if k == key), None)
+
+
+def forget(request) -> None:
+    """Drop this session's searches (at sign-out: mithaq.search.apps)."""
+    key = _cache_key(request)
+    if key:
+        cache.delete(key)
+    setattr(request, _MEMO, [])
 
 
 def url_pairs(request, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -67,7 +67,41 @@ def test_the_same_text_keeps_its_key_and_a_session_keeps_its_last_searches(db):
         recent.remember(request, f"word {n}")
     assert recent.recall(request, first) is None  # the oldest is forgotten
     assert recent.recall(request, recent.remember(request, "word 3")) == "word 3"
-    assert len(request.session[recent.SESSION_KEY]) == recent.KEEP
+    # The session holds only the id of their place; the texts are in the cache.
+    assert "word" not in str(dict(request.session.items()))
+    assert len(recent._kept(_again(request))) == recent.KEEP
+
+
+def _again(request):
+    """The next request of the same session (nothing remembered on the request)."""
+    later = RequestFactory().get("/")
+    later.session = request.session
+    return later
+
+
+def test_searches_outlive_the_request_and_are_forgotten_at_sign_out(org, login):
+    client = login(org.officer_a)
+    posted = search(client, q=PHONE_TYPED)
+    key = key_of(posted["Location"])
+    assert LOST_NOTE not in client.get(posted["Location"]).content.decode()
+    session = client.session
+    assert PHONE_TYPED not in str(dict(session.items()))
+    request = RequestFactory().get("/")
+    request.session = session
+    assert recent.recall(request, key) == PHONE_TYPED
+    client.post(reverse("accounts:logout"))
+    assert recent.recall(_again(request), key) is None
+
+
+def test_a_session_is_written_once_for_its_searches_not_at_each_one(org, login):
+    from django.contrib.sessions.models import Session
+
+    client = login(org.officer_a)
+    search(client, q="first")
+    saved = Session.objects.get().session_data
+    for text in ("second", "07701234567", "third"):
+        search(client, q=text)
+    assert Session.objects.get().session_data == saved
 
 
 def test_another_session_does_not_know_the_key(db):
