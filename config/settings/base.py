@@ -190,7 +190,7 @@ MEDIA_URL = None
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mithaq.common.cache.RedisCache",  # one pool per process
             "LOCATION": os.environ["REDIS_URL"],
         }
     }

@@ -5,6 +5,7 @@ costs about as much per row as the whole query. So the rows are plain dicts from
 (`CaseQuerySet.inbox_rows`) and their HTML is put together here, every value escaped. The
 page around them (`cases/staff/inbox.html`, `_inbox_results.html`) stays a template."""
 
+from functools import lru_cache
 from html import escape
 
 from django.urls import reverse
@@ -44,6 +45,13 @@ def _labels() -> dict:
     return _LABELS[language]
 
 
+@lru_cache(maxsize=4096)
+def _short_date(day, language: str) -> str:
+    # A page's rows are mostly from a few days, and so are the next pages': each day is
+    # formatted once per language and process (date_format reads the active language).
+    return escape(date_format(day, get_format("SHORT_DATE_FORMAT")))
+
+
 def render_rows(rows, *, now, pick: bool = False) -> SafeString:
     """The <tr> elements of the inbox table for `rows` (dicts from `inbox_rows()`); with
     `pick`, each starts with a box that selects it for a bulk action (mithaq.search)."""
@@ -51,17 +59,12 @@ def render_rows(rows, *, now, pick: bool = False) -> SafeString:
     unit_name = "unit__name_ar" if (get_language() or "ar").startswith("ar") else "unit__name_en"
     case_url = reverse("cases:detail", args=["CODE"]).replace("CODE", "{}")
     calendar = working.active_calendar()
-    short_date = get_format("SHORT_DATE_FORMAT")
     urgent = labels["urgent"]
     select_label = gettext("Select %(code)s")
-    dates: dict = {}
+    language = get_language() or "ar"
 
     def day(moment) -> str:
-        # Rows are mostly from a few days: each day is formatted once.
-        local = timezone.localtime(moment).date()
-        if local not in dates:
-            dates[local] = escape(date_format(local, short_date))
-        return dates[local]
+        return _short_date(timezone.localtime(moment).date(), language)
 
     out = []
     for row in rows:

@@ -1,8 +1,10 @@
 """The active working calendar and the charter's commitments, loaded once per process.
 
 Every process keeps what it loaded; a change made through the admin or a service function
-bumps a version in the shared cache (Redis when configured), and every process reloads at
-most `_MAX_AGE` seconds after any change even with a per-process cache."""
+bumps a version in the shared cache (Redis when configured). The process that made the change
+reloads at once; every other one looks at the version at most every `_CHECK_EVERY` seconds
+(a look is a round trip to Redis, and every inbox page would pay it), and reloads at most
+`_MAX_AGE` seconds after any change even with a per-process cache."""
 
 import datetime
 import threading
@@ -18,6 +20,7 @@ from . import worktime
 
 _VERSION_KEY = "routing:clock-config:version"
 _MAX_AGE = 300
+_CHECK_EVERY = 1.0
 _lock = threading.Lock()
 _loaded: dict = {}
 
@@ -91,19 +94,25 @@ def _load() -> ClockConfig:
 
 
 def config() -> ClockConfig:
+    now = time.monotonic()
+    with _lock:
+        current = _loaded.get("config")
+        if current is not None and now - _loaded.get("checked", 0) < _CHECK_EVERY:
+            return current
     version = cache.get(_VERSION_KEY, 0)
     with _lock:
         current = _loaded.get("config")
         fresh = (
             current is not None
             and _loaded.get("version") == version
-            and time.monotonic() - _loaded.get("at", 0) < _MAX_AGE
+            and now - _loaded.get("at", 0) < _MAX_AGE
         )
         if fresh:
+            _loaded["checked"] = now
             return current
     value = _load()
     with _lock:
-        _loaded.update(config=value, version=version, at=time.monotonic())
+        _loaded.update(config=value, version=version, at=now, checked=now)
     return value
 
 

@@ -237,3 +237,28 @@ def test_hijri_holidays_of_2026():
 def test_naive_moments_are_refused():
     with pytest.raises(ValueError):
         standard_calendar().add_hours(datetime.datetime(2026, 1, 1, 10), 1)  # noqa: DTZ001
+
+
+def test_another_processs_change_is_seen_within_a_second_without_asking_redis_each_time(
+    db, monkeypatch
+):
+    """A change bumps the shared version; a process that did not make it looks at the version
+    at most every _CHECK_EVERY seconds (each look is a round trip), then reloads."""
+    from django.core.cache import cache
+
+    from mithaq.routing import calendar as working
+
+    clock = [1000.0]
+    monkeypatch.setattr(working.time, "monotonic", lambda: clock[0])
+    first = working.config()
+    asked = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda *a, **k: asked.append(a) or real_get(*a, **k))
+    assert working.config() is first and not asked
+    # Another process changes the calendar: only the shared version moves here.
+    cache.set(working._VERSION_KEY, cache.get(working._VERSION_KEY, 0) + 1, None)
+    asked.clear()
+    clock[0] += working._CHECK_EVERY / 2
+    assert working.config() is first and not asked
+    clock[0] += working._CHECK_EVERY
+    assert working.config() is not first and asked
