@@ -347,13 +347,16 @@ def may_view_audit_log(request_or_user) -> bool:
     return access_for(request_or_user).views_audit_log
 
 
-def cases_visible_to(request_or_user):
+def cases_visible_to(request_or_user, cases=None):
+    """The cases this person may see: of `cases` (a queryset of cases, e.g. the inbox's rows,
+    cases.selectors.inbox_rows), or of all."""
     from mithaq.cases.models import Case
 
     access = access_for(request_or_user)
+    cases = Case.objects.all() if cases is None else cases
     if not access.is_staff_member:
-        return Case.objects.none()
-    return Case.objects.filter(access.case_filter())
+        return cases.none()
+    return cases.filter(access.case_filter())
 
 
 def get_case_for_user(request_or_user, code: str, *, action: Action | None = None):

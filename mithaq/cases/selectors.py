@@ -44,6 +44,17 @@ def timeline(case: Case, *, public_only: bool = False):
     return events
 
 
+def inbox_rows():
+    """Every case as the inbox's rows (dicts of CaseQuerySet.INBOX_FIELDS), to be narrowed
+    (cases_visible_to, the filters) and sliced. Setting up the values() of twenty columns over
+    four tables took about a millisecond of every inbox answer: it is set up once per process
+    and copied (a QuerySet that is never run itself, so never shared state)."""
+    return _INBOX_ROWS.all()
+
+
+_INBOX_ROWS = Case.objects.inbox_rows()
+
+
 # The inbox filter's selects, rendered, per language and scope of grants, in this process.
 _OPTIONS: dict[tuple[str, str], tuple[float, dict]] = {}
 _OPTIONS_MAX_AGE = 60.0  # seconds: a new unit or officer shows in the filter within a minute

@@ -21,7 +21,7 @@ from mithaq.cases.forms.reception import ReceptionCaseForm
 from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm
 from mithaq.cases.inbox import render_rows
 from mithaq.cases.models import Attachment
-from mithaq.cases.selectors import filter_options_for
+from mithaq.cases.selectors import filter_options_for, inbox_rows
 from mithaq.cases.states import TRANSITIONS, Action
 from mithaq.cases.timeline import render_timeline
 from mithaq.cases.views import attachment_response
@@ -54,13 +54,13 @@ def inbox(request):
 
 def _inbox(request, params, *, results_only):
     access = access_for(request)
-    visible = cases_visible_to(request)
+    visible = cases_visible_to(request, inbox_rows())
     data, search_lost = recent.resolve(request, params)
     form = InboxFilterForm(data or None, options=filter_options_for(access))
     now = timezone.now()
     # The deadline row (mithaq.routing) comes in the same query (see inbox_rows): the clock
     # column and the clock filters and sort read it.
-    cases_qs = form.filter(visible, request.user, now=now, access=access).inbox_rows()
+    cases_qs = form.filter(visible, request.user, now=now, access=access)
     page = form.page_number
     # No COUNT(*) over a million rows: fetch one extra row to know if there is a next page.
     rows = list(cases_qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
@@ -69,7 +69,7 @@ def _inbox(request, params, *, results_only):
         # No case has these words: show those whose citizen's name is like them (a typo,
         # another spelling), saying so (mithaq.search.query.fuzzy).
         similar_qs = form.filter(visible, request.user, now=now, access=access, fuzzy=True)
-        rows = list(similar_qs.inbox_rows()[:PAGE_SIZE])
+        rows = list(similar_qs[:PAGE_SIZE])
         similar = bool(rows)
     may_pick = not access.is_read_only()
     context = {

@@ -49,3 +49,11 @@ def test_other_servers_get_their_own_client(redis_up):
     ):
         theirs = CacheHandler()["default"]
     assert theirs._cache is not _cache_of_a_new_request()._cache
+
+
+def test_each_operation_uses_the_same_redis_client(redis_up):
+    cache = _cache_of_a_new_request()
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.set("mithaq-test:one", 1, 30)
+    assert cache.get("mithaq-test:one") == 1
+    cache.delete("mithaq-test:one")
