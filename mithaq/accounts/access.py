@@ -263,7 +263,9 @@ class StaffAccess:
 
 
 def access_for(request_or_user) -> StaffAccess:
-    """The StaffAccess of a request (cached on it) or of a user."""
+    """The StaffAccess of a request (cached on it) or of a user (or the one given)."""
+    if isinstance(request_or_user, StaffAccess):
+        return request_or_user
     user = getattr(request_or_user, "user", request_or_user)
     holder = request_or_user if hasattr(request_or_user, "user") else None
     if holder is not None:

@@ -39,7 +39,7 @@ ALL: list["Baked"] = []
 
 
 class Baked:
-    def __init__(self, build: Callable[..., QuerySet], *kinds: type):
+    def __init__(self, build: Callable[..., QuerySet], *kinds: type, register: bool = True):
         for kind in kinds:
             if kind not in (int, str):
                 raise TypeError(f"Baked arguments are int or str, not {kind!r}")
@@ -47,7 +47,8 @@ class Baked:
         self._kinds = kinds
         self._compiled: dict[str, tuple] = {}
         self._template_queryset: QuerySet | None = None
-        ALL.append(self)
+        if register:  # those made as they are needed (per access, say) are tested where made
+            ALL.append(self)
 
     def __repr__(self) -> str:
         return f"<Baked {self._build.__module__}.{self._build.__qualname__}>"

@@ -173,9 +173,10 @@ def _as_q(condition) -> Q:
     return condition if isinstance(condition, Q) else Q(condition)
 
 
-def search(queryset, q: str, *, access, prefix: bool = True):
-    """`queryset` narrowed to the cases `q` finds for this person (`access`)."""
-    parsed = parse(q)
+def search(queryset, q: str, *, access, prefix: bool = True, parsed: Parsed | None = None):
+    """`queryset` narrowed to the cases `q` finds for this person (`access`), or those that
+    `parsed` (what parse() makes of a query) finds."""
+    parsed = parse(q) if parsed is None else parsed
     hidden = identity_visible(access)
     if parsed.kind == "empty":
         return queryset

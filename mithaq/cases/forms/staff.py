@@ -166,9 +166,28 @@ class InboxFilterForm(forms.Form):
             qs = qs.filter(is_urgent=True)
         if data.get("clock"):
             qs = filter_by_clock(qs, data["clock"], now=now or timezone.now())
-        if data.get("sort") == DUE_SORT:
+        return self.ordered(qs, data.get("sort"))
+
+    @staticmethod
+    def ordered(qs, sort: str | None):
+        if sort == DUE_SORT:
             return order_by_due(qs)
-        return qs.order_by(*SORTS.get(data.get("sort") or "-created", SORTS["-created"]))
+        return qs.order_by(*SORTS.get(sort or "-created", SORTS["-created"]))
+
+    # The filters beside the search box; with none of them set, a number search's page is
+    # baked (mithaq.cases.inbox.number_search_page).
+    NARROWING = ("state", "kind", "channel", "unit", "assignee", "mine", "urgent", "clock")
+
+    @property
+    def number_search(self):
+        """What the search box holds, parsed, when it is a phone or ID number and nothing
+        but the sort and the page is set beside it; else None."""
+        if not self.is_valid() or not self.cleaned_data.get("q"):
+            return None
+        if any(self.cleaned_data.get(name) for name in self.NARROWING):
+            return None
+        parsed = case_search.parse(self.cleaned_data["q"])
+        return parsed if parsed.kind == "number" else None
 
     @property
     def may_retry_fuzzy(self) -> bool:

@@ -1,3 +1,5 @@
+import pytest
+
 from mithaq.accounts.access import cases_visible_to
 from mithaq.cases import selectors
 from mithaq.testing import make_case
@@ -13,3 +15,115 @@ def test_the_inbox_rows_are_copies_of_one_template_that_is_never_run(org):
     assert row["unit__name_ar"] == org.dept_b.name_ar and "deadline__due_at" in row
     assert selectors._INBOX_ROWS._result_cache is None
     assert not selectors._INBOX_ROWS.query.where
+
+
+# --- A number search's baked page is the inbox's own query -------------------------------
+
+PHONE = "+9647701234567"
+
+
+def _general_rows(access, form, page_size):
+    from mithaq.cases.forms.staff import InboxFilterForm  # noqa: F401 (the form's own path)
+
+    cases = form.filter(
+        cases_visible_to(access, selectors.inbox_rows()), access.user, access=access
+    )
+    page = form.page_number
+    return list(cases[(page - 1) * page_size : page * page_size + 1])
+
+
+def _form(access, **data):
+    from mithaq.cases.forms.staff import InboxFilterForm
+
+    return InboxFilterForm(data, options=selectors.filter_options_for(access))
+
+
+@pytest.fixture
+def numbered(org):
+    mine = [make_case(org, subject=f"شكوى {n}", citizen_phone=PHONE) for n in range(5)]
+    secret = make_case(
+        org,
+        citizen_phone=PHONE,
+        identity_confidential=True,
+        channel="walk_in",
+        received_by=org.officer_b,
+    )
+    elsewhere = make_case(org, unit=org.dept_b, citizen_phone=PHONE)
+    by_id = make_case(org, citizen_phone="+9647809990000", citizen_national_id="19901234567")
+    abroad = make_case(org, unit=org.dept_a2, citizen_phone="+201001234567")
+    return mine, secret, elsewhere, by_id, abroad
+
+
+@pytest.mark.parametrize(
+    "who", ["office_manager", "officer_a", "officer_b", "manager_college_a", "reception"]
+)
+@pytest.mark.parametrize(
+    "q, extra",
+    [
+        ("٠٧٧٠ ١٢٣ ٤٥٦٧", {}),
+        ("07701234567", {"sort": "created"}),
+        ("07701234567", {"page": "2"}),
+        ("19901234567", {}),
+        ("00201001234567", {"sort": "due"}),
+    ],
+)
+def test_a_number_searchs_baked_page_is_the_general_paths(org, numbered, who, q, extra):
+    from mithaq.accounts.access import StaffAccess
+
+    access = StaffAccess(getattr(org, who))
+    form = _form(access, q=q, **extra)
+    assert form.number_search is not None
+    baked = selectors.number_search_page(access, form, page_size=3)
+    assert baked == _general_rows(access, form, 3)
+    assert selectors.number_search_page(access, form, page_size=3) == baked  # run again
+
+
+def test_what_each_person_finds_by_number_and_a_changed_grant_changes_the_query(org, numbered):
+    from mithaq.accounts.access import StaffAccess
+    from mithaq.accounts.models import Membership, Role
+
+    mine, secret, elsewhere, _by_id, _abroad = numbered
+
+    def found(user):
+        access = StaffAccess(user)
+        rows = selectors.number_search_page(access, _form(access, q="07701234567"), page_size=25)
+        return {row["code"] for row in rows}
+
+    assert found(org.officer_a) == {c.code for c in mine}  # not the confidential one
+    assert found(org.office_manager) == {c.code for c in [*mine, secret, elsewhere]}
+    assert found(org.officer_b) == {elsewhere.code, secret.code}  # they received it
+    Membership.objects.create(user=org.officer_b, unit=org.dept_a, role=Role.OFFICER)
+    assert found(org.officer_b) == {c.code for c in [*mine, secret, elsewhere]}
+
+
+def test_other_filters_beside_a_number_take_the_general_path(org, numbered):
+    from mithaq.accounts.access import StaffAccess
+
+    access = StaffAccess(org.office_manager)
+    assert (
+        selectors.number_search_page(
+            access, _form(access, q="07701234567", state="open"), page_size=25
+        )
+        is None
+    )
+    assert selectors.number_search_page(access, _form(access, q="تأخر"), page_size=25) is None
+
+
+def test_two_officers_of_one_unit_do_not_share_what_is_assigned_to_one(org, numbered):
+    from mithaq.accounts.access import StaffAccess
+    from mithaq.accounts.models import Membership, Role
+    from mithaq.cases.models import Case
+    from mithaq.testing import make_user
+
+    _mine, _secret, elsewhere, _by_id, _abroad = numbered
+    Case.objects.filter(pk=elsewhere.pk).update(assignee=org.officer_a)  # in dept_b
+    colleague = make_user("colleague_a", "زميل")
+    Membership.objects.create(user=colleague, unit=org.dept_a, role=Role.OFFICER)
+
+    def found(user):
+        access = StaffAccess(user)
+        rows = selectors.number_search_page(access, _form(access, q="07701234567"), page_size=25)
+        return {row["code"] for row in rows}
+
+    assert elsewhere.code in found(org.officer_a)
+    assert elsewhere.code not in found(colleague)
