@@ -24,7 +24,8 @@ old browser), a redirect and the whole page:
 Each search is timed as the user waits for it, from the POST to the end of the answer. The
 table gives p50/p95/p99 of the typed search (the budget's), then the p95 of the form's round
 trip and of its two halves: the GET of `?s=` (the page itself) and the POST (keeping the text
-in the session, one session write). "inbox (no search)" is the GET of /staff/ alone.
+for the session, in the cache: mithaq.search.recent). "inbox (no search)" is the GET of
+/staff/ alone.
 
 | scenario | who | query | budget (p95) |
 | --- | --- | --- | --- |
@@ -399,7 +400,7 @@ def main(argv=None) -> int:
         cursor.execute("SELECT count(*) FROM cases_case")
         cases = cursor.fetchone()[0]
     # One session per client: each keeps its own recent searches, as each user does (two
-    # clients writing one session at once would lose each other's searches).
+    # clients keeping searches for one session at once would lose each other's).
     manager, officer = office_manager(), busiest_officer()
     cookies = {
         "manager": [signed_in_cookie(manager) for _ in range(args.clients)],
