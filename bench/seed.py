@@ -392,8 +392,19 @@ def seed(count: int, *, workers: int = 3, batch: int = 10_000) -> None:
             from mithaq.search.migrations import STATISTICS_SQL
 
             conn.execute(STATISTICS_SQL)
-            for table in (Case._meta.db_table, CaseEvent._meta.db_table):
+            big = (Case._meta.db_table, CaseEvent._meta.db_table)
+            for table in big:
                 conn.execute(f"VACUUM (ANALYZE) {table}")
+            # The institution's small tables too (people, units, memberships, clocks): with
+            # autovacuum off they would keep no statistics at all, and the planner would guess
+            # 30 people for 300 when it joins them to cases.
+            small = conn.execute(
+                "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename <> ALL(%s)",
+                [list(big)],
+            ).fetchall()
+            for (table,) in small:
+                conn.execute(f"ANALYZE {table}")
         print(f"  vacuum and analyze in {time.monotonic() - t_after:.1f}s", flush=True)
     else:
         cases, events = _seed_sqlite(gen, first_id, count, batch)
