@@ -56,12 +56,12 @@ def render_rows(rows, *, now, pick: bool = False) -> SafeString:
     """The <tr> elements of the inbox table for `rows` (dicts from `inbox_rows()`); with
     `pick`, each starts with a box that selects it for a bulk action (mithaq.search)."""
     labels = _labels()
-    unit_name = "unit__name_ar" if (get_language() or "ar").startswith("ar") else "unit__name_en"
+    language = get_language() or "ar"
+    unit_name = "unit__name_ar" if language.startswith("ar") else "unit__name_en"
     case_url = reverse("cases:detail", args=["CODE"]).replace("CODE", "{}")
     calendar = working.active_calendar()
     urgent = labels["urgent"]
     select_label = gettext("Select %(code)s")
-    language = get_language() or "ar"
 
     def day(moment) -> str:
         return _short_date(timezone.localtime(moment).date(), language)

@@ -64,20 +64,6 @@ _NUMBER_PAGES: dict[tuple, Baked] = {}
 _NUMBER_PAGES_MAX = 2000
 
 
-def _number_page_key(access, form, parsed, page_size: int) -> tuple:
-    # Everything the SQL depends on: whose grants (case_filter, identity_visible: the user's
-    # own cases, units and paths, the cases their units are consulted on), sort, page.
-    return (
-        page_size,
-        access.user.pk,
-        tuple(dataclasses.astuple(g) for g in access.grants),
-        () if access.sees_everything else tuple(sorted(access.consulted_case_ids)),
-        form.cleaned_data.get("sort") or "",
-        form.page_number,
-        bool(parsed.phone),
-    )
-
-
 def number_search_page(access, form, *, page_size: int) -> list | None:
     """The inbox rows of `form`'s page (one more than `page_size`, to know of a next one) when
     its search is a number alone (InboxFilterForm.number_search), else None. The same query
@@ -87,10 +73,22 @@ def number_search_page(access, form, *, page_size: int) -> list | None:
     parsed = form.number_search
     if parsed is None or not access.is_staff_member:
         return None
-    key = _number_page_key(access, form, parsed, page_size)
+    sort = form.cleaned_data.get("sort") or ""
+    page = form.page_number
+    with_phone = bool(parsed.phone)
+    # Everything the SQL depends on: whose grants (case_filter, identity_visible: the user's
+    # own cases, units and paths, the cases their units are consulted on), sort, page.
+    key = (
+        access.user.pk,
+        tuple(dataclasses.astuple(g) for g in access.grants),
+        () if access.sees_everything else tuple(sorted(access.consulted_case_ids)),
+        sort,
+        page,
+        page_size,
+        with_phone,
+    )
     baked = _NUMBER_PAGES.get(key)
     if baked is None:
-        sort, page, with_phone = key[4:]
 
         def build(digits, phone=""):
             number = case_search.Parsed("number", digits=digits, phone=phone)

@@ -47,7 +47,7 @@ def _hx_target(request) -> str:
 @staff_required
 def replies(request):
     """GET: the list under the filters of the address, the search by its key (`s`). POST
-    (the filter bar): the search text is kept in the session (mithaq.search.recent) and the
+    (the filter bar): the search text is kept for the session (mithaq.search.recent) and the
     answer goes to the address with its key: the results at once for HTMX, pushing that
     address, a redirect otherwise."""
     if request.method == "POST":

@@ -24,7 +24,7 @@ def clean_inbox_query(raw: str) -> str:
 class SavedFilterForm(forms.Form):
     """Saves the inbox's current filter (`query`: its address's parameters, the search by
     its key). What is stored is the filter with the search's text (`q=`), in the database
-    only: applying it keeps the text in the session again (views.apply_filter)."""
+    only: applying it keeps the text for the session again (views.apply_filter)."""
 
     name = forms.CharField(label=_("Name of this filter"), max_length=80)
     query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)

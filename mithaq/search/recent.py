@@ -95,7 +95,7 @@ def forget(request) -> None:
 
 def url_pairs(request, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """A filter's parameters as a URL may carry them: the search text (`q`) kept in the
-    session and replaced by its key (`s`); empty values left out."""
+    session's searches and replaced by its key (`s`); empty values left out."""
     out = []
     for name, value in pairs:
         if not value:
@@ -149,7 +149,7 @@ def inbox_fields() -> list[str]:
 
 def filter_url(request, view_name: str, source, fields: Iterable[str]) -> str:
     """The address of the page `view_name` for the filter (and search text) of `source` (a
-    POST, or a saved filter's query as a QueryDict), with the text kept in the session."""
+    POST, or a saved filter's query as a QueryDict), with the text kept for the session."""
     pairs = [(name, source.get(name, "")) for name in fields]
     return with_params(reverse(view_name), url_pairs(request, pairs))
 

@@ -64,7 +64,7 @@ def filters(request):
 @require_GET
 @staff_required
 def apply_filter(request, pk):
-    """The inbox under a saved filter: its search text is kept in the session as a typed one
+    """The inbox under a saved filter: its search text is kept for the session as a typed one
     is, and the inbox's address carries only its key."""
     saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
     return recent.see_other(recent.inbox_url(request, QueryDict(saved.query)))

@@ -174,17 +174,14 @@ class InboxFilterForm(forms.Form):
             return order_by_due(qs)
         return qs.order_by(*SORTS.get(sort or "-created", SORTS["-created"]))
 
-    # The filters beside the search box; with none of them set, a number search's page is
-    # baked (mithaq.cases.inbox.number_search_page).
-    NARROWING = ("state", "kind", "channel", "unit", "assignee", "mine", "urgent", "clock")
-
     @property
     def number_search(self):
-        """What the search box holds, parsed, when it is a phone or ID number and nothing
-        but the sort and the page is set beside it; else None."""
+        """What the search box holds, parsed, when it is a phone or ID number and no filter
+        but the sort and the page is set beside it; else None (such a search's page is baked:
+        cases.selectors.number_search_page)."""
         if not self.is_valid() or not self.cleaned_data.get("q"):
             return None
-        if any(self.cleaned_data.get(name) for name in self.NARROWING):
+        if any(v for name, v in self.cleaned_data.items() if name not in ("q", "sort", "page")):
             return None
         parsed = case_search.parse(self.cleaned_data["q"])
         return parsed if parsed.kind == "number" else None

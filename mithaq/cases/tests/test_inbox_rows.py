@@ -1,8 +1,11 @@
 import pytest
 
-from mithaq.accounts.access import cases_visible_to
+from mithaq.accounts.access import StaffAccess, cases_visible_to
+from mithaq.accounts.models import Membership, Role
 from mithaq.cases import selectors
-from mithaq.testing import make_case
+from mithaq.cases.forms.staff import InboxFilterForm
+from mithaq.cases.models import Case
+from mithaq.testing import make_case, make_user
 
 
 def test_the_inbox_rows_are_copies_of_one_template_that_is_never_run(org):
@@ -23,8 +26,6 @@ PHONE = "+9647701234567"
 
 
 def _general_rows(access, form, page_size):
-    from mithaq.cases.forms.staff import InboxFilterForm  # noqa: F401 (the form's own path)
-
     cases = form.filter(
         cases_visible_to(access, selectors.inbox_rows()), access.user, access=access
     )
@@ -33,9 +34,14 @@ def _general_rows(access, form, page_size):
 
 
 def _form(access, **data):
-    from mithaq.cases.forms.staff import InboxFilterForm
-
     return InboxFilterForm(data, options=selectors.filter_options_for(access))
+
+
+def _found(user, q="07701234567"):
+    """The references a number search shows this person, through the baked page."""
+    access = StaffAccess(user)
+    rows = selectors.number_search_page(access, _form(access, q=q), page_size=25)
+    return {row["code"] for row in rows}
 
 
 @pytest.fixture
@@ -68,8 +74,6 @@ def numbered(org):
     ],
 )
 def test_a_number_searchs_baked_page_is_the_general_paths(org, numbered, who, q, extra):
-    from mithaq.accounts.access import StaffAccess
-
     access = StaffAccess(getattr(org, who))
     form = _form(access, q=q, **extra)
     assert form.number_search is not None
@@ -79,26 +83,15 @@ def test_a_number_searchs_baked_page_is_the_general_paths(org, numbered, who, q,
 
 
 def test_what_each_person_finds_by_number_and_a_changed_grant_changes_the_query(org, numbered):
-    from mithaq.accounts.access import StaffAccess
-    from mithaq.accounts.models import Membership, Role
-
     mine, secret, elsewhere, _by_id, _abroad = numbered
-
-    def found(user):
-        access = StaffAccess(user)
-        rows = selectors.number_search_page(access, _form(access, q="07701234567"), page_size=25)
-        return {row["code"] for row in rows}
-
-    assert found(org.officer_a) == {c.code for c in mine}  # not the confidential one
-    assert found(org.office_manager) == {c.code for c in [*mine, secret, elsewhere]}
-    assert found(org.officer_b) == {elsewhere.code, secret.code}  # they received it
+    assert _found(org.officer_a) == {c.code for c in mine}  # not the confidential one
+    assert _found(org.office_manager) == {c.code for c in [*mine, secret, elsewhere]}
+    assert _found(org.officer_b) == {elsewhere.code, secret.code}  # they received it
     Membership.objects.create(user=org.officer_b, unit=org.dept_a, role=Role.OFFICER)
-    assert found(org.officer_b) == {c.code for c in [*mine, secret, elsewhere]}
+    assert _found(org.officer_b) == {c.code for c in [*mine, secret, elsewhere]}
 
 
 def test_other_filters_beside_a_number_take_the_general_path(org, numbered):
-    from mithaq.accounts.access import StaffAccess
-
     access = StaffAccess(org.office_manager)
     assert (
         selectors.number_search_page(
@@ -110,20 +103,10 @@ def test_other_filters_beside_a_number_take_the_general_path(org, numbered):
 
 
 def test_two_officers_of_one_unit_do_not_share_what_is_assigned_to_one(org, numbered):
-    from mithaq.accounts.access import StaffAccess
-    from mithaq.accounts.models import Membership, Role
-    from mithaq.cases.models import Case
-    from mithaq.testing import make_user
-
     _mine, _secret, elsewhere, _by_id, _abroad = numbered
     Case.objects.filter(pk=elsewhere.pk).update(assignee=org.officer_a)  # in dept_b
     colleague = make_user("colleague_a", "زميل")
     Membership.objects.create(user=colleague, unit=org.dept_a, role=Role.OFFICER)
 
-    def found(user):
-        access = StaffAccess(user)
-        rows = selectors.number_search_page(access, _form(access, q="07701234567"), page_size=25)
-        return {row["code"] for row in rows}
-
-    assert elsewhere.code in found(org.officer_a)
-    assert elsewhere.code not in found(colleague)
+    assert elsewhere.code in _found(org.officer_a)
+    assert elsewhere.code not in _found(colleague)

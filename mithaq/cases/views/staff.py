@@ -37,7 +37,7 @@ PAGE_SIZE = 25
 @staff_required
 def inbox(request):
     """GET: the inbox under the filters of the query string, the search by its key (`s`).
-    POST (the filter bar): keep the search text in the session and redirect to the address
+    POST (the filter bar): keep the search text for the session and redirect to the address
     that carries its key, never the text (mithaq.search.recent); from HTMX, answer with the
     results and push that address."""
     results_only = (
@@ -54,25 +54,25 @@ def inbox(request):
 
 def _inbox(request, params, *, results_only):
     access = access_for(request)
-    visible = cases_visible_to(request, inbox_rows())
     data, search_lost = recent.resolve(request, params)
     form = InboxFilterForm(data or None, options=filter_options_for(access))
     now = timezone.now()
     page = form.page_number
+    similar = False
     rows = number_search_page(access, form, page_size=PAGE_SIZE)
     if rows is None:
+        visible = cases_visible_to(request, inbox_rows())
         # The deadline row (mithaq.routing) comes in the same query (see inbox_rows): the
         # clock column and the clock filters and sort read it.
         cases_qs = form.filter(visible, request.user, now=now, access=access)
         # No COUNT(*) over a million rows: fetch one extra row to know if there is a next page.
         rows = list(cases_qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
-    similar = False
-    if not rows and form.may_retry_fuzzy:
-        # No case has these words: show those whose citizen's name is like them (a typo,
-        # another spelling), saying so (mithaq.search.query.fuzzy).
-        similar_qs = form.filter(visible, request.user, now=now, access=access, fuzzy=True)
-        rows = list(similar_qs[:PAGE_SIZE])
-        similar = bool(rows)
+        if not rows and form.may_retry_fuzzy:
+            # No case has these words: show those whose citizen's name is like them (a typo,
+            # another spelling), saying so (mithaq.search.query.fuzzy).
+            similar_qs = form.filter(visible, request.user, now=now, access=access, fuzzy=True)
+            rows = list(similar_qs[:PAGE_SIZE])
+            similar = bool(rows)
     may_pick = not access.is_read_only()
     context = {
         "form": form,

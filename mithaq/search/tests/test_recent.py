@@ -72,10 +72,10 @@ def test_the_same_text_keeps_its_key_and_a_session_keeps_its_last_searches(db):
     assert len(recent._kept(_again(request))) == recent.KEEP
 
 
-def _again(request):
+def _again(request_or_session):
     """The next request of the same session (nothing remembered on the request)."""
     later = RequestFactory().get("/")
-    later.session = request.session
+    later.session = getattr(request_or_session, "session", request_or_session)
     return later
 
 
@@ -86,11 +86,9 @@ def test_searches_outlive_the_request_and_are_forgotten_at_sign_out(org, login):
     assert LOST_NOTE not in client.get(posted["Location"]).content.decode()
     session = client.session
     assert PHONE_TYPED not in str(dict(session.items()))
-    request = RequestFactory().get("/")
-    request.session = session
-    assert recent.recall(request, key) == PHONE_TYPED
+    assert recent.recall(_again(session), key) == PHONE_TYPED
     client.post(reverse("accounts:logout"))
-    assert recent.recall(_again(request), key) is None
+    assert recent.recall(_again(session), key) is None
 
 
 def test_a_session_is_written_once_for_its_searches_not_at_each_one(org, login):
