@@ -90,3 +90,21 @@ def test_the_backend_finds_active_people_only(org):
     org.officer_a.is_active = False
     org.officer_a.save(update_fields=["is_active"])
     assert backend.get_user(org.officer_a.pk) is None
+
+
+def test_a_verified_page_reads_the_person_with_their_device_in_one_query(org, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    device = _device(org.officer_a)
+    _verified(client, org.officer_a, device)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("cases:inbox")).status_code == 200
+    device_reads = [q["sql"] for q in ctx.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+    assert len(device_reads) == 1 and '"accounts_user"' in device_reads[0]
+    person_reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "accounts_user" WHERE "accounts_user"."id" =' in q["sql"]
+    ]
+    assert person_reads == []
