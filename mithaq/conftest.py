@@ -7,16 +7,19 @@ from mithaq.testing import make_case, make_org
 
 @pytest.fixture(autouse=True)
 def _fresh_clock_config():
-    """The charter's configuration is cached per process and refreshed on commit; a test's
-    rolled-back changes must not leak into the next test."""
+    """The charter's configuration, the routing rules and the message templates are kept per
+    process and refreshed on commit (mithaq.common.cache.ProcessCopy); a test's rolled-back
+    changes must not leak into the next test."""
     from django.core.cache import cache
 
-    from mithaq.routing import calendar
+    from mithaq.common.cache import invalidate_local_copies
+    from mithaq.common.context_processors import forget_institution_name
 
-    calendar.invalidate_local()
+    invalidate_local_copies()
+    forget_institution_name()
     cache.clear()
     yield
-    calendar.invalidate_local()
+    invalidate_local_copies()
 
 
 @pytest.fixture

@@ -12,8 +12,11 @@ cache operation, and redis-py builds a table of a few hundred reply handlers for
 """
 
 import threading
+import time
 
+from django.core.cache import cache
 from django.core.cache.backends import redis as django_redis
+from django.db import transaction
 from django.utils.functional import cached_property
 
 _clients: dict = {}
@@ -46,3 +49,74 @@ class RedisCache(django_redis.RedisCache):
             if client is None:
                 client = _clients[key] = self._class(self._servers, **self._options)
         return client
+
+
+class ProcessCopy:
+    """A value worked out from the database (a configuration: rules, templates, a calendar),
+    kept in each process and used without a round trip to the cache.
+
+    A change calls invalidate(): it bumps a version in the shared cache (Redis when
+    configured) now and again once the transaction commits, so that nobody keeps a value read
+    in between. The process that made the change reloads at once; every other one looks at
+    the version at most every `check_every` seconds (each look is a round trip that every
+    page would pay otherwise), and reloads at most `max_age` seconds after loading, even with
+    a per-process cache. Keeping the copy in the shared cache instead cost a round trip and
+    an unpickling per read: a tenth of a portal submission's work for the routing rules and
+    the message templates."""
+
+    def __init__(self, version_key: str, load, *, max_age: float = 300.0, check_every=1.0):
+        self.version_key = version_key
+        self._load = load
+        self.max_age = max_age
+        self.check_every = check_every
+        self._lock = threading.Lock()
+        self._state: dict = {}
+        _copies.append(self)
+
+    def get(self):
+        now = time.monotonic()
+        with self._lock:
+            state = self._state
+            if state and now - state["checked"] < self.check_every:
+                return state["value"]
+        version = cache.get(self.version_key, 0)
+        with self._lock:
+            state = self._state
+            if state and state["version"] == version and now - state["at"] < self.max_age:
+                state["checked"] = now
+                return state["value"]
+        value = self._load()
+        with self._lock:
+            self._state = {"value": value, "version": version, "at": now, "checked": now}
+        return value
+
+    def peek(self):
+        """This process's copy, or None when it has none (tests)."""
+        return self._state.get("value")
+
+    def invalidate(self) -> None:
+        """Forget the value here and in every other process, now and after the commit."""
+
+        def bump():
+            try:
+                cache.incr(self.version_key)
+            except ValueError:
+                cache.set(self.version_key, 1, None)
+            self.invalidate_local()
+
+        bump()
+        transaction.on_commit(bump)
+
+    def invalidate_local(self) -> None:
+        """Forget this process's copy only (tests, whose changes roll back)."""
+        with self._lock:
+            self._state = {}
+
+
+_copies: list[ProcessCopy] = []
+
+
+def invalidate_local_copies() -> None:
+    """Forget every process copy in this process (before each test)."""
+    for copy in _copies:
+        copy.invalidate_local()

@@ -1,28 +1,24 @@
 """The active working calendar and the charter's commitments, loaded once per process.
 
-Every process keeps what it loaded; a change made through the admin or a service function
-bumps a version in the shared cache (Redis when configured). The process that made the change
-reloads at once; every other one looks at the version at most every `_CHECK_EVERY` seconds
-(a look is a round trip to Redis, and every inbox page would pay it), and reloads at most
-`_MAX_AGE` seconds after any change even with a per-process cache."""
+Every process keeps what it loaded (mithaq.common.cache.ProcessCopy); a change made through
+the admin or a service function bumps a version in the shared cache (Redis when configured).
+The process that made the change reloads at once; every other one looks at the version at
+most every `_CHECK_EVERY` seconds (a look is a round trip to Redis, and every inbox page would
+pay it), and reloads at most `_MAX_AGE` seconds after loading even with a per-process cache."""
 
 import datetime
-import threading
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
+
+from mithaq.common.cache import ProcessCopy
 
 from . import worktime
 
 _VERSION_KEY = "routing:clock-config:version"
 _MAX_AGE = 300
 _CHECK_EVERY = 1.0
-_lock = threading.Lock()
-_loaded: dict = {}
 
 
 @dataclass(frozen=True)
@@ -93,49 +89,22 @@ def _load() -> ClockConfig:
     return ClockConfig(calendar, calendar_id, commitments, steps)
 
 
+_COPY = ProcessCopy(_VERSION_KEY, _load, max_age=_MAX_AGE, check_every=_CHECK_EVERY)
+
+
 def config() -> ClockConfig:
-    now = time.monotonic()
-    with _lock:
-        current = _loaded.get("config")
-        if current is not None and now - _loaded.get("checked", 0) < _CHECK_EVERY:
-            return current
-    version = cache.get(_VERSION_KEY, 0)
-    with _lock:
-        current = _loaded.get("config")
-        fresh = (
-            current is not None
-            and _loaded.get("version") == version
-            and now - _loaded.get("at", 0) < _MAX_AGE
-        )
-        if fresh:
-            _loaded["checked"] = now
-            return current
-    value = _load()
-    with _lock:
-        _loaded.update(config=value, version=version, at=now, checked=now)
-    return value
+    return _COPY.get()
 
 
 def invalidate() -> None:
     """Forget the loaded configuration here and in every other process (now and again after
     the current transaction commits, so nobody keeps a value read in between)."""
-
-    def bump():
-        try:
-            cache.incr(_VERSION_KEY)
-        except ValueError:
-            cache.set(_VERSION_KEY, 1, None)
-        with _lock:
-            _loaded.clear()
-
-    bump()
-    transaction.on_commit(bump)
+    _COPY.invalidate()
 
 
 def invalidate_local() -> None:
     """Forget this process's copy only (tests, whose changes roll back)."""
-    with _lock:
-        _loaded.clear()
+    _COPY.invalidate_local()
 
 
 def active_calendar() -> worktime.Calendar:

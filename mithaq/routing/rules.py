@@ -1,13 +1,13 @@
 """Routing rules: where a new case goes, and the office's edits to the rules.
 
 The active rules (with their units), the units' assignment modes and the citizens' affairs
-office are cached together and dropped on every change to them, to a unit or to who works
+office are kept together in each process (mithaq.common.cache.ProcessCopy) and dropped
+everywhere on every change to them, to a unit or to who works
 in one (apps.py connects unit_or_membership_changed), so that a submission reads them
 without a query once warm. Bulk updates send no signal: call invalidate() after one."""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import OrgUnit
 from mithaq.cases.states import Kind
+from mithaq.common.cache import ProcessCopy
 from mithaq.search.index import strip_article
 from mithaq.search.index import words as search_words
 
 from .models import AssignmentMode, RoutingRule, UnitAssignment
 
-# v2: words read as search reads them (words_of); a v1 copy holds them spelt the old way.
-_CACHE_KEY = "mithaq:routing:v2"
-_CACHE_SECONDS = 3600
+_VERSION_KEY = "mithaq:routing:version"
+_MAX_AGE = 3600.0
 
 
 @dataclass(frozen=True)
@@ -110,18 +110,17 @@ def _load() -> RoutingConfig:
     return RoutingConfig(rules=tuple(rules), modes=modes, office=office)
 
 
+_COPY = ProcessCopy(_VERSION_KEY, _load, max_age=_MAX_AGE)
+
+
 def config() -> RoutingConfig:
-    cached = cache.get(_CACHE_KEY)
-    if cached is None:
-        cached = _load()
-        cache.set(_CACHE_KEY, cached, _CACHE_SECONDS)
-    return cached
+    return _COPY.get()
 
 
 def invalidate() -> None:
-    """Drop the cached rules once the change is committed (and now, for this transaction)."""
-    cache.delete(_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
+    """Drop the kept rules in every process, now (for this transaction) and once the change
+    is committed."""
+    _COPY.invalidate()
 
 
 def unit_or_membership_changed(sender, **kwargs) -> None:

@@ -57,3 +57,71 @@ def test_each_operation_uses_the_same_redis_client(redis_up):
     cache.set("mithaq-test:one", 1, 30)
     assert cache.get("mithaq-test:one") == 1
     cache.delete("mithaq-test:one")
+
+
+# --- Copies kept per process ----------------------------------------------------------------
+
+
+def _copy(loads, **kwargs):
+    from mithaq.common.cache import ProcessCopy
+
+    def load():
+        loads.append(len(loads) + 1)
+        return loads[-1]
+
+    return ProcessCopy("mithaq:test-copy:version", load, **kwargs)
+
+
+def test_a_copy_is_loaded_once_and_kept_without_a_round_trip(monkeypatch):
+    from django.core.cache import cache
+
+    loads = []
+    copy = _copy(loads)
+    assert copy.get() == 1
+    asked = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda *a, **k: asked.append(a) or real_get(*a, **k))
+    assert copy.get() == 1 and copy.get() == 1
+    assert loads == [1] and not asked
+
+
+def test_a_change_here_reloads_at_once_and_elsewhere_within_a_look(monkeypatch, db):
+    from django.core.cache import cache
+
+    from mithaq.common import cache as shared
+
+    clock = [500.0]
+    monkeypatch.setattr(shared.time, "monotonic", lambda: clock[0])
+    loads = []
+    here, elsewhere = _copy(loads), _copy(loads)  # two processes sharing one cache
+    assert here.get() == 1 and elsewhere.get() == 2
+    here.invalidate()
+    assert here.get() == 3  # the process that made the change
+    assert elsewhere.get() == 2  # the other looks again only after check_every
+    clock[0] += elsewhere.check_every
+    assert elsewhere.get() == 4
+    assert cache.get(here.version_key) >= 1
+
+
+def test_a_value_read_before_the_commit_does_not_outlive_it(django_capture_on_commit_callbacks, db):
+    loads = []
+    copy = _copy(loads)
+    with django_capture_on_commit_callbacks(execute=True):
+        copy.invalidate()
+        assert copy.get() == 1  # read inside the changing transaction (or by another process)
+    assert copy.peek() is None
+    assert copy.get() == 2
+
+
+def test_an_old_copy_is_loaded_again(monkeypatch):
+    from mithaq.common import cache as shared
+
+    clock = [100.0]
+    monkeypatch.setattr(shared.time, "monotonic", lambda: clock[0])
+    loads = []
+    copy = _copy(loads, max_age=30.0)
+    assert copy.get() == 1
+    clock[0] += 29.0
+    assert copy.get() == 1
+    clock[0] += 2.0
+    assert copy.get() == 2

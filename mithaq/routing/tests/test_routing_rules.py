@@ -1,7 +1,6 @@
 """Routing at submission: the rules in order, the fall-backs, and assignment within a unit."""
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
@@ -278,9 +277,15 @@ def test_reception_registers_without_a_unit_and_the_case_is_triaged(org):
 
 
 def _stale_copy_cached_before_the_commit(stale):
-    """Another process that reads the rules before this transaction commits caches what it
-    saw: only dropping the copy once committed keeps that from lasting an hour."""
-    cache.set(rules._CACHE_KEY, stale, rules._CACHE_SECONDS)
+    """A process that reads the rules before this transaction commits keeps what it saw,
+    under the version of that moment: only moving the version once committed keeps that from
+    lasting an hour."""
+    rules._COPY.invalidate_local()
+    rules._COPY._load, load = (lambda: stale), rules._COPY._load
+    try:
+        assert rules.config() is stale
+    finally:
+        rules._COPY._load = load
 
 
 @pytest.mark.parametrize("change", ["accepts_cases", "is_active"])
@@ -320,7 +325,8 @@ def test_a_membership_change_drops_the_cached_rules(
         else:
             _second_officer(org, org.dept_b)
         _stale_copy_cached_before_the_commit(stale)
-    assert cache.get(rules._CACHE_KEY) is None
+    assert rules._COPY.peek() is None
+    assert rules.config() is not stale
 
 
 # --- The rule's officer, checked at submission ----------------------------------------------

@@ -246,10 +246,11 @@ def test_another_processs_change_is_seen_within_a_second_without_asking_redis_ea
     at most every _CHECK_EVERY seconds (each look is a round trip), then reloads."""
     from django.core.cache import cache
 
+    from mithaq.common import cache as shared
     from mithaq.routing import calendar as working
 
     clock = [1000.0]
-    monkeypatch.setattr(working.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(shared.time, "monotonic", lambda: clock[0])
     first = working.config()
     asked = []
     real_get = cache.get
