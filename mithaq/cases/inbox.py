@@ -63,8 +63,10 @@ def render_rows(rows, *, now, pick: bool = False) -> SafeString:
     urgent = labels["urgent"]
     select_label = gettext("Select %(code)s")
 
+    zone = timezone.get_current_timezone()
+
     def day(moment) -> str:
-        return _short_date(timezone.localtime(moment).date(), language)
+        return _short_date(moment.astimezone(zone).date(), language)
 
     out = []
     for row in rows:

@@ -2,8 +2,9 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -133,7 +134,19 @@ class InboxFilterForm(forms.Form):
                 )
                 continue
             value = self.data.get(key) if self.is_bound else None
-            widget = field.widget.render(key, value, attrs={"id": html_id})
+            if isinstance(field.widget, forms.TextInput):
+                # As Django's input template writes it, without a template.
+                attrs = field.widget.build_attrs(field.widget.attrs, {"id": html_id})
+                shown = field.widget.format_value(value)
+                widget = format_html(
+                    '<input type="{}" name="{}"{}{}>',
+                    field.widget.input_type,
+                    key,
+                    format_html(' value="{}"', shown) if shown is not None else "",
+                    flatatt(attrs),
+                )
+            else:
+                widget = field.widget.render(key, value, attrs={"id": html_id})
             parts.append(f'<div class="field"><label for="{html_id}">{label}</label>{widget}</div>')
         return mark_safe("".join(parts))  # noqa: S308 - labels escaped, widgets escape their own
 
