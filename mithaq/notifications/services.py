@@ -12,13 +12,13 @@ import json
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from mithaq.cases.states import Channel as CaseChannel
 from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
+from mithaq.common.cache import ProcessCopy
 from mithaq.common.text import isolate
 from mithaq.routing.calendar import next_working_moment  # staff alerts wait for working hours
 
@@ -53,36 +53,27 @@ def _language(code: str | None) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-_TEMPLATES_VERSION = "mithaq:message-templates:version"
+def _load_templates() -> dict[tuple[str, str, str], tuple[str, str]]:
+    return {
+        (event_key, channel, language): (subject, body)
+        for event_key, channel, language, subject, body in MessageTemplate.objects.values_list(
+            "event_key", "channel", "language", "subject", "body"
+        )
+    }
+
+
+# Templates are read on every event and change rarely: every row, kept in each process,
+# dropped everywhere when one is saved or seeded.
+_TEMPLATES = ProcessCopy("mithaq:message-templates:version", _load_templates)
 
 
 def _templates_changed() -> None:
-    """Edited or seeded templates reach every process: the cached copies are dropped."""
-
-    def bump():
-        try:
-            cache.incr(_TEMPLATES_VERSION)
-        except ValueError:
-            cache.set(_TEMPLATES_VERSION, 1, None)
-
-    bump()
-    transaction.on_commit(bump)
+    """Edited or seeded templates reach every process: the kept copies are dropped."""
+    _TEMPLATES.invalidate()
 
 
 def _template(event_key: str, channel: str, language: str) -> tuple[str, str]:
-    # Templates are read on every event and change rarely: cached, versioned on change.
-    version = cache.get_or_set(_TEMPLATES_VERSION, 1, None)
-    key = f"mithaq:message-template:{version}:{event_key}:{channel}:{language}"
-    row = cache.get(key)
-    if row is None:
-        row = (
-            MessageTemplate.objects.filter(event_key=event_key, channel=channel, language=language)
-            .values_list("subject", "body")
-            .first()
-        )
-        cache.set(key, row or ("", None), 600)
-    elif row == ["", None] or row == ("", None):
-        row = None
+    row = _TEMPLATES.get().get((event_key, channel, language))
     if row is not None:
         return row
     fallback = defaults.default_template(event_key, channel, language)
@@ -96,15 +87,36 @@ def _fingerprint(context: dict) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _dispatch_after_commit(message_id: int) -> None:
-    from .tasks import dispatch_message
+def _queue_in_database() -> bool:
+    return settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
+def _dispatch_after_commit(*message_ids: int) -> None:
+    """Have the worker send the messages once they are committed: one task for them all (a
+    citizen's SMS and email go together). The database queue's task row is written in the
+    messages' own transaction: committed with them or not at all (a failed write fails the
+    transaction, as the messages' own would), and one commit per submission instead of two.
+    Any other queue (Redis) hears of them after the commit, when the worker can read them."""
+    from .tasks import dispatch_message, dispatch_messages
+
+    def send():
+        if len(message_ids) == 1:
+            dispatch_message.enqueue(message_ids[0])
+        else:
+            dispatch_messages.enqueue(list(message_ids))
+
+    if _queue_in_database() and transaction.get_connection().in_atomic_block:
+        send()
+        return
 
     def enqueue():
         try:
-            dispatch_message.enqueue(message_id)
+            send()
         except Exception:
-            # The row is safe in the outbox: the periodic dispatch_due picks it up.
-            logger.exception("could not enqueue message %s; dispatch_due will send it", message_id)
+            # The rows are safe in the outbox: the periodic dispatch_due picks them up.
+            logger.exception(
+                "could not enqueue messages %s; dispatch_due will send them", message_ids
+            )
 
     transaction.on_commit(enqueue)
 
@@ -122,9 +134,11 @@ def _queue(
     address: str = "",
     not_before: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
+    dispatch: bool = True,
 ) -> Message | None:
     """Render and write one message; None if this dedupe key was already queued (the
-    unique dedupe key says so: no read before the write)."""
+    unique dedupe key says so: no read before the write). Without `dispatch`, the caller
+    has it sent (with others: _dispatch_after_commit)."""
     now = now or timezone.now()
     subject_t, body_t = _template(event_key, channel, language)
     values = {k: "" if v is None else str(v) for k, v in context.items()}
@@ -154,7 +168,8 @@ def _queue(
             )
     except IntegrityError:
         return None
-    _dispatch_after_commit(message.pk)
+    if dispatch:
+        _dispatch_after_commit(message.pk)
     return message
 
 
@@ -275,9 +290,12 @@ def notify_citizen(
             language=language,
             context=values,
             case=case,
+            dispatch=False,
         )
         if message is not None:
             made.append(message)
+    if made:
+        _dispatch_after_commit(*(m.pk for m in made))
     return made
 
 

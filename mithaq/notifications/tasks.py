@@ -17,6 +17,12 @@ def dispatch_message(message_id: int) -> str:
 
 
 @task()
+def dispatch_messages(message_ids: list[int]) -> list[str]:
+    """Send the messages one change wrote together (a citizen's SMS and email), in turn."""
+    return [dispatch.dispatch_one(message_id).outcome for message_id in message_ids]
+
+
+@task()
 def dispatch_due() -> dict:
     """Periodic: retries whose time has come, messages that waited for a gateway or for the
     working day, and anything whose after-commit enqueue was lost."""

@@ -124,3 +124,16 @@ def test_daily_digest_once_a_day(org, case_a):
     assert tasks.send_daily_digests.call() == 0
     digest = Message.objects.get(event_key="daily_digest")
     assert case_a.code in digest.body and digest.user == org.officer_a
+
+
+@pytest.mark.django_db
+def test_the_messages_of_one_change_are_sent_by_one_task(org, messages_file):
+    from django_tasks_db.models import DBTaskResult
+
+    case = make_case(org)  # an SMS and an email
+    (queued,) = DBTaskResult.objects.filter(task_path__endswith=".dispatch_messages")
+    ids = queued.args_kwargs["args"][0]
+    assert sorted(ids) == sorted(Message.objects.filter(case=case).values_list("pk", flat=True))
+    assert tasks.dispatch_messages.call(ids) == ["sent", "sent"]
+    assert tasks.dispatch_messages.call(ids) == ["skipped", "skipped"]  # sent once
+    assert set(Message.objects.filter(case=case).values_list("status", flat=True)) == {"sent"}

@@ -42,10 +42,40 @@ def test_rolled_back_change_writes_no_message(org):
     assert Message.objects.count() == before
 
 
-def test_dispatch_is_asked_only_after_commit(org, django_capture_on_commit_callbacks):
+def _dispatch_tasks():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path__contains=".dispatch_message")
+
+
+def test_the_database_queue_takes_the_dispatch_in_the_messages_transaction(
+    org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        case = make_case(org)
+    messages = list(Message.objects.filter(case=case).values_list("pk", flat=True))
+    assert len(messages) == 2 and not callbacks  # no second commit to wait for
+    (task,) = _dispatch_tasks()  # one for the SMS and the email together
+    assert task.task_path.endswith(".dispatch_messages")
+    assert sorted(task.args_kwargs["args"][0]) == sorted(messages)
+
+
+def test_a_rolled_back_submission_leaves_no_dispatch(org):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_case(org)
+        assert _dispatch_tasks().count() == 1
+        raise RuntimeError("the caller fails after the case is written")
+    assert not _dispatch_tasks().exists() and not Message.objects.exists()
+
+
+def test_another_queue_is_asked_only_after_commit(
+    org, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     with django_capture_on_commit_callbacks() as callbacks:
         make_case(org)
-    assert len(callbacks) == 2  # one per message
+    assert len(callbacks) == 1  # for both messages, once the worker can read them
+    assert not _dispatch_tasks().exists()
 
 
 def test_each_citizen_facing_event_speaks(org):
