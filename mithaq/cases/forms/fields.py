@@ -1,6 +1,8 @@
 """Form fields shared by the portal and the staff side: several checked files in one input,
 and the organisation tree as a select."""
 
+import copy
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -169,3 +171,32 @@ class OptionField(forms.Field):
         super().validate(value)
         if value and value not in self.options.values:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+
+class KeptChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose sent choice is looked up among the rows kept in this process
+    (`kept`: a ProcessCopy of {pk: instance}, mithaq.catalog.choices) instead of a query;
+    the queryset, which must hold the same rows, still lists the choices to show. Each
+    answer is a copy, so that nothing set on it reaches the kept row."""
+
+    def __init__(self, *args, kept, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = kept
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        try:
+            row = self.kept.get().get(int(value))
+        except (TypeError, ValueError):
+            row = None
+        if row is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return copy.copy(row)

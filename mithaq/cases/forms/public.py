@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from mithaq.accounts.models import OrgUnit, UnitKind
+from mithaq.catalog import choices
 from mithaq.catalog.models import Service
 from mithaq.common.phones import parse_phone
 from mithaq.common.text import to_ascii_digits
@@ -19,7 +20,7 @@ from mithaq.routing import clocks
 
 from ..models import CODE_ALPHABET, Case
 from ..states import CitizenGroup, Kind
-from .fields import INDENT, MultipleFileField, UnitSelect, unit_tree
+from .fields import INDENT, KeptChoiceField, MultipleFileField, UnitSelect, unit_tree
 
 
 def presidency_unit() -> OrgUnit | None:
@@ -39,17 +40,19 @@ class SubmitForm(forms.Form):
     """What a citizen brings. The fields shown depend on the kind: the remedy sought and the
     urgent appeal belong to complaints; a request to the president goes to the presidency."""
 
-    unit = forms.ModelChoiceField(
+    unit = KeptChoiceField(
         label=_("The college, department or office concerned"),
         queryset=OrgUnit.objects.active().filter(accepts_cases=True),
+        kept=choices.CASE_UNITS,
         widget=UnitSelect,
         # Not knowing is fine: the routing rules or the citizens' affairs office direct it.
         required=False,
         help_text=_("If you are not sure, leave it: the citizens' affairs office will pass it on."),
     )
-    service = forms.ModelChoiceField(
+    service = KeptChoiceField(
         label=_("Service (optional)"),
         queryset=Service.objects.active(),
+        kept=choices.SERVICES,
         required=False,
     )
     subject = forms.CharField(
