@@ -125,3 +125,31 @@ def test_an_old_copy_is_loaded_again(monkeypatch):
     assert copy.get() == 1
     clock[0] += 2.0
     assert copy.get() == 2
+
+
+# --- Rate limits on Redis -------------------------------------------------------------------
+
+
+def test_a_rate_limit_on_redis_counts_in_one_round_trip_and_ends_with_its_window(redis_up):
+    import redis
+
+    from mithaq.common import ratelimit
+
+    with override_settings(CACHES=SETTINGS):
+        from django.core.cache import caches
+
+        backend = caches["default"]
+        backend.delete("mithaq:ratelimit:test:ip")
+        sent = []
+        real = redis.client.Pipeline.execute
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(
+                redis.client.Pipeline, "execute", lambda self, *a: sent.append(1) or real(self, *a)
+            )
+            outcomes = [ratelimit.over_limit("test:ip", limit=2, window=60) for _ in range(4)]
+        assert outcomes == [False, False, True, True] and len(sent) == 4
+        # Django's own incr() reads the same counter, and the window's timeout is set.
+        assert backend.incr("mithaq:ratelimit:test:ip") == 5
+        client = backend._cache.get_client()
+        assert 0 < client.ttl(backend.make_key("mithaq:ratelimit:test:ip")) <= 60
+        backend.delete("mithaq:ratelimit:test:ip")
