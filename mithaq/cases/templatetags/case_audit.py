@@ -1,5 +1,6 @@
 """The case page's panel of reads of a confidential identity, for those who may view the
-audit trail (access.may_view_audit_log). Two small queries, none for anyone else."""
+audit trail (access.may_view_audit_log). Two small queries (one when a case has fewer than RECENT reads), none for anyone
+else."""
 
 from django import template
 
@@ -14,9 +15,13 @@ RECENT = 5
 def identity_reads(context, case):
     if not case.identity_confidential or not may_view_audit_log(context["request"]):
         return {"shown": False}
+    # The case's own column too: the related manager sets each read's case from it, and a
+    # deferred one was read back with a query per read.
     reads = (
         case.confidential_reads.select_related("user")
-        .only("at", "user__username", "user__full_name", "user__first_name", "user__last_name")
+        .only(
+            "at", "case", "user__username", "user__full_name", "user__first_name", "user__last_name"
+        )
         .order_by("-at", "-id")
     )
     recent = list(reads[:RECENT])

@@ -173,7 +173,11 @@ def test_case_page_with_many_reads_counts_them_all(org, secret, login):
     )
     client = login(org.office_manager)
     client.cookies["django_language"] = "en"
-    response = client.get(reverse("cases:detail", args=[secret.code]))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("cases:detail", args=[secret.code]))
     panel = response.content.decode().split('id="identity-reads"', 1)[1].split("</section>", 1)[0]
     assert "Seen 8 times." in panel
     assert panel.count("<li>") == 5
+    # The panel's two queries, not one more per read shown.
+    reads = [q for q in queries.captured_queries if '"cases_confidentialread"' in q["sql"]]
+    assert [q["sql"].split()[0] for q in reads] == ["INSERT", "SELECT", "SELECT"]
