@@ -12,7 +12,8 @@ import json
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models.constants import OnConflict
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -121,6 +122,25 @@ def _dispatch_after_commit(*message_ids: int) -> None:
     transaction.on_commit(enqueue)
 
 
+def _insert_unless_queued(message: Message) -> bool:
+    """Write `message` unless one with its dedupe key is already written (by this change
+    before, or by a racing one), and say whether it was: INSERT ... ON CONFLICT DO NOTHING
+    RETURNING id (INSERT OR IGNORE on SQLite), one statement that never breaks the caller's
+    transaction, where a plain insert needed a savepoint around it (three statements).
+    Model.save() writes through the same Manager._insert, without the conflict clause."""
+    meta = Message._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    rows = Message._base_manager._insert(
+        [message], fields=fields, returning_fields=[meta.pk], on_conflict=OnConflict.IGNORE
+    )
+    if not rows or rows[0] is None:
+        return False
+    message.pk = rows[0][0]
+    message._state.adding = False
+    message._state.db = Message._base_manager.db
+    return True
+
+
 def _queue(
     *,
     dedupe_key: str,
@@ -147,26 +167,23 @@ def _queue(
     body = render_text(body_t, values)
     html = render_html(body, language=language) if channel == MessageChannel.EMAIL else ""
     due = max(now, not_before) if not_before else now
-    try:
-        # A savepoint: a racing duplicate must not break the caller's transaction.
-        with transaction.atomic():
-            message = Message.objects.create(
-                case=case,
-                recipient_kind=recipient_kind,
-                user=user,
-                channel=channel,
-                address=address,
-                event_key=event_key,
-                language=language,
-                subject=subject,
-                body=body,
-                html=html,
-                created_at=now,
-                not_before=not_before,
-                next_attempt_at=due,
-                dedupe_key=dedupe_key,
-            )
-    except IntegrityError:
+    message = Message(
+        case=case,
+        recipient_kind=recipient_kind,
+        user=user,
+        channel=channel,
+        address=address,
+        event_key=event_key,
+        language=language,
+        subject=subject,
+        body=body,
+        html=html,
+        created_at=now,
+        not_before=not_before,
+        next_attempt_at=due,
+        dedupe_key=dedupe_key,
+    )
+    if not _insert_unless_queued(message):
         return None
     if dispatch:
         _dispatch_after_commit(message.pk)

@@ -144,6 +144,31 @@ def test_notify_citizen_twice_with_the_same_context_makes_one_message(org):
     assert "2/1" in later[0].body
 
 
+def test_a_duplicate_is_one_statement_and_leaves_the_transaction_usable(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = make_case(org, citizen_email="")
+    context = {"expected_date": "1/1"}
+    with transaction.atomic():
+        (first,) = services.notify_citizen(case=case, event_key="late", context=context)
+        with CaptureQueriesContext(connection) as queries:
+            assert services.notify_citizen(case=case, event_key="late", context=context) == []
+        (statement,) = [
+            q["sql"] for q in queries.captured_queries if "notifications_message" in q["sql"]
+        ]
+        assert statement.startswith("INSERT") and "SAVEPOINT" not in " ".join(
+            q["sql"] for q in queries.captured_queries
+        )
+        # The transaction goes on: a later write in it is kept.
+        (later,) = services.notify_citizen(case=case, event_key="late", context={"x": "2"})
+    assert set(Message.objects.filter(event_key="late").values_list("pk", flat=True)) == {
+        first.pk,
+        later.pk,
+    }
+    assert first.pk and not first._state.adding
+
+
 def test_staff_are_not_alerted_outside_working_hours(org, monkeypatch):
     morning = datetime.datetime(2030, 1, 5, 8, 0, tzinfo=datetime.UTC)
     monkeypatch.setattr(services, "next_working_moment", lambda when: max(when, morning))
