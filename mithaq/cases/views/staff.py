@@ -17,6 +17,7 @@ from mithaq.accounts.access import (
 )
 from mithaq.accounts.decorators import staff_required
 from mithaq.cases import services
+from mithaq.cases.facts import render_case_facts
 from mithaq.cases.forms.reception import ReceptionCaseForm
 from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm
 from mithaq.cases.inbox import render_rows
@@ -109,6 +110,7 @@ def _case_context(request, case, *, bound_form=None):
     return {
         "case": case,
         "timeline_html": render_timeline(case),
+        "facts_html": render_case_facts(case, show_identity=show_identity),
         "forms": forms,
         "actions": [
             (name, Action(name).label, form, f"{act_base}{name}/") for name, form in forms.items()

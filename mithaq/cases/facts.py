@@ -1,0 +1,139 @@
+"""The case page's two fact lists, the case's and its citizen's, put together in one pass.
+
+They are forty template tags of labels, dates and isolated numbers, and the template engine
+spent about a twelfth of the case page on them (0.45 ms of 5.5, measured in process at
+1,000,000 cases); like the timeline (timeline.py) and the inbox rows (inbox.py), they are
+written here, every value escaped, in the markup the template wrote."""
+
+from html import escape
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, ngettext
+
+from mithaq.common.dates import hijri
+
+_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _labels() -> dict[str, str]:
+    language = get_language() or "ar"
+    if language not in _LABELS:
+        _LABELS[language] = {
+            key: escape(gettext(text))
+            for key, text in (
+                ("case", "Case"),
+                ("unit", "Unit"),
+                ("service", "Service"),
+                ("assignee", "Assigned to"),
+                ("channel", "Channel"),
+                ("received_by", "Received by"),
+                ("letter", "Incoming letter"),
+                ("received", "Received"),
+                ("expected", "Expected by"),
+                ("collective", "Collective"),
+                ("decision", "Decision"),
+                ("closure", "Closure code"),
+                ("citizen", "Citizen"),
+                ("name", "Name"),
+                ("phone", "Phone"),
+                ("email", "Email"),
+                ("national_id", "National ID"),
+                ("group", "Group"),
+                (
+                    "logged",
+                    "The citizen asked for confidentiality. Your reading of this identity is "
+                    "logged.",
+                ),
+                ("masked", "The citizen asked that their identity be kept confidential."),
+            )
+        }
+    return _LABELS[language]
+
+
+def _bdi(text) -> str:
+    """As the `bdi` filter: nothing for nothing, else the escaped value isolated."""
+    return f"<bdi>{escape(str(text))}</bdi>" if text not in (None, "") else ""
+
+
+def _date(value, format_name: str) -> str:
+    """As the `date` filter (the page's time zone for a moment), isolated."""
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return _bdi(date_format(value, format_name))
+
+
+def _hijri(value) -> str:
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value).date()
+    return escape(hijri(value))
+
+
+def render_case_facts(case, *, show_identity: bool) -> SafeString:
+    """The "Case" and "Citizen" cards of the case page."""
+    t = _labels()
+    facts = [
+        (t["unit"], escape(case.unit.name)),
+    ]
+    if case.service_id:
+        facts.append((t["service"], escape(case.service.name)))
+    facts.append((t["assignee"], escape(str(case.assignee)) if case.assignee_id else "—"))
+    facts.append((t["channel"], escape(str(case.get_channel_display()))))
+    if case.received_by_id:
+        facts.append((t["received_by"], escape(str(case.received_by))))
+    if case.letter_number:
+        letter = _bdi(case.letter_number)
+        if case.letter_date:
+            letter += f" · {_date(case.letter_date, 'SHORT_DATE_FORMAT')}"
+        facts.append((t["letter"], letter))
+    for label, moment, shape in (
+        (t["received"], case.created_at, "DATETIME_FORMAT"),
+        (t["expected"], case.due_at, "SHORT_DATE_FORMAT"),
+    ):
+        facts.append(
+            (label, f'{_date(moment, shape)}<br><span class="muted small">{_hijri(moment)}</span>')
+        )
+    if case.is_collective:
+        n = case.head_count
+        people = ngettext("%(n)s person", "%(n)s people", n) % {"n": n}
+        facts.append((t["collective"], escape(people)))
+    if case.decision:
+        facts.append((t["decision"], escape(str(case.get_decision_display()))))
+    if case.closure_code:
+        facts.append((t["closure"], escape(str(case.get_closure_code_display()))))
+    if case.external_reference:
+        system = escape(str(case.get_external_system_display()))
+        facts.append((system, _bdi(case.external_reference)))
+
+    group = escape(str(case.get_citizen_group_display()))
+    if show_identity:
+        person = [
+            (t["name"], escape(case.citizen_name)),
+            (t["phone"], _bdi(case.citizen_phone)),
+        ]
+        if case.citizen_email:
+            person.append((t["email"], _bdi(case.citizen_email)))
+        if case.citizen_national_id:
+            person.append((t["national_id"], _bdi(case.citizen_national_id)))
+        person.append((t["group"], group))
+        citizen = f'<dl class="facts">{_pairs(person)}</dl>'
+        if case.identity_confidential:
+            citizen += f'<p class="muted small">{t["logged"]}</p>'
+    else:
+        citizen = (
+            f'<p class="masked">{t["masked"]}</p>'
+            f'<dl class="facts"><dt>{t["group"]}</dt><dd>{group}</dd></dl>'
+        )
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'<section class="card"><h2>{t["case"]}</h2><dl class="facts">{_pairs(facts)}</dl>'
+        f'</section><section class="card"><h2>{t["citizen"]}</h2>{citizen}</section>'
+    )
+
+
+def _pairs(rows) -> str:
+    return "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
