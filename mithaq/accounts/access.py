@@ -74,10 +74,14 @@ _memberships = Baked(
 
 def _case_by_code_queryset(code):
     from mithaq.cases.models import Case
+    from mithaq.citizens.duplicates import has_relations
 
-    # The reference is unique: no ordering (the model's would sort the one row).
+    # The reference is unique: no ordering (the model's would sort the one row). Whether
+    # other cases are linked or merged here comes along (three index probes), so that the
+    # case page asks for them only when there are some (duplicates.relations).
     return (
         Case.objects.select_related("unit", "service", "assignee", "received_by")
+        .annotate(has_relations=has_relations())
         .filter(code=code)
         .order_by()[:2]
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -316,10 +316,23 @@ def linked_ids(case: Case) -> set[int]:
     return {pk for pair in pairs for pk in pair} - {case.pk}
 
 
+def has_relations():
+    """An annotation: whether any case is linked to this one or merged into it."""
+    linked = Q(Exists(CaseLink.objects.filter(case_low=OuterRef("pk")))) | Q(
+        Exists(CaseLink.objects.filter(case_high=OuterRef("pk")))
+    )
+    absorbed = Q(Exists(Case.objects.filter(merged_into=OuterRef("pk"))))
+    return ExpressionWrapper(linked | absorbed, output_field=BooleanField())
+
+
 def relations(case: Case) -> dict:
     """What the case page shows about other cases: the survivor it was merged into, the cases
-    merged into it, and the cases linked to it. Most cases have none: one small query of ids
-    (indexes only) answers that, and the cases themselves are read only when there are some."""
+    merged into it, and the cases linked to it. Most cases have none: a case read with the
+    has_relations() annotation (as access.get_case_for_user reads it) says so without a
+    query; else one small query of ids (indexes only) answers that, and the cases themselves
+    are read only when there are some."""
+    if getattr(case, "has_relations", True) is False and not case.merged_into_id:
+        return {"survivor": None, "absorbed": [], "linked": []}
     # A UNION of ids, then the cases by primary key: an OR of these conditions would make
     # PostgreSQL scan every case (a million of them) instead of using the indexes.
     links = CaseLink._meta.db_table

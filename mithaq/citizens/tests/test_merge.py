@@ -198,3 +198,25 @@ def test_relations_read_ids_then_only_the_cases_there_are(org, pair, django_asse
     assert found["linked"] == [linked]
     duplicate.refresh_from_db()
     assert duplicates.relations(duplicate)["survivor"] == survivor
+
+
+def test_a_case_read_for_its_page_says_whether_it_has_relations(
+    org, pair, django_assert_num_queries
+):
+    from mithaq.accounts.access import get_case_for_user
+
+    survivor, duplicate = pair
+    read = get_case_for_user(org.office_manager, survivor.code)
+    assert read.has_relations is False
+    with django_assert_num_queries(0):
+        assert duplicates.relations(read) == {"survivor": None, "absorbed": [], "linked": []}
+    linked = make_case(org, citizen_phone="+9647805555555")
+    duplicates.link_cases(case=linked, other=survivor, actor=org.officer_a)
+    assert get_case_for_user(org.office_manager, survivor.code).has_relations is True
+    duplicates.unlink_cases(case=survivor, other=linked, actor=org.officer_a)
+    duplicates.merge_cases(case=duplicate, survivor=survivor, actor=org.officer_a)
+    read = get_case_for_user(org.office_manager, survivor.code)
+    assert read.has_relations is True and duplicates.relations(read)["absorbed"] == [duplicate]
+    # The merged case has none of its own but names its survivor.
+    merged = get_case_for_user(org.office_manager, duplicate.code)
+    assert duplicates.relations(merged)["survivor"] == survivor
