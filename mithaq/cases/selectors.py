@@ -58,56 +58,85 @@ def inbox_rows():
 
 _INBOX_ROWS = Case.objects.inbox_rows()
 
-# A number search's page (the inbox's search box holding a phone or ID number, with nothing
-# but the sort and the page beside it), baked per person, sort, page and shape of number.
-_NUMBER_PAGES: dict[tuple, Baked] = {}
-_NUMBER_PAGES_MAX = 2000
+# An inbox page baked per person and everything its SQL depends on (mithaq.common.baked):
+# a number search alone (the search box holding a phone or ID number, with nothing but the
+# sort and the page beside it), run with the number; or the filters alone (no search text, no
+# deadline filter, which reads the time), run as they are.
+_PAGES: dict[tuple, Baked] = {}
+_PAGES_MAX = 2000
 
 
-def number_search_page(access, form, *, page_size: int) -> list | None:
-    """The inbox rows of `form`'s page (one more than `page_size`, to know of a next one) when
-    its search is a number alone (InboxFilterForm.number_search), else None. The same query
-    as the inbox's general path (cases_visible_to, search.query.search, the form's order),
-    compiled once per key and run with the number: a reception desk types phone numbers all
-    day, and compiling the query was a tenth of each answer."""
-    parsed = form.number_search
-    if parsed is None or not access.is_staff_member:
-        return None
-    sort = form.cleaned_data.get("sort") or ""
-    page = form.page_number
-    with_phone = bool(parsed.phone)
-    # Everything the SQL depends on: whose grants (case_filter, identity_visible: the user's
-    # own cases, units and paths, the cases their units are consulted on), sort, page.
-    key = (
+def _access_key(access) -> tuple:
+    # Whose grants (case_filter, identity_visible: the user's own cases, units and paths,
+    # the cases their units are consulted on).
+    return (
         access.user.pk,
         tuple(dataclasses.astuple(g) for g in access.grants),
         () if access.sees_everything else tuple(sorted(access.consulted_case_ids)),
-        sort,
-        page,
-        page_size,
-        with_phone,
     )
-    baked = _NUMBER_PAGES.get(key)
-    if baked is None:
 
-        def build(digits, phone=""):
+
+def _baked(key, build, *kinds) -> Baked:
+    baked = _PAGES.get(key)
+    if baked is None:
+        baked = Baked(build, *kinds, register=False)
+        if len(_PAGES) >= _PAGES_MAX:
+            _PAGES.clear()
+        _PAGES[key] = baked
+    return baked
+
+
+def baked_page(access, form, *, page_size: int) -> list | None:
+    """The inbox rows of `form`'s page (one more than `page_size`, to know of a next one)
+    when its SQL can be kept: a number search alone (InboxFilterForm.number_search) or the
+    filters without a search text or a deadline filter; else None. The same query as the
+    inbox's general path (cases_visible_to, the form's filter and order), compiled once per
+    key: a reception desk types phone numbers all day, and every officer opens the same few
+    filtered pages, and compiling the query was a tenth of each answer."""
+    if not access.is_staff_member:
+        return None
+    start = (form.page_number - 1) * page_size
+    parsed = form.number_search
+    if parsed is not None:
+        sort = form.cleaned_data.get("sort") or ""
+        with_phone = bool(parsed.phone)
+        key = ("number", *_access_key(access), sort, start, page_size, with_phone)
+
+        def number_page(digits, phone=""):
             number = case_search.Parsed("number", digits=digits, phone=phone)
             cases = case_search.search(
                 cases_visible_to(access, inbox_rows()), "", access=access, parsed=number
             )
-            start = (page - 1) * page_size
             return InboxFilterForm.ordered(cases, sort)[start : start + page_size + 1]
 
-        baked = Baked(build, *((str, str) if with_phone else (str,)), register=False)
-        if len(_NUMBER_PAGES) >= _NUMBER_PAGES_MAX:
-            _NUMBER_PAGES.clear()
-        _NUMBER_PAGES[key] = baked
-    return baked(parsed.digits, parsed.phone) if parsed.phone else baked(parsed.digits)
+        baked = _baked(key, number_page, *((str, str) if with_phone else (str,)))
+        return baked(parsed.digits, parsed.phone) if parsed.phone else baked(parsed.digits)
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("q") or data.get("clock"):
+        return None
+    filters = tuple(
+        (name, str(data[name])) for name in sorted(data) if data[name] and name != "page"
+    )
+    key = ("filters", *_access_key(access), filters, start, page_size)
+
+    data = dict(data)  # the baked page keeps the values, not the form
+
+    def filtered_page():
+        visible = cases_visible_to(access, inbox_rows())
+        cases = InboxFilterForm.filter_by(visible, data, access.user, access=access)
+        return cases[start : start + page_size + 1]
+
+    return _baked(key, filtered_page)()
 
 
 # The inbox filter's selects, rendered, per language and scope of grants, in this process.
 _OPTIONS: dict[tuple[str, str], tuple[float, dict]] = {}
 _OPTIONS_MAX_AGE = 60.0  # seconds: a new unit or officer shows in the filter within a minute
+
+
+def forget_filter_options() -> None:
+    """Drop the rendered selects (tests, whose units come and go with each test)."""
+    _OPTIONS.clear()
 
 
 def filter_options_for(access) -> dict:

@@ -154,13 +154,18 @@ class InboxFilterForm(forms.Form):
         """Apply the valid filters to `qs` (already limited to what `user` may see). With
         `fuzzy`, the search words are matched by similarity (mithaq.search.query.fuzzy)."""
         data = self.cleaned_data if self.is_valid() else {}
+        return self.filter_by(qs, data, user, now=now, access=access, fuzzy=fuzzy)
+
+    @classmethod
+    def filter_by(cls, qs, data: dict, user, *, now=None, access=None, fuzzy=False):
+        """filter() for the cleaned values `data` of a valid form ({} for any other)."""
         if data.get("q"):
             from mithaq.accounts.access import access_for
 
             find = case_search.fuzzy if fuzzy else case_search.search
             qs = find(qs, data["q"], access=access or access_for(user))
         state = data.get("state")
-        if state == self.OPEN:
+        if state == cls.OPEN:
             qs = qs.open()
         elif state:
             qs = qs.filter(state=state)
@@ -179,7 +184,7 @@ class InboxFilterForm(forms.Form):
             qs = qs.filter(is_urgent=True)
         if data.get("clock"):
             qs = filter_by_clock(qs, data["clock"], now=now or timezone.now())
-        return self.ordered(qs, data.get("sort"))
+        return cls.ordered(qs, data.get("sort"))
 
     @staticmethod
     def ordered(qs, sort: str | None):
@@ -191,7 +196,7 @@ class InboxFilterForm(forms.Form):
     def number_search(self):
         """What the search box holds, parsed, when it is a phone or ID number and no filter
         but the sort and the page is set beside it; else None (such a search's page is baked:
-        cases.selectors.number_search_page)."""
+        cases.selectors.baked_page)."""
         if not self.is_valid() or not self.cleaned_data.get("q"):
             return None
         if any(v for name, v in self.cleaned_data.items() if name not in ("q", "sort", "page")):

@@ -40,7 +40,7 @@ def _form(access, **data):
 def _found(user, q="07701234567"):
     """The references a number search shows this person, through the baked page."""
     access = StaffAccess(user)
-    rows = selectors.number_search_page(access, _form(access, q=q), page_size=25)
+    rows = selectors.baked_page(access, _form(access, q=q), page_size=25)
     return {row["code"] for row in rows}
 
 
@@ -77,9 +77,9 @@ def test_a_number_searchs_baked_page_is_the_general_paths(org, numbered, who, q,
     access = StaffAccess(getattr(org, who))
     form = _form(access, q=q, **extra)
     assert form.number_search is not None
-    baked = selectors.number_search_page(access, form, page_size=3)
+    baked = selectors.baked_page(access, form, page_size=3)
     assert baked == _general_rows(access, form, 3)
-    assert selectors.number_search_page(access, form, page_size=3) == baked  # run again
+    assert selectors.baked_page(access, form, page_size=3) == baked  # run again
 
 
 def test_what_each_person_finds_by_number_and_a_changed_grant_changes_the_query(org, numbered):
@@ -91,15 +91,55 @@ def test_what_each_person_finds_by_number_and_a_changed_grant_changes_the_query(
     assert _found(org.officer_b) == {c.code for c in [*mine, secret, elsewhere]}
 
 
-def test_other_filters_beside_a_number_take_the_general_path(org, numbered):
+def test_other_filters_beside_a_number_words_or_the_deadline_take_the_general_path(org, numbered):
     access = StaffAccess(org.office_manager)
     assert (
-        selectors.number_search_page(
-            access, _form(access, q="07701234567", state="open"), page_size=25
-        )
+        selectors.baked_page(access, _form(access, q="07701234567", state="open"), page_size=25)
         is None
     )
-    assert selectors.number_search_page(access, _form(access, q="تأخر"), page_size=25) is None
+    assert selectors.baked_page(access, _form(access, q="تأخر"), page_size=25) is None
+    assert selectors.baked_page(access, _form(access, clock="overdue"), page_size=25) is None
+
+
+# --- So is a filtered page's -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "who", ["office_manager", "officer_a", "officer_b", "manager_college_a", "reception"]
+)
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"state": "open"},
+        {"state": "submitted", "kind": "complaint", "sort": "created"},
+        {"channel": "walk_in", "urgent": "on"},
+        {"mine": "on", "sort": "due"},
+        {"assignee": "none", "page": "2"},
+        {"state": "no-such-state"},  # an invalid filter is ignored, as on the general path
+    ],
+)
+def test_a_filtered_pages_baked_query_is_the_general_paths(org, numbered, who, data):
+    access = StaffAccess(getattr(org, who))
+    form = _form(access, **data) if data else InboxFilterForm(None, options={})
+    baked = selectors.baked_page(access, form, page_size=3)
+    assert baked is not None and baked == _general_rows(access, form, 3)
+    assert selectors.baked_page(access, form, page_size=3) == baked
+
+
+def test_a_filtered_page_follows_the_data_and_the_person(org, numbered):
+    mine, secret, elsewhere, by_id, abroad = numbered
+    manager, officer = StaffAccess(org.office_manager), StaffAccess(org.officer_a)
+
+    def codes(access, **data):
+        rows = selectors.baked_page(access, _form(access, **data), page_size=25)
+        return {row["code"] for row in rows}
+
+    assert codes(manager, unit=str(org.dept_b.pk)) == {elsewhere.code}
+    assert codes(manager, unit=str(org.dept_a2.pk)) == {abroad.code}
+    assert elsewhere.code not in codes(officer)
+    Case.objects.filter(pk=mine[0].pk).update(is_urgent=True)
+    assert codes(officer, urgent="on") == {mine[0].code}  # the same SQL, new rows
 
 
 def test_two_officers_of_one_unit_do_not_share_what_is_assigned_to_one(org, numbered):

@@ -22,7 +22,7 @@ from mithaq.cases.forms.reception import ReceptionCaseForm
 from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm
 from mithaq.cases.inbox import render_rows
 from mithaq.cases.models import Attachment
-from mithaq.cases.selectors import filter_options_for, inbox_rows, number_search_page
+from mithaq.cases.selectors import baked_page, filter_options_for, inbox_rows
 from mithaq.cases.states import TRANSITIONS, Action
 from mithaq.cases.timeline import render_timeline
 from mithaq.cases.views import attachment_response
@@ -60,7 +60,7 @@ def _inbox(request, params, *, results_only):
     now = timezone.now()
     page = form.page_number
     similar = False
-    rows = number_search_page(access, form, page_size=PAGE_SIZE)
+    rows = baked_page(access, form, page_size=PAGE_SIZE)
     if rows is None:
         visible = cases_visible_to(request, inbox_rows())
         # The deadline row (mithaq.routing) comes in the same query (see inbox_rows): the
