@@ -16,6 +16,7 @@ from django.http import Http404
 
 from mithaq.cases.states import Action
 from mithaq.common.baked import Baked
+from mithaq.common.cache import ProcessCopy
 
 from .models import Membership, Role
 
@@ -61,17 +62,32 @@ ROLE_ACTIONS: dict[str, frozenset] = {
 }
 
 
-# Every staff page reads these two: their SQL is made once per process (mithaq.common.baked).
-_memberships = Baked(
-    lambda user_id: (
-        Membership.objects.filter(user_id=user_id, unit__is_active=True)
+def _load_memberships() -> dict[int, tuple]:
+    by_user: dict[int, list] = {}
+    rows = (
+        Membership.objects.filter(unit__is_active=True)
         .order_by("pk")
-        .values_list("role", "unit_id", "unit__path", "unit__is_citizens_office")
-    ),
-    int,
-)
+        .values_list("user_id", "role", "unit_id", "unit__path", "unit__is_citizens_office")
+    )
+    for user_id, *membership in rows:
+        by_user.setdefault(user_id, []).append(tuple(membership))
+    return {user_id: tuple(rows) for user_id, rows in by_user.items()}
 
 
+# Every staff page reads a person's memberships: every membership in active units is kept in
+# each process (mithaq.common.cache.ProcessCopy), dropped everywhere when a membership or a
+# unit is saved or deleted (apps.py connects memberships_changed): at once in the process
+# that made the change, within a second in the others. A bulk update sends no signal: call
+# memberships_changed() after one.
+MEMBERSHIPS = ProcessCopy("mithaq:memberships:version", _load_memberships)
+
+
+def memberships_changed(sender=None, **kwargs) -> None:
+    MEMBERSHIPS.invalidate()
+
+
+# Every staff page that shows a case reads it: its SQL is made once per process
+# (mithaq.common.baked).
 def _case_by_code_queryset(code):
     from mithaq.cases.models import Case
     from mithaq.citizens.duplicates import has_relations
@@ -124,7 +140,7 @@ class StaffAccess:
                 everywhere=role in _EVERYWHERE_ROLES or citizens_office,
                 subtree=role == Role.UNIT_MANAGER,
             )
-            for role, unit_id, unit_path, citizens_office in _memberships(self.user.pk)
+            for role, unit_id, unit_path, citizens_office in MEMBERSHIPS.get().get(self.user.pk, ())
             if role in _CASE_ROLES
         ]
 

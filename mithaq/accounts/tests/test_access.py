@@ -5,7 +5,12 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.test import RequestFactory
 
-from mithaq.accounts.access import access_for, cases_visible_to, get_case_for_user
+from mithaq.accounts.access import (
+    access_for,
+    cases_visible_to,
+    get_case_for_user,
+    memberships_changed,
+)
 from mithaq.accounts.models import Membership, OrgUnit, Role, UnitKind
 from mithaq.accounts.services import create_unit, save_unit
 from mithaq.cases.models import Case
@@ -169,6 +174,7 @@ def test_case_is_found_from_a_request_too(org, case_a):
 def test_assignee_still_sees_a_case_after_moving_to_another_unit(org, case_a):
     assign_case(case=case_a, actor=org.office_manager, assignee=org.officer_a)
     Membership.objects.filter(user=org.officer_a).update(unit=org.dept_b)
+    memberships_changed()  # a bulk update sends no signal
     assert case_a in cases_visible_to(org.officer_a)
     assert sees(org.officer_a, case_a)
     # They may work it, but not close it: closing is a manager's.
@@ -423,12 +429,14 @@ def world(org):
         case=cases["assigned_away"], actor=org.office_manager, assignee=people["moved_officer"]
     )
     Membership.objects.filter(user=people["moved_officer"]).update(unit=org.dept_b)
+    memberships_changed()  # a bulk update sends no signal
 
     old = create_unit(
         parent=org.college_a, kind=UnitKind.UNIT, code="eng-old", name_ar="قديم", name_en="Old"
     )
     cases["closed_unit"] = make_case(org, unit=old)
     OrgUnit.objects.filter(pk=old.pk).update(is_active=False)
+    memberships_changed()  # a bulk update sends no signal
     people["closed_unit_officer"] = user("closed_unit_officer", (old, Role.OFFICER))
     # As the database has them now (assignment returns a new object; units changed).
     fresh = Case.objects.select_related("unit").in_bulk([c.pk for c in cases.values()])
@@ -479,3 +487,54 @@ def test_the_awkward_personas_see_what_their_relationships_give_them(world):
     assert seen("inactive_officer") == set()
     assert seen("closed_unit_officer") == set()
     assert "closed_unit" in seen("manager_college_a")
+
+
+# --- Memberships kept per process ---------------------------------------------------------
+
+
+def test_a_persons_grants_come_without_a_query_once_kept(org, django_assert_num_queries):
+    access_for(org.officer_a).grants  # noqa: B018 - loads the copy
+    with django_assert_num_queries(0):
+        assert [g.unit_id for g in access_for(org.officer_a).grants] == [org.dept_a.pk]
+        assert access_for(org.nobody).grants == []
+
+
+def test_a_membership_given_or_taken_shows_at_once(org):
+    from mithaq.accounts.models import Membership, Role
+
+    assert not access_for(org.officer_b).may_see_case(make_case(org))
+    given = Membership.objects.create(user=org.officer_b, unit=org.dept_a, role=Role.OFFICER)
+    assert access_for(org.officer_b).may_see_case(make_case(org))
+    given.delete()
+    assert not access_for(org.officer_b).may_see_case(make_case(org))
+
+
+def test_a_unit_switched_off_takes_its_grants_at_once(org):
+    case = make_case(org)
+    assert access_for(org.officer_a).may_see_case(case)
+    org.dept_a.is_active = False
+    org.dept_a.save()
+    assert access_for(org.officer_a).grants == []
+
+
+def test_another_process_sees_a_change_within_a_look(org, monkeypatch):
+    from django.core.cache import cache
+
+    from mithaq.accounts import access
+    from mithaq.accounts.models import Membership
+    from mithaq.common import cache as shared
+
+    clock = [1000.0]
+    monkeypatch.setattr(shared.time, "monotonic", lambda: clock[0])
+
+    def units():
+        return [g.unit_id for g in access_for(org.officer_a).grants]
+
+    assert units() == [org.dept_a.pk]
+    # Another process moves the membership: the shared version moves, this copy stays...
+    Membership.objects.filter(user=org.officer_a).update(unit=org.dept_b)  # no signal here
+    cache.set(access.MEMBERSHIPS.version_key, cache.get(access.MEMBERSHIPS.version_key, 0) + 1)
+    assert units() == [org.dept_a.pk]
+    # ...until this process looks again, at most a second later.
+    clock[0] += access.MEMBERSHIPS.check_every
+    assert units() == [org.dept_b.pk]

@@ -51,7 +51,7 @@ def _the_projects():
 
 
 def test_every_baked_query_is_its_querysets_sql():
-    assert len(_the_projects()) >= 8
+    assert len(_the_projects()) >= 7
     for query in _the_projects():
         args = [_sample(kind, i) for i, kind in enumerate(query.kinds)]
         expected_sql, expected_params = (
@@ -101,8 +101,9 @@ def test_baked_rows_are_the_querysets_rows(org):
             got, expected = query(*args), list(query.build(*args))
             assert _rows(got) == _rows(expected), query
             checked += bool(expected)
-    # The case, its events, messages and clocks, memberships, a user and both devices.
-    assert checked >= 8
+    # The case, its events, messages and clocks, a user and both devices (memberships are a
+    # process copy: mithaq.accounts.access.MEMBERSHIPS).
+    assert checked >= 7
 
 
 def _candidates(kinds, values):
