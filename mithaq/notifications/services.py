@@ -122,26 +122,45 @@ def _dispatch_after_commit(*message_ids: int) -> None:
     transaction.on_commit(enqueue)
 
 
-def _insert_unless_queued(message: Message) -> bool:
-    """Write `message` unless one with its dedupe key is already written (by this change
-    before, or by a racing one), and say whether it was: INSERT ... ON CONFLICT DO NOTHING
-    RETURNING id (INSERT OR IGNORE on SQLite), one statement that never breaks the caller's
-    transaction, where a plain insert needed a savepoint around it (three statements).
-    Model.save() writes through the same Manager._insert, without the conflict clause."""
+def _write_unless_queued(messages: list[Message]) -> list[Message]:
+    """Write `messages` but those whose dedupe key is already written (by this change before,
+    or by a racing one), and give back the ones written: one INSERT ... ON CONFLICT DO
+    NOTHING RETURNING id, dedupe_key (INSERT OR IGNORE on SQLite) for them all, which never
+    breaks the caller's transaction, where a plain insert of each needed a savepoint around
+    it (three statements a message). Model.save() writes through the same Manager._insert,
+    without the conflict clause."""
+    if not messages:
+        return []
     meta = Message._meta
     fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
     rows = Message._base_manager._insert(
-        [message], fields=fields, returning_fields=[meta.pk], on_conflict=OnConflict.IGNORE
+        messages,
+        fields=fields,
+        returning_fields=[meta.pk, meta.get_field("dedupe_key")],
+        on_conflict=OnConflict.IGNORE,
     )
-    if not rows or rows[0] is None:
-        return False
-    message.pk = rows[0][0]
-    message._state.adding = False
-    message._state.db = Message._base_manager.db
-    return True
+    written = {row[1]: row[0] for row in rows if row is not None}
+    made = []
+    for message in messages:
+        if message.dedupe_key in written:
+            message.pk = written[message.dedupe_key]
+            message._state.adding = False
+            message._state.db = Message._base_manager.db
+            made.append(message)
+    return made
 
 
-def _queue(
+def _queue(**fields) -> Message | None:
+    """Render and write one message, and have it sent; None if this dedupe key was already
+    queued (the unique dedupe key says so: no read before the write)."""
+    written = _write_unless_queued([_compose(**fields)])
+    if not written:
+        return None
+    _dispatch_after_commit(written[0].pk)
+    return written[0]
+
+
+def _compose(
     *,
     dedupe_key: str,
     recipient_kind: str,
@@ -154,11 +173,8 @@ def _queue(
     address: str = "",
     not_before: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
-    dispatch: bool = True,
-) -> Message | None:
-    """Render and write one message; None if this dedupe key was already queued (the
-    unique dedupe key says so: no read before the write). Without `dispatch`, the caller
-    has it sent (with others: _dispatch_after_commit)."""
+) -> Message:
+    """One message rendered from its template, not yet written."""
     now = now or timezone.now()
     subject_t, body_t = _template(event_key, channel, language)
     values = {k: "" if v is None else str(v) for k, v in context.items()}
@@ -167,7 +183,7 @@ def _queue(
     body = render_text(body_t, values)
     html = render_html(body, language=language) if channel == MessageChannel.EMAIL else ""
     due = max(now, not_before) if not_before else now
-    message = Message(
+    return Message(
         case=case,
         recipient_kind=recipient_kind,
         user=user,
@@ -183,11 +199,6 @@ def _queue(
         next_attempt_at=due,
         dedupe_key=dedupe_key,
     )
-    if not _insert_unless_queued(message):
-        return None
-    if dispatch:
-        _dispatch_after_commit(message.pk)
-    return message
 
 
 # The citizen ------------------------------------------------------------------------------
@@ -297,20 +308,21 @@ def notify_citizen(
     language = _language(chosen or case.citizen_language)
     values = _isolated(_citizen_context(case, language) | dict(context), language)
     origin = dedupe or f"case:{case.pk}:{event_key}:{_fingerprint(context)}"
-    made = []
-    for channel in _channels(case, preferences):
-        message = _queue(
-            dedupe_key=f"{origin}:citizen:{channel}",
-            recipient_kind=RecipientKind.CITIZEN,
-            channel=channel,
-            event_key=event_key,
-            language=language,
-            context=values,
-            case=case,
-            dispatch=False,
-        )
-        if message is not None:
-            made.append(message)
+    # Every channel's message in one statement, and one task to send them.
+    made = _write_unless_queued(
+        [
+            _compose(
+                dedupe_key=f"{origin}:citizen:{channel}",
+                recipient_kind=RecipientKind.CITIZEN,
+                channel=channel,
+                event_key=event_key,
+                language=language,
+                context=values,
+                case=case,
+            )
+            for channel in _channels(case, preferences)
+        ]
+    )
     if made:
         _dispatch_after_commit(*(m.pk for m in made))
     return made

@@ -186,3 +186,21 @@ def test_notify_phone_for_the_walk_in_hall(db):
     )
     assert message.body == "Your turn is near: ticket A-12, counter 3."
     assert dispatch.resolve_address(message) == "+201001234567"
+
+
+def test_a_citizens_messages_are_one_statement_and_a_queued_one_is_kept_out(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = make_case(org)  # SMS and email
+    context = {"expected_date": "3/1"}
+    with CaptureQueriesContext(connection) as queries:
+        made = services.notify_citizen(case=case, event_key="late", context=context)
+    inserts = [q["sql"] for q in queries.captured_queries if "notifications_message" in q["sql"]]
+    assert len(made) == 2 and len(inserts) == 1 and inserts[0].startswith("INSERT")
+    assert {m.channel for m in made} == {"sms", "email"} and all(m.pk for m in made)
+    # The email is dropped from the outbox; asked again, only it is written again.
+    Message.objects.filter(pk=next(m.pk for m in made if m.channel == "email")).delete()
+    (again,) = services.notify_citizen(case=case, event_key="late", context=context)
+    assert again.channel == "email"
+    assert Message.objects.filter(case=case, event_key="late").count() == 2
