@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import Attempt, GatewayConfig, GatewayState, Message, MessageTemplate
 
 
@@ -19,6 +20,19 @@ class GatewayStateAdmin(admin.ModelAdmin):
 class MessageTemplateAdmin(admin.ModelAdmin):
     list_display = ["event_key", "channel", "language", "subject"]
     list_filter = ["channel", "language", "event_key"]
+
+    # Every process keeps the templates (services._TEMPLATES): an edit here drops them.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services._templates_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services._templates_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services._templates_changed()
 
 
 class AttemptInline(admin.TabularInline):

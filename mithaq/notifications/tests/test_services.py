@@ -204,3 +204,23 @@ def test_a_citizens_messages_are_one_statement_and_a_queued_one_is_kept_out(org)
     (again,) = services.notify_citizen(case=case, event_key="late", context=context)
     assert again.channel == "email"
     assert Message.objects.filter(case=case, event_key="late").count() == 2
+
+
+def test_a_template_edited_in_the_admin_is_used_at_once(org, client):
+    case = make_case(org, citizen_email="")
+    services.notify_citizen(case=case, event_key="late", context={"expected_date": "1/1"})
+    template = MessageTemplate.objects.get(event_key="late", channel="sms", language="ar")
+    client.force_login(org.admin)
+    response = client.post(
+        f"/admin/notifications/messagetemplate/{template.pk}/change/",
+        {
+            "event_key": template.event_key,
+            "channel": template.channel,
+            "language": template.language,
+            "subject": "",
+            "body": "تأخر الرد على {reference}",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    (late,) = services.notify_citizen(case=case, event_key="late", context={"expected_date": "2/1"})
+    assert late.body.startswith("تأخر الرد على")
