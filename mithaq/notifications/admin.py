@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from mithaq.common.admin import ChangedAdmin
+
 from . import services
 from .models import Attempt, GatewayConfig, GatewayState, Message, MessageTemplate
 
@@ -17,21 +19,12 @@ class GatewayStateAdmin(admin.ModelAdmin):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(ChangedAdmin):
     list_display = ["event_key", "channel", "language", "subject"]
     list_filter = ["channel", "language", "event_key"]
 
-    # Every process keeps the templates (services._TEMPLATES): an edit here drops them.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services._templates_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services._templates_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
+    def changed(self) -> None:
+        # Every process keeps the templates (services._TEMPLATES): an edit here drops them.
         services._templates_changed()
 
 
