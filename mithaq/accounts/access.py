@@ -76,13 +76,16 @@ def _load_memberships() -> dict[int, tuple]:
 
 # Every staff page reads a person's memberships: every membership in active units is kept in
 # each process (mithaq.common.cache.ProcessCopy), dropped everywhere when a membership or a
-# unit is saved or deleted (apps.py connects memberships_changed): at once in the process
-# that made the change, within a second in the others. A bulk update sends no signal: call
-# memberships_changed() after one.
-MEMBERSHIPS = ProcessCopy("mithaq:memberships:version", _load_memberships)
+# unit is saved or deleted: at once in the process that made the change, within a second in
+# the others. A bulk update sends no signal: call memberships_changed() after one.
+MEMBERSHIPS = ProcessCopy(
+    "mithaq:memberships:version",
+    _load_memberships,
+    changed_by=("accounts.Membership", "accounts.OrgUnit"),
+)
 
 
-def memberships_changed(sender=None, **kwargs) -> None:
+def memberships_changed() -> None:
     MEMBERSHIPS.invalidate()
 
 

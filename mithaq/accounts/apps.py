@@ -9,20 +9,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("People and organisation")
 
-    def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
-        from .access import memberships_changed
-        from .models import Membership, OrgUnit
-
-        for model in (Membership, OrgUnit):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    memberships_changed,
-                    sender=model,
-                    dispatch_uid=f"memberships-{model.__name__}-{signal is post_save}",
-                )
-
 
 class MithaqAdminConfig(admin_apps.AdminConfig):
     # Named in INSTALLED_APPS in place of django.contrib.admin; not this module's default.

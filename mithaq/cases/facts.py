@@ -7,12 +7,12 @@ written here, every value escaped, in the markup the template wrote."""
 
 from html import escape
 
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.template.defaultfilters import date
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 
-from mithaq.common.dates import hijri
+from mithaq.common.templatetags.mithaq import bdi, hijri
 
 _LABELS: dict[str, dict[str, str]] = {}
 
@@ -52,25 +52,12 @@ def _labels() -> dict[str, str]:
     return _LABELS[language]
 
 
-def _bdi(text) -> str:
-    """As the `bdi` filter: nothing for nothing, else the escaped value isolated."""
-    return f"<bdi>{escape(str(text))}</bdi>" if text not in (None, "") else ""
-
-
 def _date(value, format_name: str) -> str:
-    """As the `date` filter (the page's time zone for a moment), isolated."""
-    if not value:
-        return ""
-    if hasattr(value, "tzinfo") and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return _bdi(date_format(value, format_name))
+    """`value|date:format_name|bdi`, as the template engine runs it (the page's time zone)."""
+    return bdi(date(template_localtime(value), format_name))
 
 
 def _hijri(value) -> str:
-    if not value:
-        return ""
-    if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value).date()
     return escape(hijri(value))
 
 
@@ -87,7 +74,7 @@ def render_case_facts(case, *, show_identity: bool) -> SafeString:
     if case.received_by_id:
         facts.append((t["received_by"], escape(str(case.received_by))))
     if case.letter_number:
-        letter = _bdi(case.letter_number)
+        letter = bdi(case.letter_number)
         if case.letter_date:
             letter += f" · {_date(case.letter_date, 'SHORT_DATE_FORMAT')}"
         facts.append((t["letter"], letter))
@@ -108,18 +95,18 @@ def render_case_facts(case, *, show_identity: bool) -> SafeString:
         facts.append((t["closure"], escape(str(case.get_closure_code_display()))))
     if case.external_reference:
         system = escape(str(case.get_external_system_display()))
-        facts.append((system, _bdi(case.external_reference)))
+        facts.append((system, bdi(case.external_reference)))
 
     group = escape(str(case.get_citizen_group_display()))
     if show_identity:
         person = [
             (t["name"], escape(case.citizen_name)),
-            (t["phone"], _bdi(case.citizen_phone)),
+            (t["phone"], bdi(case.citizen_phone)),
         ]
         if case.citizen_email:
-            person.append((t["email"], _bdi(case.citizen_email)))
+            person.append((t["email"], bdi(case.citizen_email)))
         if case.citizen_national_id:
-            person.append((t["national_id"], _bdi(case.citizen_national_id)))
+            person.append((t["national_id"], bdi(case.citizen_national_id)))
         person.append((t["group"], group))
         citizen = f'<dl class="facts">{_pairs(person)}</dl>'
         if case.identity_confidential:

@@ -6,8 +6,3 @@ class CatalogConfig(AppConfig):
     name = "mithaq.catalog"
     label = "catalog"
     verbose_name = _("Service catalogue")
-
-    def ready(self):
-        from . import choices
-
-        choices.connect_signals()

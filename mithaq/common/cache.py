@@ -17,6 +17,7 @@ import time
 from django.core.cache import cache
 from django.core.cache.backends import redis as django_redis
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.functional import cached_property
 
 _clients: dict = {}
@@ -50,6 +51,17 @@ class RedisCache(django_redis.RedisCache):
                 client = _clients[key] = self._class(self._servers, **self._options)
         return client
 
+    def count_in_window(self, key: str, window: int) -> int:
+        """One more hit for `key` in a window of `window` seconds that starts at its first
+        hit, and the hits so far, in one round trip (MULTI: nothing can expire the key
+        between the window's start and the count); Django's incr() reads the same counter."""
+        full_key = self.make_and_validate_key(key)
+        pipe = self._cache.get_client(write=True).pipeline(transaction=True)
+        pipe.set(full_key, 0, ex=window, nx=True)
+        pipe.incr(full_key)
+        _started, hits = pipe.execute()
+        return hits
+
 
 class ProcessCopy:
     """A value worked out from the database (a configuration: rules, templates, a calendar),
@@ -62,9 +74,21 @@ class ProcessCopy:
     page would pay otherwise), and reloads at most `max_age` seconds after loading, even with
     a per-process cache. Keeping the copy in the shared cache instead cost a round trip and
     an unpickling per read: a tenth of a portal submission's work for the routing rules and
-    the message templates."""
+    the message templates.
 
-    def __init__(self, version_key: str, load, *, max_age: float = 300.0, check_every=1.0):
+    `changed_by` names the models ("app_label.Model") whose rows the value is made of: saving
+    or deleting one of them invalidates it. A bulk update sends no signal: call invalidate()
+    after one."""
+
+    def __init__(
+        self,
+        version_key: str,
+        load,
+        *,
+        changed_by: tuple[str, ...] = (),
+        max_age: float = 300.0,
+        check_every=1.0,
+    ):
         self.version_key = version_key
         self._load = load
         self.max_age = max_age
@@ -72,6 +96,17 @@ class ProcessCopy:
         self._lock = threading.Lock()
         self._state: dict = {}
         _copies.append(self)
+        for model in changed_by:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    self._row_changed,
+                    sender=model,  # resolved once the model is loaded
+                    weak=False,
+                    dispatch_uid=f"{version_key}:{model}:{signal is post_save}",
+                )
+
+    def _row_changed(self, sender, **kwargs) -> None:
+        self.invalidate()
 
     def get(self):
         now = time.monotonic()

@@ -6,8 +6,10 @@ from django.core.cache import cache, caches
 def over_limit(key: str, *, limit: int, window: int) -> bool:
     """Count one hit for `key`; True once more than `limit` hits fell in the window."""
     key = f"mithaq:ratelimit:{key}"
-    hits = _count_in_redis(key, window)
-    if hits is None:
+    count_in_window = getattr(caches["default"], "count_in_window", None)
+    if count_in_window is not None:  # Redis: one round trip (mithaq.common.cache)
+        hits = count_in_window(key, window)
+    else:
         cache.add(key, 0, timeout=window)
         try:
             hits = cache.incr(key)
@@ -15,22 +17,6 @@ def over_limit(key: str, *, limit: int, window: int) -> bool:
             cache.set(key, 1, timeout=window)
             hits = 1
     return hits > limit
-
-
-def _count_in_redis(key: str, window: int) -> int | None:
-    """With Redis, the window's start and the count in one round trip (MULTI: nothing can
-    expire the key between the two); None with another cache."""
-    from mithaq.common.cache import RedisCache
-
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        return None
-    full_key = backend.make_and_validate_key(key)
-    pipe = backend._cache.get_client(write=True).pipeline(transaction=True)
-    pipe.set(full_key, 0, ex=window, nx=True)
-    pipe.incr(full_key)
-    _started, hits = pipe.execute()
-    return hits
 
 
 def client_address(request) -> str:

@@ -1,8 +1,5 @@
 from django.contrib import admin
 
-from mithaq.common.admin import ChangedAdmin
-
-from . import services
 from .models import Attempt, GatewayConfig, GatewayState, Message, MessageTemplate
 
 
@@ -19,13 +16,9 @@ class GatewayStateAdmin(admin.ModelAdmin):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(ChangedAdmin):
+class MessageTemplateAdmin(admin.ModelAdmin):
     list_display = ["event_key", "channel", "language", "subject"]
     list_filter = ["channel", "language", "event_key"]
-
-    def changed(self) -> None:
-        # Every process keeps the templates (services._TEMPLATES): an edit here drops them.
-        services._templates_changed()
 
 
 class AttemptInline(admin.TabularInline):

@@ -64,13 +64,12 @@ def _load_templates() -> dict[tuple[str, str, str], tuple[str, str]]:
 
 
 # Templates are read on every event and change rarely: every row, kept in each process,
-# dropped everywhere when one is saved or seeded.
-_TEMPLATES = ProcessCopy("mithaq:message-templates:version", _load_templates)
-
-
-def _templates_changed() -> None:
-    """Edited or seeded templates reach every process: the kept copies are dropped."""
-    _TEMPLATES.invalidate()
+# dropped everywhere when one is saved or deleted (here, in the admin) or seeded in bulk.
+_TEMPLATES = ProcessCopy(
+    "mithaq:message-templates:version",
+    _load_templates,
+    changed_by=("notifications.MessageTemplate",),
+)
 
 
 def _template(event_key: str, channel: str, language: str) -> tuple[str, str]:
@@ -504,7 +503,6 @@ def save_template(*, template: MessageTemplate, subject: str, body: str, actor) 
     template.updated_at = timezone.now()
     template.updated_by = actor
     template.save()
-    _templates_changed()
     return template
 
 
@@ -517,7 +515,7 @@ def seed_templates() -> int:
         if (e, c, lang) not in existing
     ]
     MessageTemplate.objects.bulk_create(rows, ignore_conflicts=True)
-    _templates_changed()
+    _TEMPLATES.invalidate()  # bulk_create sends no signal
     return len(rows)
 
 

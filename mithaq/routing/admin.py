@@ -8,8 +8,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mithaq.common.admin import ChangedAdmin
-
 from . import services
 from .models import (
     AnnualHoliday,
@@ -22,10 +20,23 @@ from .models import (
 )
 
 
-class ConfigAdmin(ChangedAdmin):
+class ConfigAdmin(admin.ModelAdmin):
     """Saving or deleting a row changes the clocks: reload, then recompute."""
 
-    def changed(self) -> None:
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.clock_config_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.clock_config_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.clock_config_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
         services.clock_config_changed()
 
 

@@ -2,9 +2,9 @@
 
 The active rules (with their units), the units' assignment modes and the citizens' affairs
 office are kept together in each process (mithaq.common.cache.ProcessCopy) and dropped
-everywhere on every change to them, to a unit or to who works
-in one (apps.py connects unit_or_membership_changed), so that a submission reads them
-without a query once warm. Bulk updates send no signal: call invalidate() after one."""
+everywhere on every change to them, to a unit or to who works in one, so that a submission
+reads them without a query once warm. Bulk updates send no signal: call invalidate() after
+one."""
 
 from dataclasses import dataclass
 
@@ -110,7 +110,11 @@ def _load() -> RoutingConfig:
     return RoutingConfig(rules=tuple(rules), modes=modes, office=office)
 
 
-_COPY = ProcessCopy(_VERSION_KEY, _load, max_age=_MAX_AGE)
+# The rules hold whole unit records (whether each takes cases, the office) and rules' officers
+# who must still work in the unit: a unit's or a membership's change drops them.
+_COPY = ProcessCopy(
+    _VERSION_KEY, _load, changed_by=("accounts.OrgUnit", "accounts.Membership"), max_age=_MAX_AGE
+)
 
 
 def config() -> RoutingConfig:
@@ -121,14 +125,6 @@ def invalidate() -> None:
     """Drop the kept rules in every process, now (for this transaction) and once the change
     is committed."""
     _COPY.invalidate()
-
-
-def unit_or_membership_changed(sender, **kwargs) -> None:
-    """post_save/post_delete of OrgUnit and Membership (connected in apps.py): the cached
-    rules hold whole unit records (whether each takes cases, the office), so a unit switched
-    off or no longer taking cases, or a person leaving a unit, drops them once committed.
-    Only the cache is touched: signals change no state."""
-    invalidate()
 
 
 def first_match(

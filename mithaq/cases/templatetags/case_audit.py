@@ -1,6 +1,6 @@
 """The case page's panel of reads of a confidential identity, for those who may view the
-audit trail (access.may_view_audit_log). Two small queries (one when a case has fewer than RECENT reads), none for anyone
-else."""
+audit trail (access.may_view_audit_log). Two small queries (one when a case has fewer
+than RECENT reads), none for anyone else."""
 
 from django import template
 
