@@ -29,7 +29,7 @@ PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) -ra --durations=10 $(PYTEST_ARGS)
 help:
 	@echo "make run     set up, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test    set up, lint, test on SQLite, then on PostgreSQL if TEST_DATABASE_URL is set"
-	@echo "make lint    ruff"
+	@echo "make lint    ruff, import-linter (the layers) and mypy"
 	@echo "make bench   load scenarios (bench/run.py \$$ARGS)"
 	@echo "make messages refresh locale/*/LC_MESSAGES/django.po from the source and compile the .mo"
 	@echo "make install the virtualenv in .venv, from uv.lock, with the dev tools"
@@ -40,8 +40,10 @@ install:
 system-packages:
 	@bash scripts/system_packages.sh
 
+# ruff, the apps' layers (import-linter's contract in pyproject.toml) and the types (mypy).
 lint: install
 	$(PY) -m ruff check .
+	.venv/bin/lint-imports --no-cache
 
 run: export DJANGO_SETTINGS_MODULE := config.settings.dev
 run: install
@@ -54,8 +56,7 @@ run: install
 # The SQLite pass ignores any DATABASE_URL in the environment; the PostgreSQL pass points
 # DATABASE_URL at TEST_DATABASE_URL, and pytest-django creates and drops test_<name> there.
 # Both passes run even if the first fails, so one run shows every failure.
-test: install system-packages
-	$(PY) -m ruff check .
+test: install system-packages lint
 	@status=0; \
 	echo "== SQLite: $(PYTEST)"; \
 	env -u DATABASE_URL $(PYTEST) || status=1; \

@@ -236,9 +236,9 @@ class Generator:
             E.REOPENED: _render(P.REOPEN_REASONS, rng, 50, words),
             E.CLOSED: ["", "", "أُغلقت الحالة بعد إبلاغ المواطن."],
         }
-        # The search document (mithaq.search.index) is composed from phrases normalised once
+        # The search document (mithaq.common.search_text) is composed from phrases normalised once
         # here, not per case: the seeder stays as fast as before.
-        from mithaq.search.index import SEP, _terms
+        from mithaq.common.search_text import SEP, _terms
 
         self.search_sep = SEP
         self.terms = _terms
@@ -426,7 +426,7 @@ class Generator:
             code = self.code(case_id)
             if name not in name_terms:
                 name_terms[name] = terms([name])
-            # As mithaq.search.index.build_search_text makes it (checked in seed's sample).
+            # As mithaq.common.search_text.build_search_text makes it (checked in seed's sample).
             national = "0" + (phone[4:] if phone.startswith("+964") else phone[3:])
             search_text = (
                 f"{name_terms[name]} {phone[1:]} {national}"

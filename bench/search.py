@@ -8,7 +8,7 @@ session per client thread, as each user has their own), and from `--clients` thr
 with its own keep-alive connection (spread over the two workers: spread_connections),
 searches back to back for `--duration` seconds per
 scenario, each search with a query drawn at random from the scenario's list, the way the
-inbox's search box does it (the text never goes into a URL, mithaq.search.recent). The box
+inbox's search box does it (the text never goes into a URL, mithaq.common.recent). The box
 searches as it is typed, through HTMX: that is what the budget is for, and every other search
 is made that way:
 
@@ -24,7 +24,7 @@ old browser), a redirect and the whole page:
 Each search is timed as the user waits for it, from the POST to the end of the answer. The
 table gives p50/p95/p99 of the typed search (the budget's), then the p95 of the form's round
 trip and of its two halves: the GET of `?s=` (the page itself) and the POST (keeping the text
-for the session, in the cache: mithaq.search.recent). "inbox (no search)" is the GET of
+for the session, in the cache: mithaq.common.recent). "inbox (no search)" is the GET of
 /staff/ alone.
 
 | scenario | who | query | budget (p95) |

@@ -420,13 +420,13 @@ def seed(count: int, *, workers: int = 3, batch: int = 10_000) -> None:
 def verify_sample(size: int = 500) -> None:
     """Check a sample of cases: their events chain through allowed transitions to the
     case's state, the first event is `submitted`, references have the right form, and the
-    search document is the one mithaq.search.index makes, and the last decided and closed events
+    search document is the one mithaq.common.search_text makes, and the last decided and closed events
 carry the case's decision and closure, as the services record them."""
     import re
 
     from mithaq.cases.models import CODE_ALPHABET, Case
     from mithaq.cases.states import EventKind, State
-    from mithaq.search.index import case_search_text
+    from mithaq.common.search_text import case_search_text
 
     searched = {EventKind.REPLIED, EventKind.CITIZEN_RESPONDED}
 

@@ -12,9 +12,9 @@ def _fresh_clock_config():
     changes must not leak into the next test."""
     from django.core.cache import cache
 
+    from mithaq.accounts.institution import forget_institution_name
     from mithaq.cases import selectors
     from mithaq.common.cache import invalidate_local_copies
-    from mithaq.common.context_processors import forget_institution_name
 
     invalidate_local_copies()
     forget_institution_name()

@@ -1,6 +1,6 @@
 """Access matrix rows of the citizen registry and the duplicates panel (mithaq/citizens)."""
 
-from mithaq.citizens import duplicates
+from mithaq.cases.services import duplicates
 from mithaq.testing import make_case
 from tests.access_personas import LOGIN
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mithaq.search",
     "mithaq.citizens",
     "mithaq.knowledge",
+    "mithaq.demo",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -92,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mithaq.common.context_processors.site",
+                "mithaq.accounts.institution.site",
                 "mithaq.accounts.context_processors.staff",
             ],
         },
@@ -286,8 +287,8 @@ MITHAQ_RECEIPT_MAX_AGE_SECONDS = envint("MITHAQ_RECEIPT_MAX_AGE_SECONDS", "300")
 # The scheduler (`manage.py run_scheduler`): (task's dotted path, interval in seconds).
 MITHAQ_PERIODIC_TASKS = [
     ("mithaq.notifications.tasks.dispatch_due", 15),
-    ("mithaq.notifications.tasks.send_daily_digests", 3600),
-    ("mithaq.routing.tasks.tick_clocks", 60),
+    ("mithaq.cases.tasks.send_daily_digests", 3600),
+    ("mithaq.cases.tasks.tick_clocks", 60),
 ]
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Its `rqworker` command.

@@ -8,17 +8,17 @@ A membership grants a role in a unit. What it lets a person see:
 Missing and forbidden both answer 404, so that a reference reveals nothing.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.http import Http404
 
-from mithaq.cases.states import Action
-from mithaq.common.baked import Baked
 from mithaq.common.cache import ProcessCopy
 
-from .models import Membership, Role
+from .actions import Action
+from .models import Membership, OrgUnit, Role
 
 _EVERYWHERE_ROLES = {Role.OFFICE_MANAGER, Role.LEADERSHIP, Role.AUDITOR}
 _CASE_ROLES = {
@@ -89,24 +89,19 @@ def memberships_changed() -> None:
     MEMBERSHIPS.invalidate()
 
 
-# Every staff page that shows a case reads it: its SQL is made once per process
-# (mithaq.common.baked).
-def _case_by_code_queryset(code):
-    from mithaq.cases.models import Case
-    from mithaq.citizens.duplicates import has_relations
-
-    # The reference is unique: no ordering (the model's would sort the one row). Whether
-    # other cases are linked or merged here comes along (three index probes), so that the
-    # case page asks for them only when there are some (duplicates.relations).
-    return (
-        Case.objects.select_related("unit", "service", "assignee", "received_by")
-        .annotate(has_relations=has_relations())
-        .filter(code=code)
-        .order_by()[:2]
-    )
+# The cases on which one of some units (a filter over `unit`) was asked for an opinion not
+# yet given. Consultations are written above this module (cases); cases hands this lookup
+# over when it loads (cases.apps), so that the rights stay here without importing upward.
+def _no_consultations(units: Q) -> Iterable[int]:
+    return ()
 
 
-_case_by_code = Baked(_case_by_code_queryset, str)
+_open_consultations: Callable[[Q], Iterable[int]] = _no_consultations
+
+
+def set_open_consultations(lookup: Callable[[Q], Iterable[int]]) -> None:
+    global _open_consultations
+    _open_consultations = lookup
 
 
 @dataclass(frozen=True)
@@ -172,16 +167,10 @@ class StaffAccess:
         grants = [g for g in self.grants if g.role in _CONSULTED_ROLES]
         if not grants:
             return frozenset()
-        from mithaq.routing.models import Consultation
-
         q = Q()
         for g in grants:
             q |= Q(unit__path__startswith=g.unit_path) if g.subtree else Q(unit_id=g.unit_id)
-        return frozenset(
-            Consultation.objects.filter(q, answered_at__isnull=True).values_list(
-                "case_id", flat=True
-            )
-        )
+        return frozenset(_open_consultations(q))
 
     @property
     def routes_cases(self) -> bool:
@@ -300,38 +289,23 @@ def access_for(request_or_user) -> StaffAccess:
     return StaffAccess(user)
 
 
-# The walk-in hall: who works in a hall (of the hall's unit, as Grant.covers says) and who
-# supervises it.
+# The walk-in hall: who works in a hall of a unit (as Grant.covers says) and who supervises
+# it. The halls themselves are found in walkin.access.
 HALL_ROLES = frozenset({Role.OFFICER, Role.RECEPTION, Role.UNIT_MANAGER, Role.OFFICE_MANAGER})
 HALL_SUPERVISOR_ROLES = frozenset({Role.UNIT_MANAGER, Role.OFFICE_MANAGER})
 
 
-def _holds_role_over(request_or_user, unit, roles) -> bool:
+def holds_role_over(request_or_user, unit, roles) -> bool:
     access = access_for(request_or_user)
     return any(g.role in roles and g.covers(unit.path, unit.pk) for g in access.grants)
 
 
-def halls_for_user(request_or_user, *, supervise: bool = False) -> list:
-    from mithaq.walkin.models import Hall
-
-    roles = HALL_SUPERVISOR_ROLES if supervise else HALL_ROLES
-    halls = Hall.objects.active().select_related("unit")
-    return [h for h in halls if _holds_role_over(request_or_user, h.unit, roles)]
-
-
-def get_hall_for_user(request_or_user, code: str, *, supervise: bool = False):
-    """The hall if this person works in it (or supervises it); Http404 otherwise."""
-    from mithaq.walkin.models import Hall
-
-    hall = Hall.objects.active().select_related("unit").filter(code=code).first()
-    roles = HALL_SUPERVISOR_ROLES if supervise else HALL_ROLES
-    if hall is None or not _holds_role_over(request_or_user, hall.unit, roles):
-        raise Http404
-    return hall
+def works_in_hall_of(request_or_user, unit) -> bool:
+    return holds_role_over(request_or_user, unit, HALL_ROLES)
 
 
 def may_supervise_hall(request_or_user, hall) -> bool:
-    return _holds_role_over(request_or_user, hall.unit, HALL_SUPERVISOR_ROLES)
+    return holds_role_over(request_or_user, hall.unit, HALL_SUPERVISOR_ROLES)
 
 
 def may_manage_calendar(request_or_user) -> bool:
@@ -372,51 +346,29 @@ def may_view_audit_log(request_or_user) -> bool:
     return access_for(request_or_user).views_audit_log
 
 
-def cases_visible_to(request_or_user, cases=None):
-    """The cases this person may see: of `cases` (a queryset of cases, e.g. the inbox's rows,
-    cases.selectors.inbox_rows), or of all."""
-    from mithaq.cases.models import Case
-
-    access = access_for(request_or_user)
-    cases = Case.objects.all() if cases is None else cases
-    if not access.is_staff_member:
-        return cases.none()
-    return cases.filter(access.case_filter())
+# Who may be given a case: a right over plain unit ids (cases, routing rules and the bulk
+# actions ask the same question).
+def assignable_officers(unit):
+    """Who may be given a case of `unit`: its officers and managers, and the office's."""
+    return assignable_officers_for_units([unit.pk])
 
 
-def get_case_for_user(request_or_user, code: str, *, action: Action | None = None):
-    """The case with this reference if the person may see it (and take `action` on it,
-    when given); otherwise Http404, the same answer for missing and forbidden."""
-    access = access_for(request_or_user)
-    if not access.is_staff_member:
-        raise Http404
-    found = _case_by_code(code.upper())
-    if len(found) != 1:
-        raise Http404
-    case = found[0]
-    if not access.may_see_case(case):
-        raise Http404
-    if action is not None and action not in access.case_actions(case):
-        raise Http404
-    return case
-
-
-def citizens_visible_to(request_or_user):
-    """The people of the registry this person may find: those behind a case they may see
-    whose identity they may know. A citizen who asked for confidentiality is not revealed
-    through the registry to anyone who may not see it on the case."""
-    from mithaq.citizens.models import Citizen
-
-    access = access_for(request_or_user)
-    if not access.may_use_registry:
-        return Citizen.objects.none()
-    cases = cases_visible_to(request_or_user).filter(access.identity_filter())
-    return Citizen.objects.filter(pk__in=cases.values("citizen_id"))
-
-
-def get_citizen_for_user(request_or_user, pk: int):
-    """The citizen if this person may see them (citizens_visible_to); Http404 otherwise."""
-    citizen = citizens_visible_to(request_or_user).filter(pk=pk).first()
-    if citizen is None:
-        raise Http404
-    return citizen
+def assignable_officers_for_units(unit_ids):
+    """Everyone who may hold cases of any of `unit_ids`: the units' officers and managers,
+    managers of the units above them, and the citizens' affairs office."""
+    paths = list(OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True))
+    ancestor_ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    user_ids = (
+        Membership.objects.filter(unit__is_active=True)
+        .filter(
+            Q(role__in=[Role.OFFICER, Role.UNIT_MANAGER], unit_id__in=list(unit_ids))
+            | Q(role=Role.UNIT_MANAGER, unit_id__in=ancestor_ids)
+            | Q(
+                role__in=[Role.OFFICER, Role.OFFICE_MANAGER],
+                unit__is_citizens_office=True,
+            )
+            | Q(role=Role.OFFICE_MANAGER)
+        )
+        .values("user_id")
+    )
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("full_name")

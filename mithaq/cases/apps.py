@@ -6,3 +6,13 @@ class CasesConfig(AppConfig):
     name = "mithaq.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from mithaq.accounts.access import set_open_consultations
+        from mithaq.routing.services import clock_config_saved
+
+        from . import access, tasks
+
+        # The two ways the layers below hear of cases: explicit, and only here.
+        clock_config_saved.connect(tasks.recompute_after_commit, dispatch_uid="cases.recompute")
+        set_open_consultations(access.open_consultation_case_ids)

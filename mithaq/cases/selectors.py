@@ -7,14 +7,14 @@ import time
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 
-from mithaq.accounts.access import cases_visible_to
+from mithaq.accounts.access import assignable_officers_for_units
 from mithaq.accounts.models import OrgUnit
+from mithaq.cases import search as case_search
+from mithaq.cases.access import cases_visible_to
 from mithaq.common.baked import Baked
-from mithaq.search import query as case_search
 
 from .forms.staff import InboxFilterForm, inbox_filter_options
 from .models import Attachment, Case, CaseEvent, ConfidentialRead
-from .services import assignable_officers_for_units
 
 # What a timeline shows of the people and units an event names.
 _PERSON = ("username", "full_name", "first_name", "last_name")

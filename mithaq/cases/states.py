@@ -6,14 +6,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mithaq.accounts.actions import Action
+from mithaq.catalog.vocab import Channel, CitizenGroup, Kind
 
-class Kind(models.TextChoices):
-    COMPLAINT = "complaint", _("Complaint")
-    SUGGESTION = "suggestion", _("Suggestion")
-    INQUIRY = "inquiry", _("Inquiry")
-    SERVICE_REQUEST = "service_request", _("Service request")
-    PRESIDENT_REQUEST = "president_request", _("Request to the president")
-    PRAISE = "praise", _("Praise")
+__all__ = [
+    "CITIZEN_RESPONSE",
+    "OPEN_STATES",
+    "STAFF_CHANNELS",
+    "TRANSITIONS",
+    "Action",
+    "Channel",
+    "CitizenGroup",
+    "ClosureCode",
+    "Decision",
+    "EventKind",
+    "ExternalSystem",
+    "Kind",
+    "State",
+    "Transition",
+    "allowed",
+]
 
 
 class State(models.TextChoices):
@@ -30,27 +42,7 @@ class State(models.TextChoices):
 OPEN_STATES = frozenset(State) - {State.CLOSED}
 
 
-class Channel(models.TextChoices):
-    WEB = "web", _("Web portal")
-    WALK_IN = "walk_in", _("Walk-in interview")
-    PHONE = "phone", _("Phone")
-    HOTLINE = "hotline", _("Hotline")
-    LETTER = "letter", _("Letter")
-    EMAIL = "email", _("Email")
-    SOCIAL = "social", _("Social media")
-    WHATSAPP = "whatsapp", _("WhatsApp")
-    BRANCH = "branch", _("Branch office")
-
-
 STAFF_CHANNELS = [c for c in Channel if c != Channel.WEB]
-
-
-class CitizenGroup(models.TextChoices):
-    UNDERGRADUATE = "undergraduate", _("Undergraduate student")
-    POSTGRADUATE = "postgraduate", _("Postgraduate student")
-    FACULTY = "faculty", _("Faculty member")
-    STAFF = "staff", _("Staff member")
-    COMMUNITY = "community", _("External community")
 
 
 class Decision(models.TextChoices):
@@ -104,27 +96,6 @@ class EventKind(models.TextChoices):
     ABSORBED = "absorbed", _("Another case merged into this one")
     LINKED = "linked", _("Linked as related")
     UNLINKED = "unlinked", _("Link removed")
-
-
-class Action(models.TextChoices):
-    ACKNOWLEDGE = "acknowledge", _("Acknowledge")
-    ASSIGN = "assign", _("Assign")
-    REFER = "refer", _("Refer to another unit")
-    REQUEST_INFO = "request_info", _("Ask the citizen for information")
-    REPLY = "reply", _("Reply to the citizen")
-    NOTE = "note", _("Add an internal note")
-    DECIDE = "decide", _("Decide")
-    RESOLVE = "resolve", _("Resolve")
-    CLOSE = "close", _("Close")
-    REOPEN = "reopen", _("Reopen")
-    # The officer's workbench (mithaq.routing): a referral's acceptance and consultations.
-    ACCEPT_REFERRAL = "accept_referral", _("Accept the referral")
-    RETURN_REFERRAL = "return_referral", _("Return as not competent")
-    CONSULT = "consult", _("Ask other units for an opinion")
-    GIVE_OPINION = "give_opinion", _("Give your unit's opinion")
-    # Duplicates (mithaq.citizens): merge this case into another, or link the two as related.
-    MERGE = "merge", _("Merge into another case")
-    LINK = "link", _("Link to a related case")
 
 
 @dataclass(frozen=True)

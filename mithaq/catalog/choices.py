@@ -4,18 +4,17 @@ submission looked each one up with a query of its own. Saving or deleting a unit
 service drops them in every process; a bulk update sends no signal, so call changed() after
 one."""
 
+from mithaq.accounts.models import OrgUnit
 from mithaq.common.cache import ProcessCopy
+
+from .models import Service
 
 
 def _case_units() -> dict:
-    from mithaq.accounts.models import OrgUnit
-
     return {unit.pk: unit for unit in OrgUnit.objects.active().filter(accepts_cases=True)}
 
 
 def _services() -> dict:
-    from .models import Service
-
     return {service.pk: service for service in Service.objects.active()}
 
 

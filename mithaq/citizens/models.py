@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from mithaq.cases.states import CitizenGroup
+from mithaq.catalog.vocab import CitizenGroup
 
 
 class ContactChannel(models.TextChoices):

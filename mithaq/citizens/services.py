@@ -5,7 +5,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,23 +126,9 @@ def _new_citizen(brought: dict, *, now, or_existing=None) -> Citizen:
     return citizen
 
 
-def citizen_contact_changed(*, citizen_id: int | None, phone: str, email: str, now) -> None:
-    """The citizen changed their phone or email on the tracking page: the registry follows
-    (their own word on how to reach them counts even on a verified record) when the record
-    is theirs alone: it has this one case, or only cases staff registered. A record that
-    also holds a web case may hold someone else's (a web case joins a record by its phone,
-    which anyone may type): there the case's details change and the registry is left for
-    staff to update."""
-    if citizen_id is None:
-        return
-    from mithaq.cases.models import Case
-    from mithaq.cases.states import Channel
-
-    cases = Case.objects.filter(citizen_id=citizen_id).aggregate(
-        total=Count("pk"), web=Count("pk", filter=Q(channel=Channel.WEB))
-    )
-    if cases["total"] > 1 and cases["web"]:
-        return
+def update_contact(*, citizen_id: int, phone: str, email: str, now) -> None:
+    """The record follows the person's own new phone and email (the caller, cases, has
+    decided that the record is theirs alone)."""
     Citizen.objects.filter(pk=citizen_id).update(phone=phone, email=email, updated_at=now)
 
 
@@ -194,26 +179,3 @@ def update_preferences(
     locked.updated_at = now or timezone.now()
     locked.save()
     return locked
-
-
-# What a merged case's citizen hears of the survivor: its public answers and its outcome.
-FOLLOWED_EVENTS = frozenset({"replied", "decided", "resolved", "closed"})
-
-
-def notify_followers(*, case, event) -> None:
-    """Called with every event (cases.services.record_event): the citizens of the cases
-    merged into `case` hear its public answers on their own case's reference, channels and
-    current contact details (the follower is the merged case itself, so a citizen who
-    changes their phone on the merged case's tracking page keeps hearing)."""
-    if not event.is_public or str(event.kind) not in FOLLOWED_EVENTS:
-        return
-    from mithaq.cases.models import Case
-    from mithaq.notifications import services as messages
-
-    for follower in Case.objects.filter(merged_into=case).select_related("unit"):
-        messages.notify_citizen(
-            case=follower,
-            event_key=messages.CITIZEN_EVENTS[str(event.kind)],
-            context={"text": event.body},
-            dedupe=f"event:{event.pk}:follower:{follower.pk}",
-        )

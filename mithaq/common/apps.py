@@ -6,6 +6,14 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self):
-        from . import context_processors
+        from django.contrib.auth.signals import user_logged_out
 
-        context_processors.connect_signals()
+        user_logged_out.connect(_forget_searches, dispatch_uid="mithaq.common.forget-searches")
+
+
+def _forget_searches(sender, request, **kwargs):
+    # Sent before the session is flushed: its id still names the searches to drop.
+    if request is not None and hasattr(request, "session"):
+        from . import recent
+
+        recent.forget(request)

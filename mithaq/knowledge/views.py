@@ -11,19 +11,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mithaq.accounts.access import (
-    access_for,
-    get_case_for_user,
-    may_edit_ready_answers,
-    may_edit_some_ready_answers,
-)
+from mithaq.accounts.access import access_for, may_edit_ready_answers, may_edit_some_ready_answers
 from mithaq.accounts.decorators import staff_required
 from mithaq.accounts.models import OrgUnit
 from mithaq.cases import services as case_services
+from mithaq.cases.access import get_case_for_user
 from mithaq.cases.forms.staff import ACTION_FORMS
 from mithaq.cases.states import TRANSITIONS, Action, Kind
 from mithaq.catalog.models import Service
-from mithaq.search import recent
+from mithaq.common import recent
 
 from . import selectors, services
 from .forms import LANGUAGE_NAMES, CannedReplyForm, FaqEntryForm, ReplyFilterForm
@@ -47,7 +43,7 @@ def _hx_target(request) -> str:
 @staff_required
 def replies(request):
     """GET: the list under the filters of the address, the search by its key (`s`). POST
-    (the filter bar): the search text is kept for the session (mithaq.search.recent) and the
+    (the filter bar): the search text is kept for the session (mithaq.common.recent) and the
     answer goes to the address with its key: the results at once for HTMX, pushing that
     address, a redirect otherwise."""
     if request.method == "POST":
@@ -205,7 +201,7 @@ def _log_identity_read(request, case) -> None:
 def picker(request, code, action):
     """The canned replies that fit the case, rendered for it: a fragment for the action form
     (HTMX), its results alone when searching, a page of its own otherwise. A search is posted,
-    never put in the address (mithaq.search.recent)."""
+    never put in the address (mithaq.common.recent)."""
     case, action = _picker_case(request, code, action)
     query = request.POST.get(recent.TEXT, "")[:100] if request.method == "POST" else ""
     texts = selectors.fitting_texts(case, query=query, first_language=case.citizen_language)

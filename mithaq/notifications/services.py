@@ -12,12 +12,14 @@ import json
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.constants import OnConflict
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from mithaq.cases.states import Channel as CaseChannel
+from mithaq.accounts.models import Membership, Role
+from mithaq.catalog.vocab import Channel as CaseChannel
 from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
 from mithaq.common.cache import ProcessCopy
 from mithaq.common.text import isolate
@@ -408,10 +410,6 @@ def notify_staff(
 
 
 def _unit_staff(unit):
-    from django.contrib.auth import get_user_model
-
-    from mithaq.accounts.models import Membership, Role
-
     ids = Membership.objects.filter(unit=unit, role__in=[Role.OFFICER, Role.UNIT_MANAGER]).values(
         "user_id"
     )

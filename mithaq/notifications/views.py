@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from mithaq.accounts.access import access_for, get_case_for_user
+from mithaq.accounts.access import access_for
+from mithaq.accounts.actions import Action
 from mithaq.accounts.decorators import staff_required
 from mithaq.accounts.models import Role
-from mithaq.cases.states import Action
 
 from . import receipts, services
 from .defaults import placeholders_for
@@ -92,11 +92,16 @@ def sms_count(request):
 @require_POST
 @staff_required
 def resend(request, pk):
-    message = get_object_or_404(Message.objects.select_related("case"), pk=pk)
+    message = get_object_or_404(Message.objects.select_related("case__unit"), pk=pk)
     if message.case is None:
         _require_office_manager(request)
     else:
-        get_case_for_user(request, message.case.code, action=Action.REPLY)
+        # The case's page offers a resend to whoever may reply on it (the same rights as
+        # cases.access.get_case_for_user, asked of the case this message belongs to).
+        access = access_for(request)
+        case = message.case
+        if not (access.may_see_case(case) and Action.REPLY in access.case_actions(case)):
+            raise Http404
     services.resend_message(message=message, actor=request.user)
     django_messages_success(request)
     if message.case is not None:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from mithaq.cases.states import Channel, CitizenGroup, Kind
+from mithaq.catalog.vocab import Channel, CitizenGroup, Kind
 
 
 def validate_time_zone(value: str) -> None:

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
+from mithaq.accounts.access import assignable_officers
 from mithaq.accounts.models import OrgUnit
-from mithaq.cases.states import Kind
+from mithaq.catalog.vocab import Kind
 from mithaq.common.cache import ProcessCopy
-from mithaq.search.index import strip_article
-from mithaq.search.index import words as search_words
+from mithaq.common.search_text import strip_article
+from mithaq.common.search_text import words as search_words
 
 from .models import AssignmentMode, RoutingRule, UnitAssignment
 
@@ -74,7 +75,7 @@ class RoutingConfig:
 
 
 def words_of(text: str) -> str:
-    """`text`'s words as search reads them (mithaq.search.index): normalised, every hamza
+    """`text`'s words as search reads them (mithaq.common.search_text): normalised, every hamza
     on a seat a bare hamza (مسؤول and مسئول are one word), each word without its article
     ("الرسوم" is "رسوم"), one space between words. A rule's words and a case's text both go
     through here, so a rule matches whatever search would find."""
@@ -160,8 +161,6 @@ def mode_of(unit_id: int) -> str:
 
 
 def _validate(rule: RoutingRule) -> None:
-    from mithaq.cases.services import assignable_officers
-
     errors = {}
     if not (rule.unit.is_active and rule.unit.accepts_cases):
         errors["unit"] = _("This unit does not take cases.")

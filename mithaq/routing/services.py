@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from . import calendar as working
@@ -15,13 +16,17 @@ from .models import Holiday, WorkingCalendar
 MAX_CORRECTION_DAYS = 7
 
 
+# Sent when the calendar, a commitment or an escalation step changed. Routing stands below
+# cases and never imports them: cases subscribes (cases.apps) and recomputes open cases'
+# clocks by a job once the transaction commits.
+clock_config_saved = Signal()
+
+
 def clock_config_changed() -> None:
     """The calendar, a commitment or an escalation step changed: every process reloads it,
-    and open cases' clocks are recomputed by a job once this transaction commits."""
-    from .tasks import recompute_clocks
-
+    and whoever keeps clocks computed from it (cases) is told."""
     working.invalidate()
-    transaction.on_commit(lambda: recompute_clocks.enqueue())
+    clock_config_saved.send(sender=None)
 
 
 @transaction.atomic

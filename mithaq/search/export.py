@@ -10,10 +10,9 @@ from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 
 from mithaq.cases.models import ConfidentialRead
+from mithaq.cases.search import sees_every_identity
 from mithaq.cases.states import Channel, CitizenGroup, ClosureCode, Kind, State
 from mithaq.common.phones import mask_phone
-
-from .query import sees_every_identity
 
 EXPORT_LIMIT = 50_000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -7,16 +7,16 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from mithaq.accounts.models import OrgUnit
+from mithaq.cases.forms.staff import inbox_fields
+from mithaq.cases.services.bulk import BULK_LIMIT
 from mithaq.cases.states import ClosureCode
-
-from . import recent
-from .bulk import BULK_LIMIT
+from mithaq.common import recent
 
 
 def clean_inbox_query(raw: str) -> str:
     """The inbox filter's own parameters of a query string as the inbox's address carries
     them: the search by its key (`s`), never its text (`q`), and without the page number."""
-    known = (set(recent.inbox_fields()) - {recent.TEXT}) | {recent.KEY}
+    known = (set(inbox_fields()) - {recent.TEXT}) | {recent.KEY}
     pairs = [(k, v) for k, v in parse_qsl((raw or "").lstrip("?")) if k in known and v]
     return urlencode(pairs)
 

@@ -12,14 +12,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mithaq.accounts.access import access_for, cases_visible_to
+from mithaq.accounts.access import access_for, assignable_officers_for_units
 from mithaq.accounts.decorators import staff_required
 from mithaq.accounts.models import OrgUnit
-from mithaq.cases import services
-from mithaq.cases.forms.staff import InboxFilterForm
+from mithaq.cases.access import cases_visible_to
+from mithaq.cases.forms.staff import InboxFilterForm, inbox_url
+from mithaq.cases.selectors import filter_options_for
+from mithaq.cases.services.bulk import BULK_LIMIT, run_bulk
+from mithaq.common import recent
 
-from . import export, recent
-from .bulk import BULK_LIMIT, run_bulk
+from . import export
 from .forms import BulkActionForm, SavedFilterForm, clean_inbox_query
 from .models import SavedFilter
 
@@ -46,7 +48,7 @@ def filters(request):
             except IntegrityError:  # the same name saved twice at once: the other one won
                 pass
             messages.success(request, _("The filter is saved."))
-            return recent.see_other(recent.inbox_url(request, QueryDict(query)))
+            return recent.see_other(inbox_url(request, QueryDict(query)))
         status = 400
     else:
         form = SavedFilterForm(initial={"query": clean_inbox_query(request.GET.get("query", ""))})
@@ -67,7 +69,7 @@ def apply_filter(request, pk):
     """The inbox under a saved filter: its search text is kept for the session as a typed one
     is, and the inbox's address carries only its key."""
     saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
-    return recent.see_other(recent.inbox_url(request, QueryDict(saved.query)))
+    return recent.see_other(inbox_url(request, QueryDict(saved.query)))
 
 
 @require_POST
@@ -86,7 +88,7 @@ def _bulk_choices(request):
         for u in OrgUnit.objects.active().filter(accepts_cases=True)
         if any(g.covers(u.path, u.pk) for g in access.grants)
     ]
-    officers = services.assignable_officers_for_units([u.pk for u in units])
+    officers = assignable_officers_for_units([u.pk for u in units])
     refer_to = OrgUnit.objects.active().filter(accepts_cases=True)
     return officers, refer_to
 
@@ -139,8 +141,6 @@ def bulk(request):
 
 def _filtered_cases(request, data):
     """The inbox's cases under the filter (and search) of `data`, as the inbox resolved it."""
-    from mithaq.cases.selectors import filter_options_for
-
     access = access_for(request)
     form = InboxFilterForm(data or None, options=filter_options_for(access))
     qs = form.filter(cases_visible_to(request).select_related(None), request.user, access=access)

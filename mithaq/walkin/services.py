@@ -11,7 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mithaq.cases import services as case_services
+from mithaq.cases.states import Channel
 from mithaq.common.phones import parse_phone
+from mithaq.notifications import services as messages
+from mithaq.routing import calendar as working_calendar
 
 from .models import Call, Counter, DailySequence, Hall, HallEvent, HallService, Rating, Ticket
 from .states import TRANSITIONS, Face, HallEventKind, IssuedAt, Outcome, TicketAction, TicketState
@@ -113,15 +117,10 @@ def _check_at_counter(ticket: Ticket, counter: Counter | None) -> None:
 
 def hall_is_open(hall: Hall, now: datetime.datetime) -> bool:
     """Whether the kiosk issues tickets now: in the institution's working hours (the routing
-    app's calendar) when the hall follows them and that calendar is installed, otherwise
+    app's calendar) when the hall follows them, otherwise
     between the hall's own times (none set: always)."""
     if hall.hours_from_calendar:
-        try:
-            from mithaq.routing import calendar
-        except ImportError:  # pragma: no cover - the routing app is optional here
-            calendar = None
-        if calendar is not None and hasattr(calendar, "is_working_moment"):
-            return calendar.is_working_moment(now)
+        return working_calendar.is_working_moment(now)
     local = now.astimezone(hall.tzinfo).time()
     if hall.opens_at and local < hall.opens_at:
         return False
@@ -592,9 +591,6 @@ def finish_ticket(
 def open_case_from_ticket(*, ticket: Ticket, actor, case_fields: dict):
     """Register a walk-in case for the visitor (through cases.services.submit_case) and
     link it to the ticket, in one transaction."""
-    from mithaq.cases import services as case_services
-    from mithaq.cases.states import Channel
-
     ticket = _lock_ticket(ticket)
     if ticket.state not in (TicketState.CALLED, TicketState.DONE):
         raise HallError(_("Open a case from a ticket at a window or served."), code="bad_state")
@@ -681,12 +677,8 @@ def notify_turn_near(
 ) -> int:
     """Run after a call commits: tell each visitor with a phone, once, when at most the
     hall's configured number of people are ahead of them. Returns how many were told."""
-    try:
-        from mithaq.notifications import services as messages
-    except ImportError:  # pragma: no cover
-        return 0
-    notify_phone = getattr(messages, "notify_phone", None)
-    if notify_phone is None or not hall.notify_when_ahead:
+    notify_phone = messages.notify_phone
+    if not hall.notify_when_ahead:
         return 0
     now = now or timezone.now()
     line = list(

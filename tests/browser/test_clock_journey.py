@@ -8,8 +8,8 @@ import json
 import pytest
 from django.utils import timezone
 
+from mithaq.cases.services.escalation import tick_clocks
 from mithaq.notifications.dispatch import dispatch_due
-from mithaq.routing.escalation import tick_clocks
 from mithaq.testing import make_case
 from tests.browser.test_case_journey import sign_in
 

@@ -5,14 +5,10 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.test import RequestFactory
 
-from mithaq.accounts.access import (
-    access_for,
-    cases_visible_to,
-    get_case_for_user,
-    memberships_changed,
-)
+from mithaq.accounts.access import access_for, memberships_changed
 from mithaq.accounts.models import Membership, OrgUnit, Role, UnitKind
 from mithaq.accounts.services import create_unit, save_unit
+from mithaq.cases.access import cases_visible_to, get_case_for_user
 from mithaq.cases.models import Case
 from mithaq.cases.services import assign_case
 from mithaq.cases.states import Action, Channel

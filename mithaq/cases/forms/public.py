@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from mithaq.accounts.models import OrgUnit, UnitKind
+from mithaq.cases.services import clocks
 from mithaq.catalog import choices
 from mithaq.catalog.models import Service
 from mithaq.common.phones import parse_phone
 from mithaq.common.text import to_ascii_digits
-from mithaq.routing import clocks
 
 from ..models import CODE_ALPHABET, Case
 from ..states import CitizenGroup, Kind

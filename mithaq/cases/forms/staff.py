@@ -9,9 +9,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mithaq.accounts.access import access_for, assignable_officers
 from mithaq.accounts.models import OrgUnit
+from mithaq.cases import search as case_search
 from mithaq.cases.forms.fields import INDENT, MultipleFileField, OptionField, OptionList
-from mithaq.cases.services import assignable_officers
+
+# Merging and linking duplicates (mithaq.citizens).
+from mithaq.cases.forms.registry import DUPLICATE_ACTION_FORMS
+from mithaq.cases.forms.workbench import WORKBENCH_ACTION_FORMS
 from mithaq.cases.states import (
     Action,
     Channel,
@@ -21,12 +26,8 @@ from mithaq.cases.states import (
     Kind,
     State,
 )
-
-# Merging and linking duplicates (mithaq.citizens).
-from mithaq.citizens.forms import DUPLICATE_ACTION_FORMS
-from mithaq.routing.forms_workbench import WORKBENCH_ACTION_FORMS
+from mithaq.common import recent
 from mithaq.routing.selectors import ClockFilter, filter_by_clock, order_by_due
-from mithaq.search import query as case_search
 
 SORTS = {
     "-created": ("-created_at", "-id"),
@@ -152,7 +153,7 @@ class InboxFilterForm(forms.Form):
 
     def filter(self, qs, user, *, now=None, access=None, fuzzy=False):
         """Apply the valid filters to `qs` (already limited to what `user` may see). With
-        `fuzzy`, the search words are matched by similarity (mithaq.search.query.fuzzy)."""
+        `fuzzy`, the search words are matched by similarity (mithaq.cases.search.fuzzy)."""
         data = self.cleaned_data if self.is_valid() else {}
         return self.filter_by(qs, data, user, now=now, access=access, fuzzy=fuzzy)
 
@@ -160,8 +161,6 @@ class InboxFilterForm(forms.Form):
     def filter_by(cls, qs, data: dict, user, *, now=None, access=None, fuzzy=False):
         """filter() for the cleaned values `data` of a valid form ({} for any other)."""
         if data.get("q"):
-            from mithaq.accounts.access import access_for
-
             find = case_search.fuzzy if fuzzy else case_search.search
             qs = find(qs, data["q"], access=access or access_for(user))
         state = data.get("state")
@@ -218,6 +217,16 @@ class InboxFilterForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("page"):
             return self.cleaned_data["page"]
         return 1
+
+
+def inbox_fields() -> list[str]:
+    """The inbox filter's parameters a URL or a saved filter may hold (all but the page)."""
+    return [name for name in InboxFilterForm.base_fields if name != "page"]
+
+
+def inbox_url(request, source) -> str:
+    """The inbox's address for the filter (and search text) of `source` (mithaq.common.recent)."""
+    return recent.filter_url(request, "cases:inbox", source, inbox_fields())
 
 
 class _ActionForm(forms.Form):

@@ -1,8 +1,9 @@
 import pytest
 
-from mithaq.accounts.access import StaffAccess, cases_visible_to
+from mithaq.accounts.access import StaffAccess
 from mithaq.accounts.models import Membership, Role
 from mithaq.cases import selectors
+from mithaq.cases.access import cases_visible_to
 from mithaq.cases.forms.staff import InboxFilterForm
 from mithaq.cases.models import Case
 from mithaq.testing import make_case, make_user

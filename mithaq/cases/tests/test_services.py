@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from mithaq.accounts.access import assignable_officers
 from mithaq.accounts.models import Membership, Role
 from mithaq.cases.models import CODE_ALPHABET, Attachment, Case, CaseEvent, new_tracking_code
 from mithaq.cases.selectors import timeline
@@ -23,7 +24,6 @@ from mithaq.cases.services import (
     acknowledge_case,
     add_note,
     assign_case,
-    assignable_officers,
     close_case,
     decide_case,
     log_confidential_read,

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from mithaq.cases import services
 from mithaq.cases.models import CaseEvent
+from mithaq.cases.services import duplicates
 from mithaq.cases.states import ClosureCode, Decision, EventKind, ExternalSystem
-from mithaq.citizens import duplicates
 from mithaq.testing import make_case
 
 EVENT = re.compile(r'<li class="(?P<css>[^"]*)"[^>]*>(?P<html>.*?)</li>', re.DOTALL)

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mithaq.cases.services import clocks
+from mithaq.cases.services.duplicates import merged_view
 from mithaq.catalog.models import Service
-from mithaq.citizens.duplicates import merged_view
 from mithaq.common.ratelimit import client_address, over_limit
-from mithaq.routing import clocks
 
 from .. import selectors, services
 from ..forms.public import ContactForm, RespondForm, SubmitForm, TrackForm, normalize_code

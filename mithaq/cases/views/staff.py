@@ -9,26 +9,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mithaq.accounts.access import (
-    StaffAccess,
-    access_for,
-    cases_visible_to,
-    get_case_for_user,
-)
+from mithaq.accounts.access import StaffAccess, access_for
 from mithaq.accounts.decorators import staff_required
 from mithaq.cases import services
+from mithaq.cases.access import cases_visible_to, get_case_for_user
 from mithaq.cases.facts import render_case_facts
 from mithaq.cases.forms.reception import ReceptionCaseForm
-from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm
+from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm, inbox_url
 from mithaq.cases.inbox import render_rows
 from mithaq.cases.models import Attachment
 from mithaq.cases.selectors import baked_page, filter_options_for, inbox_rows
+from mithaq.cases.services import consultations, duplicates, referrals
 from mithaq.cases.states import TRANSITIONS, Action
 from mithaq.cases.timeline import render_timeline
 from mithaq.cases.views import attachment_response
-from mithaq.citizens import duplicates
-from mithaq.routing import consultations, referrals
-from mithaq.search import recent
+from mithaq.common import recent
 
 PAGE_SIZE = 25
 
@@ -39,14 +34,14 @@ PAGE_SIZE = 25
 def inbox(request):
     """GET: the inbox under the filters of the query string, the search by its key (`s`).
     POST (the filter bar): keep the search text for the session and redirect to the address
-    that carries its key, never the text (mithaq.search.recent); from HTMX, answer with the
+    that carries its key, never the text (mithaq.common.recent); from HTMX, answer with the
     results and push that address."""
     results_only = (
         request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox-results"
     )
     if request.method == "POST":
         return recent.answer_post(
-            recent.inbox_url(request, request.POST),
+            inbox_url(request, request.POST),
             lambda params: _inbox(request, params, results_only=True),
             results_only=results_only,
         )
@@ -70,7 +65,7 @@ def _inbox(request, params, *, results_only):
         rows = list(cases_qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
         if not rows and form.may_retry_fuzzy:
             # No case has these words: show those whose citizen's name is like them (a typo,
-            # another spelling), saying so (mithaq.search.query.fuzzy).
+            # another spelling), saying so (mithaq.cases.search.fuzzy).
             similar_qs = form.filter(visible, request.user, now=now, access=access, fuzzy=True)
             rows = list(similar_qs[:PAGE_SIZE])
             similar = bool(rows)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from mithaq.common.dates import hijri as _hijri
+from mithaq.common.recent import page_params
 
 register = template.Library()
 
@@ -68,10 +69,8 @@ def hijri(value):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
-    """The query string of the address the page is for (mithaq.search.recent.page_params)
+    """The query string of the address the page is for (mithaq.common.recent.page_params)
     with some parameters changed (for sorting and paging)."""
-    from mithaq.search.recent import page_params
-
     params = page_params(context).copy()
     for key, value in changes.items():
         if value in (None, ""):

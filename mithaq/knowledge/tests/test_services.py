@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mithaq.accounts.access import may_edit_ready_answers
-from mithaq.knowledge import demo, selectors
+from mithaq.demo import knowledge as demo
+from mithaq.knowledge import selectors
 from mithaq.knowledge.models import CannedReply, CannedReplyText, FaqEntry
 from mithaq.knowledge.services import save_canned_reply, save_faq_entry, set_canned_reply_active
 from mithaq.testing import make_case

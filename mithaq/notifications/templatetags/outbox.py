@@ -3,7 +3,7 @@
 from django import template
 
 from mithaq.accounts.access import access_for
-from mithaq.cases.states import Action
+from mithaq.accounts.actions import Action
 from mithaq.common.baked import Baked
 from mithaq.notifications.models import GatewayState, Message
 from mithaq.notifications.states import BreakerState, MessageStatus

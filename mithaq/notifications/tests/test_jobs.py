@@ -117,11 +117,12 @@ def test_scheduler_stops_cleanly_on_sigterm(tmp_path):
 @pytest.mark.django_db
 def test_daily_digest_once_a_day(org, case_a):
     from mithaq.cases import services as cases
+    from mithaq.cases import tasks as case_tasks
 
     cases.assign_case(case=case_a, actor=org.office_manager, assignee=org.officer_a)
     type(case_a).objects.filter(pk=case_a.pk).update(due_at=case_a.created_at)
-    assert tasks.send_daily_digests.call() == 1
-    assert tasks.send_daily_digests.call() == 0
+    assert case_tasks.send_daily_digests.call() == 1
+    assert case_tasks.send_daily_digests.call() == 0
     digest = Message.objects.get(event_key="daily_digest")
     assert case_a.code in digest.body and digest.user == org.officer_a
 

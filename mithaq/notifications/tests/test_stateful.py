@@ -11,11 +11,10 @@ from django.db import transaction
 
 from mithaq.cases import services as cases
 from mithaq.cases.models import Case
+from mithaq.cases.services import consultations, duplicates, referrals
 from mithaq.cases.states import TRANSITIONS, Action, State
-from mithaq.citizens import duplicates
 from mithaq.notifications.models import Message
 from mithaq.notifications.services import CITIZEN_EVENTS, citizen_channels
-from mithaq.routing import consultations, referrals
 from mithaq.testing import make_case
 
 SEQUENCES = 1000

@@ -9,11 +9,11 @@ from mithaq.accounts.access import memberships_changed
 from mithaq.accounts.models import Membership, Role
 from mithaq.cases.models import Case, CaseEvent
 from mithaq.cases.services import submit_case
+from mithaq.cases.services.assignment import pick_assignee
 from mithaq.cases.states import Channel, CitizenGroup, EventKind, Kind, State
+from mithaq.cases.tests.test_search_query import spelling_of
 from mithaq.routing import rules
-from mithaq.routing.assignment import pick_assignee
 from mithaq.routing.models import AssignmentMode, RoutingRule
-from mithaq.search.tests.test_query import spelling_of
 from mithaq.testing import make_user
 
 

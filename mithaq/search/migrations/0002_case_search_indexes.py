@@ -3,7 +3,7 @@ PostgreSQL a full-text index on the normalised search document and a trigram ind
 identity part (names, phone digits, ID: where typos happen) for the fuzzy fallback. Existing
 cases get their search document.
 
-The document is already normalised and cut into words by mithaq.search.index, so its
+The document is already normalised and cut into words by mithaq.common.search_text, so its
 tsvector is made from its words as they are (array_to_tsvector) rather than by the text
 parser (to_tsvector): the same lexemes, about fifteen times cheaper to compute, which is what
 an index build over a million cases and every search's recheck pay."""
@@ -43,7 +43,7 @@ def drop_postgres_indexes(apps, schema_editor):
 
 
 def backfill(apps, schema_editor):
-    from mithaq.search.index import build_search_text
+    from mithaq.common.search_text import build_search_text
 
     Case = apps.get_model("cases", "Case")
     CaseEvent = apps.get_model("cases", "CaseEvent")

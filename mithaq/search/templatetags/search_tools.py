@@ -3,9 +3,9 @@
 from django import template
 
 from mithaq.accounts.access import access_for
+from mithaq.common.recent import page_params
 from mithaq.search.export import EXPORT_LIMIT
 from mithaq.search.forms import clean_inbox_query
-from mithaq.search.recent import page_params
 
 register = template.Library()
 

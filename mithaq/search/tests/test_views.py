@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from mithaq.cases import services
 from mithaq.cases.models import Case, CaseEvent, ConfidentialRead
+from mithaq.cases.services.bulk import BULK_LIMIT, run_bulk
 from mithaq.cases.states import EventKind, State
-from mithaq.search.bulk import BULK_LIMIT, run_bulk
 from mithaq.search.export import safe_cell
 from mithaq.search.models import SavedFilter
 from mithaq.testing import make_case

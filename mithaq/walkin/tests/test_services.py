@@ -420,14 +420,6 @@ def test_turn_near_is_sent_once_when_few_are_ahead(
     assert len(sent) == 1
 
 
-def test_turn_near_does_nothing_without_the_messages_api(hw, org, at, monkeypatch):
-    from mithaq.notifications import services as messages
-
-    monkeypatch.delattr(messages, "notify_phone", raising=False)
-    issue(hw, phone="07701234567")
-    assert services.notify_turn_near(hall=hw.hall, hall_service_id=hw.transcripts.pk) == 0
-
-
 # -- reads ----------------------------------------------------------------------------------
 
 

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mithaq.accounts import access
-from mithaq.accounts.access import access_for, get_case_for_user
+from mithaq.accounts.access import access_for
 from mithaq.accounts.decorators import staff_required
+from mithaq.cases.access import get_case_for_user
 from mithaq.cases.forms.reception import ReceptionCaseForm
 from mithaq.cases.states import Channel, Kind
+from mithaq.walkin import access as hall_access
 
 from .. import selectors, services
 from ..forms import AttachCaseForm, FinishForm, IssueForm, RatingForm, TransferForm
@@ -27,7 +29,7 @@ from ..states import Face, TicketAction
 @require_GET
 @staff_required
 def halls(request):
-    halls = access.halls_for_user(request)
+    halls = hall_access.halls_for_user(request)
     return render(
         request,
         "walkin/staff/halls.html",
@@ -42,7 +44,7 @@ def halls(request):
 @require_GET
 @staff_required
 def hall(request, hall):
-    hall = access.get_hall_for_user(request, hall)
+    hall = hall_access.get_hall_for_user(request, hall)
     overview = selectors.live_overview(hall)
     return render(
         request,
@@ -58,7 +60,7 @@ def hall(request, hall):
 @staff_required
 def issue(request, hall):
     """Reception hands a ticket from the desk (to print on the desk's printer)."""
-    hall = access.get_hall_for_user(request, hall)
+    hall = hall_access.get_hall_for_user(request, hall)
     form = IssueForm(request.POST or None, hall=hall)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -109,7 +111,7 @@ def _counter_context(request, hall, counter, **forms) -> dict:
 @require_GET
 @staff_required
 def counter(request, hall, number):
-    hall = access.get_hall_for_user(request, hall)
+    hall = hall_access.get_hall_for_user(request, hall)
     counter = selectors.get_counter(hall, number)
     return render(request, "walkin/staff/counter.html", _counter_context(request, hall, counter))
 
@@ -120,7 +122,7 @@ COUNTER_ACTIONS = {"open", "close", "attach", *TicketAction.values}
 @require_POST
 @staff_required
 def counter_act(request, hall, number, action):
-    hall = access.get_hall_for_user(request, hall)
+    hall = hall_access.get_hall_for_user(request, hall)
     counter = selectors.get_counter(hall, number)
     if action not in COUNTER_ACTIONS:
         raise Http404
@@ -196,7 +198,7 @@ def _act_on_current(request, hall, counter, current, action):
 @staff_required
 def ticket_case(request, hall, pk):
     """Open a walk-in case for the visitor of a ticket, prefilled with the service."""
-    hall = access.get_hall_for_user(request, hall)
+    hall = hall_access.get_hall_for_user(request, hall)
     if not access_for(request).may_register_cases:
         raise Http404
     ticket = get_object_or_404(
@@ -235,7 +237,7 @@ def ticket_case(request, hall, pk):
 @staff_required
 def tablet(request, hall, number):
     """The tablet at the window: three faces for the visitor just served."""
-    hall = access.get_hall_for_user(request, hall)
+    hall = hall_access.get_hall_for_user(request, hall)
     counter = selectors.get_counter(hall, number)
     ticket = selectors.last_finished_unrated(counter)
     if request.method == "POST":
@@ -259,7 +261,7 @@ def tablet(request, hall, number):
 @require_GET
 @staff_required
 def supervise(request, hall):
-    hall = access.get_hall_for_user(request, hall, supervise=True)
+    hall = hall_access.get_hall_for_user(request, hall, supervise=True)
     now = timezone.now()
     today = hall.local_day(now)
     try:

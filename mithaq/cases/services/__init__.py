@@ -1,0 +1,50 @@
+"""Every write to a case lives in this package, one module a sub-domain:
+
+- `events`: the lock, the transition check and the event every change writes;
+- `workflow`: submission and the staff's and the citizen's actions on one case;
+- `referrals`, `consultations`: the receiving unit's acceptance, other units' opinions;
+- `assignment`: who gets a new or a returned case;
+- `clocks`, `escalation`: the charter's clocks of a case and what happens when they run out;
+- `duplicates`: merging and linking cases;
+- `bulk`: one action on many cases.
+
+The names most callers need are re-exported here."""
+
+from .events import CaseStateError, check_action, lock_case, record_event
+from .workflow import (
+    acknowledge_case,
+    add_note,
+    assign_case,
+    close_case,
+    decide_case,
+    log_confidential_read,
+    record_citizen_response,
+    refer_case,
+    reopen_case,
+    reply_to_citizen,
+    request_information,
+    resolve_case,
+    submit_case,
+    update_citizen_contact,
+)
+
+__all__ = [
+    "CaseStateError",
+    "acknowledge_case",
+    "add_note",
+    "assign_case",
+    "check_action",
+    "close_case",
+    "decide_case",
+    "lock_case",
+    "log_confidential_read",
+    "record_citizen_response",
+    "record_event",
+    "refer_case",
+    "reopen_case",
+    "reply_to_citizen",
+    "request_information",
+    "resolve_case",
+    "submit_case",
+    "update_citizen_contact",
+]

@@ -1,0 +1,321 @@
+"""The charter's clocks on each case: computed from the case's events, kept in the case's
+transaction (cases.services.record_event calls `case_event_recorded` for every event).
+
+A case's clocks are a pure function of its events, its commitments and the calendar, so the
+same code serves a new event and a recomputation after the calendar changed:
+- a round starts when the case is submitted or reopened; each target with a commitment
+  gets a clock due at start + commitment, in working time;
+- waiting for the citizen pauses every unmet clock; when the case leaves that state the
+  due moments move later by the working time spent waiting;
+- an event meets its targets (and the earlier ones: a decision is also a reply);
+- what was fired by escalation (level, breach, interim message) is kept across recomputation.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import ngettext
+
+from mithaq.routing import calendar as working
+from mithaq.routing.models import TARGET_ORDER, CaseClock, CaseDeadline, DurationUnit, Target
+
+from ..models import Case, CaseEvent
+from ..states import EventKind, State
+
+ROUND_STARTS = {EventKind.SUBMITTED, EventKind.REOPENED}
+# An event meets these targets; every target before one it meets is met as well.
+MEETS = {
+    EventKind.ACKNOWLEDGED: Target.ACKNOWLEDGEMENT,
+    EventKind.REPLIED: Target.FIRST_REPLY,
+    EventKind.DECIDED: Target.DECISION,
+    EventKind.RESOLVED: Target.RESOLUTION,
+    EventKind.CLOSED: Target.RESOLUTION,
+}
+# Events written by the clocks themselves change nothing in them.
+CLOCK_EVENTS = {EventKind.REMINDED, EventKind.ESCALATED}
+# Events that start no round, meet no target and neither enter nor leave the wait for the
+# citizen: they cannot move a clock, so they do not pay for recomputing one.
+NEUTRAL_EVENTS = {
+    EventKind.ASSIGNED,
+    EventKind.NOTE,
+    EventKind.CONTACT_UPDATED,
+    # The workbench's bookkeeping: a rule's routing and the units' opinions.
+    EventKind.ROUTED,
+    EventKind.CONSULTATION_REQUESTED,
+    EventKind.CONSULTATION_ANSWERED,
+}
+
+
+def commitment_for(config, *, target: str, kind: str, service_id, urgent: bool):
+    """The most specific commitment: urgent rows for urgent cases, then the service's row,
+    then the kind's, then the row for every kind."""
+    best, best_rank = None, None
+    for rule in config.commitments:
+        if rule.target != target or (rule.urgent and not urgent):
+            continue
+        if rule.service_id is not None and rule.service_id != service_id:
+            continue
+        if rule.kind and rule.kind != kind:
+            continue
+        rank = (rule.urgent, rule.service_id is not None, bool(rule.kind))
+        if best_rank is None or rank > best_rank:
+            best, best_rank = rule, rank
+    return best
+
+
+def _due(calendar, start: datetime.datetime, rule) -> datetime.datetime:
+    if rule.unit == DurationUnit.HOURS:
+        return calendar.add_hours(start, rule.amount)
+    return calendar.add_days(start, rule.amount)
+
+
+def expected_answer(*, kind: str, service, urgent: bool, now: datetime.datetime):
+    """The expected answer date of a case starting now: its first target's due moment."""
+    config = working.config()
+    dues = [
+        _due(config.calendar, now, rule)
+        for target in TARGET_ORDER
+        if (
+            rule := commitment_for(
+                config,
+                target=target,
+                kind=kind,
+                service_id=service.pk if service else None,
+                urgent=urgent,
+            )
+        )
+    ]
+    # The citizen is told when the whole answer is due, not the first internal step.
+    return max(dues) if dues else None
+
+
+def promise(*, kind: str, service=None, urgent: bool = False) -> str:
+    """The charter's promise for a final answer, as a citizen reads it ("within 15 working
+    days"); "" when no commitment applies."""
+    config = working.config()
+    for target in reversed(TARGET_ORDER):
+        rule = commitment_for(
+            config,
+            target=target,
+            kind=kind,
+            service_id=service.pk if service else None,
+            urgent=urgent,
+        )
+        if rule is not None:
+            if rule.unit == DurationUnit.HOURS:
+                return ngettext(
+                    "within %(n)s working hour", "within %(n)s working hours", rule.amount
+                ) % {"n": rule.amount}
+            return ngettext(
+                "within %(n)s working day", "within %(n)s working days", rule.amount
+            ) % {"n": rule.amount}
+    return ""
+
+
+@dataclass
+class ClockState:
+    target: str
+    started_at: datetime.datetime
+    due_at: datetime.datetime
+    met_at: datetime.datetime | None = None
+    paused_at: datetime.datetime | None = None
+
+
+def compute_round(case: Case, events: list, config) -> tuple[int, list[ClockState]]:
+    """The round number and clock states of the case's current round, from its events."""
+    starts = [i for i, e in enumerate(events) if e.kind in ROUND_STARTS]
+    if not starts:
+        return 0, []
+    first = starts[-1]
+    started_at = events[first].at
+    calendar = config.calendar
+    states: dict[str, ClockState] = {}
+    for target in TARGET_ORDER:
+        rule = commitment_for(
+            config,
+            target=target,
+            kind=case.kind,
+            service_id=case.service_id,
+            urgent=case.is_urgent,
+        )
+        if rule is not None:
+            states[target] = ClockState(target, started_at, _due(calendar, started_at, rule))
+    paused_since = None
+    for event in events[first + 1 :]:
+        if event.kind in CLOCK_EVENTS:
+            continue
+        entering = event.to_state == State.AWAITING_CITIZEN
+        leaving = event.from_state == State.AWAITING_CITIZEN and not entering
+        if entering and paused_since is None:
+            paused_since = event.at
+            for state in states.values():
+                if state.met_at is None:
+                    state.paused_at = event.at
+        elif leaving and paused_since is not None:
+            for state in states.values():
+                if state.met_at is None and state.paused_at is not None:
+                    waited = calendar.seconds_between(state.paused_at, event.at)
+                    state.due_at = calendar.add_seconds(state.due_at, waited)
+                    state.paused_at = None
+            paused_since = None
+        met = MEETS.get(event.kind)
+        if met is not None:
+            reached = TARGET_ORDER.index(met)
+            for target in TARGET_ORDER[: reached + 1]:
+                state = states.get(target)
+                if state is not None and state.met_at is None:
+                    state.met_at = event.at
+                    state.paused_at = None
+    return len(starts), list(states.values())
+
+
+def next_alert(config, clock: CaseClock) -> datetime.datetime | None:
+    """When the clock's next escalation step fires (None when met, paused or done)."""
+    if clock.met_at is not None or clock.paused_at is not None:
+        return None
+    steps = config.steps_for(clock.target)
+    if clock.escalation_level >= len(steps):
+        return None
+    return config.calendar.add_hours(clock.due_at, steps[clock.escalation_level].offset_hours)
+
+
+def _late_expected(config, case: Case, clock: CaseClock) -> datetime.datetime:
+    """The new expected date given in an interim message: as long again as the target's
+    commitment, counted from the message."""
+    rule = commitment_for(
+        config,
+        target=clock.target,
+        kind=case.kind,
+        service_id=case.service_id,
+        urgent=case.is_urgent,
+    )
+    if rule is None:
+        return clock.due_at
+    return max(clock.due_at, _due(config.calendar, clock.late_noticed_at, rule))
+
+
+def sync_case_clocks(case: Case, *, config=None, first_event=None) -> list[CaseClock]:
+    """Recompute and store the case's current clocks, its deadline row and `Case.due_at`.
+    Runs inside the caller's transaction; idempotent. `first_event`: the case was just made
+    and this is its only event, so there is nothing to read back (the public submission's
+    query budget counts on it)."""
+    config = config or working.config()
+    if first_event is not None:
+        events = [first_event]
+    else:
+        events = list(
+            CaseEvent.objects.filter(case_id=case.pk)
+            .order_by("at", "id")
+            .only("kind", "at", "from_state", "to_state")
+        )
+    round_number, states = compute_round(case, events, config)
+    existing = (
+        {}
+        if first_event is not None
+        else {c.target: c for c in CaseClock.objects.filter(case_id=case.pk, round=round_number)}
+    )
+    new_clocks = []
+    clocks = []
+    # A later target is never expected before an earlier one the citizen was told is late.
+    floor = None
+    for state in states:
+        clock = existing.pop(state.target, None) or CaseClock(
+            case_id=case.pk, round=round_number, target=state.target
+        )
+        before = _clock_values(clock) if clock.pk else None
+        clock.started_at = state.started_at
+        clock.due_at = state.due_at
+        clock.met_at = state.met_at
+        clock.paused_at = state.paused_at
+        clock.expected_at = (
+            _late_expected(config, case, clock) if clock.late_noticed_at else clock.due_at
+        )
+        if clock.met_at is None:
+            if floor is not None and clock.expected_at < floor:
+                clock.expected_at = floor
+            if clock.late_noticed_at:
+                floor = max(floor or clock.expected_at, clock.expected_at)
+        clock.next_alert_at = next_alert(config, clock)
+        if clock.breached_at is not None and clock.breached_at != clock.due_at:
+            # The due moment moved (a pause, a new calendar): the next tick finds the breach
+            # again if there still is one.
+            clock.breached_at = None
+        if before is None and first_event is not None:
+            new_clocks.append(clock)
+        elif before is None or before != _clock_values(clock):
+            clock.save()
+        clocks.append(clock)
+    if new_clocks:
+        CaseClock.objects.bulk_create(new_clocks)
+    if existing:
+        # A target whose commitment was removed has no clock any more.
+        CaseClock.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
+    _store_deadline(case, clocks, new=first_event is not None)
+    return clocks
+
+
+def _clock_values(clock: CaseClock) -> tuple:
+    return (
+        clock.started_at,
+        clock.due_at,
+        clock.expected_at,
+        clock.met_at,
+        clock.paused_at,
+        clock.breached_at,
+        clock.next_alert_at,
+    )
+
+
+def _store_deadline(case: Case, clocks: list[CaseClock], *, new: bool = False) -> None:
+    unmet = [c for c in clocks if c.met_at is None]
+    running = [c for c in unmet if c.paused_at is None]
+    nearest = min(running, key=lambda c: c.due_at, default=None)
+    paused = bool(unmet) and not running
+    values = {
+        "target": nearest.target if nearest else (unmet[0].target if unmet else ""),
+        "due_at": nearest.due_at if nearest else None,
+        "paused": paused,
+    }
+    if new:
+        CaseDeadline.objects.create(case_id=case.pk, **values)
+    elif not CaseDeadline.objects.filter(case_id=case.pk).update(**values):
+        CaseDeadline.objects.create(case_id=case.pk, **values)
+    # What the citizen sees: when the whole answer is due (the last open promise), as they
+    # were told it; staff work to the nearest one (the deadline row above).
+    expected = max((c.expected_at for c in unmet), default=None)
+    if expected is not None and expected != case.due_at:
+        Case.objects.filter(pk=case.pk).update(due_at=expected)
+        case.due_at = expected
+
+
+def case_event_recorded(*, case, event) -> None:
+    """Called inside the transaction of every case event (see cases.services.record_event)."""
+    if event.kind in CLOCK_EVENTS or event.kind in NEUTRAL_EVENTS:
+        return
+    if event.kind == EventKind.SUBMITTED:
+        sync_case_clocks(case, first_event=event)
+    else:
+        sync_case_clocks(case)
+
+
+def recompute_open_clocks(*, case_ids=None, batch_size: int = 500) -> int:
+    """Recompute the clocks of open cases (all, or `case_ids`) after the calendar, a
+    commitment or an escalation step changed. Each case in its own short transaction,
+    locked, so that staff working on it meanwhile are never overwritten. Idempotent."""
+    config = working.config()
+    cases = Case.objects.open().order_by("pk")
+    if case_ids is not None:
+        cases = cases.filter(pk__in=list(case_ids))
+    done, last = 0, 0
+    while True:
+        ids = list(cases.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return done
+        for pk in ids:
+            with transaction.atomic():
+                locked = Case.objects.select_for_update().filter(pk=pk).first()
+                if locked is not None:
+                    sync_case_clocks(locked, config=config)
+                    done += 1
+        last = ids[-1]

@@ -1,0 +1,59 @@
+"""Background jobs of cases: the clocks and the staff's daily digests. Each is idempotent:
+running one twice changes nothing and sends nothing twice."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone, translation
+from django_tasks import task
+
+from mithaq.notifications.services import notify_staff
+
+from .models import Case
+from .services import clocks, escalation
+
+
+@task()
+def tick_clocks() -> dict:
+    """Mark breaches and fire the escalation steps that came due (every minute)."""
+    return escalation.tick_clocks()
+
+
+@task()
+def recompute_clocks(case_ids: list[int] | None = None) -> int:
+    """Recompute open cases' clocks after the calendar or the commitments changed."""
+    return clocks.recompute_open_clocks(case_ids=case_ids)
+
+
+def recompute_after_commit(**kwargs) -> None:
+    """Routing's clock configuration changed (routing.services.clock_config_saved): open
+    cases' clocks are recomputed by a job once the change commits."""
+    transaction.on_commit(lambda: recompute_clocks.enqueue())
+
+
+@task()
+def send_daily_digests() -> int:
+    """Periodic: each member of staff, once a day, gets the list of their open cases due
+    within a day or late. The digest waits for their working hours (notify_staff)."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    horizon = now + datetime.timedelta(days=1)
+    due = Case.objects.open().filter(assignee__isnull=False, due_at__lte=horizon)
+    holders = due.values("assignee").annotate(n=Count("id")).filter(n__gt=0)
+    made = 0
+    for row in holders:
+        user = get_user_model().objects.get(pk=row["assignee"])
+        cases = due.filter(assignee=user).order_by("due_at")[:50]
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            lines = [f"- {c.code}: {c.subject}" for c in cases]
+        message = notify_staff(
+            user=user,
+            event_key="daily_digest",
+            context={"count": row["n"], "text": "\n".join(lines)},
+            dedupe=f"digest:{today.isoformat()}",
+        )
+        made += message is not None
+    return made
