@@ -276,7 +276,8 @@ MITHAQ_SMTP_TIMEOUT = envint("MITHAQ_SMTP_TIMEOUT", "10")
 MITHAQ_MESSAGE_MAX_ATTEMPTS = envint("MITHAQ_MESSAGE_MAX_ATTEMPTS", "10")
 MITHAQ_MESSAGE_RETRY_BASE_SECONDS = envint("MITHAQ_MESSAGE_RETRY_BASE_SECONDS", "30")
 MITHAQ_MESSAGE_RETRY_MAX_SECONDS = envint("MITHAQ_MESSAGE_RETRY_MAX_SECONDS", "3600")
-# A message still "sending" after this long belonged to a worker that died.
+# A message still "sending" after this long belonged to a worker that died. A run renews a
+# claim older than half this just before its send, so keep it far above any gateway timeout.
 MITHAQ_MESSAGE_CLAIM_TIMEOUT = envint("MITHAQ_MESSAGE_CLAIM_TIMEOUT", "600")
 # Circuit breaker: this many transient failures in a row pause a gateway for the cool-off.
 MITHAQ_BREAKER_THRESHOLD = envint("MITHAQ_BREAKER_THRESHOLD", "5")

@@ -1,22 +1,34 @@
 """Sending what the outbox holds: claim, send, record, retry, and pause a failing gateway.
 
 A message is claimed with one conditional UPDATE (queued and due -> sending, with a fresh
-token), so two workers never send it twice; the result is written only by the holder of the
-token. Transient failures go back to the queue with exponential backoff and jitter, up to a
-bounded number of attempts; permanent ones fail at once. Each gateway has a circuit
-breaker: after repeated transient failures it opens, and messages for it wait (without
-spending attempts) until one probe after the cool-off shows the gateway is back. Every
-function takes `now`, so tests drive time instead of sleeping."""
+token), so two workers never send it together; the result is written only by the holder of
+the token. Each send's result (the message's state and its Attempt row) is committed, with
+synchronous commit, before the next message is sent; a run renews the claim of a message it
+reached late (claims older than half the claim timeout) just before sending it, so a long
+run's claims do not expire under it, and one already taken from it is left alone. Transient
+failures go back to the queue with exponential backoff and jitter, up to a bounded number
+of attempts; permanent ones fail at once. Each gateway has a circuit breaker: after
+repeated transient failures it opens, and messages for it wait (without spending attempts)
+until one probe after the cool-off shows the gateway is back. Every function takes `now`,
+so tests drive time instead of sleeping.
+
+What can still be sent twice: the one message a worker is sending when it dies (killed,
+machine lost) after the gateway took it and before its result was committed; it goes back
+to the queue after the claim timeout and is sent again. At most one message per dead
+worker. Likewise a send whose answer is lost (a timeout after the gateway took it) is
+retried, and a send lasting longer than the claim timeout (transport timeouts are far
+shorter) can be overtaken. The HTTP SMS transport sends the message's Idempotency-Key
+(the same for every attempt at one message): a gateway that honours it sends even these
+once. The other transports (SMTP, WhatsApp, the file) send no key."""
 
 import datetime
 import logging
 import random
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -146,9 +158,10 @@ def _finish(message: Message, token, *, now, **changes) -> bool:
     )
 
 
-def _claim_batch(now, limit: int) -> tuple[uuid.UUID, list[int]]:
-    """Claim up to `limit` due messages with one conditional UPDATE (one commit for the
-    batch). Rows another worker claimed first no longer match and are left to it."""
+def _claim_batch(now, limit: int, at) -> tuple[uuid.UUID, list[int]]:
+    """Claim up to `limit` messages due at `now` with one conditional UPDATE (one commit
+    for the batch), stamped `at`. Rows another worker claimed first no longer match and are
+    left to it."""
     token = uuid.uuid4()
     candidates = list(
         Message.objects.due(now)
@@ -159,37 +172,35 @@ def _claim_batch(now, limit: int) -> tuple[uuid.UUID, list[int]]:
         return token, []
     Message.objects.filter(
         pk__in=candidates, status=MessageStatus.QUEUED, next_attempt_at__lte=now
-    ).update(status=MessageStatus.SENDING, claim_token=token, claimed_at=now)
+    ).update(status=MessageStatus.SENDING, claim_token=token, claimed_at=at)
     claimed = Message.objects.filter(claim_token=token).order_by("next_attempt_at", "id")
     return token, list(claimed.values_list("pk", flat=True))
 
 
-@contextmanager
-def _result_transaction():
-    """Where a send's result is written. On PostgreSQL its commit does not wait for the
-    disk flush (synchronous_commit off, for this transaction only): a worker that dies
-    loses nothing, only a crash of PostgreSQL itself could forget the last fraction of a
-    second of results, whose messages would then be sent again. That halves the cost of a
-    message; the claim itself is still committed durably."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
+def _renew(message: Message, token, at) -> bool:
+    """Restamp a claim this worker still holds; False if it was released (and perhaps
+    taken by another worker) meanwhile."""
+    return bool(
+        Message.objects.filter(
+            pk=message.pk, claim_token=token, status=MessageStatus.SENDING
+        ).update(claimed_at=at)
+    )
 
 
 class Batch:
     """What one run of the dispatcher keeps between messages: the transports, the
-    gateways seen working, and the successes not yet written (flushed every FLUSH_EVERY
-    sends, so a worker that dies can resend at most that many)."""
-
-    FLUSH_EVERY = 20
+    gateways seen working, and the run's clock."""
 
     def __init__(self, now):
         self.now = now
+        self.started = timezone.now()
         self.transports: dict = {}
         self.working: set[str] = set()
-        self.pending: list[tuple[Message, uuid.UUID, str, str, object]] = []
+
+    def clock(self):
+        """The time as the run goes on: its `now` (a test's simulated time too) plus the
+        time elapsed since it began, so claims are stamped in the caller's time."""
+        return self.now + (timezone.now() - self.started)
 
     def transport(self, channel: str):
         if channel not in self.transports:
@@ -197,48 +208,33 @@ class Batch:
         return self.transports[channel]
 
     def sent(self, message, token, name, address, sent) -> None:
-        self.pending.append((message, token, name, address, sent))
-        if len(self.pending) >= self.FLUSH_EVERY:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        now, pending, self.pending = self.now, self.pending, []
-        by_token: dict = {}
-        for message, token, *_ in pending:
-            by_token.setdefault(token, []).append(message.pk)
-        with _result_transaction():
-            for token, ids in by_token.items():
-                # Only rows this worker still holds: the claim token is the condition.
-                Message.objects.filter(
-                    pk__in=ids, claim_token=token, status=MessageStatus.SENDING
-                ).update(
-                    status=MessageStatus.SENT,
-                    attempt_count=F("attempt_count") + 1,
-                    sent_at=now,
-                    last_error="",
-                    claim_token=None,
-                )
-            with_ids = [m for m, _t, _n, _a, sent in pending if sent.provider_id]
-            for message, _token, name, _address, sent in pending:
-                message.provider_id = sent.provider_id[:200]
-                message.gateway = name
-            Message.objects.bulk_update([m for m, *_ in pending], ["gateway"])
-            if with_ids:
-                Message.objects.bulk_update(with_ids, ["provider_id"])
-            Attempt.objects.bulk_create(
-                Attempt(
-                    message=message,
-                    at=now,
-                    transport=name,
-                    address=address,
-                    outcome=Outcome.SENT,
-                    http_status=sent.http_status,
-                )
-                for message, _token, name, address, sent in pending
+        """Record a success at once, durably, before the next message is sent: a worker
+        that dies after this commit cannot send the message again."""
+        now = self.now
+        changes = {"gateway": name}
+        if sent.provider_id:
+            changes["provider_id"] = sent.provider_id[:200]
+        with transaction.atomic():
+            # Only while this worker still holds the row: the claim token is the condition.
+            Message.objects.filter(
+                pk=message.pk, claim_token=token, status=MessageStatus.SENDING
+            ).update(
+                status=MessageStatus.SENT,
+                attempt_count=F("attempt_count") + 1,
+                sent_at=now,
+                last_error="",
+                claim_token=None,
+                **changes,
             )
-        for name in {name for _m, _t, name, _a, _s in pending} - self.working:
+            Attempt.objects.create(
+                message=message,
+                at=now,
+                transport=name,
+                address=address,
+                outcome=Outcome.SENT,
+                http_status=sent.http_status,
+            )
+        if name not in self.working:
             _breaker_success(name, now)
             self.working.add(name)
 
@@ -251,10 +247,7 @@ def dispatch_one(message_id: int, *, now=None, rng: random.Random | None = None)
     if token is None:
         return Result(message_id, "skipped")
     message = Message.objects.select_related("case", "user").get(pk=message_id)
-    batch = Batch(now)
-    result = _send_claimed(message, token, batch, rng=rng)
-    batch.flush()
-    return result
+    return _send_claimed(message, token, Batch(now), rng=rng)
 
 
 def _send_claimed(message: Message, token, batch: Batch, *, rng=None) -> Result:
@@ -308,8 +301,7 @@ def _send_claimed(message: Message, token, batch: Batch, *, rng=None) -> Result:
             logger.exception("transport %s crashed on message %s", name, message_id)
             reason, permanent, http_status = repr(exc), False, None
         final = permanent or attempt_number >= settings.MITHAQ_MESSAGE_MAX_ATTEMPTS
-        batch.flush()
-        with _result_transaction():
+        with transaction.atomic():
             _finish(
                 message,
                 token,
@@ -371,15 +363,20 @@ def dispatch_due(*, now=None, limit: int = 500, rng: random.Random | None = None
     release_abandoned(now=now)
     counts: dict[str, int] = {}
     batch = Batch(now)
+    renew_after = datetime.timedelta(seconds=settings.MITHAQ_MESSAGE_CLAIM_TIMEOUT / 2)
     remaining = limit
     while remaining > 0:
-        token, ids = _claim_batch(now, min(remaining, CLAIM_BATCH))
+        token, ids = _claim_batch(now, min(remaining, CLAIM_BATCH), batch.clock())
         if not ids:
             break
         claimed = Message.objects.select_related("case", "user").filter(claim_token=token)
         for message in claimed.order_by("next_attempt_at", "id"):
+            at = batch.clock()
+            if at - message.claimed_at >= renew_after and not _renew(message, token, at):
+                # Reached so late that it was released, perhaps sent by another worker.
+                counts["skipped"] = counts.get("skipped", 0) + 1
+                continue
             result = _send_claimed(message, token, batch, rng=rng)
             counts[result.outcome] = counts.get(result.outcome, 0) + 1
         remaining -= len(ids)
-    batch.flush()
     return counts

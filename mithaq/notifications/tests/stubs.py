@@ -18,11 +18,14 @@ class Received:
 
 @dataclass
 class StubGateway:
-    """mode: "ok", "503", "400", "refuse" (200 with an error body), or "hang"."""
+    """mode: "ok", "503", "400", "refuse" (200 with an error body), or "hang". `hook`, if
+    set, is called with the request's number (from 1) before it is answered, in the
+    server's thread for that request: a test's way to be slow, or to act mid-send."""
 
     mode: str = "ok"
     hang_seconds: float = 2.0
     requests: list = field(default_factory=list)
+    hook: object = None
 
     def __post_init__(self):
         self.lock = threading.Lock()
@@ -45,6 +48,8 @@ class StubGateway:
                     )
                     stub.count += 1
                     n = stub.count
+                if stub.hook is not None:
+                    stub.hook(n)
                 if mode == "hang":
                     time.sleep(stub.hang_seconds)
                     status, answer = 504, b"late"

@@ -1,5 +1,8 @@
 """A generic HTTP SMS gateway, described by a GatewayConfig row: URL, method, a parameter
-template, authentication, and a pattern that says the gateway accepted the message."""
+template, authentication, and a pattern that says the gateway accepted the message. Every
+request carries an Idempotency-Key header, the same for each attempt at one message: a
+gateway that honours it sends a message once even when Mithaq sends it again (after a
+worker died mid-send, or a lost answer)."""
 
 import re
 
@@ -44,6 +47,7 @@ class HttpSmsTransport(Transport):
         headers = auth_headers(
             c.auth_kind, username=c.auth_username, secret=c.secret(), header=c.auth_header
         )
+        headers["Idempotency-Key"] = f"mithaq-message-{message.message_id}"
         if c.method == "POST" and c.body_format == "json":
             answer = request(
                 c.url, method="POST", json_body=params, headers=headers, timeout=c.timeout_seconds
