@@ -159,8 +159,7 @@ def _lock_pair(first: Case, second: Case) -> tuple[Case, Case]:
 
 
 def _may_act(actor, case: Case, action: Action) -> bool:
-    access = access_for(actor)
-    return access.may_see_case(case) and action in access.case_actions(case)
+    return access_for(actor).may_take(case, action)
 
 
 def merge_cases(*, case: Case, survivor: Case, actor, note: str = "", now=None) -> Case:

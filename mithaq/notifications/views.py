@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from mithaq.accounts.access import access_for, get_case_for_user
+from mithaq.accounts.access import get_case_for_user, may_edit_message_templates
 from mithaq.accounts.decorators import staff_required
-from mithaq.accounts.models import Role
 from mithaq.cases.states import Action
 
 from . import receipts, services
@@ -24,7 +23,7 @@ from .states import EVENT_LABELS, GatewayKind
 
 
 def _require_office_manager(request):
-    if Role.OFFICE_MANAGER not in access_for(request).roles:
+    if not may_edit_message_templates(request):
         raise Http404
 
 
