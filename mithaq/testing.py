@@ -12,6 +12,26 @@ from mithaq.catalog.models import Service
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
+# The one list of personas, the Org's people, that every access test walks (the site's access
+# matrix, tests/test_access_matrix.py, adds the anonymous visitor). Each holds exactly one
+# membership but `nobody` (none); every Role is held alone by one of them; `admin` (an
+# administrator who is also a superuser) and `superuser_officer` (a superuser whose only
+# membership is an officer's) show that the superuser flag adds nothing to a membership.
+PERSONAS = (
+    "reception",
+    "officer_a",
+    "officer_a2",
+    "officer_b",
+    "manager_college_a",
+    "office_manager",
+    "leader",
+    "auditor",
+    "administrator",
+    "admin",
+    "superuser_officer",
+    "nobody",
+)
+
 
 @dataclass
 class Org:
@@ -33,21 +53,13 @@ class Org:
     office_manager: object
     leader: object
     auditor: object
+    administrator: object
     admin: object
+    superuser_officer: object
     nobody: object
 
     def people(self) -> dict:
-        return {
-            "reception": self.reception,
-            "officer_a": self.officer_a,
-            "officer_b": self.officer_b,
-            "manager_college_a": self.manager_college_a,
-            "office_manager": self.office_manager,
-            "leader": self.leader,
-            "auditor": self.auditor,
-            "admin": self.admin,
-            "nobody": self.nobody,
-        }
+        return {name: getattr(self, name) for name in PERSONAS}
 
 
 def make_user(username: str, full_name: str, **extra):
@@ -141,8 +153,18 @@ def make_org() -> Org:
         office_manager=member("office_manager", "مدير المكتب", office, Role.OFFICE_MANAGER),
         leader=member("president", "رئيس الجامعة", root, Role.LEADERSHIP),
         auditor=member("auditor", "المدقق", root, Role.AUDITOR),
+        administrator=member("administrator", "مسؤول الإعدادات", root, Role.ADMINISTRATOR),
         admin=member(
             "admin", "مدير النظام", root, Role.ADMINISTRATOR, is_staff=True, is_superuser=True
+        ),
+        # An officer of college B itself (no case of the tests is there) who is a superuser.
+        superuser_officer=member(
+            "superuser_officer",
+            "موظف بصلاحيات كاملة",
+            college_b,
+            Role.OFFICER,
+            is_staff=True,
+            is_superuser=True,
         ),
         nobody=make_user("nobody", "بلا عضوية"),
     )

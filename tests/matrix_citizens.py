@@ -2,26 +2,15 @@
 
 from mithaq.cases.services import duplicates
 from mithaq.testing import make_case
-from tests.access_personas import LOGIN
+from tests.access_personas import STAFF, only
 
 # Everyone who sees the world's case (unit A) may see its citizen.
-SEES_A = {
-    "anonymous": LOGIN,
-    "officer_a": 200,
-    "officer_b": 404,
-    "reception": 200,
-    "office_manager": 200,
-    "auditor": 200,
-    "manager_college_a": 200,
-}
-# ... and those of them who register and work cases may write (auditors read only).
-WRITES_A = SEES_A | {
-    "officer_a": 302,
-    "reception": 302,
-    "office_manager": 302,
-    "manager_college_a": 302,
-    "auditor": 404,
-}
+SEES_A = only(
+    200, "officer_a", "reception", "office_manager", "auditor", "manager_college_a", "leader"
+)
+# ... and those of them who register and work cases may write (auditors and leadership read
+# only).
+WRITES_A = only(302, "officer_a", "reception", "office_manager", "manager_college_a")
 
 
 def extend_world(world):
@@ -33,11 +22,8 @@ def extend_world(world):
 
 
 MATRIX = {
-    "citizens:find": (
-        "get",
-        lambda w: [],
-        {p: 200 for p in SEES_A} | {"anonymous": LOGIN},
-    ),
+    # Every member of staff may search; they find only whom their cases show them.
+    "citizens:find": ("get", lambda w: [], STAFF),
     "citizens:detail": ("get", lambda w: [w["citizen"]], SEES_A),
     "citizens:verify": ("post", lambda w: [w["citizen"]], WRITES_A),
     # Posted empty: the form comes back with its errors.

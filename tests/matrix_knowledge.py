@@ -2,17 +2,12 @@
 case, the FAQ editor and the public questions and answers."""
 
 from mithaq.knowledge.services import save_canned_reply, save_faq_entry
-from tests.access_personas import LOGIN, STAFF, everyone
+from tests.access_personas import STAFF, everyone, only
 
 # Editing unit A's ready answers: the office manager and the manager of college A above it.
-EDITORS_A = everyone(404) | {"anonymous": LOGIN, "office_manager": 200, "manager_college_a": 200}
+EDITORS_A = only(200, "office_manager", "manager_college_a")
 # Replying on unit A's case (reception only notes; auditors only read).
-REPLIERS_A = everyone(404) | {
-    "anonymous": LOGIN,
-    "officer_a": 200,
-    "office_manager": 200,
-    "manager_college_a": 200,
-}
+REPLIERS_A = only(200, "officer_a", "office_manager", "manager_college_a")
 
 
 def extend_world(world):

@@ -2,11 +2,7 @@
 the office's triage queue and returns, consultations and a case's routing panel."""
 
 from mithaq.routing.models import RoutingRule
-from tests.access_personas import LOGIN, STAFF, everyone
-
-
-def _only(status, *personas):
-    return everyone(404) | {"anonymous": LOGIN} | dict.fromkeys(personas, status)
+from tests.access_personas import CONFIGURATION, STAFF, only
 
 
 def extend_world(world):
@@ -16,37 +12,38 @@ def extend_world(world):
     ).pk
 
 
-# The rules are the office manager's (and administrators'); the assignment modes also a unit
-# manager's, for the units under them; triage and returns are the office's.
+# The rules are the office manager's and administrators' (a superuser flag adds nothing); the
+# assignment modes an office manager's and a unit manager's, for the units under them; triage
+# and returns are the office's.
 MATRIX = {
-    "routes:rules": ("get", lambda w: [], _only(200, "office_manager")),
-    "routes:rule_new": ("get", lambda w: [], _only(200, "office_manager")),
-    "routes:rule_edit": ("get", lambda w: [w["rule"]], _only(200, "office_manager")),
-    "routes:rule_move": ("post", lambda w: [w["rule"], "down"], _only(302, "office_manager")),
-    "routes:rule_toggle": ("post", lambda w: [w["rule"]], _only(302, "office_manager")),
-    "routes:rule_delete": ("post", lambda w: [w["rule"]], _only(302, "office_manager")),
+    "routes:rules": ("get", lambda w: [], only(200, *CONFIGURATION)),
+    "routes:rule_new": ("get", lambda w: [], only(200, *CONFIGURATION)),
+    "routes:rule_edit": ("get", lambda w: [w["rule"]], only(200, *CONFIGURATION)),
+    "routes:rule_move": ("post", lambda w: [w["rule"], "down"], only(302, *CONFIGURATION)),
+    "routes:rule_toggle": ("post", lambda w: [w["rule"]], only(302, *CONFIGURATION)),
+    "routes:rule_delete": ("post", lambda w: [w["rule"]], only(302, *CONFIGURATION)),
     "routes:assignment": (
         "get",
         lambda w: [],
-        _only(200, "office_manager", "manager_college_a"),
+        only(200, "office_manager", "manager_college_a"),
     ),
-    "routes:triage": ("get", lambda w: [], _only(200, "office_manager")),
-    "routes:returns": ("get", lambda w: [], _only(200, "office_manager")),
+    "routes:triage": ("get", lambda w: [], only(200, "office_manager")),
+    "routes:returns": ("get", lambda w: [], only(200, "office_manager")),
     # Routed with no unit chosen: back to the queue with the error.
-    "routes:route": ("post", lambda w: [w["code"]], _only(302, "office_manager")),
+    "routes:route": ("post", lambda w: [w["code"]], only(302, "office_manager")),
     # Everyone who sees the world's case (unit A) sees its routing panel.
     "routes:case_panel": (
         "get",
         lambda w: [w["code"]],
-        {
-            "anonymous": LOGIN,
-            "officer_a": 200,
-            "officer_b": 404,
-            "reception": 200,
-            "office_manager": 200,
-            "auditor": 200,
-            "manager_college_a": 200,
-        },
+        only(
+            200,
+            "officer_a",
+            "reception",
+            "office_manager",
+            "auditor",
+            "manager_college_a",
+            "leader",
+        ),
     ),
     # Every member of staff has the page; it lists what was asked of their own units.
     "routes:consultations": (

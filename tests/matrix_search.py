@@ -1,7 +1,7 @@
 """Access-matrix rows of search (mithaq/search): saved filters, bulk actions, exports."""
 
 from mithaq.search.models import SavedFilter
-from tests.access_personas import LOGIN, STAFF, everyone
+from tests.access_personas import STAFF, only
 
 
 def extend_world(world):
@@ -17,13 +17,13 @@ MATRIX = {
     "search:apply_filter": (
         "get",
         lambda w: [w["saved_filter"]],
-        everyone(404) | {"anonymous": LOGIN, "officer_a": 303},
+        only(303, "officer_a"),
     ),
     # Only its owner may delete a saved filter; anyone else gets 404.
     "search:delete_filter": (
         "post",
         lambda w: [w["saved_filter"]],
-        everyone(404) | {"anonymous": LOGIN, "officer_a": 302},
+        only(302, "officer_a"),
     ),
     # Auditors only read: no bulk actions.
     "search:bulk": ("get", lambda w: [], STAFF | {"auditor": 404}),

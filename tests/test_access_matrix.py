@@ -12,7 +12,7 @@ from mithaq.cases.models import Attachment
 from mithaq.notifications.models import Message, MessageTemplate
 from mithaq.testing import make_case
 from mithaq.walkin.testing import hall_world
-from tests.access_personas import LOGIN, PERSONAS, everyone
+from tests.access_personas import CONFIGURATION, LOGIN, PERSONAS, STAFF, everyone, only
 
 # Django's own URLs, which are not ours to list: the admin (its site sits behind the staff
 # gate, tested in mithaq/accounts/tests) and the language switch (a POST anyone may make).
@@ -54,15 +54,12 @@ def test_every_url_has_a_name_in_a_namespace():
 
 # name -> (method, args builder, {persona: expected status or LOGIN})
 # `w` is the world built below: a case of unit A with a file, and its code.
-STAFF_GET_A = {
-    "anonymous": LOGIN,
-    "officer_a": 200,
-    "officer_b": 404,
-    "reception": 200,
-    "office_manager": 200,
-    "auditor": 200,
-    "manager_college_a": 200,
-}
+# Who sees it: its unit's officer, its college's manager, and whoever sees every case (the
+# office's reception and manager, leadership, auditors). Not officers of other units, even a
+# superuser one, nor administrators.
+STAFF_GET_A = only(
+    200, "officer_a", "reception", "office_manager", "auditor", "manager_college_a", "leader"
+)
 MATRIX = {
     "accounts:login": (
         "get",
@@ -80,19 +77,27 @@ MATRIX = {
     "accounts:verify": ("get", lambda w: [], everyone(302) | {"anonymous": LOGIN}),
     "accounts:enroll": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
     "accounts:security": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
-    "cases:inbox": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
+    # Every member of staff has an inbox; an administrator, who reads no case, is sent on to
+    # the routing rules.
+    "cases:inbox": (
+        "get",
+        lambda w: [],
+        STAFF | dict.fromkeys(CONFIGURATION - {"office_manager"}, 302),
+    ),
+    # Reception, officers and managers register cases; leadership and auditors do not.
     "cases:new": (
         "get",
         lambda w: [],
-        {
-            "anonymous": LOGIN,
-            "officer_a": 200,
-            "officer_b": 200,
-            "reception": 200,
-            "office_manager": 200,
-            "auditor": 404,
-            "manager_college_a": 200,
-        },
+        only(
+            200,
+            "officer_a",
+            "officer_a2",
+            "officer_b",
+            "superuser_officer",
+            "reception",
+            "office_manager",
+            "manager_college_a",
+        ),
     ),
     "cases:detail": ("get", lambda w: [w["code"]], STAFF_GET_A),
     "cases:attachment": ("get", lambda w: [w["code"], w["file"]], STAFF_GET_A),
@@ -100,19 +105,11 @@ MATRIX = {
     "cases:act": (
         "post",
         lambda w: [w["code"], "note"],
-        {
-            "anonymous": LOGIN,
-            "officer_a": 400,
-            "officer_b": 404,
-            "reception": 400,
-            "office_manager": 400,
-            "auditor": 404,
-            "manager_college_a": 400,
-        },
+        only(400, "officer_a", "reception", "office_manager", "manager_college_a", "leader"),
     ),
 }
 # Messages (mithaq/notifications): the template editor is the office managers' alone.
-OFFICE_MANAGER_ONLY = everyone(404) | {"anonymous": LOGIN, "office_manager": 200}
+OFFICE_MANAGER_ONLY = only(200, "office_manager")
 MATRIX |= {
     "notifications:templates": ("get", lambda w: [], OFFICE_MANAGER_ONLY),
     "notifications:template_edit": (
@@ -125,32 +122,16 @@ MATRIX |= {
     "notifications:resend": (
         "post",
         lambda w: [Message.objects.filter(case=w["case"]).first().pk],
-        {
-            "anonymous": LOGIN,
-            "officer_a": 302,
-            "officer_b": 404,
-            "reception": 404,
-            "office_manager": 302,
-            "auditor": 404,
-            "manager_college_a": 302,
-        },
+        only(302, "officer_a", "office_manager", "manager_college_a"),
     ),
     # Gateways post signed receipts, without signing in; an unknown gateway is 404.
     "notifications:receipt": ("post", lambda w: ["unknown"], everyone(404)),
 }
 # The walk-in hall (mithaq/walkin): the kiosk and a ticket's pages are public (a ticket by its
 # unguessable token); the hall's staff pages are for its unit's officers, reception and managers.
-HALL_STAFF = {
-    "anonymous": LOGIN,
-    "officer_a": 200,
-    "officer_b": 404,
-    "reception": 200,
-    "office_manager": 200,
-    "auditor": 404,
-    "manager_college_a": 200,
-}
+HALL_STAFF = only(200, "officer_a", "reception", "office_manager", "manager_college_a")
 MATRIX |= {
-    "walkin:halls": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
+    "walkin:halls": ("get", lambda w: [], STAFF),
     "walkin:hall": ("get", lambda w: [w["hall"]], HALL_STAFF),
     "walkin:issue": ("get", lambda w: [w["hall"]], HALL_STAFF),
     "walkin:counter": ("get", lambda w: [w["hall"], 1], HALL_STAFF),
@@ -165,7 +146,7 @@ MATRIX |= {
     "walkin:supervise": (
         "get",
         lambda w: [w["hall"]],
-        everyone(404) | {"anonymous": LOGIN, "office_manager": 200, "manager_college_a": 200},
+        only(200, "office_manager", "manager_college_a"),
     ),
     "walkin:kiosk": ("get", lambda w: [w["hall"]], everyone(200)),
     "walkin:ticket": ("get", lambda w: [w["ticket_token"]], everyone(200)),
@@ -176,18 +157,10 @@ MATRIX |= {
     "walkin:display": ("get", lambda w: [w["hall"]], everyone(200)),
     # Its event stream: the test client reads the headers only, never the endless body.
     "walkin:display_stream": ("get", lambda w: [w["hall"]], everyone(200)),
-    # The working calendar: office managers (and administrators) only.
-    "routing:calendar": (
-        "get",
-        lambda w: [],
-        everyone(404) | {"anonymous": LOGIN, "office_manager": 200},
-    ),
-    # A correction posted empty: the office manager gets the page back with its error.
-    "routing:holiday_date": (
-        "post",
-        lambda w: [_a_holiday()],
-        everyone(404) | {"anonymous": LOGIN, "office_manager": 400},
-    ),
+    # The working calendar: office managers and administrators only.
+    "routing:calendar": ("get", lambda w: [], only(200, *CONFIGURATION)),
+    # A correction posted empty: they get the page back with its error.
+    "routing:holiday_date": ("post", lambda w: [_a_holiday()], only(400, *CONFIGURATION)),
 }
 
 

@@ -30,6 +30,9 @@ _CASE_ROLES = {
     Role.AUDITOR,
 }
 
+# The working calendar, the commitments and the routing rules (StaffAccess.manages_configuration).
+_CONFIGURATION_ROLES = frozenset({Role.OFFICE_MANAGER, Role.ADMINISTRATOR})
+
 _OFFICER_ACTIONS = frozenset(
     {
         Action.ACKNOWLEDGE,
@@ -192,10 +195,18 @@ class StaffAccess:
         registers and works cases (auditors and leadership only read)."""
         return self.may_register_cases
 
+    @property
+    def names_every_citizen(self) -> bool:
+        """The office's officers and managers, leadership and auditors are named every
+        citizen, even one who asked for confidentiality (not reception, whose front desk
+        registers, nor a unit's staff): may_see_identity, identity_filter and the search's
+        results and exports (mithaq.search) ask here."""
+        return any(g.everywhere and g.role != Role.RECEPTION for g in self.grants)
+
     def identity_filter(self) -> Q:
         """The cases whose citizen this person may know, as may_see_identity says: the
         registry shows a person only through such cases."""
-        if any(g.everywhere and g.role != Role.RECEPTION for g in self.grants):
+        if self.names_every_citizen:
             return Q()
         return Q(identity_confidential=False) | Q(received_by=self.user)
 
@@ -211,10 +222,17 @@ class StaffAccess:
         """Officers and unit managers: their units may be asked for an opinion."""
         return any(g.role in _CONSULTED_ROLES for g in self.grants)
 
-    @property
-    def manages_routing_rules(self) -> bool:
-        """For the navigation, without a query: the rules pages ask may_manage_routing."""
-        return Role.OFFICE_MANAGER in self.roles or self.user.is_superuser
+    @cached_property
+    def manages_configuration(self) -> bool:
+        """Office managers and administrators keep the working calendar, the charter's
+        commitments and the routing rules: the one right behind those pages, their links in
+        the navigation and may_manage_calendar / may_manage_routing, read from the kept
+        memberships (no query). A membership gives it, never the superuser flag, which opens
+        Django's admin only."""
+        if not (self.user.is_authenticated and self.user.is_active):
+            return False
+        held = MEMBERSHIPS.get().get(self.user.pk, ())
+        return any(role in _CONFIGURATION_ROLES for role, *_rest in held)
 
     def case_filter(self) -> Q:
         """A filter for the cases this person may see (Q() when all of them)."""
@@ -268,7 +286,12 @@ class StaffAccess:
             return True
         if case.received_by_id == self.user.pk:
             return True
-        return any(g.everywhere and g.role != Role.RECEPTION for g in self.grants)
+        return self.names_every_citizen
+
+    def may_take(self, case, action) -> bool:
+        """May this person take `action` on `case` (which they must see)? get_case_for_user
+        and the duplicates' services (mithaq.citizens.duplicates) ask here."""
+        return self.may_see_case(case) and action in self.case_actions(case)
 
     def is_read_only(self) -> bool:
         return self.roles <= {Role.AUDITOR}
@@ -309,14 +332,8 @@ def may_supervise_hall(request_or_user, hall) -> bool:
 
 
 def may_manage_calendar(request_or_user) -> bool:
-    """Office managers and administrators keep the working calendar and the charter's
-    commitments."""
-    user = getattr(request_or_user, "user", request_or_user)
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return Membership.objects.filter(
-        user=user, unit__is_active=True, role__in=[Role.OFFICE_MANAGER, Role.ADMINISTRATOR]
-    ).exists()
+    """The working calendar and the charter's commitments: StaffAccess.manages_configuration."""
+    return access_for(request_or_user).manages_configuration
 
 
 # Ready answers (mithaq/knowledge): every member of staff reads and uses the canned replies
@@ -333,13 +350,18 @@ def may_edit_ready_answers(request_or_user, unit=None) -> bool:
     return any(g.role == Role.UNIT_MANAGER and g.covers(unit.path, unit.pk) for g in access.grants)
 
 
+def may_edit_message_templates(request_or_user) -> bool:
+    """The messages' template editor (mithaq/notifications) is the office managers' alone."""
+    return Role.OFFICE_MANAGER in access_for(request_or_user).roles
+
+
 def may_edit_some_ready_answers(request_or_user) -> bool:
     return bool(access_for(request_or_user).roles & {Role.OFFICE_MANAGER, Role.UNIT_MANAGER})
 
 
 def may_manage_routing(request_or_user) -> bool:
-    """Office managers and administrators keep the routing rules."""
-    return may_manage_calendar(request_or_user)
+    """The routing rules: StaffAccess.manages_configuration, as for the calendar."""
+    return access_for(request_or_user).manages_configuration
 
 
 def may_view_audit_log(request_or_user) -> bool:

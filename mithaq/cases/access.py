@@ -73,7 +73,7 @@ def get_case_for_user(request_or_user, code: str, *, action: Action | None = Non
     case = found[0]
     if not access.may_see_case(case):
         raise Http404
-    if action is not None and action not in access.case_actions(case):
+    if action is not None and not access.may_take(case, action):
         raise Http404
     return case
 

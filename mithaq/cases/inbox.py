@@ -45,6 +45,12 @@ def _labels() -> dict:
     return _LABELS[language]
 
 
+def _label(labels: dict, value: str) -> str:
+    """The escaped label of `value`, or the value itself (escaped) when the table lacks it: a
+    kind, state or channel added to the data before its label must not take the inbox down."""
+    return labels.get(value) or escape(value)
+
+
 @lru_cache(maxsize=4096)
 def _short_date(day, language: str) -> str:
     # A page's rows are mostly from a few days, and so are the next pages': each day is
@@ -99,10 +105,10 @@ def render_rows(rows, *, now, pick: bool = False) -> SafeString:
             f"<tr>{box}"
             f'<td class="nowrap"><a class="code" href="{url}"><bdi>{escape(row["code"])}</bdi></a></td>'
             f'<td><a class="case-row-subject" href="{url}">{escape(row["subject"])}</a>{badges}'
-            f'<div class="muted small">{labels["kind"][row["kind"]]} · '
-            f"{labels['channel'][row['channel']]}</div></td>"
+            f'<div class="muted small">{_label(labels["kind"], row["kind"])} · '
+            f"{_label(labels['channel'], row['channel'])}</div></td>"
             f'<td class="nowrap"><span class="badge state-{escape(row["state"])}">'
-            f"{labels['state'][row['state']]}</span></td>"
+            f"{_label(labels['state'], row['state'])}</span></td>"
             f"<td>{escape(row[unit_name] or row['unit__name_ar'])}</td>"
             f"<td>{escape(_assignee_name(row))}</td>"
             f'<td class="nowrap"><bdi>{day(row["created_at"])}</bdi></td>'

@@ -23,7 +23,6 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, TextField, Value
 from django.db.models.lookups import Contains
 
-from mithaq.accounts.models import Role
 from mithaq.cases.models import CODE_ALPHABET
 from mithaq.common.phones import parse_phone
 from mithaq.common.search_text import normalize_for_search, strip_article, words
@@ -73,7 +72,7 @@ def parse(q: str) -> Parsed:
 
 def sees_every_identity(access) -> bool:
     """As StaffAccess.may_see_identity for a confidential case not registered by them."""
-    return any(g.everywhere and g.role != Role.RECEPTION for g in access.grants)
+    return access.names_every_citizen
 
 
 def identity_visible(access) -> Q | None:

@@ -3,8 +3,8 @@
 from django.db.models import Prefetch
 from django.http import Http404
 
-from mithaq.accounts.access import access_for, may_edit_ready_answers
-from mithaq.accounts.models import OrgUnit, Role
+from mithaq.accounts.access import may_edit_ready_answers
+from mithaq.accounts.models import OrgUnit
 from mithaq.catalog.models import Service
 from mithaq.common.text import normalize_arabic
 
@@ -95,9 +95,8 @@ def get_faq_for_editing(request_or_user, pk: int) -> FaqEntry:
 
 def editable_units(request_or_user) -> list[OrgUnit]:
     """The active units whose ready answers this person may keep, as a tree."""
-    access = access_for(request_or_user)
     units = list(OrgUnit.objects.active())
-    if Role.OFFICE_MANAGER in access.roles:
+    if may_edit_ready_answers(request_or_user):  # the institution-wide ones: all of them
         return units
     return [u for u in units if may_edit_ready_answers(request_or_user, u)]
 

@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from mithaq.accounts.access import access_for
+from mithaq.accounts.access import access_for, may_edit_message_templates
 from mithaq.accounts.actions import Action
 from mithaq.accounts.decorators import staff_required
-from mithaq.accounts.models import Role
 
 from . import receipts, services
 from .defaults import placeholders_for
@@ -24,7 +23,7 @@ from .states import EVENT_LABELS, GatewayKind
 
 
 def _require_office_manager(request):
-    if Role.OFFICE_MANAGER not in access_for(request).roles:
+    if not may_edit_message_templates(request):
         raise Http404
 
 
@@ -100,7 +99,7 @@ def resend(request, pk):
         # cases.access.get_case_for_user, asked of the case this message belongs to).
         access = access_for(request)
         case = message.case
-        if not (access.may_see_case(case) and Action.REPLY in access.case_actions(case)):
+        if not (access.may_see_case(case) and access.may_take(case, Action.REPLY)):
             raise Http404
     services.resend_message(message=message, actor=request.user)
     django_messages_success(request)

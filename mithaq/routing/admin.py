@@ -88,8 +88,22 @@ class WorkingCalendarAdmin(ConfigAdmin):
             )
 
 
+class HolidayAdminForm(forms.ModelForm):
+    """A saved holiday moves only as far as the clocks page lets it (the same check,
+    services.check_holiday_move); a new one-off holiday may fall on any day. The admin gives
+    the model and its fields."""
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if self.instance.pk is not None:
+            # self.instance still holds the saved row: the form's values are put in after.
+            services.check_holiday_move(holiday=self.instance, date=date)
+        return date
+
+
 @admin.register(Holiday)
 class HolidayAdmin(ConfigAdmin):
+    form = HolidayAdminForm
     list_display = ["date", "name_ar", "name_en", "computed_date", "corrected", "calendar"]
     list_filter = ["calendar", "corrected"]
     date_hierarchy = "date"

@@ -60,12 +60,12 @@ def generate_hijri_holidays(*, calendar: WorkingCalendar, year: int) -> tuple[in
     return created, moved
 
 
-@transaction.atomic
-def move_holiday(*, holiday: Holiday, date: datetime.date) -> Holiday:
-    """Correct a holiday's date (a moon sighting moves a feast by a day). The corrected date
-    is kept when the year's holidays are generated again."""
+def check_holiday_move(*, holiday: Holiday, date: datetime.date) -> None:
+    """ValidationError unless `date` is a correction of `holiday` (as saved): a few days from
+    its computed date (or, for a one-off holiday, from its date). The clocks page and the
+    holiday's page in Django's admin both ask here."""
     if holiday.date == date:
-        return holiday
+        return
     anchor = holiday.computed_date or holiday.date
     if abs((date - anchor).days) > MAX_CORRECTION_DAYS:
         raise ValidationError(
@@ -73,6 +73,15 @@ def move_holiday(*, holiday: Holiday, date: datetime.date) -> Holiday:
             % {"n": MAX_CORRECTION_DAYS},
             code="far",
         )
+
+
+@transaction.atomic
+def move_holiday(*, holiday: Holiday, date: datetime.date) -> Holiday:
+    """Correct a holiday's date (a moon sighting moves a feast by a day). The corrected date
+    is kept when the year's holidays are generated again."""
+    if holiday.date == date:
+        return holiday
+    check_holiday_move(holiday=holiday, date=date)
     holiday.date = date
     holiday.corrected = holiday.computed_date is not None and date != holiday.computed_date
     holiday.save(update_fields=["date", "corrected"])

@@ -11,9 +11,10 @@ from django.utils.translation import get_language
 register = template.Library()
 
 _RIGHTS = (
+    "is_staff_member",
     "routes_cases",
     "gives_opinions",
-    "manages_routing_rules",
+    "manages_configuration",
     "views_audit_log",
     "may_use_registry",
 )

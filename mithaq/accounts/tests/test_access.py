@@ -12,7 +12,7 @@ from mithaq.cases.access import cases_visible_to, get_case_for_user
 from mithaq.cases.models import Case
 from mithaq.cases.services import assign_case
 from mithaq.cases.states import Action, Channel
-from mithaq.testing import make_case
+from mithaq.testing import PERSONAS, make_case
 
 ALL = frozenset(Action)
 OFFICER = frozenset(
@@ -43,18 +43,6 @@ OFFICE_MANAGER_DOES = {
 }
 NONE = frozenset()
 UNITS = ["dept_a", "dept_a2", "dept_b", "college_a", "office"]
-PERSONAS = [
-    "reception",
-    "officer_a",
-    "officer_a2",
-    "officer_b",
-    "manager_college_a",
-    "office_manager",
-    "leader",
-    "auditor",
-    "admin",
-    "nobody",
-]
 
 # Which units' cases each persona sees (the reception desk belongs to the citizens' office).
 SEES = {
@@ -66,7 +54,9 @@ SEES = {
     "office_manager": set(UNITS),
     "leader": set(UNITS),
     "auditor": set(UNITS),
+    "administrator": set(),
     "admin": set(),
+    "superuser_officer": set(),  # an officer of college B itself, where no case is
     "nobody": set(),
 }
 # What each persona may do on a case of a unit they see.
@@ -79,7 +69,9 @@ MAY_DO = {
     "office_manager": OFFICE_MANAGER_DOES,
     "leader": {Action.NOTE, Action.DECIDE},
     "auditor": NONE,
+    "administrator": NONE,
     "admin": NONE,
+    "superuser_officer": OFFICER,
     "nobody": NONE,
 }
 
@@ -322,7 +314,9 @@ def test_two_memberships_add_up(org, cases):
         ("office_manager", True, True, False),
         ("leader", True, False, False),
         ("auditor", True, False, True),
+        ("administrator", False, False, True),
         ("admin", False, False, True),
+        ("superuser_officer", False, True, False),
         ("nobody", False, False, True),
     ],
 )
@@ -331,7 +325,36 @@ def test_what_each_persona_is(org, persona, everything, registers, read_only):
     assert access.sees_everything is everything
     assert access.may_register_cases is registers
     assert access.is_read_only() is read_only
-    assert access.is_staff_member is (persona not in {"admin", "nobody"})
+    assert access.is_staff_member is (persona not in {"administrator", "admin", "nobody"})
+
+
+def test_every_role_is_held_alone_by_a_persona(org):
+    """The persona list has, for each Role, someone whose only membership is that role."""
+    alone = {}
+    for name in PERSONAS:
+        roles = list(
+            Membership.objects.filter(user=getattr(org, name)).values_list("role", flat=True)
+        )
+        if len(roles) == 1:
+            alone.setdefault(roles[0], name)
+    assert set(alone) == set(Role)
+    assert not getattr(org, alone[Role.ADMINISTRATOR]).is_superuser
+
+
+# Who keeps the working calendar and the routing rules: office managers and administrators, by
+# their membership; the superuser flag adds nothing.
+MANAGES_CONFIGURATION = {"office_manager", "administrator", "admin"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_configuration_right_is_one_for_the_pages_and_the_navigation(org, persona):
+    from mithaq.accounts.access import may_manage_calendar, may_manage_routing
+
+    person = getattr(org, persona)
+    expected = persona in MANAGES_CONFIGURATION
+    assert access_for(person).manages_configuration is expected
+    assert may_manage_calendar(person) is expected
+    assert may_manage_routing(person) is expected
 
 
 def test_access_is_computed_once_per_request_and_again_for_another_user(org):

@@ -2,7 +2,10 @@
 
 import re
 
+import pytest
 from django.urls import reverse
+
+from mithaq.testing import PERSONAS
 
 
 def _links(html):
@@ -31,3 +34,20 @@ def test_the_current_page_is_marked_and_the_language_followed(org, client):
     client.cookies["django_language"] = "en"
     html = client.get(reverse("routes:rules")).content.decode()
     assert ">Routing rules</a>" in html and "قواعد التوجيه" not in html.split("</nav>")[0]
+
+
+# Every link of the navigation opens for the person it is shown to, and the configuration's
+# links are shown to exactly those who keep it (office managers and administrators).
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "nobody"])
+def test_every_link_shown_opens_and_the_configuration_links_follow_the_right(org, client, persona):
+    client.force_login(getattr(org, persona))
+    home = client.get(reverse("cases:inbox"), follow=True)
+    assert home.status_code == 200
+    links = [href for href, _current in _links(home.content.decode())]
+    for href in links:
+        if href.startswith(reverse("admin:index")):
+            continue  # Django's admin: its own gate (is_staff), tested in test_two_factor
+        assert client.get(href).status_code == 200, (persona, href)
+    keeps = persona in {"office_manager", "administrator", "admin"}
+    assert (reverse("routes:rules") in links) is keeps
+    assert (reverse("routing:calendar") in links) is keeps

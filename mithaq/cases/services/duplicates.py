@@ -160,8 +160,7 @@ def _lock_pair(first: Case, second: Case) -> tuple[Case, Case]:
 
 
 def _may_act(actor, case: Case, action: Action) -> bool:
-    access = access_for(actor)
-    return access.may_see_case(case) and action in access.case_actions(case)
+    return access_for(actor).may_take(case, action)
 
 
 def merge_cases(*, case: Case, survivor: Case, actor, note: str = "", now=None) -> Case:
@@ -320,7 +319,7 @@ def linked_ids(case: Case) -> set[int]:
 def relations(case: Case) -> dict:
     """What the case page shows about other cases: the survivor it was merged into, the cases
     merged into it, and the cases linked to it. Most cases have none: a case read with the
-    has_relations() annotation (as cases.case_access.get_case_for_user reads it) says so without a
+    has_relations() annotation (as cases.access.get_case_for_user reads it) says so without a
     query; else one small query of ids (indexes only) answers that, and the cases themselves
     are read only when there are some."""
     if getattr(case, "has_relations", True) is False and not case.merged_into_id:

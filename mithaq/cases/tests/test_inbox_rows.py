@@ -151,3 +151,30 @@ def test_two_officers_of_one_unit_do_not_share_what_is_assigned_to_one(org, numb
 
     assert elsewhere.code in _found(org.officer_a)
     assert elsewhere.code not in _found(colleague)
+
+
+# --- A value the label tables do not know ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("kind", "tip<b>"), ("state", "on_hold<i>"), ("channel", "fax<u>")],
+)
+def test_a_kind_state_or_channel_the_labels_lack_shows_as_it_is_stored(org, login, field, value):
+    """A value added to the data before its label (a new kind, an old channel) must not take
+    the inbox down: the row shows the stored value, escaped, as the timeline does."""
+    from django.urls import reverse
+
+    case = make_case(org)
+    Case.objects.filter(pk=case.pk).update(**{field: value})
+    client = login(org.office_manager)
+    for language in ("ar", "en"):
+        client.cookies["django_language"] = language
+        inbox = client.get(reverse("cases:inbox"))
+        assert inbox.status_code == 200, language
+        html = inbox.content.decode()
+        assert case.code in html
+        assert value.replace("<", "&lt;").replace(">", "&gt;") in html
+        assert value not in html
+        page = client.get(reverse("cases:detail", args=[case.code]))
+        assert page.status_code == 200, language

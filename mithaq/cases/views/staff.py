@@ -28,14 +28,22 @@ from mithaq.common import recent
 PAGE_SIZE = 25
 
 
+def _staff_or_configuration(request) -> bool:
+    access = access_for(request)
+    return access.is_staff_member or access.manages_configuration
+
+
 @require_http_methods(["GET", "POST"])
 @recent.text_kept_out_of_urls
-@staff_required
+@staff_required(allow=_staff_or_configuration)
 def inbox(request):
     """GET: the inbox under the filters of the query string, the search by its key (`s`).
     POST (the filter bar): keep the search text for the session and redirect to the address
     that carries its key, never the text (mithaq.common.recent); from HTMX, answer with the
-    results and push that address."""
+    results and push that address. An administrator reads no cases: the inbox, where signing
+    in lands, sends them on to the routing rules."""
+    if not access_for(request).is_staff_member:
+        return redirect("routes:rules")
     results_only = (
         request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox-results"
     )

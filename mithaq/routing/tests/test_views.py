@@ -94,3 +94,41 @@ def test_inbox_stays_within_query_budget_with_clock_filters(
         with django_assert_max_num_queries(12):
             response = client.get(reverse("cases:inbox"), {"clock": clock, "sort": "due"})
             assert response.status_code == 200
+
+
+# --- The holiday's page in Django's admin keeps the same limit as the clocks page -----------
+
+
+def _admin_holiday_post(client, holiday, date):
+    return client.post(
+        reverse("admin:routing_holiday_change", args=[holiday.pk]),
+        {
+            "calendar": holiday.calendar_id,
+            "date": date.isoformat(),
+            "name_ar": holiday.name_ar,
+            "name_en": holiday.name_en,
+            "corrected": "",
+            "_save": "Save",
+        },
+    )
+
+
+def test_the_admin_refuses_to_move_a_holiday_further_than_the_clocks_page_does(org, login):
+    eid = Holiday.objects.filter(hijri_key__startswith="eid_al_fitr:", date__year=2027).first()
+    computed = eid.computed_date
+    client = login(org.admin)
+    client.cookies["django_language"] = "en"
+    response = _admin_holiday_post(client, eid, computed + datetime.timedelta(days=30))
+    assert response.status_code == 200
+    assert "A correction moves a holiday by a few days at most (7)." in response.content.decode()
+    eid.refresh_from_db()
+    assert eid.date == computed and not eid.corrected
+
+
+def test_the_admin_moves_a_holiday_within_the_limit(org, login):
+    eid = Holiday.objects.filter(hijri_key__startswith="eid_al_fitr:", date__year=2027).first()
+    new_date = eid.computed_date - datetime.timedelta(days=7)
+    response = _admin_holiday_post(login(org.admin), eid, new_date)
+    assert response.status_code == 302
+    eid.refresh_from_db()
+    assert eid.date == new_date and eid.corrected
