@@ -817,12 +817,15 @@ def print_comparison(servers) -> None:
     """The servers side by side: req/s, p99 and the server's CPU time per request (the figure
     that holds on a shared machine), and that CPU time relative to the first server's."""
     print()
-    print("Side by side (server CPU ms per request; x: relative to " + servers[0].mode + ")")
-    header = f"{'scenario':<18}" + "".join(
-        f" | {s.mode:>9} {'req/s':>7} {'p99 ms':>7} {'CPU ms':>7}" for s in servers
+    print(
+        "Side by side: req/s, p99 and the server's CPU ms per request on each; x is the last"
+        f" one's CPU per request over {servers[0].mode}'s"
     )
-    print(header + f" | {'x':>5}")
-    print("-" * (len(header) + 8))
+    header = f"{'':<18}" + "".join(f" | {s.mode:<23}" for s in servers) + " |"
+    print(header)
+    columns = f"{'scenario':<18}" + f" | {'req/s':>7} {'p99':>7} {'CPU':>7}" * len(servers)
+    print(columns + f" | {'x':>5}")
+    print("-" * (len(columns) + 8))
     for index, first in enumerate(servers[0].results):
         if first.skipped:
             continue
@@ -830,7 +833,7 @@ def print_comparison(servers) -> None:
         for server in servers:
             r = server.results[index]
             cpu = "-" if r.server_cpu_ms is None else f"{r.server_cpu_ms:.2f}"
-            row += f" | {'':>9} {r.rps:>7,.0f} {r.p99_ms:>7.1f} {cpu:>7}"
+            row += f" | {r.rps:>7,.0f} {r.p99_ms:>7.1f} {cpu:>7}"
         other = servers[-1].results[index].server_cpu_ms
         ratio = f"{other / first.server_cpu_ms:.1f}" if other and first.server_cpu_ms else "-"
         print(row + f" | {ratio:>5}")
