@@ -227,13 +227,15 @@ def free_port() -> int:
 
 # --server's names: what serves the pages, and how it is described in the output.
 SERVERS = {
-    "gunicorn": "gunicorn config.wsgi, 2 sync workers",
-    "uvicorn": "uvicorn config.asgi, 2 processes on SO_REUSEPORT sockets",
-    "workers": "uvicorn config.asgi --workers 2",
+    "gunicorn": "gunicorn config.wsgi, {n} sync workers",
+    "uvicorn": "uvicorn config.asgi, {n} processes on SO_REUSEPORT sockets",
+    "workers": "uvicorn config.asgi --workers {n}",
 }
 
 
-def start_server(mode: str, port: int, env: dict, log_path: Path) -> list[subprocess.Popen]:
+def start_server(
+    mode: str, port: int, env: dict, log_path: Path, workers: int = 2
+) -> list[subprocess.Popen]:
     """Two workers on 127.0.0.1:`port`: gunicorn's sync workers on config.wsgi ("gunicorn"),
     two bench/serve.py uvicorn processes on SO_REUSEPORT sockets ("uvicorn", also called
     "reuseport"), or `uvicorn --workers 2` ("workers")."""
@@ -242,17 +244,17 @@ def start_server(mode: str, port: int, env: dict, log_path: Path) -> list[subpro
         # Production's settings file (config/gunicorn.py) without its access log, as below.
         commands = [
             [sys.executable, "-m", "gunicorn", "config.wsgi:application",
-             "--config=python:config.gunicorn", "--workers=2", f"--bind={HOST}:{port}",
+             "--config=python:config.gunicorn", f"--workers={workers}", f"--bind={HOST}:{port}",
              "--log-level=warning"]
         ]  # fmt: skip
     elif mode == "workers":
         commands = [
-            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--workers=2",
+            [sys.executable, "-m", "uvicorn", "config.asgi:application", f"--workers={workers}",
              f"--host={HOST}", f"--port={port}", "--no-access-log", "--log-level=warning"]
         ]  # fmt: skip
     else:
         serve = str(ROOT / "bench" / "serve.py")
-        commands = [[sys.executable, serve, HOST, str(port)] for _worker in range(2)]
+        commands = [[sys.executable, serve, HOST, str(port)] for _worker in range(workers)]
     return [
         subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -331,7 +333,7 @@ def wait_until_up(base: str, port: int, procs, mode: str, log_path: Path, timeou
                 # Until both workers listen, the first one gets every connection (gunicorn's
                 # and `uvicorn --workers` share one socket).
                 shared = mode in ("workers", "gunicorn")
-                if response.status == 200 and (shared or listening_sockets(port) >= 2):
+                if response.status == 200 and (shared or listening_sockets(port) >= len(procs)):
                     return
         except OSError:
             pass
@@ -556,6 +558,9 @@ def main(argv=None) -> int:
         "a comma-separated list measures each in turn, page by page",
     )
     parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes of each server (2: the cores)"
+    )
+    parser.add_argument(
         "--server-env",
         action="append",
         default=[],
@@ -646,12 +651,16 @@ def main(argv=None) -> int:
         for mode in modes:
             port = free_port()
             log_path = RESULTS_DIR / f"server-{stamp}-{mode}.log"
-            server = Served(mode, port, log_path, start_server(mode, port, env, log_path))
+            server = Served(
+                mode, port, log_path, start_server(mode, port, env, log_path, args.workers)
+            )
             server.results = [replace(r, problems=list(r.problems)) for r in results]
             servers.append(server)
         for server in servers:
             wait_until_up(server.base, server.port, server.procs, server.mode, server.log_path)
-            label = SERVERS[server.mode] + ("" if server.mode == "gunicorn" else f", {http}")
+            label = SERVERS[server.mode].format(n=args.workers) + (
+                "" if server.mode == "gunicorn" else f", {http}"
+            )
             print(f"{server.mode}: {label}, on {server.base}", flush=True)
         print(
             f"wrk {args.threads} threads, {args.connections} connections, "
@@ -731,7 +740,8 @@ def main(argv=None) -> int:
                 result.share = result.rps / result.paired_ceiling
             if budget is not None and (result.share or 0) < budget:
                 result.problems.append(f"{result.share:.1%} of the ceiling, budget {budget:.0%}")
-        print_table(server.results, server.ceilings, cases, SERVERS[server.mode])
+        described = SERVERS[server.mode].format(n=args.workers)
+        print_table(server.results, server.ceilings, cases, described)
         if any(r.problems for r in server.results):
             failed = True
             tail = server.log_path.read_text()[-2000:]
@@ -868,7 +878,7 @@ def _save(servers, cases, args, stamp) -> None:
         "servers": [
             {
                 "server": server.mode,
-                "described": SERVERS[server.mode],
+                "described": SERVERS[server.mode].format(n=args.workers),
                 "ceilings": [round(r.rps, 1) for r in server.ceilings],
                 "results": [row(r) for r in server.results],
             }
