@@ -1,11 +1,15 @@
 """Serve the app as production does and load each page with wrk, against a bare-view ceiling.
 
     .venv/bin/python bench/run.py [--duration 15] [--connections 16] [--seed 1000000]
+    .venv/bin/python bench/run.py --server gunicorn,uvicorn --duration 8   # both, interleaved
 
-uvicorn runs config.asgi in 2 worker processes (on SO_REUSEPORT sockets, see bench/serve.py;
---server workers for plain `uvicorn --workers 2`), DEBUG off, on PostgreSQL, on a free
-127.0.0.1 port. Each page is loaded with wrk for --duration seconds after a short warm-up, right after
-a run of the ceiling (/bench/ceiling/: the same middleware, no work), and is reported as a
+gunicorn runs config.wsgi with 2 sync workers (config/gunicorn.py, as production serves the
+pages: docs/decisions/0008), DEBUG off, on PostgreSQL, on a free 127.0.0.1 port. `--server
+uvicorn` serves config.asgi with uvicorn in 2 worker processes instead (on SO_REUSEPORT
+sockets, see bench/serve.py; `workers` for plain `uvicorn --workers 2`); a comma-separated
+list serves each on a port of its own and loads them in turn, page by page. Each page is loaded
+with wrk for --duration seconds after a short warm-up, right after a run of the ceiling
+(/bench/ceiling/: the same middleware, no work) on the same server, and is reported as a
 share of that ceiling run. SQL queries per page (BEGIN and COMMIT not counted) are counted in
 process with Django's test client on the same database. Results go to bench/results/.
 """
@@ -25,7 +29,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -221,18 +225,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(mode: str, port: int, env: dict, log_path: Path) -> list[subprocess.Popen]:
-    """Two uvicorn workers on 127.0.0.1:`port`: two bench/serve.py processes on SO_REUSEPORT
-    sockets ("reuseport"), or `uvicorn --workers 2` ("workers")."""
+# --server's names: what serves the pages, and how it is described in the output.
+SERVERS = {
+    "gunicorn": "gunicorn config.wsgi, {n} sync workers",
+    "uvicorn": "uvicorn config.asgi, {n} processes on SO_REUSEPORT sockets",
+    "workers": "uvicorn config.asgi --workers {n}",
+}
+
+
+def start_server(
+    mode: str, port: int, env: dict, log_path: Path, workers: int = 2
+) -> list[subprocess.Popen]:
+    """Two workers on 127.0.0.1:`port`: gunicorn's sync workers on config.wsgi ("gunicorn"),
+    two bench/serve.py uvicorn processes on SO_REUSEPORT sockets ("uvicorn", also called
+    "reuseport"), or `uvicorn --workers 2` ("workers")."""
     log = log_path.open("w")
-    if mode == "workers":
+    if mode == "gunicorn":
+        # Production's settings file (config/gunicorn.py) without its access log, as below.
         commands = [
-            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--workers=2",
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application",
+             "--config=python:config.gunicorn", f"--workers={workers}", f"--bind={HOST}:{port}",
+             "--log-level=warning"]
+        ]  # fmt: skip
+    elif mode == "workers":
+        commands = [
+            [sys.executable, "-m", "uvicorn", "config.asgi:application", f"--workers={workers}",
              f"--host={HOST}", f"--port={port}", "--no-access-log", "--log-level=warning"]
         ]  # fmt: skip
     else:
         serve = str(ROOT / "bench" / "serve.py")
-        commands = [[sys.executable, serve, HOST, str(port)] for _worker in range(2)]
+        commands = [[sys.executable, serve, HOST, str(port)] for _worker in range(workers)]
     return [
         subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -305,16 +327,18 @@ def wait_until_up(base: str, port: int, procs, mode: str, log_path: Path, timeou
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(proc.poll() is not None for proc in procs):
-            raise RuntimeError(f"uvicorn exited:\n{log_path.read_text()[-3000:]}")
+            raise RuntimeError(f"the server exited:\n{log_path.read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(f"{base}{CEILING.path}", timeout=2) as response:  # noqa: S310
-                # Until both workers listen, the first one gets every connection.
-                if response.status == 200 and (mode == "workers" or listening_sockets(port) >= 2):
+                # Until both workers listen, the first one gets every connection (gunicorn's
+                # and `uvicorn --workers` share one socket).
+                shared = mode in ("workers", "gunicorn")
+                if response.status == 200 and (shared or listening_sockets(port) >= len(procs)):
                     return
         except OSError:
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"uvicorn did not answer in {timeout}s:\n{log_path.read_text()[-3000:]}")
+    raise RuntimeError(f"the server did not answer in {timeout}s:\n{log_path.read_text()[-3000:]}")
 
 
 # --- the data each scenario needs -----------------------------------------------------------
@@ -528,9 +552,13 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default="", help="comma-separated scenario names")
     parser.add_argument(
         "--server",
-        choices=["reuseport", "workers"],
-        default="reuseport",
-        help="two uvicorn processes on SO_REUSEPORT sockets (default), or uvicorn --workers 2",
+        default="gunicorn",
+        help="what serves the pages: gunicorn (2 sync workers, the default, as production "
+        "does), uvicorn (2 processes on SO_REUSEPORT sockets) or workers (uvicorn --workers 2); "
+        "a comma-separated list measures each in turn, page by page",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes of each server (2: the cores)"
     )
     parser.add_argument(
         "--server-env",
@@ -541,6 +569,9 @@ def main(argv=None) -> int:
         "(e.g. PYTHONPATH=... DJANGO_SETTINGS_MODULE=...)",
     )
     args = parser.parse_args(argv)
+    modes = [{"reuseport": "uvicorn"}.get(m.strip(), m.strip()) for m in args.server.split(",")]
+    if not modes or any(mode not in SERVERS for mode in modes):
+        parser.error(f"--server: a comma-separated list of {', '.join(SERVERS)}")
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `make bench` installs it (apt package wrk).")
     database_url = args.database_url or BENCH_DATABASE_URL
@@ -596,9 +627,6 @@ def main(argv=None) -> int:
 
     stamp = started.strftime("%Y%m%d-%H%M%S")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = RESULTS_DIR / f"server-{stamp}.log"
-    port = free_port()
-    base = f"http://{HOST}:{port}"
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench")
     env["DATABASE_URL"] = database_url
     env.setdefault("SECRET_KEY", settings.SECRET_KEY)
@@ -616,25 +644,39 @@ def main(argv=None) -> int:
     http = subprocess.run(
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     ).stdout.strip()
-    procs = start_server(args.server, port, env, log_path)
-    ceilings = []
+    # One server per name, each on a port of its own, all up for the whole run: an idle one
+    # costs nothing, and each page is then measured on every server within a minute.
+    servers = []
     try:
-        wait_until_up(base, port, procs, args.server, log_path)
+        for mode in modes:
+            port = free_port()
+            log_path = RESULTS_DIR / f"server-{stamp}-{mode}.log"
+            server = Served(
+                mode, port, log_path, start_server(mode, port, env, log_path, args.workers)
+            )
+            server.results = [replace(r, problems=list(r.problems)) for r in results]
+            servers.append(server)
+        for server in servers:
+            wait_until_up(server.base, server.port, server.procs, server.mode, server.log_path)
+            label = SERVERS[server.mode].format(n=args.workers) + (
+                "" if server.mode == "gunicorn" else f", {http}"
+            )
+            print(f"{server.mode}: {label}, on {server.base}", flush=True)
         print(
-            f"uvicorn (2 workers, {args.server}, {http}) on {base}; wrk {args.threads} threads, "
-            f"{args.connections} connections, {args.duration:g}s per scenario",
+            f"wrk {args.threads} threads, {args.connections} connections, "
+            f"{args.duration:g}s per scenario",
             flush=True,
         )
         with tempfile.TemporaryDirectory(prefix="mithaq-bench-") as folder:
             codes_file = Path(folder) / "codes.txt"
             codes_file.write_text("\n".join(codes) + "\n")
 
-            def load(result: Result) -> None:
+            def load(server: Served, result: Result) -> None:
                 scenario = result.scenario
                 request_cookie = cookie if scenario.signed_in else ""
                 body = ""
                 if scenario.method == "POST":
-                    csrf_cookie, csrf_token = csrf_for(base, scenario.path)
+                    csrf_cookie, csrf_token = csrf_for(server.base, scenario.path)
                     request_cookie = "; ".join(c for c in (request_cookie, csrf_cookie) if c)
                     body = urllib.parse.urlencode(
                         {**body_fields, "csrfmiddlewaretoken": csrf_token}, safe="_"
@@ -642,37 +684,42 @@ def main(argv=None) -> int:
                 script = write_lua(
                     scenario, cookie=request_cookie, codes_file=codes_file, body=body, folder=folder
                 )
-                url = base + scenario.path.replace("{code}", "")
+                url = server.base + scenario.path.replace("{code}", "")
                 run = {"connections": args.connections, "threads": args.threads}
                 if args.warmup:
                     run_wrk(url, script, duration=args.warmup, **run)
-                before = cpu_snapshot([p.pid for p in procs], postmaster)
+                groups = [p.pid for p in server.procs]
+                before = cpu_snapshot(groups, postmaster)
                 _fill(result, run_wrk(url, script, duration=args.duration, **run))
-                after = cpu_snapshot([p.pid for p in procs], postmaster)
+                after = cpu_snapshot(groups, postmaster)
                 if result.requests:
                     result.server_cpu_ms = (after[0] - before[0]) * 1000 / result.requests
                     if postmaster is not None:
                         result.database_cpu_ms = (after[1] - before[1]) * 1000 / result.requests
                 print(
-                    f"  {scenario.name:<18} {result.rps:9,.0f} req/s  "
+                    f"  {server.mode:<9} {scenario.name:<18} {result.rps:9,.0f} req/s  "
                     f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  "
                     f"CPU/request: server {_ms(result.server_cpu_ms)}, "
                     f"PostgreSQL {_ms(result.database_cpu_ms)}",
                     flush=True,
                 )
 
-            # Each page is measured right after a ceiling run and compared with it, so that
-            # what else the machine does at that moment weighs on both alike.
-            pages = [r for r in results[1:] if not (r.skipped or r.broken)]
-            for result in pages or [None]:
-                ceiling = Result(CEILING)
-                load(ceiling)
-                ceilings.append(ceiling)
-                if result is not None:
-                    load(result)
-                    result.paired_ceiling = ceiling.rps
+            # Each page is measured right after a ceiling run on the same server and compared
+            # with it, so that what else the machine does at that moment weighs on both alike;
+            # the servers take their turns page by page, for the same reason.
+            pages = [i for i, r in enumerate(results) if i and not (r.skipped or r.broken)]
+            for index in pages or [None]:
+                for server in servers:
+                    ceiling = Result(CEILING)
+                    load(server, ceiling)
+                    server.ceilings.append(ceiling)
+                    if index is not None:
+                        result = server.results[index]
+                        load(server, result)
+                        result.paired_ceiling = ceiling.rps
     finally:
-        stop_server(procs)
+        for server in servers:
+            stop_server(server.procs)
         try:
             removed = remove_bench_submissions(started)
         except Exception as exc:  # a half-migrated database must not hide the results
@@ -680,24 +727,46 @@ def main(argv=None) -> int:
         else:
             print(f"Removed {removed:,} rows (cases and their events) the run made.", flush=True)
 
-    if ceilings:  # the median ceiling run stands for the ceiling in the table
-        results[0] = sorted(ceilings, key=lambda r: r.rps)[(len(ceilings) - 1) // 2]
-    for result in results[1:]:
-        budget = result.scenario.budget
-        if result.skipped or not result.requests:
-            continue
-        if result.paired_ceiling:
-            result.share = result.rps / result.paired_ceiling
-        if budget is not None and (result.share or 0) < budget:
-            result.problems.append(f"{result.share:.1%} of the ceiling, budget {budget:.0%}")
-    print_table(results, ceilings, cases)
-    _save(results, ceilings, cases, args, stamp)
-    if any(r.problems for r in results):
-        tail = log_path.read_text()[-2000:]
-        if tail.strip():
-            print(f"\nServer log ({log_path}):\n{tail}")
-        return 1
-    return 0
+    failed = False
+    for server in servers:
+        if server.ceilings:  # the median ceiling run stands for the ceiling in the table
+            ranked = sorted(server.ceilings, key=lambda r: r.rps)
+            server.results[0] = ranked[(len(ranked) - 1) // 2]
+        for result in server.results[1:]:
+            budget = result.scenario.budget
+            if result.skipped or not result.requests:
+                continue
+            if result.paired_ceiling:
+                result.share = result.rps / result.paired_ceiling
+            if budget is not None and (result.share or 0) < budget:
+                result.problems.append(f"{result.share:.1%} of the ceiling, budget {budget:.0%}")
+        described = SERVERS[server.mode].format(n=args.workers)
+        print_table(server.results, server.ceilings, cases, described)
+        if any(r.problems for r in server.results):
+            failed = True
+            tail = server.log_path.read_text()[-2000:]
+            if tail.strip():
+                print(f"\nServer log ({server.log_path}):\n{tail}")
+    if len(servers) > 1:
+        print_comparison(servers)
+    _save(servers, cases, args, stamp)
+    return 1 if failed else 0
+
+
+@dataclass
+class Served:
+    """One server of the run, and what was measured on it."""
+
+    mode: str
+    port: int
+    log_path: Path
+    procs: list
+    results: list = field(default_factory=list)
+    ceilings: list = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
 
 
 def _ms(value: float | None) -> str:
@@ -721,9 +790,9 @@ def _fill(result: Result, raw: dict) -> None:
         )
 
 
-def print_table(results, ceilings, cases) -> None:
+def print_table(results, ceilings, cases, server: str) -> None:
     print()
-    print(f"Mithaq bench at {cases:,} cases. Ceiling runs: "
+    print(f"Mithaq bench at {cases:,} cases, {server}. Ceiling runs: "
           + ", ".join(f"{r.rps:,.0f}" for r in ceilings) + " req/s (each page against"
           " the run just before it; the median run is shown)")  # fmt: skip
     header = (
@@ -754,7 +823,33 @@ def print_table(results, ceilings, cases) -> None:
             print(f"  {r.scenario.name}: {note}")
 
 
-def _save(results, ceilings, cases, args, stamp) -> None:
+def print_comparison(servers) -> None:
+    """The servers side by side: req/s, p99 and the server's CPU time per request (the figure
+    that holds on a shared machine), and that CPU time relative to the first server's."""
+    print()
+    print(
+        "Side by side: req/s, p99 and the server's CPU ms per request on each; x is the last"
+        f" one's CPU per request over {servers[0].mode}'s"
+    )
+    header = f"{'':<18}" + "".join(f" | {s.mode:<23}" for s in servers) + " |"
+    print(header)
+    columns = f"{'scenario':<18}" + f" | {'req/s':>7} {'p99':>7} {'CPU':>7}" * len(servers)
+    print(columns + f" | {'x':>5}")
+    print("-" * (len(columns) + 8))
+    for index, first in enumerate(servers[0].results):
+        if first.skipped:
+            continue
+        row = f"{first.scenario.name:<18}"
+        for server in servers:
+            r = server.results[index]
+            cpu = "-" if r.server_cpu_ms is None else f"{r.server_cpu_ms:.2f}"
+            row += f" | {r.rps:>7,.0f} {r.p99_ms:>7.1f} {cpu:>7}"
+        other = servers[-1].results[index].server_cpu_ms
+        ratio = f"{other / first.server_cpu_ms:.1f}" if other and first.server_cpu_ms else "-"
+        print(row + f" | {ratio:>5}")
+
+
+def _save(servers, cases, args, stamp) -> None:
     def row(r: Result) -> dict:
         return {
             "scenario": r.scenario.name,
@@ -779,10 +874,16 @@ def _save(results, ceilings, cases, args, stamp) -> None:
         "duration": args.duration,
         "connections": args.connections,
         "threads": args.threads,
-        "server": args.server,
         "server_env": args.server_env,
-        "ceilings": [round(r.rps, 1) for r in ceilings],
-        "results": [row(r) for r in results],
+        "servers": [
+            {
+                "server": server.mode,
+                "described": SERVERS[server.mode].format(n=args.workers),
+                "ceilings": [round(r.rps, 1) for r in server.ceilings],
+                "results": [row(r) for r in server.results],
+            }
+            for server in servers
+        ],
     }
     path = RESULTS_DIR / f"run-{stamp}.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,12 +1,13 @@
-"""ASGI entry point (uvicorn)."""
+"""ASGI entry point (uvicorn): the hall displays' event streams (docs/decisions/0008).
+
+The pages are served through WSGI (config.wsgi, gunicorn); the proxy sends only the streams'
+paths here. Without Redis, `make run` serves everything from here (scripts/run.py)."""
 
 import os
 
+from django.core.asgi import get_asgi_application
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
-
-# The middleware runs in one thread switch, not a dozen (mithaq.common.asgi).
-from mithaq.common.asgi import get_asgi_application  # noqa: E402
-
 application = get_asgi_application()
 
 # Searches (phones, national IDs) travel in query strings: the access log keeps paths only.

@@ -1,41 +1,93 @@
 """Start Mithaq's processes side by side for `make run`, and stop them all together.
 
-The web server, the background task worker (django-tasks' `db_worker`, or RQ's worker
+The web servers, the background task worker (django-tasks' `db_worker`, or RQ's worker
 when TASKS_BACKEND=rq) and the scheduler that enqueues periodic tasks (`run_scheduler`).
 Ctrl-C (or SIGTERM) stops every process; if one of them exits on its own,
 the others are stopped too, so a half-running product never lingers.
+
+The web is served as in production (docs/decisions/0008): the pages by gunicorn (WSGI, sync
+workers), the hall displays' streams by uvicorn (ASGI), and scripts/route.py sends each
+request to one or the other from the one address. The live screens reach a display held by
+another process only through Redis: without REDIS_URL, one uvicorn process serves
+everything instead, pages too (more slowly: the difference does not matter on a laptop).
 """
 
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 STOP_GRACE_SECONDS = 10
+ROUTE = str(Path(__file__).resolve().parent / "route.py")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def uvicorn(host: str, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "config.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        # Django does not speak the ASGI lifespan protocol; saying so keeps the log quiet.
+        "--lifespan",
+        "off",
+        # The hall displays' streams never end by themselves: a restart closes them after
+        # three seconds, and the displays reconnect on their own.
+        "--timeout-graceful-shutdown",
+        "3",
+    ]
+
+
+def web(host: str, port: int, *, shared: bool) -> dict[str, list[str]]:
+    """The web's processes on host:port: pages, streams and the router between them when the
+    live screens are `shared` through Redis, else one uvicorn."""
+    if not shared:
+        return {"web": uvicorn(host, port)}
+    pages, streams = free_port(), free_port()
+    return {
+        "pages": [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--config",
+            "python:config.gunicorn",
+            "--bind",
+            f"127.0.0.1:{pages}",
+            "--access-logfile",
+            "-",
+        ],
+        "streams": uvicorn("127.0.0.1", streams),
+        "router": [
+            sys.executable,
+            ROUTE,
+            "--listen",
+            f"{host}:{port}",
+            "--pages",
+            f"127.0.0.1:{pages}",
+            "--streams",
+            f"127.0.0.1:{streams}",
+        ],
+    }
 
 
 def processes(host: str, port: int) -> dict[str, list[str]]:
     python = sys.executable
     return {
-        "web": [
-            python,
-            "-m",
-            "uvicorn",
-            "config.asgi:application",
-            "--host",
-            host,
-            "--port",
-            str(port),
-            # Django does not speak the ASGI lifespan protocol; saying so keeps the log quiet.
-            "--lifespan",
-            "off",
-            # The hall displays' streams never end by themselves: a restart closes them after
-            # three seconds, and the displays reconnect on their own.
-            "--timeout-graceful-shutdown",
-            "3",
-        ],
+        **web(host, port, shared=bool(os.environ.get("REDIS_URL"))),
         "worker": (
             [
                 python,
@@ -84,7 +136,15 @@ def main() -> int:
         name: subprocess.Popen(command)  # noqa: S603 - our own fixed commands
         for name, command in processes(args.host, args.port).items()
     }
-    print(f"Mithaq is starting on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    served = (
+        "pages by gunicorn, displays' streams by uvicorn"
+        if "router" in running
+        else "one uvicorn process (set REDIS_URL to serve as production does)"
+    )
+    print(
+        f"Mithaq is starting on http://{args.host}:{args.port}/, {served} (Ctrl-C stops it)",
+        flush=True,
+    )
     exit_code = 0
     while not stopping:
         ended = {

@@ -20,6 +20,7 @@ def over_limit(key: str, *, limit: int, window: int) -> bool:
 
 
 def client_address(request) -> str:
-    """The client's address as the ASGI server saw it (uvicorn --proxy-headers puts the
-    proxy's forwarded address there, from the proxies it trusts)."""
+    """The client's address as the server saw it: behind the proxy, the one the proxy
+    forwarded (config.wsgi takes it from X-Forwarded-For, mithaq.common.wsgi; uvicorn's
+    --proxy-headers does the same for the streams), from the proxies it trusts."""
     return request.META.get("REMOTE_ADDR", "")

@@ -48,8 +48,7 @@ class Site:
 
     def __init__(self):
         from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-        from mithaq.common.asgi import get_asgi_application
+        from django.core.asgi import get_asgi_application
 
         self.app = ASGIStaticFilesHandler(get_asgi_application())
         with socket.socket() as probe:

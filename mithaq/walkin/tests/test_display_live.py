@@ -304,14 +304,12 @@ def test_a_display_that_goes_away_leaves_the_group(transactional_db, org, memory
 
     import uvicorn
 
-    from mithaq.common.asgi import get_asgi_application
+    from config.asgi import application
 
     hall = make_hall(org)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(
-        uvicorn.Config(get_asgi_application(), lifespan="off", log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(application, lifespan="off", log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     group = live.group_name(hall.pk)
