@@ -35,7 +35,7 @@ def save_unit(*, unit: OrgUnit) -> OrgUnit:
             for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
                 child.path = new_path + child.path[len(old_path) :]
                 child.save(update_fields=["path"])
-        if old_path.count("/") == 2:
+        if (old_path or "").count("/") == 2:
             # A root moved under another unit: the institution's name kept in this process
             # was perhaps its own (a save of a unit that is now a root drops it by itself),
             # and is dropped again once the move commits, so no value read in between stays.
