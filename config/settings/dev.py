@@ -1,7 +1,7 @@
 """Local development and `make run`: DEBUG on, SQLite unless DATABASE_URL says otherwise."""
 
 from .base import *  # noqa: F403
-from .base import envbool, os
+from .base import BASE_DIR, envbool, os
 
 DEBUG = envbool("DEBUG", "true")
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-in-production"  # noqa: S105
@@ -14,3 +14,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # The demo's logins work with a password alone; anyone may still add an authenticator.
 MITHAQ_REQUIRE_STAFF_2FA = envbool("MITHAQ_REQUIRE_STAFF_2FA", "false")
+
+if not os.environ.get("REDIS_URL"):
+    # `make run` starts three processes (the web server, the task worker, the scheduler):
+    # they share one cache, files under var/cache, so that a change made in one of them (the
+    # calendar, a message template) reaches the others' copies within a second
+    # (mithaq.common.cache.ProcessCopy). Django's in-memory cache would be one per process.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("MITHAQ_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }

@@ -3,10 +3,25 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, envbool
+from .base import CACHES, SECRET_KEY, envbool
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
 DEBUG = False
+# Production always runs several processes: the web server (one or more, WEB_CONCURRENCY),
+# the task worker and the scheduler. What each keeps in memory (the calendar, the routing
+# rules, the message templates: mithaq.common.cache.ProcessCopy) learns of a change made in
+# another process through the cache, so a cache each process keeps to itself would leave the
+# worker on an old calendar for minutes. The rule: no production start without a shared
+# cache (REDIS_URL).
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+if CACHES["default"]["BACKEND"] in PROCESS_LOCAL_CACHES:
+    raise ImproperlyConfigured(
+        "Production runs several processes (web server, task worker, scheduler) and they must "
+        "share one cache: set REDIS_URL (a cache kept in each process's memory is refused)"
+    )
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")
 CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")

@@ -13,6 +13,7 @@ cache operation, and redis-py builds a table of a few hundred reply handlers for
 
 import threading
 import time
+import uuid
 
 from django.core.cache import cache
 from django.core.cache.backends import redis as django_redis
@@ -67,14 +68,19 @@ class ProcessCopy:
     """A value worked out from the database (a configuration: rules, templates, a calendar),
     kept in each process and used without a round trip to the cache.
 
-    A change calls invalidate(): it bumps a version in the shared cache (Redis when
-    configured) now and again once the transaction commits, so that nobody keeps a value read
-    in between. The process that made the change reloads at once; every other one looks at
-    the version at most every `check_every` seconds (each look is a round trip that every
-    page would pay otherwise), and reloads at most `max_age` seconds after loading, even with
-    a per-process cache. Keeping the copy in the shared cache instead cost a round trip and
-    an unpickling per read: a tenth of a portal submission's work for the routing rules and
-    the message templates.
+    A change calls invalidate(). Once its transaction commits (at once outside one), a new
+    version is written in the shared cache (Redis, or the files `make run`'s processes share)
+    and this process drops its copy; a rolled-back change writes nothing. Until the commit,
+    reads in the transaction that made the change load the value afresh and keep nothing:
+    no copy ever holds rows that were not committed. The process that made the change
+    reloads at once; every other one looks at the version at most every `check_every`
+    seconds (each look is a round trip that every page would pay otherwise), and reloads at
+    most `max_age` seconds after loading, even with a per-process cache. Keeping the copy in
+    the shared cache instead cost a round trip and an unpickling per read: a tenth of a
+    portal submission's work for the routing rules and the message templates.
+
+    A test case's own transaction (Django's TestCase, pytest-django's `db`) stands for
+    autocommit here, as it does for Django's durable blocks: it never commits.
 
     `changed_by` names the models ("app_label.Model") whose rows the value is made of: saving
     or deleting one of them invalidates it. A bulk update sends no signal: call invalidate()
@@ -95,6 +101,8 @@ class ProcessCopy:
         self.check_every = check_every
         self._lock = threading.Lock()
         self._state: dict = {}
+        # Counts the drops of this process's copy: a value loaded across one is not kept.
+        self._generation = 0
         _copies.append(self)
         for model in changed_by:
             for signal in (post_save, post_delete):
@@ -109,6 +117,8 @@ class ProcessCopy:
         self.invalidate()
 
     def get(self):
+        if self._changed_in_this_transaction():
+            return self._load()
         now = time.monotonic()
         with self._lock:
             state = self._state
@@ -120,9 +130,11 @@ class ProcessCopy:
             if state and state["version"] == version and now - state["at"] < self.max_age:
                 state["checked"] = now
                 return state["value"]
+            generation = self._generation
         value = self._load()
         with self._lock:
-            self._state = {"value": value, "version": version, "at": now, "checked": now}
+            if self._generation == generation:
+                self._state = {"value": value, "version": version, "at": now, "checked": now}
         return value
 
     def peek(self):
@@ -130,22 +142,75 @@ class ProcessCopy:
         return self._state.get("value")
 
     def invalidate(self) -> None:
-        """Forget the value here and in every other process, now and after the commit."""
+        """Forget the value here and in every other process once the change commits."""
+        connection = transaction.get_connection()
+        opened = _transaction_opened_at(connection)
+        if opened is None:
+            # Autocommit: the change is committed already. Inside a test case's own blocks,
+            # which stand for autocommit, the tests' captured on-commit callbacks say "now
+            # it is committed" once more.
+            self._committed()
+            if connection.in_atomic_block:
+                connection.on_commit(self._committed)
+            return
+        # Dropped now as well: whatever this process loads before the commit is read from
+        # the database (this transaction's own reads are never kept, see get()).
+        self.invalidate_local()
+        connection.on_commit(_AfterCommit(self, opened, connection.atomic_blocks[opened]))
 
-        def bump():
-            try:
-                cache.incr(self.version_key)
-            except ValueError:
-                cache.set(self.version_key, 1, None)
-            self.invalidate_local()
+    def _committed(self) -> None:
+        # A new token rather than an increment: with a cache whose incr is a read and a
+        # write (files, the database), two changes at once could both write the same number.
+        cache.set(self.version_key, uuid.uuid4().hex, None)
+        self.invalidate_local()
 
-        bump()
-        transaction.on_commit(bump)
+    def _changed_in_this_transaction(self) -> bool:
+        connection = transaction.get_connection()
+        if not connection.in_atomic_block:
+            return False
+        for _sids, callback, _robust in connection.run_on_commit:
+            if (
+                isinstance(callback, _AfterCommit)
+                and callback.copy is self
+                and not callback.done
+                and callback.opened < len(connection.atomic_blocks)
+                and connection.atomic_blocks[callback.opened] is callback.block
+            ):
+                return True
+        return False
 
     def invalidate_local(self) -> None:
         """Forget this process's copy only (tests, whose changes roll back)."""
         with self._lock:
             self._state = {}
+            self._generation += 1
+
+
+class _AfterCommit:
+    """A change's on-commit callback; while it waits, its transaction reads afresh."""
+
+    def __init__(self, copy: ProcessCopy, opened: int, block):
+        self.copy = copy
+        # The block that opened the change's transaction, and where it stands among the open
+        # blocks (past a test case's own): the transaction is in progress while it is there.
+        self.opened = opened
+        self.block = block
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        self.copy._committed()
+
+
+def _transaction_opened_at(connection) -> int | None:
+    """The index in `connection.atomic_blocks` of the block that opened the transaction in
+    progress, a test case's own blocks left out; None outside one."""
+    if not connection.in_atomic_block:
+        return None
+    for index, block in enumerate(connection.atomic_blocks):
+        if not getattr(block, "_from_testcase", False):
+            return index
+    return None
 
 
 _copies: list[ProcessCopy] = []

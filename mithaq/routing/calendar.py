@@ -96,6 +96,13 @@ def config() -> ClockConfig:
     return _COPY.get()
 
 
+def fresh_config() -> ClockConfig:
+    """The configuration read from the database now, not this process's copy: for jobs that
+    store moments computed from it (recomputing open clocks, the clock tick), which must
+    never use a copy older than a change made in another process."""
+    return _load()
+
+
 def invalidate() -> None:
     """Forget the loaded configuration here and in every other process (now and again after
     the current transaction commits, so nobody keeps a value read in between)."""

@@ -552,7 +552,7 @@ def test_another_process_sees_a_change_within_a_look(org, monkeypatch):
     assert units() == [org.dept_a.pk]
     # Another process moves the membership: the shared version moves, this copy stays...
     Membership.objects.filter(user=org.officer_a).update(unit=org.dept_b)  # no signal here
-    cache.set(access.MEMBERSHIPS.version_key, cache.get(access.MEMBERSHIPS.version_key, 0) + 1)
+    cache.set(access.MEMBERSHIPS.version_key, "another process's change")  # a new version
     assert units() == [org.dept_a.pk]
     # ...until this process looks again, at most a second later.
     clock[0] += access.MEMBERSHIPS.check_every

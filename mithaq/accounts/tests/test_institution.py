@@ -41,3 +41,26 @@ def test_the_kept_name_is_read_again_when_old(org, monkeypatch):
     assert _institution_name() == "جامعة الاختبار"
     monkeypatch.setattr(context_processors, "NAME_MAX_AGE", 0.0)
     assert _institution_name() == "اسم جديد"
+
+
+def test_a_root_moved_under_another_unit_drops_the_name(org):
+    from mithaq.accounts.models import OrgUnit, UnitKind
+    from mithaq.accounts.services import create_unit, save_unit
+
+    ministry = create_unit(
+        parent=None,
+        kind=UnitKind.INSTITUTION,
+        code="ministry",
+        name_ar="وزارة التعليم العالي",
+        name_en="Ministry of Higher Education",
+        accepts_cases=False,
+    )
+    # Two roots for a moment: whichever heads the pages now is moved under the other.
+    shown = _institution_name()
+    moved, stays = (org.root, ministry) if shown == "جامعة الاختبار" else (ministry, org.root)
+    moved = OrgUnit.objects.get(pk=moved.pk)
+    moved.parent = stays
+    save_unit(unit=moved)
+    assert _institution_name() == stays.name_ar
+    with translation.override("en"):
+        assert _institution_name() == stays.name_en

@@ -302,8 +302,10 @@ def case_event_recorded(*, case, event) -> None:
 def recompute_open_clocks(*, case_ids=None, batch_size: int = 500) -> int:
     """Recompute the clocks of open cases (all, or `case_ids`) after the calendar, a
     commitment or an escalation step changed. Each case in its own short transaction,
-    locked, so that staff working on it meanwhile are never overwritten. Idempotent."""
-    config = working.config()
+    locked, so that staff working on it meanwhile are never overwritten. Idempotent.
+    The configuration is read from the database, never from this process's copy: a worker
+    may not have heard of the change it recomputes for yet."""
+    config = working.fresh_config()
     cases = Case.objects.open().order_by("pk")
     if case_ids is not None:
         cases = cases.filter(pk__in=list(case_ids))

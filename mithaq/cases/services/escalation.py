@@ -3,7 +3,12 @@
 Each step of a clock is claimed with a conditional UPDATE (the clock's escalation level moves
 from n to n+1 only if it is still n), in the same transaction as its case event and its
 outbox rows: two workers never fire one step twice, and a tick run twice fires nothing the
-second time."""
+second time.
+
+Locks follow the one order of every change to a case: the case row first, then its clocks,
+then its messages (as every case action does: lock_case, then record_event saves the clocks
+and queues the messages). A tick that took a clock row before its case would deadlock with
+an officer's action on that case."""
 
 import datetime
 
@@ -18,6 +23,7 @@ from mithaq.notifications import services as outbox
 from mithaq.routing import calendar as working
 from mithaq.routing.models import CaseClock, Recipient, Target
 
+from ..models import Case
 from ..states import EventKind
 from . import clocks
 from .events import lock_case, record_event
@@ -78,9 +84,15 @@ def _format(moment: datetime.datetime, calendar, language: str) -> str:
 
 def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> bool:
     """Fire the clock's next escalation step if it is due; True if this call fired it."""
-    config = config or working.config()
+    config = config or working.fresh_config()
     calendar = config.calendar
+    clock = CaseClock.objects.filter(pk=clock_id).first()
+    if clock is None or clock.next_alert_at is None or clock.next_alert_at > now:
+        return False
     with transaction.atomic():
+        # The case first, then its clock (the lock order of every change to a case), read
+        # again once the case is locked.
+        case = lock_case(Case(pk=clock.case_id))
         clock = CaseClock.objects.filter(pk=clock_id).first()
         if clock is None or clock.next_alert_at is None or clock.next_alert_at > now:
             return False
@@ -110,10 +122,9 @@ def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> boo
         # started, or is only reached after breach (the worker was down), is skipped.
         if step.offset_hours < 0 and (fire_at < clock.started_at or now >= clock.due_at):
             return False
-        case = lock_case(clock.case)
         target = Target(clock.target)
         if step.recipient == Recipient.CITIZEN:
-            _tell_citizen(case, clock, target, now=now, calendar=calendar)
+            _tell_citizen(case, clock, target, now=now, config=config)
         else:
             _tell_staff(case, clock, step, target, now=now, calendar=calendar)
     return True
@@ -151,8 +162,8 @@ def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
         )
 
 
-def _tell_citizen(case, clock, target, *, now, calendar) -> None:
-    config = working.config()
+def _tell_citizen(case, clock, target, *, now, config) -> None:
+    calendar = config.calendar
     expected = clocks._late_expected(config, case, clock)
     language = case.citizen_language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -172,16 +183,39 @@ def _tell_citizen(case, clock, target, *, now, calendar) -> None:
     )
 
 
+def _mark_breaches(now: datetime.datetime) -> int:
+    """Mark the running clocks past their due moment, a batch of cases at a time: their case
+    rows locked first (in id order), then their clocks updated."""
+    breached, last = 0, 0
+    while True:
+        due = CaseClock.objects.running().filter(breached_at__isnull=True, due_at__lte=now)
+        case_ids = list(
+            due.filter(case_id__gt=last)
+            .order_by("case_id")
+            .values_list("case_id", flat=True)
+            .distinct()[:200]
+        )
+        if not case_ids:
+            return breached
+        with transaction.atomic():
+            list(
+                Case.objects.select_for_update(of=("self",))
+                .filter(pk__in=case_ids)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            breached += due.filter(case_id__in=case_ids).update(breached_at=F("due_at"))
+        last = case_ids[-1]
+
+
 def tick_clocks(*, now: datetime.datetime | None = None) -> dict:
     """Mark the clocks that passed their due moment and fire every escalation step that came
     due. Idempotent: a second run at the same moment finds nothing to do."""
     now = now or timezone.now()
-    config = working.config()
-    breached = (
-        CaseClock.objects.running()
-        .filter(breached_at__isnull=True, due_at__lte=now)
-        .update(breached_at=F("due_at"))
-    )
+    # A job that stores moments computed from the calendar reads it from the database: this
+    # process's copy may be older than a change made in another process.
+    config = working.fresh_config()
+    breached = _mark_breaches(now)
     fired = 0
     seen = 0
     while seen < _MAX_STEPS_PER_TICK:

@@ -169,6 +169,17 @@ def test_a_changed_commitment_recomputes_open_cases(case):
     assert clocks_of(case)[Target.ACKNOWLEDGEMENT].due_at == at(13, 14)
 
 
+def test_recomputing_reads_the_configuration_from_the_database(case):
+    # This process holds a copy of the configuration, as the worker does, and the change is
+    # made where this copy never hears of it (another process, with a cache of its own).
+    assert working.config().commitments
+    Commitment.objects.filter(target=Target.ACKNOWLEDGEMENT, urgent=False).update(amount=3)
+    recompute_open_clocks()
+    # Three working days from Sunday 09:00: Wednesday at closing time.
+    assert clocks_of(case)[Target.ACKNOWLEDGEMENT].due_at == at(13, 14)
+    assert CaseDeadline.objects.get(case=case).due_at == at(13, 14)
+
+
 def test_regenerating_hijri_holidays_keeps_a_corrected_date(db):
     calendar = WorkingCalendar.objects.get(is_active=True)
     eid = Holiday.objects.get(calendar=calendar, hijri_key="eid_al_fitr:1448:10:1")

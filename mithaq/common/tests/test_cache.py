@@ -95,22 +95,55 @@ def test_a_change_here_reloads_at_once_and_elsewhere_within_a_look(monkeypatch, 
     loads = []
     here, elsewhere = _copy(loads), _copy(loads)  # two processes sharing one cache
     assert here.get() == 1 and elsewhere.get() == 2
-    here.invalidate()
+    before = cache.get(here.version_key)
+    here.invalidate()  # outside a transaction of its own: committed at once
     assert here.get() == 3  # the process that made the change
     assert elsewhere.get() == 2  # the other looks again only after check_every
     clock[0] += elsewhere.check_every
     assert elsewhere.get() == 4
-    assert cache.get(here.version_key) >= 1
+    assert cache.get(here.version_key) != before
 
 
 def test_a_value_read_before_the_commit_does_not_outlive_it(django_capture_on_commit_callbacks, db):
+    from django.db import transaction
+
     loads = []
     copy = _copy(loads)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         copy.invalidate()
-        assert copy.get() == 1  # read inside the changing transaction (or by another process)
+        assert copy.get() == 1  # read inside the changing transaction: never kept
+        assert copy.peek() is None
     assert copy.peek() is None
     assert copy.get() == 2
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_a_rolled_back_change_is_never_seen(db):
+    from django.db import transaction
+
+    from mithaq.notifications import services as notifications
+    from mithaq.notifications.models import MessageTemplate
+
+    row, _ = MessageTemplate.objects.update_or_create(
+        event_key="received", channel="sms", language="ar", defaults={"body": "committed"}
+    )
+    assert notifications._template("received", "sms", "ar")[1] == "committed"
+    with pytest.raises(_Undo), transaction.atomic():
+        row.body = "never saved"
+        row.save()
+        # The changing transaction reads its own change...
+        assert notifications._template("received", "sms", "ar")[1] == "never saved"
+        raise _Undo
+    # ...and nobody keeps it once it is rolled back, here or after a look at the version.
+    assert notifications._template("received", "sms", "ar")[1] == "committed"
+    notifications._TEMPLATES.check_every = 0
+    try:
+        assert notifications._template("received", "sms", "ar")[1] == "committed"
+    finally:
+        notifications._TEMPLATES.check_every = 1.0
 
 
 def test_an_old_copy_is_loaded_again(monkeypatch):

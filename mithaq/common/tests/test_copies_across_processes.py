@@ -1,0 +1,142 @@
+"""A copy kept per process (mithaq.common.cache.ProcessCopy) across two real processes that
+share one database and one cache: a committed change reaches the other process within its
+promise (a look at the version every second), and a rolled-back change is never seen, in
+either process. The message templates are the copy under test.
+
+On PostgreSQL only: the second process must see the test database, and SQLite's test
+database lives in the first process's memory."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from django.test import override_settings
+
+from mithaq.notifications import services as notifications
+from mithaq.notifications.models import MessageTemplate
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a second process needs the test database on PostgreSQL; set DATABASE_URL",
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+REDIS_URL = os.environ.get("MITHAQ_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+PROMISE = 1.0  # seconds: the copy's check_every
+KEY = ("received", "sms", "ar")
+
+OTHER_PROCESS = """
+import json, os, sys
+from django.conf import settings
+settings.CACHES = json.loads(os.environ["MITHAQ_TEST_CACHES"])
+import django
+django.setup()
+from mithaq.notifications import services
+print("ready", flush=True)
+for line in sys.stdin:
+    print(json.dumps(services._template(*json.loads(line))[1]), flush=True)
+"""
+
+
+class OtherProcess:
+    def __init__(self, caches: dict):
+        name = connection.settings_dict["NAME"]
+        env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="config.settings.test",
+            DATABASE_URL=os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}",
+            MITHAQ_TEST_CACHES=json.dumps(caches),
+        )
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "-c", OTHER_PROCESS],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout.readline().strip() == "ready"
+
+    def template(self) -> str:
+        self.process.stdin.write(json.dumps(KEY) + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+def _redis_caches():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    return {"default": {"BACKEND": "mithaq.common.cache.RedisCache", "LOCATION": REDIS_URL}}
+
+
+def _file_caches(tmp_path):
+    # What `make run`'s three processes share without Redis (config.settings.dev).
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+
+
+class _Undo(Exception):
+    pass
+
+
+@pytest.mark.parametrize("shared", ["redis", "files"])
+def test_a_change_reaches_the_other_process_and_a_rollback_never_does(
+    shared, transactional_db, tmp_path
+):
+    caches = _redis_caches() if shared == "redis" else _file_caches(tmp_path)
+    with override_settings(CACHES=caches):
+        notifications._TEMPLATES.invalidate_local()
+        row, _ = MessageTemplate.objects.update_or_create(
+            event_key=KEY[0], channel=KEY[1], language=KEY[2], defaults={"body": "first"}
+        )
+        other = OtherProcess(caches)
+        try:
+            assert other.template() == "first"
+
+            # A committed change: here at once, there within the promise.
+            with transaction.atomic():
+                row.body = "second"
+                row.save()
+            committed = time.monotonic()
+            assert notifications._template(*KEY)[1] == "second"
+            seen = other.template()
+            while seen != "second" and time.monotonic() - committed < 3 * PROMISE:
+                time.sleep(0.05)
+                seen = other.template()
+            waited = time.monotonic() - committed
+            assert seen == "second"
+            assert waited <= PROMISE + 0.3, f"seen after {waited:.2f} s"
+
+            # A rolled-back change: read in its own transaction, then never again, here or
+            # there, however long either waits.
+            with pytest.raises(_Undo), transaction.atomic():
+                row.body = "never saved"
+                row.save()
+                assert notifications._template(*KEY)[1] == "never saved"
+                assert other.template() == "second"
+                raise _Undo
+            rolled_back = time.monotonic()
+            while time.monotonic() - rolled_back < 2 * PROMISE:
+                assert notifications._template(*KEY)[1] == "second"
+                assert other.template() == "second"
+                time.sleep(0.1)
+        finally:
+            other.close()
+            notifications._TEMPLATES.invalidate_local()
