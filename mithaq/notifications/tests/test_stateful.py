@@ -1,6 +1,9 @@
 """Over 1,000 random sequences of case changes through the real case services, some rolled
 back: exactly one message per committed citizen-facing event per channel, none for the
-rolled-back ones."""
+rolled-back ones.
+
+What the citizen should hear is this file's own table (CITIZEN_MESSAGE below), written from
+the charter, not read from the map under test: a wrong or missing entry there fails here."""
 
 import random
 from collections import Counter
@@ -14,11 +17,45 @@ from mithaq.cases.models import Case
 from mithaq.cases.services import consultations, duplicates, referrals
 from mithaq.cases.states import TRANSITIONS, Action, State
 from mithaq.notifications.models import Message
-from mithaq.notifications.services import CITIZEN_EVENTS, citizen_channels
 from mithaq.testing import make_case
 
 SEQUENCES = 1000
 SEED = 20261123
+
+# The oracle. Which action tells the case's citizen, and with which message (the event key of
+# the citizen's templates the office edits): every stage of the case the citizen is to know of
+# (SPEC 5, "notifications at every stage"; SPEC 1: "internal notes are separate from replies
+# the citizen sees"). None: the citizen is not written to; the work is internal to the
+# institution (an assignment, a note, a unit's acceptance or return of a referral, a
+# consultation, a link between cases), or a step with no message of its own (acknowledgement,
+# reopening), followed on the tracking page.
+SUBMITTED = "received"  # every new case: its reference and the expected date
+CITIZEN_ANSWERED = None  # the citizen's own answer to a question: nothing to tell them
+CITIZEN_MESSAGE = {
+    Action.ACKNOWLEDGE: None,
+    Action.ASSIGN: None,
+    Action.REFER: "referred",
+    Action.REQUEST_INFO: "info_requested",
+    Action.REPLY: "replied",
+    Action.NOTE: None,
+    Action.DECIDE: "decided",
+    Action.RESOLVE: "resolved",
+    Action.CLOSE: "closed",
+    Action.REOPEN: None,
+    Action.ACCEPT_REFERRAL: None,
+    Action.RETURN_REFERRAL: None,
+    Action.CONSULT: None,
+    Action.GIVE_OPINION: None,
+    Action.LINK: None,
+}
+
+
+def channels_for(fields: dict) -> list[str]:
+    """The channels of the cases made here (web cases, each with a phone, for a citizen whose
+    registry record keeps its defaults): SMS, since they did not come by WhatsApp, and an
+    email copy when they gave an email, as the institution asks (MITHAQ_CITIZEN_EMAIL_COPY,
+    set in the test)."""
+    return ["sms"] + (["email"] if fields["citizen_email"] else [])
 
 
 class Rollback(Exception):
@@ -26,61 +63,47 @@ class Rollback(Exception):
 
 
 def act(rng, org, case, action):
-    """Call the real service for `action`; return the event kind it records."""
+    """Call the real service for `action`."""
     manager = org.office_manager
     match action:
         case Action.ACKNOWLEDGE:
             cases.acknowledge_case(case=case, actor=manager)
-            return "acknowledged"
         case Action.ASSIGN:
             cases.assign_case(
                 case=case, actor=manager, assignee=rng.choice([manager, org.officer_a])
             )
-            return "assigned"
         case Action.REFER:
             units = [org.dept_a, org.dept_a2, org.dept_b]
             to = rng.choice([u for u in units if u.pk != case.unit_id])
             cases.refer_case(case=case, actor=manager, to_unit=to, reason="اختصاص")
-            return "referred"
         case Action.REQUEST_INFO:
             cases.request_information(case=case, actor=manager, question="الهوية؟")
-            return "info_requested"
         case Action.REPLY:
             cases.reply_to_citizen(case=case, actor=manager, body="جواب")
-            return "replied"
         case Action.NOTE:
             cases.add_note(case=case, actor=manager, body="ملاحظة")
-            return "note"
         case Action.DECIDE:
             cases.decide_case(case=case, actor=manager, decision="accepted", reasons="مقبول")
-            return "decided"
         case Action.RESOLVE:
             cases.resolve_case(case=case, actor=manager, summary="تم")
-            return "resolved"
         case Action.CLOSE:
             cases.close_case(case=case, actor=manager, closure_code="answered")
-            return "closed"
         case Action.REOPEN:
             cases.reopen_case(case=case, actor=manager, reason="تظلم")
-            return "reopened"
         case Action.ACCEPT_REFERRAL:
             referrals.accept_referral(case=case, actor=manager)
-            return "referral_accepted"
         case Action.RETURN_REFERRAL:
             referrals.return_referral(case=case, actor=manager, reason="ليس من اختصاصنا")
-            return "referral_returned"
         case Action.CONSULT:
             units = [u for u in (org.dept_a2, org.dept_b) if u.pk != case.unit_id]
             consultations.ask_units(case=case, actor=manager, units=units, question="رأيكم؟")
-            return "consultation_requested"
         case Action.GIVE_OPINION:
             consultations.answer(case=case, actor=org.officer_b, opinion="لا مانع")
-            return "consultation_answered"
         case Action.LINK:
             other = Case.objects.exclude(pk=case.pk).order_by("-pk").first()
             duplicates.link_cases(case=case, other=other, actor=manager)
-            return "linked"
-    raise AssertionError(action)
+        case _:
+            raise AssertionError(action)
 
 
 # Merging messages the merged case's citizen about the survivor's later answers: events of
@@ -88,8 +111,14 @@ def act(rng, org, case, action):
 NOT_HERE = {Action.MERGE}
 
 
+def test_the_oracle_says_what_every_action_tells_the_citizen():
+    # A new action must be given a row here before the random sequences may pick it.
+    assert set(CITIZEN_MESSAGE) == set(Action) - NOT_HERE
+
+
 @pytest.mark.django_db
-def test_one_message_per_committed_event_per_channel(org):
+def test_one_message_per_committed_event_per_channel(org, settings):
+    settings.MITHAQ_CITIZEN_EMAIL_COPY = True
     rng = random.Random(SEED)
     expected: Counter = Counter()
     rolled_back = 0
@@ -105,9 +134,9 @@ def test_one_message_per_committed_event_per_channel(org):
             rolled_back += 1
             continue
         case = make_case(org, **fields)
-        channels = citizen_channels(case)
+        channels = channels_for(fields)
         for channel in channels:
-            expected[(case.pk, "received", channel)] += 1
+            expected[(case.pk, SUBMITTED, channel)] += 1
         for _step in range(rng.randint(0, 6)):
             case = Case.objects.select_related("unit").get(pk=case.pk)
             if case.state == State.AWAITING_CITIZEN and rng.random() < 0.5:
@@ -128,12 +157,13 @@ def test_one_message_per_committed_event_per_channel(org):
                         raise Rollback
                     rolled_back += 1
                     continue
-                kind = call() if action is not None else "citizen_responded"
+                call()
             except ValidationError:
                 continue  # e.g. a reopened case's earlier reviewer: no event, no message
-            if kind in CITIZEN_EVENTS:
+            event_key = CITIZEN_MESSAGE[action] if action is not None else CITIZEN_ANSWERED
+            if event_key is not None:
                 for channel in channels:
-                    expected[(case.pk, CITIZEN_EVENTS[kind], channel)] += 1
+                    expected[(case.pk, event_key, channel)] += 1
     actual = Counter(
         Message.objects.filter(recipient_kind="citizen").values_list(
             "case_id", "event_key", "channel"
