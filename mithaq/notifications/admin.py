@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .forms import TemplateAdminForm
 from .models import Attempt, GatewayConfig, GatewayState, Message, MessageTemplate
 
 
@@ -17,6 +18,7 @@ class GatewayStateAdmin(admin.ModelAdmin):
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
+    form = TemplateAdminForm
     list_display = ["event_key", "channel", "language", "subject"]
     list_filter = ["channel", "language", "event_key"]
 

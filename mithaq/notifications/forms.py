@@ -8,6 +8,29 @@ from .models import MessageTemplate
 from .rendering import placeholders_in
 
 
+def check_placeholders(value: str, allowed) -> str:
+    """`value` if every {placeholder} in it is one of `allowed` (the event's, defaults.
+    placeholders_for); ValidationError otherwise. The office's template editor and the message
+    templates' page in Django's admin both check here."""
+    try:
+        used = placeholders_in(value)
+    except ValueError:
+        raise forms.ValidationError(
+            _("A brace is not closed: write placeholders as {reference}."), code="brace"
+        ) from None
+    unknown = sorted(n for n in used if n not in allowed)
+    if unknown:
+        raise forms.ValidationError(
+            _("Unknown placeholders: %(names)s. Available: %(allowed)s.")
+            % {
+                "names": ", ".join(f"{{{n}}}" for n in unknown),
+                "allowed": ", ".join(f"{{{n}}}" for n in allowed),
+            },
+            code="placeholder",
+        )
+    return value
+
+
 class TemplateForm(forms.ModelForm):
     class Meta:
         model = MessageTemplate
@@ -20,26 +43,25 @@ class TemplateForm(forms.ModelForm):
             del self.fields["subject"]
         self.allowed = placeholders_for(self.instance.event_key)
 
-    def _check(self, value: str) -> str:
-        try:
-            used = placeholders_in(value)
-        except ValueError:
-            raise forms.ValidationError(
-                _("A brace is not closed: write placeholders as {reference}.")
-            ) from None
-        unknown = sorted(n for n in used if n not in self.allowed)
-        if unknown:
-            raise forms.ValidationError(
-                _("Unknown placeholders: %(names)s. Available: %(allowed)s.")
-                % {
-                    "names": ", ".join(f"{{{n}}}" for n in unknown),
-                    "allowed": ", ".join(f"{{{n}}}" for n in self.allowed),
-                }
-            )
-        return value
-
     def clean_subject(self):
-        return self._check(self.cleaned_data["subject"])
+        return check_placeholders(self.cleaned_data["subject"], self.allowed)
 
     def clean_body(self):
-        return self._check(self.cleaned_data["body"])
+        return check_placeholders(self.cleaned_data["body"], self.allowed)
+
+
+class TemplateAdminForm(forms.ModelForm):
+    """The template's page in Django's admin: its subject and text may use only the
+    placeholders of its event, as in the office's editor (check_placeholders). The admin gives
+    the model and its fields."""
+
+    def clean(self):
+        cleaned = super().clean()
+        allowed = placeholders_for(cleaned.get("event_key") or self.instance.event_key)
+        for name in ("subject", "body"):
+            if cleaned.get(name):
+                try:
+                    check_placeholders(cleaned[name], allowed)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned

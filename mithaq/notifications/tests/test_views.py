@@ -76,3 +76,48 @@ def test_case_page_shows_messages_and_hides_a_confidential_address(org, login, s
     page = login(org.officer_a).get(f"/staff/cases/{case.code}/").content.decode()
     assert 'id="messages"' in page and "message-sent" in page
     assert "+9647701234567" not in page
+
+
+# --- Django's admin checks a template's placeholders as the office's editor does -------------
+
+
+def _admin_template_post(client, template, **changes):
+    from django.urls import reverse
+
+    data = {
+        "event_key": template.event_key,
+        "channel": template.channel,
+        "language": template.language,
+        "subject": template.subject,
+        "body": template.body,
+        "updated_at_0": "",
+        "updated_at_1": "",
+        "updated_by": "",
+        "_save": "Save",
+    } | changes
+    return client.post(
+        reverse("admin:notifications_messagetemplate_change", args=[template.pk]), data
+    )
+
+
+def test_the_admin_refuses_a_placeholder_the_event_does_not_offer(org, login):
+    client = login(org.admin)
+    client.cookies["django_language"] = "en"
+    template = sms_template()
+    before = template.body
+    response = _admin_template_post(client, template, body="{reference} {secret}")
+    assert response.status_code == 200
+    assert "Unknown placeholders: {secret}." in response.content.decode()
+    template.refresh_from_db()
+    assert template.body == before
+    response = _admin_template_post(client, template, body="{reference")
+    assert response.status_code == 200
+    assert "A brace is not closed" in response.content.decode()
+
+
+def test_the_admin_saves_a_template_with_the_events_placeholders(org, login):
+    template = sms_template()
+    response = _admin_template_post(login(org.admin), template, body="وصل طلبكم {reference}")
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.body == "وصل طلبكم {reference}"
