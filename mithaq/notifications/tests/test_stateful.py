@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mithaq.cases import services as cases
+from mithaq.cases.messages import CITIZEN_MESSAGES
 from mithaq.cases.models import Case
 from mithaq.cases.services import consultations, duplicates, referrals
 from mithaq.cases.states import TRANSITIONS, Action, State
 from mithaq.notifications.models import Message
-from mithaq.notifications.services import CITIZEN_EVENTS, citizen_channels
+from mithaq.notifications.services import citizen_channels
 from mithaq.testing import make_case
 
 SEQUENCES = 1000
@@ -131,9 +132,9 @@ def test_one_message_per_committed_event_per_channel(org):
                 kind = call() if action is not None else "citizen_responded"
             except ValidationError:
                 continue  # e.g. a reopened case's earlier reviewer: no event, no message
-            if kind in CITIZEN_EVENTS:
+            if kind in CITIZEN_MESSAGES:
                 for channel in channels:
-                    expected[(case.pk, CITIZEN_EVENTS[kind], channel)] += 1
+                    expected[(case.pk, CITIZEN_MESSAGES[kind], channel)] += 1
     actual = Counter(
         Message.objects.filter(recipient_kind="citizen").values_list(
             "case_id", "event_key", "channel"
