@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mithaq.cases import services
 from mithaq.cases.models import Attachment
-from mithaq.notifications.models import Message, MessageTemplate
+from mithaq.notifications.models import Message
 from mithaq.testing import make_case
 from mithaq.walkin.testing import hall_world
 from tests.access_personas import CONFIGURATION, LOGIN, PERSONAS, STAFF, everyone, only
@@ -114,8 +114,13 @@ MATRIX |= {
     "notifications:templates": ("get", lambda w: [], OFFICE_MANAGER_ONLY),
     "notifications:template_edit": (
         "get",
-        lambda w: [MessageTemplate.objects.filter(channel="sms").first().pk],
+        lambda w: ["received", "sms", "ar"],
         OFFICE_MANAGER_ONLY,
+    ),
+    "notifications:template_restore": (
+        "post",
+        lambda w: ["received", "sms", "ar"],
+        OFFICE_MANAGER_ONLY | {"office_manager": 302},
     ),
     "notifications:sms_count": ("post", lambda w: [], OFFICE_MANAGER_ONLY),
     # Resending needs the right to reply on the message's case.

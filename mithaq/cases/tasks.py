@@ -3,14 +3,14 @@ running one twice changes nothing and sends nothing twice."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 
 from mithaq.notifications.services import notify_staff
+from mithaq.notifications.states import StaffEvent
 
 from .models import Case
 from .services import clocks, escalation
@@ -47,12 +47,12 @@ def send_daily_digests() -> int:
     for row in holders:
         user = get_user_model().objects.get(pk=row["assignee"])
         cases = due.filter(assignee=user).order_by("due_at")[:50]
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            lines = [f"- {c.code}: {c.subject}" for c in cases]
         message = notify_staff(
             user=user,
-            event_key="daily_digest",
-            context={"count": row["n"], "text": "\n".join(lines)},
+            event_key=StaffEvent.DAILY_DIGEST,
+            context={"count": row["n"]},
+            # One line each, written by the digest's item template.
+            items=[{"reference": c.code, "subject": c.subject} for c in cases],
             dedupe=f"digest:{today.isoformat()}",
         )
         made += message is not None

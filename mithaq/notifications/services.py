@@ -12,13 +12,11 @@ import json
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.constants import OnConflict
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from mithaq.accounts.models import Membership, Role
 from mithaq.catalog.vocab import Channel as CaseChannel
 from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
 from mithaq.common.cache import ProcessCopy
@@ -39,17 +37,6 @@ from .states import (
 
 logger = logging.getLogger(__name__)
 
-# Which case events speak to the citizen, and as which message.
-CITIZEN_EVENTS = {
-    "submitted": "received",
-    "referred": "referred",
-    "info_requested": "info_requested",
-    "replied": "replied",
-    "decided": "decided",
-    "resolved": "resolved",
-    "closed": "closed",
-}
-
 
 def _language(code: str | None) -> str:
     code = (code or "ar").split("-")[0]
@@ -65,8 +52,9 @@ def _load_templates() -> dict[tuple[str, str, str], tuple[str, str]]:
     }
 
 
-# Templates are read on every event and change rarely: every row, kept in each process,
-# dropped everywhere when one is saved or deleted (here, in the admin) or seeded in bulk.
+# The office's overrides of the default texts (defaults.py) are read on every event and
+# change rarely: every row, kept in each process, dropped everywhere when one is saved or
+# deleted (here, in the admin).
 _TEMPLATES = ProcessCopy(
     "mithaq:message-templates:version",
     _load_templates,
@@ -75,6 +63,7 @@ _TEMPLATES = ProcessCopy(
 
 
 def _template(event_key: str, channel: str, language: str) -> tuple[str, str]:
+    """The office's override of this message if it wrote one, else the default file."""
     row = _TEMPLATES.get().get((event_key, channel, language))
     if row is not None:
         return row
@@ -361,13 +350,19 @@ def notify_staff(
     context: dict,
     not_before: datetime.datetime | None = None,
     dedupe: str | None = None,
+    items: list[dict] | None = None,
 ) -> Message | None:
     """Tell a member of staff (by email) about `event_key`, never outside their working
     hours: the message waits for the next working moment. The same user, event, case and
-    context make one message."""
+    context make one message. `items` (a digest's cases) are each written with the event's
+    item.txt, one a line, as its {text}."""
     if not user.is_active:
         return None
     language = _language(user.language)
+    if items is not None:
+        line = defaults.read_part(event_key, "item", language)
+        plain = [{k: "" if v is None else str(v) for k, v in item.items()} for item in items]
+        context = dict(context) | {"text": "\n".join(render_text(line, i) for i in plain)}
     now = timezone.now()
     when = next_working_moment(max(now, not_before) if not_before else now)
     values = {
@@ -407,52 +402,6 @@ def notify_staff(
         not_before=when if when > now else None,
         now=now,
     )
-
-
-def _unit_staff(unit):
-    ids = Membership.objects.filter(unit=unit, role__in=[Role.OFFICER, Role.UNIT_MANAGER]).values(
-        "user_id"
-    )
-    return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
-
-
-def case_event_recorded(*, case, event) -> None:
-    """Called inside the transaction of every case event (see cases.services.record_event):
-    the messages it causes are written in that same transaction."""
-    kind = str(event.kind)
-    if kind in CITIZEN_EVENTS:
-        text = event.body if event.is_public else ""
-        notify_citizen(
-            case=case,
-            event_key=CITIZEN_EVENTS[kind],
-            context={"text": text},
-            dedupe=f"event:{event.pk}",
-        )
-    if kind == "assigned" and event.assignee_id and event.assignee_id != event.actor_id:
-        notify_staff(
-            user=event.assignee,
-            event_key="assigned",
-            case=case,
-            context={},
-            dedupe=f"event:{event.pk}",
-        )
-    elif kind == "referred" and event.to_unit_id:
-        for person in _unit_staff(event.to_unit):
-            notify_staff(
-                user=person,
-                event_key="referred_to_unit",
-                case=case,
-                context={"text": event.body},
-                dedupe=f"event:{event.pk}",
-            )
-    elif kind == "citizen_responded" and case.assignee_id:
-        notify_staff(
-            user=case.assignee,
-            event_key="citizen_responded",
-            case=case,
-            context={},
-            dedupe=f"event:{event.pk}",
-        )
 
 
 # Staff actions on messages ------------------------------------------------------------------
@@ -496,25 +445,29 @@ def cancel_message(*, message: Message) -> bool:
 
 @transaction.atomic
 def save_template(*, template: MessageTemplate, subject: str, body: str, actor) -> MessageTemplate:
-    template.subject = subject
-    template.body = body
-    template.updated_at = timezone.now()
-    template.updated_by = actor
-    template.save()
-    return template
+    """Write the office's text for the template's event, channel and language: its override
+    row, made now if the default file was used until now."""
+    row, _created = MessageTemplate.objects.update_or_create(
+        event_key=template.event_key,
+        channel=template.channel,
+        language=template.language,
+        defaults={
+            "subject": subject,
+            "body": body,
+            "updated_at": timezone.now(),
+            "updated_by": actor,
+        },
+    )
+    return row
 
 
-def seed_templates() -> int:
-    """Make the template rows Mithaq ships that do not exist yet; edited rows are kept."""
-    existing = set(MessageTemplate.objects.values_list("event_key", "channel", "language"))
-    rows = [
-        MessageTemplate(event_key=e, channel=c, language=lang, subject=s, body=b)
-        for e, c, lang, s, b in defaults.all_defaults()
-        if (e, c, lang) not in existing
-    ]
-    MessageTemplate.objects.bulk_create(rows, ignore_conflicts=True)
-    _TEMPLATES.invalidate()  # bulk_create sends no signal
-    return len(rows)
+@transaction.atomic
+def restore_default(*, event_key: str, channel: str, language: str) -> bool:
+    """Drop the office's override: the default file speaks again. True if there was one."""
+    deleted, _kinds = MessageTemplate.objects.filter(
+        event_key=event_key, channel=channel, language=language
+    ).delete()
+    return bool(deleted)
 
 
 @transaction.atomic
@@ -550,7 +503,6 @@ def record_receipt(
 
 __all__ = [
     "FINAL_STATUSES",
-    "case_event_recorded",
     "notify_citizen",
     "notify_phone",
     "notify_staff",

@@ -74,7 +74,8 @@ class AuthKind(models.TextChoices):
     HEADER = "header", _("Custom header")
 
 
-# The events that speak to the citizen, with the placeholders their templates may use.
+# The messages the citizen and the staff are sent; each has its default texts in
+# templates/notifications/messages/<event>/ (see defaults.py).
 class CitizenEvent(models.TextChoices):
     RECEIVED = "received", _("Case received")
     REFERRED = "referred", _("Case referred")
@@ -83,6 +84,7 @@ class CitizenEvent(models.TextChoices):
     DECIDED = "decided", _("Decision made")
     RESOLVED = "resolved", _("Case resolved")
     CLOSED = "closed", _("Case closed")
+    MERGED = "merged", _("Merged into another case")
     LATE = "late", _("Reply will be late")
     TURN_NEAR = "turn_near", _("Your turn is near (walk-in hall)")
 

@@ -15,7 +15,7 @@ from mithaq.accounts.access import access_for, may_edit_message_templates
 from mithaq.accounts.actions import Action
 from mithaq.accounts.decorators import staff_required
 
-from . import receipts, services
+from . import defaults, receipts, services
 from .defaults import placeholders_for
 from .forms import TemplateForm
 from .models import GatewayConfig, GatewayState, Message, MessageTemplate
@@ -27,24 +27,52 @@ def _require_office_manager(request):
         raise Http404
 
 
+def _with_count(template: MessageTemplate, body: str):
+    if template.channel == "email":
+        return None
+    return services.count_template_sms(body, template.language)
+
+
 @require_GET
 @staff_required
 def template_list(request):
+    """Every message Mithaq sends, in every language it ships: the office's text where it
+    wrote one, else the default file's."""
     _require_office_manager(request)
-    rows = list(MessageTemplate.objects.all())
-    for row in rows:
-        row.label = EVENT_LABELS.get(row.event_key, row.event_key)
-        row.count = (
-            services.count_template_sms(row.body, row.language) if row.channel != "email" else None
+    overrides = {(t.event_key, t.channel, t.language): t for t in MessageTemplate.objects.all()}
+    rows = []
+    for event_key, channel, language, subject, body in defaults.all_defaults():
+        row = overrides.get((event_key, channel, language)) or MessageTemplate(
+            event_key=event_key, channel=channel, language=language, subject=subject, body=body
         )
+        row.label = EVENT_LABELS.get(row.event_key, row.event_key)
+        row.count = _with_count(row, row.body)
+        rows.append(row)
+    rows.sort(key=lambda t: (t.event_key, t.channel, t.language))
     context = {"templates": rows, "gateways": GatewayState.objects.order_by("gateway")}
     return render(request, "notifications/templates.html", context)
 
 
+def _template_or_404(event_key: str, channel: str, language: str) -> MessageTemplate:
+    """The office's override of this message, or an unsaved one holding the default text."""
+    default = defaults.default_template(event_key, channel, language)
+    if default is None or language not in defaults.LANGUAGES:
+        raise Http404
+    row = MessageTemplate.objects.filter(
+        event_key=event_key, channel=channel, language=language
+    ).first()
+    if row is None:
+        subject, body = default
+        row = MessageTemplate(
+            event_key=event_key, channel=channel, language=language, subject=subject, body=body
+        )
+    return row
+
+
 @staff_required
-def template_edit(request, pk):
+def template_edit(request, event_key, channel, language):
     _require_office_manager(request)
-    template = get_object_or_404(MessageTemplate, pk=pk)
+    template = _template_or_404(event_key, channel, language)
     form = TemplateForm(request.POST or None, instance=template)
     if request.method == "POST" and form.is_valid():
         services.save_template(
@@ -61,11 +89,7 @@ def template_edit(request, pk):
         "template": template,
         "label": EVENT_LABELS.get(template.event_key, template.event_key),
         "placeholders": placeholders_for(template.event_key),
-        "count": (
-            services.count_template_sms(body, template.language)
-            if template.channel != "email"
-            else None
-        ),
+        "count": _with_count(template, body),
     }
     return render(
         request,
@@ -73,6 +97,17 @@ def template_edit(request, pk):
         context,
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+@staff_required
+def template_restore(request, event_key, channel, language):
+    """Drop the office's text: the default file is used again."""
+    _require_office_manager(request)
+    _template_or_404(event_key, channel, language)
+    services.restore_default(event_key=event_key, channel=channel, language=language)
+    messages.success(request, _("The default text is used again."))
+    return redirect("notifications:templates")
 
 
 @require_POST

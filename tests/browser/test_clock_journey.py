@@ -18,20 +18,19 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def charter_defaults(db):
-    """The calendar, commitments, escalation steps and message templates come from data
-    migrations, and an earlier transactional test's flush removes them: seed them again."""
+    """The calendar, commitments and escalation steps come from data migrations, and an
+    earlier transactional test's flush removes them: seed them again. (The messages' default
+    texts are files.)"""
     import importlib
 
     from django.apps import apps
 
-    from mithaq.notifications.services import seed_templates
     from mithaq.routing.models import WorkingCalendar
 
     if not WorkingCalendar.objects.exists():
         importlib.import_module(
             "mithaq.routing.migrations.0002_seed_calendar_and_commitments"
         ).seed(apps, None)
-    seed_templates()
 
 
 def test_a_late_case_is_escalated_and_the_citizen_is_told(

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mithaq.accounts.access import access_for
 from mithaq.citizens.models import CaseLink
 from mithaq.common.text import normalize_arabic
-from mithaq.notifications import services as messages
 
 from ..access import cases_visible_to
 from ..models import Case
@@ -166,7 +165,8 @@ def _may_act(actor, case: Case, action: Action) -> bool:
 def merge_cases(*, case: Case, survivor: Case, actor, note: str = "", now=None) -> Case:
     """Merge the duplicate `case` into `survivor`. The duplicate keeps its own timeline, gets
     a MERGED event and is closed as a duplicate (through the transition table); the survivor
-    gets an ABSORBED event. The duplicate's citizen follows the survivor: they hear its
+    gets an ABSORBED event. The duplicate's citizen is told by the MERGED event's message
+    (messages.CITIZEN_MESSAGES), and follows the survivor: they hear its
     public answers (see events.notify_followers), and when they are another person the
     survivor becomes collective and counts them. Cases already merged into the duplicate
     now follow the survivor too, so chains always end at the final survivor."""
@@ -219,7 +219,7 @@ def merge_cases(*, case: Case, survivor: Case, actor, note: str = "", now=None) 
             update_fields=["state", "merged_into", "closure_code", "closed_at", "updated_at"]
         )
         note = note.strip()
-        merged = record_event(
+        record_event(
             locked,
             kind=EventKind.MERGED,
             actor=actor,
@@ -238,14 +238,6 @@ def merge_cases(*, case: Case, survivor: Case, actor, note: str = "", now=None) 
             actor=actor,
             now=now,
             body=_with_note(absorbed_body, note),
-        )
-        with translation.override(locked.citizen_language or "ar"):
-            text = _(
-                "It was joined with another case about the same matter: you will hear its "
-                "answers on this reference."
-            )
-        messages.notify_citizen(
-            case=locked, event_key="closed", context={"text": text}, dedupe=f"event:{merged.pk}"
         )
     return locked
 

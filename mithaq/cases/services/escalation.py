@@ -23,6 +23,7 @@ from mithaq.notifications import services as outbox
 from mithaq.routing import calendar as working
 from mithaq.routing.models import CaseClock, Recipient, Target
 
+from ..messages import STAFF_MESSAGES
 from ..models import Case
 from ..states import EventKind
 from . import clocks
@@ -140,9 +141,10 @@ def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
             "due": _format(clock.due_at, calendar, settings.LANGUAGE_CODE),
             "names": names,
         }
+    kind = EventKind.REMINDED if reminder else EventKind.ESCALATED
     record_event(
         case,
-        kind=EventKind.REMINDED if reminder else EventKind.ESCALATED,
+        kind=kind,
         now=now,
         body=body,
         is_public=False,
@@ -155,7 +157,7 @@ def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
             due = _format(clock.due_at, calendar, person.language or settings.LANGUAGE_CODE)
         outbox.notify_staff(
             user=person,
-            event_key="reminder" if reminder else "escalated",
+            event_key=STAFF_MESSAGES[kind],
             case=case,
             context={"text": text, "due_date": due, "step": f"{clock.pk}:{step.pk}"},
             not_before=not_before,
@@ -171,14 +173,19 @@ def _tell_citizen(case, clock, target, *, now, config) -> None:
             "We are sorry: we need more time for this step. The new expected date is %(date)s."
         ) % {"date": _format(expected, calendar, language)}
     # The event's clock hook stores the new expected date on the case before the message
-    # is written, so the message and the tracking page say the same date.
-    record_event(case, kind=EventKind.LATE_NOTICE, now=now, body=body, is_public=True)
-    outbox.notify_citizen(
-        case=case,
-        event_key="late",
-        context={
+    # (messages.CITIZEN_MESSAGES: "late") is written, so the message and the tracking page
+    # say the same date.
+    with translation.override(language):
+        label = str(target.label)
+    record_event(
+        case,
+        kind=EventKind.LATE_NOTICE,
+        now=now,
+        body=body,
+        is_public=True,
+        message_context={
             "expected_date": _format(expected, calendar, language),
-            "text": str(target.label),
+            "text": label,
         },
     )
 

@@ -7,12 +7,15 @@ its clocks, then its messages. Nothing locks a clock and then its case."""
 
 from contextlib import contextmanager
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from mithaq.accounts.models import Membership, Role
 from mithaq.common.uploads import check_upload
 from mithaq.notifications import services as messages
 
+from ..messages import CITIZEN_MESSAGES, STAFF_MESSAGES
 from ..models import Attachment, Case, CaseEvent
 from ..states import TRANSITIONS, Action, EventKind
 from . import clocks
@@ -38,11 +41,20 @@ def check_action(action: Action, case: Case) -> None:
 
 
 def record_event(
-    case: Case, *, kind: EventKind, actor=None, now, from_state: str = "", to_state=None, **fields
+    case: Case,
+    *,
+    kind: EventKind,
+    actor=None,
+    now,
+    from_state: str = "",
+    to_state=None,
+    message_context: dict | None = None,
+    **fields,
 ):
     """Write one event and let the clocks and the messages react to it, all in the caller's
     transaction (the one way any app records a case event; call it with the case locked by
-    `lock_case`): a rolled-back change leaves no event, no clock change and no message."""
+    `lock_case`): a rolled-back change leaves no event, no clock change and no message.
+    `message_context` adds plain values to the citizen's message (messages.CITIZEN_MESSAGES)."""
     if to_state is None:
         to_state = case.state if from_state else ""
     event = CaseEvent.objects.create(
@@ -55,10 +67,55 @@ def record_event(
         **fields,
     )
     clocks.case_event_recorded(case=case, event=event)
-    messages.case_event_recorded(case=case, event=event)
+    _send_messages(case=case, event=event, context=message_context or {})
     # The citizens of cases merged into this one hear its answers too (duplicates).
     notify_followers(case=case, event=event)
     return event
+
+
+def _unit_staff(unit):
+    ids = Membership.objects.filter(unit=unit, role__in=[Role.OFFICER, Role.UNIT_MANAGER]).values(
+        "user_id"
+    )
+    return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("pk")
+
+
+def _staff_told(case: Case, event: CaseEvent) -> list:
+    """Who of the staff hears of `event` by its STAFF_MESSAGES message. A reminder's and an
+    escalation's people are the clock step's, told by escalation itself."""
+    if event.kind == EventKind.ASSIGNED:
+        if event.assignee_id and event.assignee_id != event.actor_id:
+            return [event.assignee]
+    elif event.kind == EventKind.REFERRED:
+        if event.to_unit_id:
+            return list(_unit_staff(event.to_unit))
+    elif event.kind == EventKind.CITIZEN_RESPONDED and case.assignee_id:
+        return [case.assignee]
+    return []
+
+
+def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
+    """The messages one event causes (messages.py), in its transaction: the messages app
+    renders each from its template, so nothing here is a sentence."""
+    dedupe = f"event:{event.pk}"
+    citizen = CITIZEN_MESSAGES.get(event.kind)
+    if citizen is not None:
+        messages.notify_citizen(
+            case=case,
+            event_key=citizen,
+            context={"text": event.body if event.is_public else ""} | context,
+            dedupe=dedupe,
+        )
+    staff = STAFF_MESSAGES.get(event.kind)
+    for person in _staff_told(case, event) if staff is not None else ():
+        messages.notify_staff(
+            user=person,
+            event_key=staff,
+            case=case,
+            # The referral's reason; the other staff messages carry no text of the event.
+            context={"text": event.body} if event.kind == EventKind.REFERRED else {},
+            dedupe=dedupe,
+        )
 
 
 @contextmanager
@@ -98,7 +155,9 @@ def _store_files(
 
 
 # What a merged case's citizen hears of the survivor: its public answers and its outcome.
-FOLLOWED_EVENTS = frozenset({"replied", "decided", "resolved", "closed"})
+FOLLOWED_EVENTS = frozenset(
+    {EventKind.REPLIED, EventKind.DECIDED, EventKind.RESOLVED, EventKind.CLOSED}
+)
 
 
 def notify_followers(*, case, event) -> None:
@@ -106,12 +165,12 @@ def notify_followers(*, case, event) -> None:
     merged into `case` hear its public answers on their own case's reference, channels and
     current contact details (the follower is the merged case itself, so a citizen who
     changes their phone on the merged case's tracking page keeps hearing)."""
-    if not event.is_public or str(event.kind) not in FOLLOWED_EVENTS:
+    if not event.is_public or event.kind not in FOLLOWED_EVENTS:
         return
     for follower in Case.objects.filter(merged_into=case).select_related("unit"):
         messages.notify_citizen(
             case=follower,
-            event_key=messages.CITIZEN_EVENTS[str(event.kind)],
+            event_key=CITIZEN_MESSAGES[event.kind],
             context={"text": event.body},
             dedupe=f"event:{event.pk}:follower:{follower.pk}",
         )

@@ -84,7 +84,7 @@ def test_the_merged_citizen_hears_the_survivors_public_replies(org, pair):
     survivor, duplicate = pair
     duplicates.merge_cases(case=duplicate, survivor=survivor, actor=org.officer_a)
     # They were told of the merge, on their own reference.
-    told = Message.objects.filter(case=duplicate, event_key="closed")
+    told = Message.objects.filter(case=duplicate, event_key="merged")
     assert told.exists()
     case_services.reply_to_citizen(case=survivor, actor=org.officer_a, body="سيصدر الكشف غداً")
     case_services.add_note(case=survivor, actor=org.officer_a, body="ملاحظة داخلية")

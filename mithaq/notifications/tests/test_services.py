@@ -118,8 +118,8 @@ def test_assignment_tells_the_assignee(org):
 
 
 def test_office_edits_are_used(org):
-    MessageTemplate.objects.filter(event_key="received", channel="sms", language="ar").update(
-        body="رقم طلبكم {reference}"
+    MessageTemplate.objects.create(
+        event_key="received", channel="sms", language="ar", body="رقم طلبكم {reference}"
     )
     case = make_case(org)
     # The reference is isolated in Arabic text (see test_isolation).
@@ -209,14 +209,13 @@ def test_a_citizens_messages_are_one_statement_and_a_queued_one_is_kept_out(org)
 def test_a_template_edited_in_the_admin_is_used_at_once(org, client):
     case = make_case(org, citizen_email="")
     services.notify_citizen(case=case, event_key="late", context={"expected_date": "1/1"})
-    template = MessageTemplate.objects.get(event_key="late", channel="sms", language="ar")
     client.force_login(org.admin)
     response = client.post(
-        f"/admin/notifications/messagetemplate/{template.pk}/change/",
+        "/admin/notifications/messagetemplate/add/",
         {
-            "event_key": template.event_key,
-            "channel": template.channel,
-            "language": template.language,
+            "event_key": "late",
+            "channel": "sms",
+            "language": "ar",
             "subject": "",
             "body": "تأخر الرد على {reference}",
         },
