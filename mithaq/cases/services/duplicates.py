@@ -2,7 +2,7 @@
 another (the survivor) or link the two as related."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -40,6 +40,11 @@ class Suggestion:
     # that gave someone's national ID with another phone (citizens.services._web_citizen).
     # Staff check who brought which before treating them as one person's.
     identity_clash: bool = False
+    # What the case page shows beside it, filled in by the view (cases.views.registry).
+    may_act: bool = field(default=False, init=False, compare=False)
+    may_merge: bool = field(default=False, init=False, compare=False)
+    linked: bool = field(default=False, init=False, compare=False)
+    percent: int = field(default=0, init=False, compare=False)
 
 
 def _identity_clash(case: Case, other: Case) -> bool:
