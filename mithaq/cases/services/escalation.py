@@ -6,6 +6,7 @@ outbox rows: two workers never fire one step twice, and a tick run twice fires n
 second time."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -13,11 +14,13 @@ from django.db.models import F
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from mithaq.accounts.models import Membership, OrgUnit, Role
+from mithaq.accounts.models import Membership, OrgUnit, Role, User
 from mithaq.notifications import services as outbox
 from mithaq.routing import calendar as working
+from mithaq.routing import worktime
 from mithaq.routing.models import CaseClock, Recipient, Target
 
+from ..models import Case
 from ..states import EventKind
 from . import clocks
 from .events import lock_case, record_event
@@ -45,7 +48,7 @@ def _ancestors(unit: OrgUnit) -> list[int]:
     return [int(part) for part in reversed(unit.path.strip("/").split("/")) if part]
 
 
-def recipients(recipient: str, case) -> list:
+def recipients(recipient: str, case: Case) -> list[User]:
     """Who a step of this kind tells about `case`."""
     chain = _ancestors(case.unit)
     if recipient == Recipient.ASSIGNEE:
@@ -70,13 +73,15 @@ def recipients(recipient: str, case) -> list:
     return []
 
 
-def _format(moment: datetime.datetime, calendar, language: str) -> str:
+def _format(moment: datetime.datetime, calendar: worktime.Calendar, language: str) -> str:
     with translation.override(language):
         local = moment.astimezone(calendar.tz)
         return formats.date_format(local, "SHORT_DATETIME_FORMAT")
 
 
-def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> bool:
+def fire_next_step(
+    *, clock_id: int, now: datetime.datetime, config: working.ClockConfig | None = None
+) -> bool:
     """Fire the clock's next escalation step if it is due; True if this call fired it."""
     config = config or working.config()
     calendar = config.calendar
@@ -93,7 +98,7 @@ def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> boo
         step = steps[level]
         fire_at = clock.next_alert_at
         clock.escalation_level = level + 1
-        changes = {"escalation_level": level + 1}
+        changes: dict[str, Any] = {"escalation_level": level + 1}
         if step.recipient == Recipient.CITIZEN and clock.late_noticed_at is None:
             changes["late_noticed_at"] = clock.late_noticed_at = now
         changes["next_alert_at"] = clocks.next_alert(config, clock)
@@ -119,7 +124,15 @@ def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> boo
     return True
 
 
-def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
+def _tell_staff(
+    case: Case,
+    clock: CaseClock,
+    step: working.StepRule,
+    target: Target,
+    *,
+    now: datetime.datetime,
+    calendar: worktime.Calendar,
+) -> None:
     people = recipients(step.recipient, case)
     reminder = step.recipient == Recipient.ASSIGNEE
     with translation.override(settings.LANGUAGE_CODE):
@@ -151,7 +164,14 @@ def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
         )
 
 
-def _tell_citizen(case, clock, target, *, now, calendar) -> None:
+def _tell_citizen(
+    case: Case,
+    clock: CaseClock,
+    target: Target,
+    *,
+    now: datetime.datetime,
+    calendar: worktime.Calendar,
+) -> None:
     config = working.config()
     expected = clocks._late_expected(config, case, clock)
     language = case.citizen_language or settings.LANGUAGE_CODE

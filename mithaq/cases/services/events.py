@@ -5,11 +5,15 @@ the citizens of merged cases) and the files that come with an event.
 Lock order, for every write (docs/architecture.md): the case row first (`lock_case`), then
 its clocks, then its messages. Nothing locks a clock and then its case."""
 
+import datetime
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from mithaq.accounts.models import User
 from mithaq.common.uploads import check_upload
 from mithaq.notifications import services as messages
 
@@ -38,8 +42,15 @@ def check_action(action: Action, case: Case) -> None:
 
 
 def record_event(
-    case: Case, *, kind: EventKind, actor=None, now, from_state: str = "", to_state=None, **fields
-):
+    case: Case,
+    *,
+    kind: EventKind,
+    actor: User | None = None,
+    now: datetime.datetime,
+    from_state: str = "",
+    to_state: str | None = None,
+    **fields: Any,
+) -> CaseEvent:
     """Write one event and let the clocks and the messages react to it, all in the caller's
     transaction (the one way any app records a case event; call it with the case locked by
     `lock_case`): a rolled-back change leaves no event, no clock change and no message."""
@@ -62,7 +73,7 @@ def record_event(
 
 
 @contextmanager
-def _files_kept_only_on_commit():
+def _files_kept_only_on_commit() -> Iterator[list[Attachment]]:
     """Files are written inside the transaction; if it fails they are removed again, so
     that a failed change leaves neither rows nor files behind."""
     written: list[Attachment] = []
@@ -70,13 +81,21 @@ def _files_kept_only_on_commit():
         yield written
     except BaseException:
         for attachment in written:
-            attachment.file.storage.delete(attachment.file.name)
+            attachment.file.storage.delete(cast(str, attachment.file.name))  # saved: named
         raise
 
 
 def _store_files(
-    case, event, files, *, by_citizen: bool, uploaded_by, is_public: bool, now, written: list
-):
+    case: Case,
+    event: CaseEvent,
+    files: Iterable[Any] | None,  # uploaded files (Django types their name and size Optional)
+    *,
+    by_citizen: bool,
+    uploaded_by: User | None,
+    is_public: bool,
+    now: datetime.datetime,
+    written: list[Attachment],
+) -> None:
     for upload in files or ():
         kind, digest = check_upload(upload)
         attachment = Attachment(
@@ -101,7 +120,7 @@ def _store_files(
 FOLLOWED_EVENTS = frozenset({"replied", "decided", "resolved", "closed"})
 
 
-def notify_followers(*, case, event) -> None:
+def notify_followers(*, case: Case, event: CaseEvent) -> None:
     """Called with every event (record_event): the citizens of the cases
     merged into `case` hear its public answers on their own case's reference, channels and
     current contact details (the follower is the merged case itself, so a citizen who
