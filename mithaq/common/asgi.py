@@ -14,11 +14,15 @@ one out. The chain is then the one the test client runs. An async view (the hall
 event stream) is called from that thread through async_to_sync, as a sync chain always calls
 it, and its streamed body is still sent by the event loop."""
 
+from typing import Any
+
 import django
 from django.core.handlers.asgi import ASGIHandler
 
 
 class SyncChainASGIHandler(ASGIHandler):
+    _middleware_chain: Any  # Django's own (the stubs give it no type)
+
     def load_middleware(self, is_async=False):
         super().load_middleware(is_async=False)
         # get_response_async awaits the chain: the whole sync chain, in one thread switch.

@@ -1,6 +1,8 @@
 """The messages Mithaq says out of the box, per event, channel and language. They seed the
 MessageTemplate rows that the office then edits; they are data, not UI strings."""
 
+from typing import cast
+
 # Placeholders every citizen template may use; staff templates add their own (see PLACEHOLDERS).
 CITIZEN_PLACEHOLDERS = ("reference", "expected_date", "unit", "institution", "text", "track_url")
 STAFF_PLACEHOLDERS = ("reference", "subject", "unit", "due_date", "name", "text", "count", "url")
@@ -233,11 +235,16 @@ def all_defaults():
                     event_key,
                     channel,
                     language,
-                    *default_template(event_key, channel, language),
+                    *cast(tuple[str, str], default_template(event_key, channel, language)),
                 )
     for event_key in STAFF:
         for language in ("ar", "en"):
-            yield (event_key, "email", language, *default_template(event_key, "email", language))
+            yield (
+                event_key,
+                "email",
+                language,
+                *cast(tuple[str, str], default_template(event_key, "email", language)),
+            )
 
 
 def placeholders_for(event_key: str) -> tuple[str, ...]:

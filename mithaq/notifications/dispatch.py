@@ -14,15 +14,18 @@ import random
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mithaq.accounts.models import User
+
 from .models import Attempt, GatewayState, Message
 from .states import BreakerState, MessageChannel, MessageStatus, Outcome, RecipientKind
-from .transports import Outgoing, TransportError, transport_for
+from .transports import Outgoing, Sent, TransportError, transport_for
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +53,10 @@ def resolve_address(message: Message) -> str:
     """The address to use now: a citizen's current phone or email on the case, a staff
     member's current email, or the address stored for a message with neither."""
     if message.recipient_kind == RecipientKind.STAFF and message.user_id:
-        return message.user.email
+        return cast(User, message.user).email
     if message.case_id:
-        case = message.case
+        # Set, as case_id is (a cases.models.Case: that app stands above this one).
+        case = cast(Any, message.case)
         if message.channel == MessageChannel.EMAIL:
             return case.citizen_email
         return case.citizen_phone
@@ -189,7 +193,7 @@ class Batch:
         self.now = now
         self.transports: dict = {}
         self.working: set[str] = set()
-        self.pending: list[tuple[Message, uuid.UUID, str, str, object]] = []
+        self.pending: list[tuple[Message, uuid.UUID, str, str, Sent]] = []
 
     def transport(self, channel: str):
         if channel not in self.transports:
@@ -260,6 +264,7 @@ def dispatch_one(message_id: int, *, now=None, rng: random.Random | None = None)
 def _send_claimed(message: Message, token, batch: Batch, *, rng=None) -> Result:
     now = batch.now
     message_id = message.pk
+    config_error: TransportError | None
     try:
         transport = batch.transport(message.channel)
     except TransportError as exc:

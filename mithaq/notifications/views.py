@@ -2,6 +2,7 @@
 message, and the gateways' signed delivery-receipt webhook."""
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,7 +33,8 @@ def _require_office_manager(request):
 @staff_required
 def template_list(request):
     _require_office_manager(request)
-    rows = list(MessageTemplate.objects.all())
+    # Any: each row is given its `label` and `count` here, for the template.
+    rows: list[Any] = list(MessageTemplate.objects.all())
     for row in rows:
         row.label = EVENT_LABELS.get(row.event_key, row.event_key)
         row.count = (
