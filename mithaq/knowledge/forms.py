@@ -67,8 +67,8 @@ class ReplyFilterForm(forms.Form):
 class _TranslatedForm(forms.Form):
     """Adds one pair of fields per language: `<first>_<lang>` and `<second>_<lang>`."""
 
-    first: tuple[str, StrOrPromise, int]  # field name, label, max length
-    second: tuple[str, StrOrPromise]
+    first: "tuple[str, StrOrPromise, int]"  # field name, label, max length
+    second: "tuple[str, StrOrPromise]"
 
     def __init__(self, *args, texts=None, **kwargs):
         initial = kwargs.setdefault("initial", {})
