@@ -44,6 +44,7 @@ system-packages:
 lint: install
 	$(PY) -m ruff check .
 	.venv/bin/lint-imports --no-cache
+	$(PY) -m mypy
 
 run: export DJANGO_SETTINGS_MODULE := config.settings.dev
 run: install

@@ -1,6 +1,7 @@
 """Test personas: a small institution and one person per role, shared by every test."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -172,7 +173,7 @@ def make_org() -> Org:
 
 def make_case(org: Org, *, unit=None, **overrides):
     """A web complaint to `unit` (civil engineering by default)."""
-    fields = {
+    fields: dict[str, Any] = {
         "kind": Kind.COMPLAINT,
         "unit": unit or org.dept_a,
         "channel": Channel.WEB,

@@ -1,6 +1,7 @@
 """The test suite: fast hashing, files in a temporary folder."""
 
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import AXES_FAILURE_LIMIT  # noqa: F401
@@ -8,7 +9,7 @@ from .base import AXES_FAILURE_LIMIT  # noqa: F401
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="mithaq-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="mithaq-test-media-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -8,17 +8,20 @@ A membership grants a role in a unit. What it lets a person see:
 Missing and forbidden both answer 404, so that a reference reveals nothing.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, Protocol, cast
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 from mithaq.common.cache import ProcessCopy
 
 from .actions import Action
-from .models import Membership, OrgUnit, Role
+from .models import Membership, OrgUnit, Role, User
 
 _EVERYWHERE_ROLES = {Role.OFFICE_MANAGER, Role.LEADERSHIP, Role.AUDITOR}
 _CASE_ROLES = {
@@ -123,10 +126,39 @@ class Grant:
         return unit_id == self.unit_id
 
 
+# Who is asking, as request.user holds them: a signed-in user or nobody.
+AnyUser = User | AnonymousUser
+
+
+class CaseFacts(Protocol):
+    """What the rights read of a case (mithaq.cases.models.Case, which stands above this
+    module)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def unit_id(self) -> int: ...
+    @property
+    def unit(self) -> OrgUnit: ...
+    @property
+    def assignee_id(self) -> int | None: ...
+    @property
+    def received_by_id(self) -> int | None: ...
+    @property
+    def identity_confidential(self) -> bool: ...
+
+
+class HasUnit(Protocol):
+    """A walk-in hall, or anything else of a unit (walkin.models.Hall stands above)."""
+
+    @property
+    def unit(self) -> OrgUnit: ...
+
+
 class StaffAccess:
     """What one signed-in person may see and do, computed once per request."""
 
-    def __init__(self, user):
+    def __init__(self, user: AnyUser) -> None:
         self.user = user
 
     @cached_property
@@ -249,7 +281,7 @@ class StaffAccess:
                 q |= Q(unit__path__startswith=g.unit_path)
         return q
 
-    def case_actions(self, case) -> frozenset:
+    def case_actions(self, case: CaseFacts) -> frozenset:
         """Every action this person may take on `case`, whatever its state."""
         actions: set = set()
         for g in self.grants:
@@ -268,7 +300,7 @@ class StaffAccess:
             actions.add(Action.GIVE_OPINION)
         return frozenset(actions)
 
-    def may_see_case(self, case) -> bool:
+    def may_see_case(self, case: CaseFacts) -> bool:
         if not self.grants:
             return False
         if self.sees_everything or case.assignee_id == self.user.pk:
@@ -279,7 +311,7 @@ class StaffAccess:
             return True
         return case.pk in self.consulted_case_ids
 
-    def may_see_identity(self, case) -> bool:
+    def may_see_identity(self, case: CaseFacts) -> bool:
         """A citizen who asked for confidentiality is named only to the office's officers and
         managers, leadership, auditors and whoever registered the case (not to reception)."""
         if not case.identity_confidential:
@@ -288,7 +320,7 @@ class StaffAccess:
             return True
         return self.names_every_citizen
 
-    def may_take(self, case, action) -> bool:
+    def may_take(self, case: CaseFacts, action: str) -> bool:
         """May this person take `action` on `case` (which they must see)? get_case_for_user
         and the duplicates' services (mithaq.citizens.duplicates) ask here."""
         return self.may_see_case(case) and action in self.case_actions(case)
@@ -297,12 +329,21 @@ class StaffAccess:
         return self.roles <= {Role.AUDITOR}
 
 
-def access_for(request_or_user) -> StaffAccess:
+# A request (its user is asked about), a user, or the StaffAccess already made for them.
+Asker = HttpRequest | AnyUser | StaffAccess
+
+
+def _user_of(request_or_user: Asker) -> AnyUser:
+    return cast(AnyUser, getattr(request_or_user, "user", request_or_user))
+
+
+def access_for(request_or_user: Asker) -> StaffAccess:
     """The StaffAccess of a request (cached on it) or of a user (or the one given)."""
     if isinstance(request_or_user, StaffAccess):
         return request_or_user
-    user = getattr(request_or_user, "user", request_or_user)
-    holder = request_or_user if hasattr(request_or_user, "user") else None
+    user = _user_of(request_or_user)
+    # The request, whose StaffAccess is kept on it as an attribute of ours.
+    holder: Any = request_or_user if hasattr(request_or_user, "user") else None
     if holder is not None:
         cached = getattr(holder, "_mithaq_access", None)
         if cached is None or cached.user is not user:
@@ -318,20 +359,20 @@ HALL_ROLES = frozenset({Role.OFFICER, Role.RECEPTION, Role.UNIT_MANAGER, Role.OF
 HALL_SUPERVISOR_ROLES = frozenset({Role.UNIT_MANAGER, Role.OFFICE_MANAGER})
 
 
-def holds_role_over(request_or_user, unit, roles) -> bool:
+def holds_role_over(request_or_user: Asker, unit: OrgUnit, roles: Collection[str]) -> bool:
     access = access_for(request_or_user)
     return any(g.role in roles and g.covers(unit.path, unit.pk) for g in access.grants)
 
 
-def works_in_hall_of(request_or_user, unit) -> bool:
+def works_in_hall_of(request_or_user: Asker, unit: OrgUnit) -> bool:
     return holds_role_over(request_or_user, unit, HALL_ROLES)
 
 
-def may_supervise_hall(request_or_user, hall) -> bool:
+def may_supervise_hall(request_or_user: Asker, hall: HasUnit) -> bool:
     return holds_role_over(request_or_user, hall.unit, HALL_SUPERVISOR_ROLES)
 
 
-def may_manage_calendar(request_or_user) -> bool:
+def may_manage_calendar(request_or_user: Asker) -> bool:
     """The working calendar and the charter's commitments: StaffAccess.manages_configuration."""
     return access_for(request_or_user).manages_configuration
 
@@ -339,7 +380,7 @@ def may_manage_calendar(request_or_user) -> bool:
 # Ready answers (mithaq/knowledge): every member of staff reads and uses the canned replies
 # and the published questions and answers; office managers edit all of them, a unit manager
 # those of the unit and of the units under it (a service's belong to its unit).
-def may_edit_ready_answers(request_or_user, unit=None) -> bool:
+def may_edit_ready_answers(request_or_user: Asker, unit: OrgUnit | None = None) -> bool:
     """May this person edit the ready answers of `unit`? With no unit: the institution-wide
     ones (office managers only)."""
     access = access_for(request_or_user)
@@ -350,32 +391,32 @@ def may_edit_ready_answers(request_or_user, unit=None) -> bool:
     return any(g.role == Role.UNIT_MANAGER and g.covers(unit.path, unit.pk) for g in access.grants)
 
 
-def may_edit_message_templates(request_or_user) -> bool:
+def may_edit_message_templates(request_or_user: Asker) -> bool:
     """The messages' template editor (mithaq/notifications) is the office managers' alone."""
     return Role.OFFICE_MANAGER in access_for(request_or_user).roles
 
 
-def may_edit_some_ready_answers(request_or_user) -> bool:
+def may_edit_some_ready_answers(request_or_user: Asker) -> bool:
     return bool(access_for(request_or_user).roles & {Role.OFFICE_MANAGER, Role.UNIT_MANAGER})
 
 
-def may_manage_routing(request_or_user) -> bool:
+def may_manage_routing(request_or_user: Asker) -> bool:
     """The routing rules: StaffAccess.manages_configuration, as for the calendar."""
     return access_for(request_or_user).manages_configuration
 
 
-def may_view_audit_log(request_or_user) -> bool:
+def may_view_audit_log(request_or_user: Asker) -> bool:
     return access_for(request_or_user).views_audit_log
 
 
 # Who may be given a case: a right over plain unit ids (cases, routing rules and the bulk
 # actions ask the same question).
-def assignable_officers(unit):
+def assignable_officers(unit: OrgUnit) -> QuerySet[User]:
     """Who may be given a case of `unit`: its officers and managers, and the office's."""
     return assignable_officers_for_units([unit.pk])
 
 
-def assignable_officers_for_units(unit_ids):
+def assignable_officers_for_units(unit_ids: Iterable[int]) -> QuerySet[User]:
     """Everyone who may hold cases of any of `unit_ids`: the units' officers and managers,
     managers of the units above them, and the citizens' affairs office."""
     paths = list(OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True))

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -15,7 +17,10 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Mithaq"), {"fields": ("full_name", "language")}),)
+    # Django's are a tuple (the stubs allow a list or None too).
+    fieldsets = cast(tuple, BaseUserAdmin.fieldsets) + (
+        (_("Mithaq"), {"fields": ("full_name", "language")}),
+    )
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     inlines = [MembershipInline]

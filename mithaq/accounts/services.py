@@ -1,5 +1,7 @@
 """Writes to the organisation tree."""
 
+from typing import Any
+
 from django.db import transaction
 
 from .institution import forget_institution_name
@@ -43,5 +45,5 @@ def save_unit(*, unit: OrgUnit) -> OrgUnit:
     return unit
 
 
-def create_unit(*, parent: OrgUnit | None, **fields) -> OrgUnit:
+def create_unit(*, parent: OrgUnit | None, **fields: Any) -> OrgUnit:
     return save_unit(unit=OrgUnit(parent=parent, **fields))

@@ -4,11 +4,12 @@ predicates over plain fields in accounts.access (StaffAccess); this module appli
 cases."""
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from mithaq.accounts.access import access_for
+from mithaq.accounts.access import Asker, access_for
 from mithaq.accounts.actions import Action
 from mithaq.citizens.models import CaseLink, Citizen
 from mithaq.common.baked import Baked
@@ -25,7 +26,7 @@ def open_consultation_case_ids(units: Q) -> Iterable[int]:
     )
 
 
-def has_relations():
+def has_relations() -> ExpressionWrapper:
     """An annotation: whether any case is linked to this one or merged into it."""
     linked = Q(Exists(CaseLink.objects.filter(case_low=OuterRef("pk")))) | Q(
         Exists(CaseLink.objects.filter(case_high=OuterRef("pk")))
@@ -36,7 +37,7 @@ def has_relations():
 
 # Every staff page that shows a case reads it: its SQL is made once per process
 # (mithaq.common.baked).
-def _case_by_code_queryset(code):
+def _case_by_code_queryset(code: str) -> QuerySet[Case]:
     # The reference is unique: no ordering (the model's would sort the one row). Whether
     # other cases are linked or merged here comes along (three index probes), so that the
     # case page asks for them only when there are some (duplicates.relations).
@@ -51,7 +52,9 @@ def _case_by_code_queryset(code):
 _case_by_code = Baked(_case_by_code_queryset, str)
 
 
-def cases_visible_to(request_or_user, cases=None):
+def cases_visible_to(
+    request_or_user: Asker, cases: QuerySet[Case, Any] | None = None
+) -> QuerySet[Case, Any]:
     """The cases this person may see: of `cases` (a queryset of cases, e.g. the inbox's rows,
     cases.selectors.inbox_rows), or of all."""
     access = access_for(request_or_user)
@@ -61,7 +64,7 @@ def cases_visible_to(request_or_user, cases=None):
     return cases.filter(access.case_filter())
 
 
-def get_case_for_user(request_or_user, code: str, *, action: Action | None = None):
+def get_case_for_user(request_or_user: Asker, code: str, *, action: Action | None = None) -> Case:
     """The case with this reference if the person may see it (and take `action` on it,
     when given); otherwise Http404, the same answer for missing and forbidden."""
     access = access_for(request_or_user)
@@ -70,7 +73,7 @@ def get_case_for_user(request_or_user, code: str, *, action: Action | None = Non
     found = _case_by_code(code.upper())
     if len(found) != 1:
         raise Http404
-    case = found[0]
+    case: Case = found[0]
     if not access.may_see_case(case):
         raise Http404
     if action is not None and not access.may_take(case, action):
@@ -78,7 +81,7 @@ def get_case_for_user(request_or_user, code: str, *, action: Action | None = Non
     return case
 
 
-def citizens_visible_to(request_or_user):
+def citizens_visible_to(request_or_user: Asker) -> QuerySet[Citizen]:
     """The people of the registry this person may find: those behind a case they may see
     whose identity they may know. A citizen who asked for confidentiality is not revealed
     through the registry to anyone who may not see it on the case."""
@@ -89,7 +92,7 @@ def citizens_visible_to(request_or_user):
     return Citizen.objects.filter(pk__in=cases.values("citizen_id"))
 
 
-def get_citizen_for_user(request_or_user, pk: int):
+def get_citizen_for_user(request_or_user: Asker, pk: int) -> Citizen:
     """The citizen if this person may see them (citizens_visible_to); Http404 otherwise."""
     citizen = citizens_visible_to(request_or_user).filter(pk=pk).first()
     if citizen is None:

@@ -9,7 +9,7 @@ from html import escape
 
 from django.template.defaultfilters import date
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import get_language, gettext, ngettext
 
 from mithaq.common.templatetags.mithaq import bdi, hijri

@@ -3,12 +3,14 @@ audit trail of confidential reads."""
 
 import dataclasses
 import time
+from collections.abc import Callable
+from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import get_language
 
-from mithaq.accounts.access import assignable_officers_for_units
-from mithaq.accounts.models import OrgUnit
+from mithaq.accounts.access import StaffAccess, assignable_officers_for_units
+from mithaq.accounts.models import OrgUnit, User
 from mithaq.cases import search as case_search
 from mithaq.cases.access import cases_visible_to
 from mithaq.common.baked import Baked
@@ -21,7 +23,7 @@ _PERSON = ("username", "full_name", "first_name", "last_name")
 _UNIT = ("name_ar", "name_en", "path")
 
 
-def timeline(case: Case, *, public_only: bool = False):
+def timeline(case: Case, *, public_only: bool = False) -> list[Any]:
     """The case's events, oldest first, with their actors and units (only the columns shown)
     and their files as `event.files`, in one query, or two when there are files."""
     events = (
@@ -38,17 +40,18 @@ def timeline(case: Case, *, public_only: bool = False):
         events = events.filter(is_public=True)
         files = files.filter(is_public=True)
     # Most cases carry no file: ask for them only when an event has one.
-    events = list(events.annotate(has_files=Exists(files.filter(event=OuterRef("pk")))))
-    by_event: dict[int, list] = {}
-    if any(event.has_files for event in events):
+    # Any: each event is given its `files` here, for the template.
+    rows: list[Any] = list(events.annotate(has_files=Exists(files.filter(event=OuterRef("pk")))))
+    by_event: dict[int | None, list[Attachment]] = {}
+    if any(event.has_files for event in rows):
         for f in files.defer("sha256"):
             by_event.setdefault(f.event_id, []).append(f)
-    for event in events:
+    for event in rows:
         event.files = by_event.get(event.pk, [])
-    return events
+    return rows
 
 
-def inbox_rows():
+def inbox_rows() -> QuerySet[Case, dict[str, Any]]:
     """Every case as the inbox's rows (dicts of CaseQuerySet.INBOX_FIELDS), to be narrowed
     (cases_visible_to, the filters) and sliced. Setting up the values() of twenty columns over
     four tables took about a millisecond of every inbox answer: it is set up once per process
@@ -56,7 +59,7 @@ def inbox_rows():
     return _INBOX_ROWS.all()
 
 
-_INBOX_ROWS = Case.objects.inbox_rows()
+_INBOX_ROWS: QuerySet[Case, dict[str, Any]] = Case.objects.inbox_rows()
 
 # An inbox page baked per person and everything its SQL depends on (mithaq.common.baked):
 # a number search alone (the search box holding a phone or ID number, with nothing but the
@@ -66,7 +69,7 @@ _PAGES: dict[tuple, Baked] = {}
 _PAGES_MAX = 2000
 
 
-def _access_key(access) -> tuple:
+def _access_key(access: StaffAccess) -> tuple:
     # Whose grants (case_filter, identity_visible: the user's own cases, units and paths,
     # the cases their units are consulted on).
     return (
@@ -76,7 +79,7 @@ def _access_key(access) -> tuple:
     )
 
 
-def _baked(key, build, *kinds) -> Baked:
+def _baked(key: tuple, build: Callable[..., QuerySet], *kinds: type) -> Baked:
     baked = _PAGES.get(key)
     if baked is None:
         baked = Baked(build, *kinds, register=False)
@@ -86,7 +89,7 @@ def _baked(key, build, *kinds) -> Baked:
     return baked
 
 
-def baked_page(access, form, *, page_size: int) -> list | None:
+def baked_page(access: StaffAccess, form: InboxFilterForm, *, page_size: int) -> list | None:
     """The inbox rows of `form`'s page (one more than `page_size`, to know of a next one)
     when its SQL can be kept: a number search alone (InboxFilterForm.number_search) or the
     filters without a search text or a deadline filter; else None. The same query as the
@@ -102,7 +105,7 @@ def baked_page(access, form, *, page_size: int) -> list | None:
         with_phone = bool(parsed.phone)
         key = ("number", *_access_key(access), sort, start, page_size, with_phone)
 
-        def number_page(digits, phone=""):
+        def number_page(digits: str, phone: str = "") -> QuerySet[Case, dict[str, Any]]:
             number = case_search.Parsed("number", digits=digits, phone=phone)
             cases = case_search.search(
                 cases_visible_to(access, inbox_rows()), "", access=access, parsed=number
@@ -121,7 +124,7 @@ def baked_page(access, form, *, page_size: int) -> list | None:
 
     data = dict(data)  # the baked page keeps the values, not the form
 
-    def filtered_page():
+    def filtered_page() -> QuerySet[Case, dict[str, Any]]:
         visible = cases_visible_to(access, inbox_rows())
         cases = InboxFilterForm.filter_by(visible, data, access.user, access=access)
         return cases[start : start + page_size + 1]
@@ -139,7 +142,7 @@ def forget_filter_options() -> None:
     _OPTIONS.clear()
 
 
-def filter_options_for(access) -> dict:
+def filter_options_for(access: StaffAccess) -> dict:
     """The units and officers the inbox filters offer this person, as rendered option lists.
     They change rarely and are the same for everyone with the same grants."""
     scope = (
@@ -163,7 +166,7 @@ def filter_options_for(access) -> dict:
     return options
 
 
-def confidential_reads(*, code: str = "", user=None):
+def confidential_reads(*, code: str = "", user: User | None = None) -> QuerySet[ConfidentialRead]:
     """Reads of confidential identities for the audit page, newest first: when, who and which
     case (only the columns shown), of one case (by reference) or one person when given."""
     reads = (

@@ -9,6 +9,7 @@ decision, a closure code and external reference), the text and the files."""
 
 from functools import lru_cache
 from html import escape
+from typing import Any
 
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -72,7 +73,7 @@ def _events(case):
     names of the units they mention: {id: (name_ar, name_en)}."""
     rows = _event_rows(case.pk)
     events: list[dict] = []
-    unit_ids = set()
+    unit_ids: set[Any] = set()
     for row in rows:
         if not events or events[-1]["id"] != row["id"]:
             row["files"] = []

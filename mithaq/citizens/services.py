@@ -2,11 +2,15 @@
 contact changes, staff verification and contact preferences."""
 
 import datetime
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from mithaq.accounts.models import User
 
 from .models import Citizen, ContactChannel
 
@@ -14,7 +18,7 @@ from .models import Citizen, ContactChannel
 _FOLLOWED = ("name", "email", "group", "language", "phone", "national_id")
 
 
-def pick_citizen(candidates, *, phone: str, national_id: str) -> Citizen | None:
+def pick_citizen(candidates: Iterable[Citizen], *, phone: str, national_id: str) -> Citizen | None:
     """Which of `candidates` (Citizen.objects.matching(...)) is the person: the one with this
     national ID; else, by phone, one who gave no national ID or (when none is given now) the
     most recently seen. A phone match with another national ID is another person."""
@@ -57,8 +61,8 @@ def citizen_for_submission(
     preferences it has, which are the person's or staff's word."""
     phone, national_id = phone or "", national_id or ""
     matching = Citizen.objects.matching(phone=phone, national_id=national_id)
-    candidates = list(matching.order_by("-updated_at")[:10])
-    brought = {
+    candidates: list[Citizen] = list(matching.order_by("-updated_at")[:10])
+    brought: dict[str, Any] = {
         "name": name.strip(),
         "email": email.strip().lower(),
         "group": group,
@@ -85,7 +89,7 @@ def citizen_for_submission(
     return found
 
 
-def _web_citizen(candidates: list[Citizen], *, brought: dict, now) -> Citizen:
+def _web_citizen(candidates: list[Citizen], *, brought: dict, now: datetime.datetime) -> Citizen:
     """The record a web case joins, unchanged: the one with its national ID when the phone is
     that record's too; by phone when no national ID is given, or when the record of that
     phone has none. A national ID on record with another phone may be anyone's typing (or
@@ -103,7 +107,7 @@ def _web_citizen(candidates: list[Citizen], *, brought: dict, now) -> Citizen:
     return _new_citizen(brought, now=now, or_existing=taken_meanwhile if national_id else None)
 
 
-def _phone_citizen(candidates: list[Citizen], brought: dict, now) -> Citizen:
+def _phone_citizen(candidates: list[Citizen], brought: dict, now: datetime.datetime) -> Citizen:
     """The record of this phone with no national ID (the newest), else a new one."""
     phone = brought["phone"]
     for row in candidates:  # newest first
@@ -112,7 +116,12 @@ def _phone_citizen(candidates: list[Citizen], brought: dict, now) -> Citizen:
     return _new_citizen({**brought, "national_id": ""}, now=now)
 
 
-def _new_citizen(brought: dict, *, now, or_existing=None) -> Citizen:
+def _new_citizen(
+    brought: dict,
+    *,
+    now: datetime.datetime,
+    or_existing: Callable[[Citizen], Citizen] | None = None,
+) -> Citizen:
     """A new record; when its national ID was taken meanwhile, or_existing(that record)."""
     citizen = Citizen(**brought, created_at=now, updated_at=now)
     try:
@@ -126,14 +135,16 @@ def _new_citizen(brought: dict, *, now, or_existing=None) -> Citizen:
     return citizen
 
 
-def update_contact(*, citizen_id: int, phone: str, email: str, now) -> None:
+def update_contact(*, citizen_id: int, phone: str, email: str, now: datetime.datetime) -> None:
     """The record follows the person's own new phone and email (the caller, cases, has
     decided that the record is theirs alone)."""
     Citizen.objects.filter(pk=citizen_id).update(phone=phone, email=email, updated_at=now)
 
 
 @transaction.atomic
-def mark_verified(*, citizen: Citizen, actor, now=None) -> Citizen:
+def mark_verified(
+    *, citizen: Citizen, actor: User, now: datetime.datetime | None = None
+) -> Citizen:
     """A member of staff matched the record with the person's documents (seed 003)."""
     now = now or timezone.now()
     locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
@@ -146,13 +157,13 @@ def mark_verified(*, citizen: Citizen, actor, now=None) -> Citizen:
 def update_preferences(
     *,
     citizen: Citizen,
-    actor,
+    actor: User,
     allow_sms: bool,
     allow_email: bool,
     allow_whatsapp: bool,
     preferred_channel: str,
     language: str,
-    now=None,
+    now: datetime.datetime | None = None,
 ) -> Citizen:
     """How the person wants to be reached. The preferred channel must be one they allow and
     have an address for."""

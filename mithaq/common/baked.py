@@ -23,6 +23,7 @@ SQL and results with those of its queryset.
 
 import copy
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
@@ -127,7 +128,8 @@ class Baked:
         """The queryset, set to run the baked SQL with these values. Never handed out: a
         queryset made from it by filter() or the like would run this SQL, not its own."""
         self._check(args)
-        template = self._template()
+        # Any: what follows sets QuerySet's and Query's private attributes (not in the stubs).
+        template: Any = self._template()
         alias = template.db
         entry = self._entry(alias)
         bound = self._bind(entry, args)
@@ -136,7 +138,7 @@ class Baked:
         compiler.as_sql = lambda *a, **k: bound
         # The queryset's iterable asks its query for a compiler just before it runs: a
         # shallow copy of the template's query, so that the template keeps its own.
-        query = copy.copy(template.query)
+        query: Any = copy.copy(template.query)
         query.get_compiler = lambda *a, **k: compiler
         queryset = type(template)(
             model=template.model, query=query, using=template._db, hints=template._hints

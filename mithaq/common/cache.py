@@ -14,6 +14,8 @@ cache operation, and redis-py builds a table of a few hundred reply handlers for
 import threading
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 from django.core.cache.backends import redis as django_redis
@@ -26,6 +28,10 @@ _lock = threading.Lock()
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
+    # Django's own, left out of the stubs.
+    _get_connection_pool: Callable[[bool], Any]
+    _client: type
+
     def __init__(self, servers, **options):
         super().__init__(servers, **options)
         self._redis: dict = {}
@@ -39,6 +45,10 @@ class RedisCacheClient(django_redis.RedisCacheClient):
 
 
 class RedisCache(django_redis.RedisCache):
+    # Django's own, left out of the stubs.
+    _servers: list[str]
+    _options: dict[str, Any]
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient

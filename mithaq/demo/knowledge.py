@@ -230,16 +230,19 @@ def load(*, units: dict, services: dict, author) -> int:
         for t in e.texts.all()
         if t.language == "ar"
     }
-    for spec in QUESTIONS:
-        service = services[spec.service]
-        if (service.pk, spec.question_ar) in asked:
+    for question in QUESTIONS:
+        service = services[question.service]
+        if (service.pk, question.question_ar) in asked:
             continue
         save_faq_entry(
             actor=author,
             service=service,
-            position=spec.position,
+            position=question.position,
             is_published=True,
-            texts=_texts((spec.question_ar, spec.answer_ar), (spec.question_en, spec.answer_en)),
+            texts=_texts(
+                (question.question_ar, question.answer_ar),
+                (question.question_en, question.answer_en),
+            ),
         )
         created += 1
     return created

@@ -2,6 +2,8 @@
 
 The editors have one title/text pair per language of settings.LANGUAGES; Arabic is required."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from mithaq.cases.forms.fields import INDENT
 
 from .placeholders import PLACEHOLDERS, unknown_placeholders
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
@@ -40,9 +45,11 @@ class ReplyFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.units = {str(u.pk): u for u in units}
         self.services = {str(s.pk): s for s in services}
-        self.fields["unit"].choices = _unit_choices(units, _("All units"))
-        self.fields["service"].choices = _service_choices(services, _("All services"))
-        self.fields["language"].choices = [("", _("All languages"))] + [
+        cast(forms.ChoiceField, self.fields["unit"]).choices = _unit_choices(units, _("All units"))
+        cast(forms.ChoiceField, self.fields["service"]).choices = _service_choices(
+            services, _("All services")
+        )
+        cast(forms.ChoiceField, self.fields["language"]).choices = [("", _("All languages"))] + [
             (code, str(name)) for code, name in settings.LANGUAGES
         ]
 
@@ -60,8 +67,8 @@ class ReplyFilterForm(forms.Form):
 class _TranslatedForm(forms.Form):
     """Adds one pair of fields per language: `<first>_<lang>` and `<second>_<lang>`."""
 
-    first: tuple[str, str, int]  # field name, label, max length
-    second: tuple[str, str]
+    first: "tuple[str, StrOrPromise, int]"  # field name, label, max length
+    second: "tuple[str, StrOrPromise]"
 
     def __init__(self, *args, texts=None, **kwargs):
         initial = kwargs.setdefault("initial", {})
@@ -102,7 +109,7 @@ class _TranslatedForm(forms.Form):
         }
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         for code, _name in settings.LANGUAGES:
             first = (data.get(f"{self.first[0]}_{code}") or "").strip()
             second = (data.get(f"{self.second[0]}_{code}") or "").strip()
@@ -135,8 +142,10 @@ class CannedReplyForm(_TranslatedForm):
         self.units = {str(u.pk): u for u in units}
         self.services = {str(s.pk): s for s in services}
         blank = _("Every unit") if institution_wide else _("— Choose —")
-        self.fields["unit"].choices = _unit_choices(units, blank)
-        self.fields["service"].choices = _service_choices(services, _("Any service"))
+        cast(forms.ChoiceField, self.fields["unit"]).choices = _unit_choices(units, blank)
+        cast(forms.ChoiceField, self.fields["service"]).choices = _service_choices(
+            services, _("Any service")
+        )
         self.institution_wide = institution_wide
 
     def clean(self):
@@ -180,7 +189,9 @@ class FaqEntryForm(_TranslatedForm):
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
         self.services = {str(s.pk): s for s in services}
-        self.fields["service"].choices = _service_choices(services, _("— Choose —"))
+        cast(forms.ChoiceField, self.fields["service"]).choices = _service_choices(
+            services, _("— Choose —")
+        )
 
     def clean(self):
         data = super().clean()

@@ -89,7 +89,7 @@ class CannedReply(models.Model):
         """The unit whose managers look after this reply (None: the whole institution's)."""
         if self.unit_id:
             return self.unit
-        if self.service_id:
+        if self.service_id and self.service is not None:
             return self.service.unit
         return None
 

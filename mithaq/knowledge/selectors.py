@@ -1,14 +1,20 @@
 """Reads of ready answers: lists, Arabic search, what fits a case, and who may edit what."""
 
-from django.db.models import Prefetch
+from collections.abc import Iterable
+from typing import TypeVar, cast
+
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from mithaq.accounts.access import may_edit_ready_answers
+from mithaq.accounts.access import Asker, may_edit_ready_answers
 from mithaq.accounts.models import OrgUnit
+from mithaq.cases.models import Case
 from mithaq.catalog.models import Service
 from mithaq.common.text import normalize_arabic
 
 from .models import CannedReply, CannedReplyText, FaqEntry, FaqText
+
+_Q = TypeVar("_Q", bound=QuerySet)
 
 
 def search_words(query: str) -> list[str]:
@@ -16,13 +22,20 @@ def search_words(query: str) -> list[str]:
     return normalize_arabic(query or "").split()[:8]
 
 
-def search(qs, query: str, field: str = "search_text"):
+def search(qs: _Q, query: str, field: str = "search_text") -> _Q:
     for word in search_words(query):
         qs = qs.filter(**{f"{field}__contains": word})
     return qs
 
 
-def replies_for_list(*, query="", unit=None, service=None, language="", active=True):
+def replies_for_list(
+    *,
+    query: str = "",
+    unit: OrgUnit | None = None,
+    service: Service | None = None,
+    language: str = "",
+    active: bool | None = True,
+) -> QuerySet[CannedReply]:
     qs = CannedReply.objects.select_related("unit", "service__unit", "updated_by").prefetch_related(
         "texts"
     )
@@ -38,7 +51,9 @@ def replies_for_list(*, query="", unit=None, service=None, language="", active=T
     return qs
 
 
-def fitting_texts(case, *, query: str = "", first_language: str = "ar") -> list[CannedReplyText]:
+def fitting_texts(
+    case: Case, *, query: str = "", first_language: str = "ar"
+) -> list[CannedReplyText]:
     """The texts of the active replies that fit `case`, in the citizen's language first, then
     the most specific (service, then unit, then institution-wide)."""
     replies = search(CannedReply.objects.active().fitting(case), query)
@@ -48,16 +63,16 @@ def fitting_texts(case, *, query: str = "", first_language: str = "ar") -> list[
         )
     )
 
-    def order(text):
+    def order(text: CannedReplyText) -> tuple[bool, int, int, str]:
         reply = text.reply
         specific = 0 if reply.service_id else 1 if reply.unit_id else 2
-        depth = -reply.unit.depth if reply.unit_id else 0
+        depth = -cast(OrgUnit, reply.unit).depth if reply.unit_id else 0
         return (text.language != first_language, specific, depth, text.title)
 
     return sorted(texts, key=order)
 
 
-def get_fitting_text(case, pk: int) -> CannedReplyText:
+def get_fitting_text(case: Case, pk: int) -> CannedReplyText:
     text = (
         CannedReplyText.objects.filter(pk=pk, reply__in=CannedReply.objects.active().fitting(case))
         .select_related("reply")
@@ -68,7 +83,7 @@ def get_fitting_text(case, pk: int) -> CannedReplyText:
     return text
 
 
-def get_reply_for_editing(request_or_user, pk: int) -> CannedReply:
+def get_reply_for_editing(request_or_user: Asker, pk: int) -> CannedReply:
     """The reply if this person may edit it; Http404 otherwise (missing or forbidden)."""
     reply = (
         CannedReply.objects.select_related("unit", "service__unit", "updated_by", "created_by")
@@ -81,7 +96,7 @@ def get_reply_for_editing(request_or_user, pk: int) -> CannedReply:
     return reply
 
 
-def get_faq_for_editing(request_or_user, pk: int) -> FaqEntry:
+def get_faq_for_editing(request_or_user: Asker, pk: int) -> FaqEntry:
     entry = (
         FaqEntry.objects.select_related("service__unit", "updated_by")
         .prefetch_related("texts")
@@ -93,7 +108,7 @@ def get_faq_for_editing(request_or_user, pk: int) -> FaqEntry:
     return entry
 
 
-def editable_units(request_or_user) -> list[OrgUnit]:
+def editable_units(request_or_user: Asker) -> list[OrgUnit]:
     """The active units whose ready answers this person may keep, as a tree."""
     units = list(OrgUnit.objects.active())
     if may_edit_ready_answers(request_or_user):  # the institution-wide ones: all of them
@@ -101,7 +116,7 @@ def editable_units(request_or_user) -> list[OrgUnit]:
     return [u for u in units if may_edit_ready_answers(request_or_user, u)]
 
 
-def editable_services(units) -> list[Service]:
+def editable_services(units: Iterable[OrgUnit]) -> list[Service]:
     return list(
         Service.objects.active()
         .filter(unit__in=units)
@@ -110,14 +125,14 @@ def editable_services(units) -> list[Service]:
     )
 
 
-def faq_for_list(*, service=None):
+def faq_for_list(*, service: Service | None = None) -> QuerySet[FaqEntry]:
     qs = FaqEntry.objects.select_related("service__unit", "updated_by").prefetch_related("texts")
     if service is not None:
         qs = qs.filter(service=service)
     return qs.order_by("service__unit__path", "service__name_ar", "position", "id")
 
 
-def published_faq(service) -> list[FaqEntry]:
+def published_faq(service: Service) -> list[FaqEntry]:
     return list(
         FaqEntry.objects.published()
         .filter(service=service)

@@ -2,24 +2,28 @@
 
 Each write is one transaction: the row, its texts in every language, and who changed it."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mithaq.accounts.access import may_edit_ready_answers
+from mithaq.accounts.models import OrgUnit, User
+from mithaq.catalog.models import Service
 from mithaq.common.text import normalize_arabic
 
 from .models import CannedReply, CannedReplyText, FaqEntry, FaqText
 
 
-def _scope_unit(unit, service):
+def _scope_unit(unit: OrgUnit | None, service: Service | None) -> OrgUnit | None:
     if unit is not None:
         return unit
     return service.unit if service is not None else None
 
 
-def _check_scope(*, actor, unit, service) -> None:
+def _check_scope(*, actor: User, unit: OrgUnit | None, service: Service | None) -> None:
     if unit is not None and service is not None and not service.unit.path.startswith(unit.path):
         raise ValidationError(
             _("This service is not offered by the chosen unit or a unit under it.")
@@ -28,7 +32,7 @@ def _check_scope(*, actor, unit, service) -> None:
         raise ValidationError(_("You may not keep ready answers for this unit."))
 
 
-def _clean_texts(texts: dict, required: str, *fields) -> dict:
+def _clean_texts(texts: dict, required: str, *fields: str) -> dict:
     """{language: (field, ...)} with blank languages dropped; the required one must be there."""
     kept = {}
     for language, values in texts.items():
@@ -45,13 +49,13 @@ def _clean_texts(texts: dict, required: str, *fields) -> dict:
 @transaction.atomic
 def save_canned_reply(
     *,
-    actor,
+    actor: User,
     texts: dict[str, tuple[str, str]],
-    unit=None,
-    service=None,
+    unit: OrgUnit | None = None,
+    service: Service | None = None,
     is_active: bool = True,
     reply: CannedReply | None = None,
-    now=None,
+    now: datetime.datetime | None = None,
 ) -> CannedReply:
     """Create `reply` (None) or change it. `texts` is {language: (title, body)}; Arabic is
     required and a language left blank is removed."""
@@ -84,7 +88,9 @@ def save_canned_reply(
 
 
 @transaction.atomic
-def set_canned_reply_active(*, reply: CannedReply, actor, active: bool, now=None) -> CannedReply:
+def set_canned_reply_active(
+    *, reply: CannedReply, actor: User, active: bool, now: datetime.datetime | None = None
+) -> CannedReply:
     reply = (
         CannedReply.objects.select_for_update(of=("self",))
         .select_related("unit", "service__unit")
@@ -100,13 +106,13 @@ def set_canned_reply_active(*, reply: CannedReply, actor, active: bool, now=None
 @transaction.atomic
 def save_faq_entry(
     *,
-    actor,
-    service,
+    actor: User,
+    service: Service,
     texts: dict[str, tuple[str, str]],
     position: int = 10,
     is_published: bool = False,
     entry: FaqEntry | None = None,
-    now=None,
+    now: datetime.datetime | None = None,
 ) -> FaqEntry:
     """Create `entry` (None) or change it. `texts` is {language: (question, answer)}."""
     now = now or timezone.now()

@@ -1,6 +1,8 @@
 """Ready answers: the staff's canned replies and FAQ editors, the reply picker of a case, and
 the public questions and answers of each service."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -62,7 +64,8 @@ def _replies(request, params):
     all_services = list(Service.objects.active().select_related("unit"))
     data, _lost = recent.resolve(request, params)
     form = ReplyFilterForm(data or None, units=units, services=all_services)
-    rows = list(selectors.replies_for_list(**form.values())[: PAGE_SIZE + 1])
+    # Any: each reply is given what the list shows of it here.
+    rows: list[Any] = list(selectors.replies_for_list(**form.values())[: PAGE_SIZE + 1])
     for reply in rows:
         reply.shown = reply.text(get_language())
         reply.languages = sorted(t.language for t in reply.texts.all())
@@ -204,7 +207,10 @@ def picker(request, code, action):
     never put in the address (mithaq.common.recent)."""
     case, action = _picker_case(request, code, action)
     query = request.POST.get(recent.TEXT, "")[:100] if request.method == "POST" else ""
-    texts = selectors.fitting_texts(case, query=query, first_language=case.citizen_language)
+    # Any: each text is given its rendering here.
+    texts: list[Any] = selectors.fitting_texts(
+        case, query=query, first_language=case.citizen_language
+    )
     for text in texts:
         text.rendered = _render(request, case, text)
         text.language_name = LANGUAGE_NAMES.get(text.language, text.language)
@@ -254,7 +260,8 @@ def faq_entries(request):
     all_services = list(Service.objects.active().select_related("unit"))
     by_pk = {str(s.pk): s for s in all_services}
     service = by_pk.get(request.GET.get("service", ""))
-    entries = list(selectors.faq_for_list(service=service))
+    # Any: each entry is given what the list shows of it here.
+    entries: list[Any] = list(selectors.faq_for_list(service=service))
     for entry in entries:
         entry.shown = entry.text(get_language())
         entry.languages = sorted(t.language for t in entry.texts.all())

@@ -6,6 +6,7 @@ template engine; they are data, not UI strings."""
 
 import functools
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 
@@ -43,7 +44,7 @@ def channels_for(event_key: str) -> tuple[str, ...]:
 
 def parts_for(channel: str) -> tuple[str, ...]:
     """The files one channel's message is made of."""
-    return ("subject", "text") if channel == MessageChannel.EMAIL else (_BODY[channel],)
+    return ("subject", "text") if channel == MessageChannel.EMAIL else (_BODY[MessageChannel(channel)],)
 
 
 def _default_language(language: str) -> str:
@@ -64,7 +65,7 @@ def default_template(event_key: str, channel: str, language: str) -> tuple[str, 
         return None
     if channel == MessageChannel.EMAIL:
         return read_part(event_key, "subject", language), read_part(event_key, "text", language)
-    return "", read_part(event_key, _BODY[channel], language)
+    return "", read_part(event_key, _BODY[MessageChannel(channel)], language)
 
 
 def all_defaults():
@@ -76,7 +77,7 @@ def all_defaults():
                     event_key,
                     channel,
                     language,
-                    *default_template(event_key, channel, language),
+                    *cast(tuple[str, str], default_template(event_key, channel, language)),
                 )
 
 

@@ -26,11 +26,14 @@ import logging
 import random
 import uuid
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from mithaq.accounts.models import User
 
 from .models import Attempt, GatewayState, Message
 from .states import BreakerState, MessageChannel, MessageStatus, Outcome, RecipientKind
@@ -62,9 +65,10 @@ def resolve_address(message: Message) -> str:
     """The address to use now: a citizen's current phone or email on the case, a staff
     member's current email, or the address stored for a message with neither."""
     if message.recipient_kind == RecipientKind.STAFF and message.user_id:
-        return message.user.email
+        return cast(User, message.user).email
     if message.case_id:
-        case = message.case
+        # Set, as case_id is (a cases.models.Case: that app stands above this one).
+        case = cast(Any, message.case)
         if message.channel == MessageChannel.EMAIL:
             return case.citizen_email
         return case.citizen_phone
@@ -253,6 +257,7 @@ def dispatch_one(message_id: int, *, now=None, rng: random.Random | None = None)
 def _send_claimed(message: Message, token, batch: Batch, *, rng=None) -> Result:
     now = batch.now
     message_id = message.pk
+    config_error: TransportError | None
     try:
         transport = batch.transport(message.channel)
     except TransportError as exc:

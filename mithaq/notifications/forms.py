@@ -56,7 +56,7 @@ class TemplateAdminForm(forms.ModelForm):
     the model and its fields."""
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         allowed = placeholders_for(cleaned.get("event_key") or self.instance.event_key)
         for name in ("subject", "body"):
             if cleaned.get(name):

@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import json
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.db.models.constants import OnConflict
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from mithaq.accounts.models import User
 from mithaq.catalog.vocab import Channel as CaseChannel
 from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
 from mithaq.common.cache import ProcessCopy
@@ -25,7 +27,7 @@ from mithaq.routing.calendar import next_working_moment  # staff alerts wait for
 
 from . import defaults
 from .models import Attempt, Message, MessageTemplate
-from .rendering import count_sms, render_html, render_text
+from .rendering import SmsCount, count_sms, render_html, render_text
 from .states import (
     FINAL_STATUSES,
     MessageChannel,
@@ -36,6 +38,10 @@ from .states import (
 )
 
 logger = logging.getLogger(__name__)
+
+# A case (mithaq.cases.models.Case) and its event: the cases app stands above this one.
+CaseRow = Any
+CaseEventRow = Any
 
 
 def _language(code: str | None) -> str:
@@ -64,7 +70,7 @@ _TEMPLATES = ProcessCopy(
 
 def _template(event_key: str, channel: str, language: str) -> tuple[str, str]:
     """The office's override of this message if it wrote one, else the default file."""
-    row = _TEMPLATES.get().get((event_key, channel, language))
+    row: tuple[str, str] | None = _TEMPLATES.get().get((event_key, channel, language))
     if row is not None:
         return row
     fallback = defaults.default_template(event_key, channel, language)
@@ -90,7 +96,7 @@ def _dispatch_after_commit(*message_ids: int) -> None:
     Any other queue (Redis) hears of them after the commit, when the worker can read them."""
     from .tasks import dispatch_message, dispatch_messages
 
-    def send():
+    def send() -> None:
         if len(message_ids) == 1:
             dispatch_message.enqueue(message_ids[0])
         else:
@@ -100,7 +106,7 @@ def _dispatch_after_commit(*message_ids: int) -> None:
         send()
         return
 
-    def enqueue():
+    def enqueue() -> None:
         try:
             send()
         except Exception:
@@ -123,7 +129,7 @@ def _write_unless_queued(messages: list[Message]) -> list[Message]:
         return []
     meta = Message._meta
     fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-    rows = Message._base_manager._insert(
+    rows = Message._base_manager._insert(  # type: ignore[attr-defined]  # Django's own, not in the stubs
         messages,
         fields=fields,
         returning_fields=[meta.pk, meta.get_field("dedupe_key")],
@@ -140,7 +146,7 @@ def _write_unless_queued(messages: list[Message]) -> list[Message]:
     return made
 
 
-def _queue(**fields) -> Message | None:
+def _queue(**fields: Any) -> Message | None:
     """Render and write one message, and have it sent; None if this dedupe key was already
     queued (the unique dedupe key says so: no read before the write)."""
     written = _write_unless_queued([_compose(**fields)])
@@ -158,8 +164,8 @@ def _compose(
     event_key: str,
     language: str,
     context: dict,
-    case=None,
-    user=None,
+    case: CaseRow | None = None,
+    user: User | None = None,
     address: str = "",
     not_before: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
@@ -194,7 +200,7 @@ def _compose(
 # The citizen ------------------------------------------------------------------------------
 
 
-def _preferences(case) -> ContactPreferences | None:
+def _preferences(case: CaseRow) -> ContactPreferences | None:
     """The registry's word on how the case's citizen is reached. At submission the case
     carries the record it was just linked to (no second read); later events bring a freshly
     locked case, whose record is read now, so a change made since submission counts."""
@@ -203,7 +209,7 @@ def _preferences(case) -> ContactPreferences | None:
     return contact_preferences(case.citizen_id)
 
 
-def citizen_channels(case) -> list[str]:
+def citizen_channels(case: CaseRow) -> list[str]:
     """The channels a case's citizen is written to now (see `_channels`)."""
     return _channels(case, _preferences(case))
 
@@ -212,7 +218,7 @@ def _whatsapp_configured() -> bool:
     return settings.MITHAQ_TRANSPORTS.get("whatsapp") == "whatsapp"
 
 
-def _channels(case, preferences: ContactPreferences | None) -> list[str]:
+def _channels(case: CaseRow, preferences: ContactPreferences | None) -> list[str]:
     """Which channels: WhatsApp when they came by WhatsApp and it is configured, else SMS;
     email when they have only an email, plus an email copy when the institution wants one.
 
@@ -222,7 +228,7 @@ def _channels(case, preferences: ContactPreferences | None) -> list[str]:
     configured) are the allowed others chosen as above. With no allowed channel that has
     an address nothing is written: they follow the case on the tracking page. Addresses
     are the case's, as the dispatcher reads them when sending."""
-    reachable = {
+    reachable: dict[str, bool] = {
         MessageChannel.SMS: bool(case.citizen_phone),
         MessageChannel.WHATSAPP: bool(case.citizen_phone) and _whatsapp_configured(),
         MessageChannel.EMAIL: bool(case.citizen_email),
@@ -231,7 +237,7 @@ def _channels(case, preferences: ContactPreferences | None) -> list[str]:
         reachable = {c: ok and c in preferences.allowed for c, ok in reachable.items()}
         if preferences.preferred and reachable.get(preferences.preferred):
             return [MessageChannel(preferences.preferred)]
-    channels = []
+    channels: list[str] = []
     if case.channel == CaseChannel.WHATSAPP and reachable[MessageChannel.WHATSAPP]:
         channels.append(MessageChannel.WHATSAPP)
     elif reachable[MessageChannel.SMS]:
@@ -250,7 +256,7 @@ _STAFF_ISOLATED = ("reference", "due_date", "url")
 _TICKET_ISOLATED = ("ticket",)
 
 
-def count_template_sms(body: str, language: str):
+def count_template_sms(body: str, language: str) -> SmsCount:
     """An SMS template's parts as it will be sent: in a right-to-left language each value
     that messages isolate comes with its two marks (its placeholder stands for the value)."""
     if language in settings.LANGUAGES_BIDI:
@@ -259,7 +265,7 @@ def count_template_sms(body: str, language: str):
     return count_sms(body)
 
 
-def _isolated(values: dict, language: str, keys=_ISOLATED) -> dict:
+def _isolated(values: dict, language: str, keys: tuple[str, ...] = _ISOLATED) -> dict:
     """Right-to-left messages get `keys` isolated (FSI...PDI; <bdi> in the email's HTML, see
     rendering.render_html). Others get nothing: an English SMS must stay GSM-7."""
     if language not in settings.LANGUAGES_BIDI:
@@ -267,7 +273,7 @@ def _isolated(values: dict, language: str, keys=_ISOLATED) -> dict:
     return values | {k: isolate(str(values[k])) for k in keys if values.get(k)}
 
 
-def _citizen_context(case, language: str) -> dict:
+def _citizen_context(case: CaseRow, language: str) -> dict:
     with translation.override(language):
         due = (
             formats.date_format(timezone.localtime(case.due_at), "SHORT_DATE_FORMAT")
@@ -286,7 +292,7 @@ def _citizen_context(case, language: str) -> dict:
 
 
 def notify_citizen(
-    *, case, event_key: str, context: dict, dedupe: str | None = None
+    *, case: CaseRow, event_key: str, context: dict, dedupe: str | None = None
 ) -> list[Message]:
     """Tell the case's citizen about `event_key` on their channels, in their language: the
     registry's preferences when the case is linked to a person (read now, so a change made
@@ -344,9 +350,9 @@ def notify_phone(*, phone: str, language: str, event_key: str, context: dict) ->
 
 def notify_staff(
     *,
-    user,
+    user: User,
     event_key: str,
-    case=None,
+    case: CaseRow | None = None,
     context: dict,
     not_before: datetime.datetime | None = None,
     dedupe: str | None = None,
@@ -408,7 +414,7 @@ def notify_staff(
 
 
 @transaction.atomic
-def resend_message(*, message: Message, actor) -> Message:
+def resend_message(*, message: Message, actor: User) -> Message:
     """A new message with the same text to the recipient's current address, linked to the
     old one; the old one keeps its history."""
     now = timezone.now()
@@ -444,7 +450,9 @@ def cancel_message(*, message: Message) -> bool:
 
 
 @transaction.atomic
-def save_template(*, template: MessageTemplate, subject: str, body: str, actor) -> MessageTemplate:
+def save_template(
+    *, template: MessageTemplate, subject: str, body: str, actor: User
+) -> MessageTemplate:
     """Write the office's text for the template's event, channel and language: its override
     row, made now if the default file was used until now."""
     row, _created = MessageTemplate.objects.update_or_create(
@@ -472,7 +480,12 @@ def restore_default(*, event_key: str, channel: str, language: str) -> bool:
 
 @transaction.atomic
 def record_receipt(
-    *, gateway: str, provider_id: str, status: str, error: str = "", now=None
+    *,
+    gateway: str,
+    provider_id: str,
+    status: str,
+    error: str = "",
+    now: datetime.datetime | None = None,
 ) -> bool:
     """A gateway's delivery receipt. It only ever moves a message forward: a late "sent"
     after "delivered", or anything after "failed", changes nothing."""
@@ -482,7 +495,7 @@ def record_receipt(
     message = Message.objects.filter(gateway=gateway, provider_id=provider_id).first()
     if message is None:
         return False
-    changes = {"status": status}
+    changes: dict[str, Any] = {"status": status}
     if status == MessageStatus.DELIVERED:
         changes["delivered_at"] = now
     if status == MessageStatus.FAILED:

@@ -2,6 +2,7 @@
 message, and the gateways' signed delivery-receipt webhook."""
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -40,9 +41,10 @@ def template_list(request):
     wrote one, else the default file's."""
     _require_office_manager(request)
     overrides = {(t.event_key, t.channel, t.language): t for t in MessageTemplate.objects.all()}
-    rows = []
+    # Any: each row is given its `label` and `count` here, for the template.
+    rows: list[Any] = []
     for event_key, channel, language, subject, body in defaults.all_defaults():
-        row = overrides.get((event_key, channel, language)) or MessageTemplate(
+        row: Any = overrides.get((event_key, channel, language)) or MessageTemplate(
             event_key=event_key, channel=channel, language=language, subject=subject, body=body
         )
         row.label = EVENT_LABELS.get(row.event_key, row.event_key)

@@ -203,7 +203,7 @@ class Target(models.TextChoices):
     RESOLUTION = "resolution", _("Resolution")
 
 
-TARGET_ORDER = list(Target)
+TARGET_ORDER: list[str] = list(Target)
 
 
 class DurationUnit(models.TextChoices):

@@ -7,6 +7,7 @@ reads them without a query once warm. Bulk updates send no signal: call invalida
 one."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from mithaq.accounts.access import assignable_officers
 from mithaq.accounts.models import OrgUnit
+from mithaq.catalog.models import Service
 from mithaq.catalog.vocab import Kind
 from mithaq.common.cache import ProcessCopy
 from mithaq.common.search_text import strip_article
@@ -164,7 +166,7 @@ def _validate(rule: RoutingRule) -> None:
     errors = {}
     if not (rule.unit.is_active and rule.unit.accepts_cases):
         errors["unit"] = _("This unit does not take cases.")
-    if rule.service_id and not rule.service.is_active:
+    if rule.service_id and not cast(Service, rule.service).is_active:
         errors["service"] = _("This service is no longer offered.")
     if (
         rule.default_officer_id

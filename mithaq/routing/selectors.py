@@ -1,24 +1,28 @@
 """Reads of the clocks: a case's current clocks, and inbox filters and sorts on them."""
 
 import datetime
+from typing import TypeVar
 
-from django.db.models import F
+from django.db.models import F, Model, QuerySet
 
 from mithaq.common.baked import Baked
 
 from . import calendar as working
 from .models import CaseClock
 
+# Cases, or the inbox's rows of them (values()).
+_Q = TypeVar("_Q", bound=QuerySet)
+
 _clocks_of = Baked(
     lambda case_id: CaseClock.objects.filter(case_id=case_id).order_by("-round"), int
 )
 
 
-def current_clocks(case) -> list[CaseClock]:
+def current_clocks(case: Model) -> list[CaseClock]:
     """The clocks of the case's latest round, in the order of the charter's targets."""
     from .models import TARGET_ORDER
 
-    clocks = _clocks_of(case.pk)
+    clocks: list[CaseClock] = _clocks_of(case.pk)
     latest = clocks[0].round if clocks else 0
     current = [c for c in clocks if c.round == latest]
     return sorted(current, key=lambda c: TARGET_ORDER.index(c.target))
@@ -30,7 +34,7 @@ class ClockFilter:
     PAUSED = "paused"
 
 
-def filter_by_clock(cases, which: str, *, now: datetime.datetime):
+def filter_by_clock(cases: _Q, which: str, *, now: datetime.datetime) -> _Q:
     """Cases whose next unmet target is overdue, due within one working day, or paused."""
     if which == ClockFilter.OVERDUE:
         return cases.filter(deadline__due_at__lt=now)
@@ -43,6 +47,6 @@ def filter_by_clock(cases, which: str, *, now: datetime.datetime):
     return cases
 
 
-def order_by_due(cases):
+def order_by_due(cases: _Q) -> _Q:
     """Soonest due first; cases without a running clock last."""
     return cases.order_by(F("deadline__due_at").asc(nulls_last=True), "id")

@@ -1,5 +1,6 @@
 """Forms of saved filters and of bulk actions."""
 
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode
 
 from django import forms
@@ -106,11 +107,13 @@ class BulkActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Who may really take a case is checked per case by assign_case.
-        self.fields["assignee"].queryset = get_user_model().objects.filter(is_active=True)
-        self.fields["to_unit"].queryset = OrgUnit.objects.active().filter(accepts_cases=True)
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = get_user_model().objects.filter(is_active=True)
+        to_unit = cast(forms.ModelChoiceField, self.fields["to_unit"])
+        to_unit.queryset = OrgUnit.objects.active().filter(accepts_cases=True)
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         action = data.get("action")
         if action == "assign" and not data.get("assignee"):
             self.add_error("assignee", _("Choose the officer."))

@@ -2,9 +2,13 @@
 search box) is mithaq.cases.views.staff.inbox; what these add to it loads only when opened.
 Each reads the inbox's search by its key (`s`), never its text from a URL (see recent)."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -104,15 +108,15 @@ def bulk(request):
     if request.method == "GET":
         form = BulkActionForm()
         officers, refer_to = _bulk_choices(request)
-        form.fields["assignee"].queryset = officers
-        form.fields["to_unit"].queryset = refer_to
+        cast(ModelChoiceField, form.fields["assignee"]).queryset = officers
+        cast(ModelChoiceField, form.fields["to_unit"]).queryset = refer_to
         template = _partial(request, "search/bulk.html", "search/_bulk_fields.html")
         return render(request, template, {"form": form, "limit": BULK_LIMIT})
     form = BulkActionForm(request.POST)
     if not form.is_valid():
         officers, refer_to = _bulk_choices(request)
-        form.fields["assignee"].queryset = officers
-        form.fields["to_unit"].queryset = refer_to
+        cast(ModelChoiceField, form.fields["assignee"]).queryset = officers
+        cast(ModelChoiceField, form.fields["to_unit"]).queryset = refer_to
         return render(request, "search/bulk.html", {"form": form, "limit": BULK_LIMIT}, status=400)
     data = form.cleaned_data
     outcome = run_bulk(request, action=data["action"], codes=data["cases"], **form.params())
@@ -164,6 +168,7 @@ def export_cases(request, fmt):
     export.log_identity_reads(qs, access)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"mithaq-cases-{stamp}.{fmt}"
+    response: HttpResponseBase
     if fmt == "csv":
         response = StreamingHttpResponse(
             export.csv_stream(qs, access), content_type="text/csv; charset=utf-8"

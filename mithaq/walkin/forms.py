@@ -1,6 +1,7 @@
 """The hall's forms: the kiosk, the reception desk, the window's actions and the rating."""
 
 import uuid
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -33,7 +34,7 @@ class IssueForm(forms.Form):
     def __init__(self, *args, hall: Hall, **kwargs):
         super().__init__(*args, **kwargs)
         self.hall = hall
-        self.fields["service"].queryset = hall.services.filter(
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = hall.services.filter(
             is_active=True, service__is_active=True
         ).select_related("service")
         if not self.is_bound and "token" not in self.initial:
@@ -56,18 +57,18 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, hall: Hall, exclude_counter: Counter | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_service"].queryset = hall.services.filter(is_active=True).select_related(
-            "service"
-        )
-        self.fields["to_service"].label_from_instance = lambda s: f"{s.letter} · {s.service.name}"
+        to_service = cast(forms.ModelChoiceField, self.fields["to_service"])
+        to_service.queryset = hall.services.filter(is_active=True).select_related("service")
+        to_service.label_from_instance = lambda s: f"{s.letter} · {s.service.name}"  # type: ignore[method-assign,assignment]  # per-instance label, as Django documents
         counters = hall.counters.filter(is_active=True)
         if exclude_counter is not None:
             counters = counters.exclude(pk=exclude_counter.pk)
-        self.fields["to_counter"].queryset = counters
-        self.fields["to_counter"].label_from_instance = lambda c: str(c.number)
+        to_counter = cast(forms.ModelChoiceField, self.fields["to_counter"])
+        to_counter.queryset = counters
+        to_counter.label_from_instance = lambda c: str(c.number)  # type: ignore[method-assign,assignment]  # per-instance label, as Django documents
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if bool(data.get("to_service")) == bool(data.get("to_counter")):
             raise ValidationError(_("Choose a service or a window to transfer to."))
         return data

@@ -127,7 +127,7 @@ class HallSubscription:
         self.group = group_name(hall_id)
         self.layer = layer or get_channel_layer()
         self.channel = None
-        self._task = None
+        self._task: asyncio.Future | None = None
 
     async def __aenter__(self):
         self.channel = await self.layer.new_channel()

@@ -5,8 +5,9 @@ import datetime
 import math
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,14 +54,17 @@ def people_ahead(ticket: Ticket) -> int:
     if ticket.state != TicketState.WAITING:
         return 0
     before = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, id__lt=ticket.pk)
-    qs = Ticket.objects.waiting().filter(before, hall_service_id=ticket.hall_service_id)
+    qs: QuerySet[Ticket] = Ticket.objects.waiting().filter(
+        before, hall_service_id=ticket.hall_service_id
+    )
     if ticket.is_priority:
         qs = qs.filter(is_priority=True)
     return qs.count()
 
 
 def average_service_time(hall_service: HallService) -> datetime.timedelta:
-    rows = list(
+    # Served tickets: called and finished.
+    rows: list[tuple[Any, Any]] = list(
         Ticket.objects.filter(
             hall_service=hall_service, state=TicketState.DONE, called_at__isnull=False
         )
@@ -144,7 +148,7 @@ _CALL_FIELDS = {
 }
 
 
-def _rows(queryset, columns: dict) -> list[dict]:
+def _rows(queryset: QuerySet, columns: dict) -> list[dict]:
     """values() under the display's own key names: no model instances on the hot path (the
     state is read after every call, for every screen)."""
     rows = []
@@ -200,7 +204,7 @@ def live_overview(hall: Hall, *, now: datetime.datetime | None = None) -> dict:
         .annotate(n=Count("id"), oldest=Min("queued_at"))
     )
     by_service = {row["hall_service"]: row for row in waiting}
-    services = []
+    services: list[dict[str, Any]] = []
     for s in kiosk_services(hall):
         row = by_service.get(s.pk)
         longest = (now - row["oldest"]) if row else None
@@ -212,7 +216,8 @@ def live_overview(hall: Hall, *, now: datetime.datetime | None = None) -> dict:
                 "over_target": bool(longest and longest > s.target_wait),
             }
         )
-    counters = list(
+    # Any: each window is given its `current_ticket` here, for the template.
+    counters: list[Any] = list(
         Counter.objects.filter(hall=hall, is_active=True)
         .select_related("officer")
         .order_by("number")
@@ -307,7 +312,8 @@ def hall_figures(hall: Hall, *, day: datetime.date) -> dict:
         "all": base.aggregate(**agg),
         "priority": base.filter(is_priority=True).aggregate(**agg),
     }
-    rows = list(
+    # Any: each row is given its `target` and `hour` here.
+    rows: list[Any] = list(
         base.values(
             "issued_at",
             "first_called_at",
@@ -322,10 +328,10 @@ def hall_figures(hall: Hall, *, day: datetime.date) -> dict:
         r["target"] = r.pop("issued_service__target_wait_minutes")
         r["hour"] = r["issued_at"].astimezone(hall.tzinfo).hour
 
-    def split(selected, key_counts):
+    def split(selected: list[dict], key_counts: dict) -> Figures:
         return _figures("", selected, key_counts)
 
-    def counts_of(selected):
+    def counts_of(selected: list[dict]) -> dict[str, int]:
         return {
             "tickets": len(selected),
             "served": sum(1 for r in selected if r["state"] == TicketState.DONE),

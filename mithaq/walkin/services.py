@@ -4,6 +4,8 @@ transition table, writes its HallEvent, and tells the display after commit."""
 import datetime
 import logging
 import uuid
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -11,7 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mithaq.accounts.models import User
 from mithaq.cases import services as case_services
+from mithaq.cases.models import Case
 from mithaq.cases.states import Channel
 from mithaq.common.phones import parse_phone
 from mithaq.notifications import services as messages
@@ -25,7 +29,7 @@ log = logging.getLogger(__name__)
 try:  # The display engineer's live channel; without it the hall works, silently.
     from mithaq.walkin import live
 except ImportError:  # pragma: no cover - depends on the display being installed
-    live = None
+    live = None  # type: ignore[assignment]  # the optional module
 
 
 class HallError(ValidationError):
@@ -40,7 +44,7 @@ def _payload(event: HallEventKind, ticket: Ticket, now: datetime.datetime) -> di
     return {
         "event": event.value,
         "ticket": ticket.code,
-        "counter": ticket.counter.number if ticket.counter_id else None,
+        "counter": cast(Counter, ticket.counter).number if ticket.counter_id else None,
         "is_priority": ticket.is_priority,
         "service_ar": service.name_ar,
         "service_en": service.name_en,
@@ -52,7 +56,7 @@ def _publish(hall_id: int, payload: dict) -> None:
     if live is None or not hasattr(live, "publish_hall_event"):
         return
 
-    def send():
+    def send() -> None:
         try:
             live.publish_hall_event(hall_id, payload)
         except Exception:  # a display that is down never undoes a call
@@ -66,7 +70,7 @@ def _record(
     hall: Hall,
     kind: HallEventKind,
     now: datetime.datetime,
-    actor=None,
+    actor: User | None = None,
     ticket: Ticket | None = None,
     counter: Counter | None = None,
     from_state: str = "",
@@ -140,7 +144,7 @@ def _next_number(*, hall_service: HallService, day: datetime.date) -> int:
             "RETURNING last",
             [hall_service.pk, day],
         )
-        return cursor.fetchone()[0]
+        return int(cursor.fetchone()[0])
 
 
 # -- issuing --------------------------------------------------------------------------------
@@ -154,7 +158,7 @@ def issue_ticket(
     is_priority: bool = False,
     phone: str = "",
     language: str = "ar",
-    issued_by=None,
+    issued_by: User | None = None,
     submission_token: uuid.UUID | None = None,
     now: datetime.datetime | None = None,
 ) -> Ticket:
@@ -204,16 +208,16 @@ def issue_ticket(
 
 def _create_ticket(
     *,
-    hall,
-    hall_service,
-    day,
-    number,
-    is_priority,
-    phone,
-    language,
-    issued_by,
-    submission_token,
-    now,
+    hall: Hall,
+    hall_service: HallService,
+    day: datetime.date,
+    number: int,
+    is_priority: bool,
+    phone: str,
+    language: str,
+    issued_by: User | None,
+    submission_token: uuid.UUID | None,
+    now: datetime.datetime,
 ) -> Ticket:
     return Ticket.objects.create(
         hall=hall,
@@ -237,7 +241,7 @@ def _create_ticket(
 
 
 @transaction.atomic
-def open_counter(*, counter: Counter, actor, now: datetime.datetime | None = None) -> Counter:
+def open_counter(*, counter: Counter, actor: User, now: datetime.datetime | None = None) -> Counter:
     now = now or timezone.now()
     counter = _lock_counter(counter)
     if not counter.is_active:
@@ -257,7 +261,9 @@ def open_counter(*, counter: Counter, actor, now: datetime.datetime | None = Non
 
 
 @transaction.atomic
-def close_counter(*, counter: Counter, actor, now: datetime.datetime | None = None) -> Counter:
+def close_counter(
+    *, counter: Counter, actor: User, now: datetime.datetime | None = None
+) -> Counter:
     now = now or timezone.now()
     counter = _lock_counter(counter)
     if Ticket.objects.filter(counter=counter, state=TicketState.CALLED).exists():
@@ -287,7 +293,7 @@ def _priority_first(counter: Counter) -> bool:
 
 @transaction.atomic
 def call_next_ticket(
-    *, counter: Counter, actor, now: datetime.datetime | None = None
+    *, counter: Counter, actor: User, now: datetime.datetime | None = None
 ) -> Ticket | None:
     """Call the next ticket to `counter`: priority tickets first at the priority window (and
     at the others while it is closed or idle), otherwise the longest waiting among the
@@ -351,7 +357,11 @@ def call_next_ticket(
 
 @transaction.atomic
 def recall_ticket(
-    *, ticket: Ticket, actor, counter: Counter | None = None, now: datetime.datetime | None = None
+    *,
+    ticket: Ticket,
+    actor: User,
+    counter: Counter | None = None,
+    now: datetime.datetime | None = None,
 ) -> Ticket:
     now = now or timezone.now()
     ticket = _lock_ticket(ticket)
@@ -361,7 +371,11 @@ def recall_ticket(
     ticket.called_at = now
     ticket.save(update_fields=["recall_count", "called_at"])
     Call.objects.create(
-        hall_id=ticket.hall_id, ticket=ticket, counter=ticket.counter, at=now, is_recall=True
+        hall_id=ticket.hall_id,
+        ticket=ticket,
+        counter=cast(Counter, ticket.counter),  # a called ticket is at a window
+        at=now,
+        is_recall=True,
     )
     _record(
         hall=ticket.hall,
@@ -381,12 +395,12 @@ def _move(
     action: TicketAction,
     kind: HallEventKind,
     *,
-    actor,
-    counter,
-    now,
-    check=None,
+    actor: User,
+    counter: Counter | None,
+    now: datetime.datetime,
+    check: Callable[[Ticket], None] | None = None,
     detail: str = "",
-    **changes,
+    **changes: Any,
 ) -> Ticket:
     """Lock the ticket, check the transition and the window, move it to the action's target
     state with `changes`, and write its history row."""
@@ -421,11 +435,15 @@ def may_mark_no_show(ticket: Ticket) -> bool:
 
 @transaction.atomic
 def mark_no_show(
-    *, ticket: Ticket, actor, counter: Counter | None = None, now: datetime.datetime | None = None
+    *,
+    ticket: Ticket,
+    actor: User,
+    counter: Counter | None = None,
+    now: datetime.datetime | None = None,
 ) -> Ticket:
     now = now or timezone.now()
 
-    def recalled_enough(ticket):
+    def recalled_enough(ticket: Ticket) -> None:
         if not may_mark_no_show(ticket):
             raise HallError(
                 _("Call the ticket again first: %(count)s more time(s).")
@@ -449,7 +467,7 @@ def mark_no_show(
 def transfer_ticket(
     *,
     ticket: Ticket,
-    actor,
+    actor: User,
     to_service: HallService | None = None,
     to_counter: Counter | None = None,
     counter: Counter | None = None,
@@ -477,7 +495,7 @@ def transfer_ticket(
         ticket.hall_service = to_service
         detail = to_service.letter
     else:
-        detail = str(to_counter.number)
+        detail = str(cast(Counter, to_counter).number)  # one of the two is given
     ticket.state = TRANSITIONS[TicketAction.TRANSFER].target
     ticket.target_counter = to_counter
     ticket.counter = None
@@ -511,7 +529,11 @@ def transfer_ticket(
 
 @transaction.atomic
 def park_ticket(
-    *, ticket: Ticket, actor, counter: Counter | None = None, now: datetime.datetime | None = None
+    *,
+    ticket: Ticket,
+    actor: User,
+    counter: Counter | None = None,
+    now: datetime.datetime | None = None,
 ) -> Ticket:
     """Set the ticket aside (the visitor fetches a document); the window may call others."""
     return _move(
@@ -526,7 +548,7 @@ def park_ticket(
 
 @transaction.atomic
 def resume_ticket(
-    *, ticket: Ticket, counter: Counter, actor, now: datetime.datetime | None = None
+    *, ticket: Ticket, counter: Counter, actor: User, now: datetime.datetime | None = None
 ) -> Ticket:
     """Call a set-aside ticket back, to `counter` (which must be open and free)."""
     now = now or timezone.now()
@@ -563,7 +585,7 @@ def resume_ticket(
 def finish_ticket(
     *,
     ticket: Ticket,
-    actor,
+    actor: User,
     outcome: str,
     counter: Counter | None = None,
     now: datetime.datetime | None = None,
@@ -588,7 +610,7 @@ def finish_ticket(
 
 
 @transaction.atomic
-def open_case_from_ticket(*, ticket: Ticket, actor, case_fields: dict):
+def open_case_from_ticket(*, ticket: Ticket, actor: User, case_fields: dict) -> Case:
     """Register a walk-in case for the visitor (through cases.services.submit_case) and
     link it to the ticket, in one transaction."""
     ticket = _lock_ticket(ticket)
@@ -616,7 +638,7 @@ def open_case_from_ticket(*, ticket: Ticket, actor, case_fields: dict):
 
 
 @transaction.atomic
-def attach_ticket_to_case(*, ticket: Ticket, actor, case) -> Ticket:
+def attach_ticket_to_case(*, ticket: Ticket, actor: User, case: Case) -> Ticket:
     """Record that this visit belongs to an existing case (already access-checked)."""
     ticket = _lock_ticket(ticket)
     if ticket.state not in (TicketState.CALLED, TicketState.DONE):

@@ -1,5 +1,7 @@
 """The audit trail's filters (mithaq/cases/views/audit.py)."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
@@ -28,7 +30,7 @@ class ConfidentialReadFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Everyone who has read an identity, former staff too: one index probe per person
         # (staff are few, reads many).
-        self.fields["user"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = (
             get_user_model()
             .objects.filter(Exists(ConfidentialRead.objects.filter(user=OuterRef("pk"))))
             .only("username", "full_name", "first_name", "last_name")

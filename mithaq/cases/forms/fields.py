@@ -2,10 +2,12 @@
 and the organisation tree as a select."""
 
 import copy
+from typing import cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -187,7 +189,7 @@ class KeptChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         self.validate_no_null_characters(value)
-        if isinstance(value, self.queryset.model):
+        if isinstance(value, cast(QuerySet, self.queryset).model):
             value = value.pk
         try:
             row = self.kept.get().get(int(value))

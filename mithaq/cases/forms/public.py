@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -182,7 +183,7 @@ class SubmitForm(forms.Form):
 
     def _set_unit_choices(self):
         rows = unit_tree(list(OrgUnit.objects.active()))
-        field = self.fields["unit"]
+        field = cast(forms.ChoiceField, self.fields["unit"])
         dont_know = _("I don't know — the citizens' affairs office will direct it")
         field.choices = [("", dont_know)] + [
             (str(unit.pk), INDENT * level + unit.name) for unit, level, _ok in rows
@@ -203,7 +204,9 @@ class SubmitForm(forms.Form):
         )
 
     def chosen_unit_id(self) -> int | None:
-        raw = self.data.get(self.add_prefix("unit")) if self.is_bound else self.initial.get("unit")
+        raw: Any = (
+            self.data.get(self.add_prefix("unit")) if self.is_bound else self.initial.get("unit")
+        )
         raw = getattr(raw, "pk", raw)
         try:
             return int(raw)
@@ -211,7 +214,7 @@ class SubmitForm(forms.Form):
             return None
 
     def _set_service_choices(self):
-        field = self.fields["service"]
+        field = cast(forms.ChoiceField, self.fields["service"])
         services = Service.objects.active().select_related("unit")
         unit_id = self.chosen_unit_id()
         none = ("", _("— Not about a particular service —"))
@@ -240,7 +243,7 @@ class SubmitForm(forms.Form):
         return value
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if self.fixed_unit is not None:
             data["unit"] = self.fixed_unit
             data["service"] = None
@@ -320,7 +323,7 @@ class TrackForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.case = None
+        self.case: Case | None = None
 
     def clean_code(self):
         code = normalize_code(self.cleaned_data["code"])
@@ -342,7 +345,7 @@ class TrackForm(forms.Form):
             ) from exc
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if self.errors:
             return data
         how, given = data["contact"]
@@ -370,7 +373,7 @@ class RespondForm(forms.Form):
     attachments = MultipleFileField(label=_("Documents (optional)"))
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if not self.errors and not (data.get("body", "").strip() or data.get("attachments")):
             self.add_error("body", _("Write your answer or attach a document."))
         return data

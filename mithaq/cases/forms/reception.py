@@ -10,7 +10,9 @@ from mithaq.cases.states import STAFF_CHANNELS, Channel, Kind
 
 
 class ReceptionCaseForm(SubmitForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    # A declared field: Django's form metaclass takes it off the class (SubmitForm.kind is
+    # set on the instance).
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)  # type: ignore[assignment]
     channel = forms.ChoiceField(
         label=_("Arrived by"), choices=[(c.value, c.label) for c in STAFF_CHANNELS]
     )

@@ -19,7 +19,8 @@ class _CaseActionForm(forms.Form):
     def __init__(self, *args, case, user, **kwargs):
         self.case = case
         self.user = user
-        super().__init__(*args, prefix=self.action.value, **kwargs)
+        kwargs["prefix"] = self.action.value
+        super().__init__(*args, **kwargs)
 
     def _other_case(self, field: str):
         code = normalize_code(self.cleaned_data[field])

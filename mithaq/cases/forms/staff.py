@@ -1,7 +1,11 @@
 """Forms of the staff side: inbox filters and one form per case action."""
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import escape, format_html
@@ -17,6 +21,7 @@ from mithaq.cases.forms.fields import INDENT, MultipleFileField, OptionField, Op
 # Merging and linking duplicates (mithaq.citizens).
 from mithaq.cases.forms.registry import DUPLICATE_ACTION_FORMS
 from mithaq.cases.forms.workbench import WORKBENCH_ACTION_FORMS
+from mithaq.cases.models import Case
 from mithaq.cases.states import (
     Action,
     Channel,
@@ -113,7 +118,7 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args, options: dict[str, OptionList], **kwargs):
         super().__init__(*args, **kwargs)
         for name, option_list in options.items():
-            self.fields[name].options = option_list
+            cast(OptionField, self.fields[name]).options = option_list
 
     def as_filter_fields(self) -> SafeString:
         """The visible fields as the filter bar shows them, put together directly: Django's
@@ -158,7 +163,9 @@ class InboxFilterForm(forms.Form):
         return self.filter_by(qs, data, user, now=now, access=access, fuzzy=fuzzy)
 
     @classmethod
-    def filter_by(cls, qs, data: dict, user, *, now=None, access=None, fuzzy=False):
+    def filter_by(
+        cls, qs, data: dict, user, *, now=None, access=None, fuzzy=False
+    ) -> QuerySet[Case, Any]:
         """filter() for the cleaned values `data` of a valid form ({} for any other)."""
         if data.get("q"):
             find = case_search.fuzzy if fuzzy else case_search.search
@@ -186,7 +193,7 @@ class InboxFilterForm(forms.Form):
         return cls.ordered(qs, data.get("sort"))
 
     @staticmethod
-    def ordered(qs, sort: str | None):
+    def ordered(qs: QuerySet[Case, Any], sort: str | None) -> QuerySet[Case, Any]:
         if sort == DUE_SORT:
             return order_by_due(qs)
         return qs.order_by(*SORTS.get(sort or "-created", SORTS["-created"]))
@@ -235,7 +242,8 @@ class _ActionForm(forms.Form):
     def __init__(self, *args, case, user, **kwargs):
         self.case = case
         self.user = user
-        super().__init__(*args, prefix=self.action.value, **kwargs)
+        kwargs["prefix"] = self.action.value
+        super().__init__(*args, **kwargs)
 
 
 class AcknowledgeForm(_ActionForm):
@@ -248,7 +256,8 @@ class AssignForm(_ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignable_officers(self.case.unit)
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = assignable_officers(self.case.unit)
 
 
 class ReferForm(_ActionForm):
@@ -259,8 +268,9 @@ class ReferForm(_ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.active().filter(accepts_cases=True).exclude(pk=self.case.unit_id)
-        self.fields["to_unit"].queryset = units
-        self.fields["to_unit"].choices = [("", "---------")] + unit_choices(units)
+        to_unit = cast(forms.ModelChoiceField, self.fields["to_unit"])
+        to_unit.queryset = units
+        to_unit.choices = [("", "---------")] + unit_choices(units)
 
 
 class RequestInfoForm(_ActionForm):
@@ -275,7 +285,8 @@ class ReplyForm(_ActionForm):
     body = forms.CharField(
         label=_("Reply (the citizen will see it)"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    files = MultipleFileField(label=_("Attachments"))
+    # A declared field: Django's form metaclass takes it off the class, so BaseForm.files stays.
+    files = MultipleFileField(label=_("Attachments"))  # type: ignore[assignment]
 
 
 class NoteForm(_ActionForm):
@@ -284,7 +295,8 @@ class NoteForm(_ActionForm):
         label=_("Note (staff only, never shown to the citizen)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    files = MultipleFileField(label=_("Attachments"))
+    # A declared field: Django's form metaclass takes it off the class, so BaseForm.files stays.
+    files = MultipleFileField(label=_("Attachments"))  # type: ignore[assignment]
 
 
 class DecideForm(_ActionForm):
@@ -326,7 +338,7 @@ class CloseForm(_ActionForm):
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if bool(data.get("external_system")) != bool(
             (data.get("external_reference") or "").strip()
         ):
@@ -341,7 +353,7 @@ class ReopenForm(_ActionForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-ACTION_FORMS: dict[Action, type[_ActionForm]] = {
+ACTION_FORMS: dict[Action, Callable[..., forms.Form]] = {
     form.action: form
     for form in (
         AcknowledgeForm,

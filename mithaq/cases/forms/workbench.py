@@ -1,6 +1,8 @@
 """Forms of the workbench: routing rules, units' assignment modes, routing from the triage
 queue, and the case actions for referrals and consultations."""
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -44,21 +46,27 @@ class RuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         units = _case_units()
-        self.fields["unit"].queryset = units
-        self.fields["unit"].choices = _unit_choices(units)
-        self.fields["service"].queryset = Service.objects.active()
-        self.fields["service"].label_from_instance = lambda s: s.name
-        self.fields["service"].empty_label = _("Any service")
-        self.fields["kind"].choices = [("", _("Any kind"))] + list(Kind.choices)
-        self.fields["channel"].choices = [("", _("Any channel"))] + list(Channel.choices)
-        self.fields["citizen_group"].choices = [("", _("Any group"))] + list(CitizenGroup.choices)
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = units
+        unit.choices = _unit_choices(units)
+        service = cast(forms.ModelChoiceField, self.fields["service"])
+        service.queryset = Service.objects.active()
+        service.label_from_instance = lambda s: s.name  # type: ignore[method-assign,assignment]  # per-instance label, as Django documents
+        service.empty_label = _("Any service")
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [("", _("Any kind"))] + list(Kind.choices)
+        channel = cast(forms.ChoiceField, self.fields["channel"])
+        channel.choices = [("", _("Any channel"))] + list(Channel.choices)
+        citizen_group = cast(forms.ChoiceField, self.fields["citizen_group"])
+        citizen_group.choices = [("", _("Any group"))] + list(CitizenGroup.choices)
         officers = get_user_model().objects.filter(
             is_active=True,
             memberships__role__in=[Role.OFFICER, Role.UNIT_MANAGER, Role.OFFICE_MANAGER],
         )
-        self.fields["default_officer"].queryset = officers.distinct().order_by("full_name")
-        self.fields["default_officer"].empty_label = _("Nobody: the unit's own assignment")
-        self.fields["default_officer"].help_text = _(
+        default_officer = cast(forms.ModelChoiceField, self.fields["default_officer"])
+        default_officer.queryset = officers.distinct().order_by("full_name")
+        default_officer.empty_label = _("Nobody: the unit's own assignment")
+        default_officer.help_text = _(
             "Must be one of the unit's officers or managers."
         )
 
@@ -86,7 +94,8 @@ class TryRuleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].label_from_instance = lambda s: s.name
+        service = cast(forms.ModelChoiceField, self.fields["service"])
+        service.label_from_instance = lambda s: s.name  # type: ignore[method-assign,assignment]  # per-instance label, as Django documents
 
 
 class AssignmentModeForm(forms.Form):
@@ -106,8 +115,9 @@ class RouteForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_unit"].queryset = _case_units()
-        self.fields["to_unit"].choices = _unit_choices(units)
+        to_unit = cast(forms.ModelChoiceField, self.fields["to_unit"])
+        to_unit.queryset = _case_units()
+        to_unit.choices = _unit_choices(units)
 
 
 # --- Case actions (listed in mithaq.cases.forms.staff.ACTION_FORMS) -------------------------
@@ -119,7 +129,8 @@ class _CaseActionForm(forms.Form):
     def __init__(self, *args, case, user, **kwargs):
         self.case = case
         self.user = user
-        super().__init__(*args, prefix=self.action.value, **kwargs)
+        kwargs["prefix"] = self.action.value
+        super().__init__(*args, **kwargs)
 
 
 class AcceptReferralForm(_CaseActionForm):
@@ -148,8 +159,9 @@ class ConsultForm(_CaseActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.active().exclude(pk=self.case.unit_id).exclude(parent=None)
-        self.fields["units"].queryset = units
-        self.fields["units"].choices = _unit_choices(units, blank=False)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["units"])
+        field.queryset = units
+        field.choices = _unit_choices(units, blank=False)
 
 
 class OpinionForm(_CaseActionForm):

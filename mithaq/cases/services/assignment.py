@@ -5,14 +5,15 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from mithaq.accounts.access import assignable_officers
-from mithaq.accounts.models import Role
+from mithaq.accounts.models import OrgUnit, Role, User
 from mithaq.routing import rules
 from mithaq.routing.models import AssignmentMode, UnitAssignment
+from mithaq.routing.rules import CompiledRule
 
 from ..states import OPEN_STATES
 
 
-def assignee_for_new_case(unit, *, rule=None):
+def assignee_for_new_case(unit: OrgUnit, *, rule: CompiledRule | None = None) -> User | None:
     """Who a case landing in `unit` on submission goes to: the matching rule's officer while
     they can still be given the unit's cases (an active account that is still one of its
     officers: the rule was checked when saved, and people leave); else whoever the unit's
@@ -25,7 +26,7 @@ def assignee_for_new_case(unit, *, rule=None):
     return pick_assignee(unit)
 
 
-def pick_assignee(unit):
+def pick_assignee(unit: OrgUnit) -> User | None:
     """The officer the unit's assignment mode gives the next case to, or None (by hand, or
     nobody to give it to). Round-robin locks the unit's policy row, so that two cases
     landing at once go to two officers in turn."""

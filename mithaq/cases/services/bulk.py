@@ -3,13 +3,16 @@
 may not act on are skipped and reported with the reason, never silently dropped."""
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from mithaq.accounts.access import access_for
+from mithaq.accounts.access import Asker, access_for
+from mithaq.accounts.models import User
 from mithaq.cases.access import cases_visible_to
 
+from ..models import Case
 from ..states import Action
 from . import workflow as services
 
@@ -24,7 +27,7 @@ class BulkOutcome:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _apply(action: str, case, actor, params: dict):
+def _apply(action: str, case: Case, actor: User, params: dict) -> Case:
     match action:
         case "assign":
             return services.assign_case(case=case, actor=actor, assignee=params["assignee"])
@@ -37,7 +40,9 @@ def _apply(action: str, case, actor, params: dict):
     raise ValueError(action)
 
 
-def run_bulk(request_or_user, *, action: str, codes: list[str], **params) -> BulkOutcome:
+def run_bulk(
+    request_or_user: Asker, *, action: str, codes: list[str], **params: Any
+) -> BulkOutcome:
     """Take `action` ("assign", "refer" or "close") on every case of `codes` this person may
     act on. `params`: assignee / to_unit and reason / closure_code."""
     if action not in BULK_ACTIONS:
@@ -47,7 +52,7 @@ def run_bulk(request_or_user, *, action: str, codes: list[str], **params) -> Bul
             _("Select at most %(limit)d cases at a time.") % {"limit": BULK_LIMIT}, code="limit"
         )
     access = access_for(request_or_user)
-    actor = access.user
+    actor = cast(User, access.user)  # only staff find cases to act on
     wanted = BULK_ACTIONS[action]
     found = {
         c.code: c

@@ -12,12 +12,16 @@ same code serves a new event and a recomputation after the calendar changed:
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import transaction
 from django.utils.translation import ngettext
 
+from mithaq.catalog.models import Service
 from mithaq.routing import calendar as working
+from mithaq.routing import worktime
 from mithaq.routing.models import TARGET_ORDER, CaseClock, CaseDeadline, DurationUnit, Target
 
 from ..models import Case, CaseEvent
@@ -25,7 +29,7 @@ from ..states import EventKind, State
 
 ROUND_STARTS = {EventKind.SUBMITTED, EventKind.REOPENED}
 # An event meets these targets; every target before one it meets is met as well.
-MEETS = {
+MEETS: dict[str, Target] = {
     EventKind.ACKNOWLEDGED: Target.ACKNOWLEDGEMENT,
     EventKind.REPLIED: Target.FIRST_REPLY,
     EventKind.DECIDED: Target.DECISION,
@@ -47,7 +51,9 @@ NEUTRAL_EVENTS = {
 }
 
 
-def commitment_for(config, *, target: str, kind: str, service_id, urgent: bool):
+def commitment_for(
+    config: working.ClockConfig, *, target: str, kind: str, service_id: int | None, urgent: bool
+) -> working.CommitmentRule | None:
     """The most specific commitment: urgent rows for urgent cases, then the service's row,
     then the kind's, then the row for every kind."""
     best, best_rank = None, None
@@ -64,13 +70,17 @@ def commitment_for(config, *, target: str, kind: str, service_id, urgent: bool):
     return best
 
 
-def _due(calendar, start: datetime.datetime, rule) -> datetime.datetime:
+def _due(
+    calendar: worktime.Calendar, start: datetime.datetime, rule: working.CommitmentRule
+) -> datetime.datetime:
     if rule.unit == DurationUnit.HOURS:
         return calendar.add_hours(start, rule.amount)
     return calendar.add_days(start, rule.amount)
 
 
-def expected_answer(*, kind: str, service, urgent: bool, now: datetime.datetime):
+def expected_answer(
+    *, kind: str, service: Service | None, urgent: bool, now: datetime.datetime
+) -> datetime.datetime | None:
     """The expected answer date of a case starting now: its first target's due moment."""
     config = working.config()
     dues = [
@@ -90,7 +100,7 @@ def expected_answer(*, kind: str, service, urgent: bool, now: datetime.datetime)
     return max(dues) if dues else None
 
 
-def promise(*, kind: str, service=None, urgent: bool = False) -> str:
+def promise(*, kind: str, service: Service | None = None, urgent: bool = False) -> str:
     """The charter's promise for a final answer, as a citizen reads it ("within 15 working
     days"); "" when no commitment applies."""
     config = working.config()
@@ -122,7 +132,9 @@ class ClockState:
     paused_at: datetime.datetime | None = None
 
 
-def compute_round(case: Case, events: list, config) -> tuple[int, list[ClockState]]:
+def compute_round(
+    case: Case, events: list[CaseEvent], config: working.ClockConfig
+) -> tuple[int, list[ClockState]]:
     """The round number and clock states of the case's current round, from its events."""
     starts = [i for i, e in enumerate(events) if e.kind in ROUND_STARTS]
     if not starts:
@@ -163,14 +175,14 @@ def compute_round(case: Case, events: list, config) -> tuple[int, list[ClockStat
         if met is not None:
             reached = TARGET_ORDER.index(met)
             for target in TARGET_ORDER[: reached + 1]:
-                state = states.get(target)
-                if state is not None and state.met_at is None:
-                    state.met_at = event.at
-                    state.paused_at = None
+                reached_state = states.get(target)
+                if reached_state is not None and reached_state.met_at is None:
+                    reached_state.met_at = event.at
+                    reached_state.paused_at = None
     return len(starts), list(states.values())
 
 
-def next_alert(config, clock: CaseClock) -> datetime.datetime | None:
+def next_alert(config: working.ClockConfig, clock: CaseClock) -> datetime.datetime | None:
     """When the clock's next escalation step fires (None when met, paused or done)."""
     if clock.met_at is not None or clock.paused_at is not None:
         return None
@@ -180,7 +192,7 @@ def next_alert(config, clock: CaseClock) -> datetime.datetime | None:
     return config.calendar.add_hours(clock.due_at, steps[clock.escalation_level].offset_hours)
 
 
-def _late_expected(config, case: Case, clock: CaseClock) -> datetime.datetime:
+def _late_expected(config: working.ClockConfig, case: Case, clock: CaseClock) -> datetime.datetime:
     """The new expected date given in an interim message: as long again as the target's
     commitment, counted from the message."""
     rule = commitment_for(
@@ -190,12 +202,16 @@ def _late_expected(config, case: Case, clock: CaseClock) -> datetime.datetime:
         service_id=case.service_id,
         urgent=case.is_urgent,
     )
+    # Asked only of a clock the citizen was told is late (late_noticed_at is set).
+    late_noticed_at = cast(datetime.datetime, clock.late_noticed_at)
     if rule is None:
         return clock.due_at
-    return max(clock.due_at, _due(config.calendar, clock.late_noticed_at, rule))
+    return max(clock.due_at, _due(config.calendar, late_noticed_at, rule))
 
 
-def sync_case_clocks(case: Case, *, config=None, first_event=None) -> list[CaseClock]:
+def sync_case_clocks(
+    case: Case, *, config: working.ClockConfig | None = None, first_event: CaseEvent | None = None
+) -> list[CaseClock]:
     """Recompute and store the case's current clocks, its deadline row and `Case.due_at`.
     Runs inside the caller's transaction; idempotent. `first_event`: the case was just made
     and this is its only event, so there is nothing to read back (the public submission's
@@ -289,7 +305,7 @@ def _store_deadline(case: Case, clocks: list[CaseClock], *, new: bool = False) -
         case.due_at = expected
 
 
-def case_event_recorded(*, case, event) -> None:
+def case_event_recorded(*, case: Case, event: CaseEvent) -> None:
     """Called inside the transaction of every case event (see cases.services.record_event)."""
     if event.kind in CLOCK_EVENTS or event.kind in NEUTRAL_EVENTS:
         return
@@ -299,7 +315,7 @@ def case_event_recorded(*, case, event) -> None:
         sync_case_clocks(case)
 
 
-def recompute_open_clocks(*, case_ids=None, batch_size: int = 500) -> int:
+def recompute_open_clocks(*, case_ids: Iterable[int] | None = None, batch_size: int = 500) -> int:
     """Recompute the clocks of open cases (all, or `case_ids`) after the calendar, a
     commitment or an escalation step changed. Each case in its own short transaction,
     locked, so that staff working on it meanwhile are never overwritten. Idempotent.

@@ -2,23 +2,27 @@
 consulted unit sees that case until it answers, and the answers join the timeline as
 internal notes."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mithaq.accounts.access import access_for
-from mithaq.accounts.models import Role
+from mithaq.accounts.access import AnyUser, access_for
+from mithaq.accounts.models import Role, User
 from mithaq.routing.models import Consultation
 
+from ..models import Case
 from ..states import TRANSITIONS, Action, EventKind
 from .events import CaseStateError, lock_case, record_event
 
 
-def ask_units(*, case, actor, units: Iterable, question: str, now=None) -> list[Consultation]:
+def ask_units(
+    *, case: Case, actor: User, units: Iterable, question: str, now: datetime.datetime | None = None
+) -> list[Consultation]:
     units = list(units)
     if not (question or "").strip():
         raise ValidationError(_("Write what you ask the units."), code="question")
@@ -71,7 +75,7 @@ def ask_units(*, case, actor, units: Iterable, question: str, now=None) -> list[
     return made
 
 
-def open_for(user, case) -> list[Consultation]:
+def open_for(user: AnyUser, case: Case) -> list[Consultation]:
     """The open consultations on `case` that `user` may answer (as officer or manager of the
     consulted unit)."""
     grants = [g for g in access_for(user).grants if g.role in {Role.OFFICER, Role.UNIT_MANAGER}]
@@ -79,7 +83,9 @@ def open_for(user, case) -> list[Consultation]:
     return [c for c in rows if any(g.covers(c.unit.path, c.unit_id) for g in grants)]
 
 
-def answer(*, case, actor, opinion: str, now=None) -> Consultation:
+def answer(
+    *, case: Case, actor: User, opinion: str, now: datetime.datetime | None = None
+) -> Consultation:
     """The consulted unit's opinion: it closes the unit's consultation (and with it the
     unit's view of the case) and joins the timeline, never shown to the citizen."""
     if not (opinion or "").strip():
@@ -109,7 +115,7 @@ def answer(*, case, actor, opinion: str, now=None) -> Consultation:
     return consultation
 
 
-def asked_of(user):
+def asked_of(user: AnyUser) -> QuerySet[Consultation]:
     """The consultations addressed to `user`'s units (as officer or manager), open first."""
     grants = [g for g in access_for(user).grants if g.role in {Role.OFFICER, Role.UNIT_MANAGER}]
     if not grants:

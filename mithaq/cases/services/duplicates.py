@@ -2,21 +2,23 @@
 another (the survivor) or link the two as related."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mithaq.accounts.access import access_for
+from mithaq.accounts.access import AnyUser, access_for
+from mithaq.accounts.models import User
 from mithaq.citizens.models import CaseLink
 from mithaq.common.text import normalize_arabic
 
 from ..access import cases_visible_to
 from ..models import Case
-from ..states import TRANSITIONS, Action, ClosureCode, EventKind
+from ..states import TRANSITIONS, Action, ClosureCode, EventKind, State
 from .events import FOLLOWED_EVENTS, check_action, lock_case, record_event
 
 WINDOW = datetime.timedelta(days=30)
@@ -39,6 +41,11 @@ class Suggestion:
     # that gave someone's national ID with another phone (citizens.services._web_citizen).
     # Staff check who brought which before treating them as one person's.
     identity_clash: bool = False
+    # What the case page shows beside it, filled in by the view (cases.views.registry).
+    may_act: bool = field(default=False, init=False, compare=False)
+    may_merge: bool = field(default=False, init=False, compare=False)
+    linked: bool = field(default=False, init=False, compare=False)
+    percent: int = field(default=0, init=False, compare=False)
 
 
 def _identity_clash(case: Case, other: Case) -> bool:
@@ -86,7 +93,7 @@ def _pg_query_text(case: Case) -> str:
     return normalize_arabic(_case_text(case))
 
 
-def _close_text(case: Case, near) -> list[tuple[int, float]]:
+def _close_text(case: Case, near: QuerySet[Case]) -> list[tuple[int, float]]:
     """(id, similarity) of the cases among `near`'s latest CANDIDATES whose text is close."""
     ids = near.order_by("-created_at").values_list("pk", flat=True)[:CANDIDATES]
     if connection.vendor == "postgresql":
@@ -103,12 +110,12 @@ def _close_text(case: Case, near) -> list[tuple[int, float]]:
         )
         return list(rows)
     text = _case_text(case)
-    rows = Case.objects.filter(pk__in=list(ids)).values_list("pk", "subject", "body")
-    scored = [(pk, similarity(text, f"{subject} {body}")) for pk, subject, body in rows]
+    texts = Case.objects.filter(pk__in=list(ids)).values_list("pk", "subject", "body")
+    scored = [(pk, similarity(text, f"{subject} {body}")) for pk, subject, body in texts]
     return sorted([r for r in scored if r[1] >= TEXT_THRESHOLD], key=lambda r: -r[1])[:SHOWN]
 
 
-def possible_duplicates(case: Case, user) -> list[Suggestion]:
+def possible_duplicates(case: Case, user: AnyUser) -> list[Suggestion]:
     """Cases the viewer may see that may be the same grievance as `case`: the same person
     (registry record, phone or national ID) within 30 days either side, or close text among
     the recent cases of its unit or service. Merged cases and the case itself are left out,
@@ -158,11 +165,13 @@ def _lock_pair(first: Case, second: Case) -> tuple[Case, Case]:
     return locked[first.pk], locked[second.pk]
 
 
-def _may_act(actor, case: Case, action: Action) -> bool:
+def _may_act(actor: User, case: Case, action: Action) -> bool:
     return access_for(actor).may_take(case, action)
 
 
-def merge_cases(*, case: Case, survivor: Case, actor, note: str = "", now=None) -> Case:
+def merge_cases(
+    *, case: Case, survivor: Case, actor: User, note: str = "", now: datetime.datetime | None = None
+) -> Case:
     """Merge the duplicate `case` into `survivor`. The duplicate keeps its own timeline, gets
     a MERGED event and is closed as a duplicate (through the transition table); the survivor
     gets an ABSORBED event. The duplicate's citizen is told by the MERGED event's message
@@ -183,7 +192,7 @@ def merge_cases(*, case: Case, survivor: Case, actor, note: str = "", now=None) 
         if target.merged_into_id is not None:
             raise ValidationError(
                 _("Case %(code)s was itself merged into %(final)s: merge into that one.")
-                % {"code": target.code, "final": target.merged_into.code},
+                % {"code": target.code, "final": cast(Case, target.merged_into).code},
                 code="merged_target",
             )
         if locked.merged_into_id is not None:
@@ -210,7 +219,7 @@ def merge_cases(*, case: Case, survivor: Case, actor, note: str = "", now=None) 
         Case.objects.filter(merged_into=locked).update(merged_into=target)
 
         before = locked.state
-        locked.state = TRANSITIONS[Action.MERGE].target
+        locked.state = cast(State, TRANSITIONS[Action.MERGE].target)  # a moving transition
         locked.merged_into = target
         locked.closure_code = ClosureCode.DUPLICATE
         locked.closed_at = now
@@ -261,7 +270,9 @@ def _pair(a: Case, b: Case) -> tuple[Case, Case]:
     return (a, b) if a.pk < b.pk else (b, a)
 
 
-def link_cases(*, case: Case, other: Case, actor, now=None) -> CaseLink:
+def link_cases(
+    *, case: Case, other: Case, actor: User, now: datetime.datetime | None = None
+) -> CaseLink:
     """Mark two cases as related (neither changes state); LINKED on both timelines."""
     if case.pk == other.pk:
         raise ValidationError(_("A case cannot be linked to itself."), code="self")
@@ -284,7 +295,9 @@ def link_cases(*, case: Case, other: Case, actor, now=None) -> CaseLink:
     return link
 
 
-def unlink_cases(*, case: Case, other: Case, actor, now=None) -> None:
+def unlink_cases(
+    *, case: Case, other: Case, actor: User, now: datetime.datetime | None = None
+) -> None:
     """Remove the link between two cases; UNLINKED on both timelines."""
     now = now or timezone.now()
     with transaction.atomic():

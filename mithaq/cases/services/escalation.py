@@ -11,6 +11,7 @@ and queues the messages). A tick that took a clock row before its case would dea
 an officer's action on that case."""
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -18,9 +19,10 @@ from django.db.models import F
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from mithaq.accounts.models import Membership, OrgUnit, Role
+from mithaq.accounts.models import Membership, OrgUnit, Role, User
 from mithaq.notifications import services as outbox
 from mithaq.routing import calendar as working
+from mithaq.routing import worktime
 from mithaq.routing.models import CaseClock, Recipient, Target
 
 from ..messages import STAFF_MESSAGES
@@ -52,7 +54,7 @@ def _ancestors(unit: OrgUnit) -> list[int]:
     return [int(part) for part in reversed(unit.path.strip("/").split("/")) if part]
 
 
-def recipients(recipient: str, case) -> list:
+def recipients(recipient: str, case: Case) -> list[User]:
     """Who a step of this kind tells about `case`."""
     chain = _ancestors(case.unit)
     if recipient == Recipient.ASSIGNEE:
@@ -77,13 +79,15 @@ def recipients(recipient: str, case) -> list:
     return []
 
 
-def _format(moment: datetime.datetime, calendar, language: str) -> str:
+def _format(moment: datetime.datetime, calendar: worktime.Calendar, language: str) -> str:
     with translation.override(language):
         local = moment.astimezone(calendar.tz)
         return formats.date_format(local, "SHORT_DATETIME_FORMAT")
 
 
-def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> bool:
+def fire_next_step(
+    *, clock_id: int, now: datetime.datetime, config: working.ClockConfig | None = None
+) -> bool:
     """Fire the clock's next escalation step if it is due; True if this call fired it."""
     config = config or working.fresh_config()
     calendar = config.calendar
@@ -106,7 +110,7 @@ def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> boo
         step = steps[level]
         fire_at = clock.next_alert_at
         clock.escalation_level = level + 1
-        changes = {"escalation_level": level + 1}
+        changes: dict[str, Any] = {"escalation_level": level + 1}
         if step.recipient == Recipient.CITIZEN and clock.late_noticed_at is None:
             changes["late_noticed_at"] = clock.late_noticed_at = now
         changes["next_alert_at"] = clocks.next_alert(config, clock)
@@ -131,7 +135,15 @@ def fire_next_step(*, clock_id: int, now: datetime.datetime, config=None) -> boo
     return True
 
 
-def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
+def _tell_staff(
+    case: Case,
+    clock: CaseClock,
+    step: working.StepRule,
+    target: Target,
+    *,
+    now: datetime.datetime,
+    calendar: worktime.Calendar,
+) -> None:
     people = recipients(step.recipient, case)
     reminder = step.recipient == Recipient.ASSIGNEE
     with translation.override(settings.LANGUAGE_CODE):
@@ -164,7 +176,14 @@ def _tell_staff(case, clock, step, target, *, now, calendar) -> None:
         )
 
 
-def _tell_citizen(case, clock, target, *, now, config) -> None:
+def _tell_citizen(
+    case: Case,
+    clock: CaseClock,
+    target: Target,
+    *,
+    now: datetime.datetime,
+    config: working.ClockConfig,
+) -> None:
     calendar = config.calendar
     expected = clocks._late_expected(config, case, clock)
     language = case.citizen_language or settings.LANGUAGE_CODE

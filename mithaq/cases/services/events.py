@@ -5,13 +5,17 @@ the citizens of merged cases) and the files that come with an event.
 Lock order, for every write (docs/architecture.md): the case row first (`lock_case`), then
 its clocks, then its messages. Nothing locks a clock and then its case."""
 
+import datetime
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from mithaq.accounts.models import Membership, Role
+from mithaq.accounts.models import Membership, OrgUnit, Role, User
 from mithaq.common.uploads import check_upload
 from mithaq.notifications import services as messages
 
@@ -44,13 +48,13 @@ def record_event(
     case: Case,
     *,
     kind: EventKind,
-    actor=None,
-    now,
+    actor: User | None = None,
+    now: datetime.datetime,
     from_state: str = "",
-    to_state=None,
+    to_state: str | None = None,
     message_context: dict | None = None,
-    **fields,
-):
+    **fields: Any,
+) -> CaseEvent:
     """Write one event and let the clocks and the messages react to it, all in the caller's
     transaction (the one way any app records a case event; call it with the case locked by
     `lock_case`): a rolled-back change leaves no event, no clock change and no message.
@@ -73,7 +77,7 @@ def record_event(
     return event
 
 
-def _unit_staff(unit):
+def _unit_staff(unit: OrgUnit) -> QuerySet[User]:
     ids = Membership.objects.filter(unit=unit, role__in=[Role.OFFICER, Role.UNIT_MANAGER]).values(
         "user_id"
     )
@@ -87,7 +91,7 @@ def _staff_told(case: Case, event: CaseEvent) -> list:
         if event.assignee_id and event.assignee_id != event.actor_id:
             return [event.assignee]
     elif event.kind == EventKind.REFERRED:
-        if event.to_unit_id:
+        if event.to_unit is not None:
             return list(_unit_staff(event.to_unit))
     elif event.kind == EventKind.CITIZEN_RESPONDED and case.assignee_id:
         return [case.assignee]
@@ -98,7 +102,7 @@ def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
     """The messages one event causes (messages.py), in its transaction: the messages app
     renders each from its template, so nothing here is a sentence."""
     dedupe = f"event:{event.pk}"
-    citizen = CITIZEN_MESSAGES.get(event.kind)
+    citizen = CITIZEN_MESSAGES.get(EventKind(event.kind))
     if citizen is not None:
         messages.notify_citizen(
             case=case,
@@ -106,8 +110,10 @@ def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
             context={"text": event.body if event.is_public else ""} | context,
             dedupe=dedupe,
         )
-    staff = STAFF_MESSAGES.get(event.kind)
-    for person in _staff_told(case, event) if staff is not None else ():
+    staff = STAFF_MESSAGES.get(EventKind(event.kind))
+    if staff is None:
+        return
+    for person in _staff_told(case, event):
         messages.notify_staff(
             user=person,
             event_key=staff,
@@ -119,7 +125,7 @@ def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
 
 
 @contextmanager
-def _files_kept_only_on_commit():
+def _files_kept_only_on_commit() -> Iterator[list[Attachment]]:
     """Files are written inside the transaction; if it fails they are removed again, so
     that a failed change leaves neither rows nor files behind."""
     written: list[Attachment] = []
@@ -127,13 +133,21 @@ def _files_kept_only_on_commit():
         yield written
     except BaseException:
         for attachment in written:
-            attachment.file.storage.delete(attachment.file.name)
+            attachment.file.storage.delete(cast(str, attachment.file.name))  # saved: named
         raise
 
 
 def _store_files(
-    case, event, files, *, by_citizen: bool, uploaded_by, is_public: bool, now, written: list
-):
+    case: Case,
+    event: CaseEvent,
+    files: Iterable[Any] | None,  # uploaded files (Django types their name and size Optional)
+    *,
+    by_citizen: bool,
+    uploaded_by: User | None,
+    is_public: bool,
+    now: datetime.datetime,
+    written: list[Attachment],
+) -> None:
     for upload in files or ():
         kind, digest = check_upload(upload)
         attachment = Attachment(
@@ -160,7 +174,7 @@ FOLLOWED_EVENTS = frozenset(
 )
 
 
-def notify_followers(*, case, event) -> None:
+def notify_followers(*, case: Case, event: CaseEvent) -> None:
     """Called with every event (record_event): the citizens of the cases
     merged into `case` hear its public answers on their own case's reference, channels and
     current contact details (the follower is the merged case itself, so a citizen who
@@ -170,7 +184,7 @@ def notify_followers(*, case, event) -> None:
     for follower in Case.objects.filter(merged_into=case).select_related("unit"):
         messages.notify_citizen(
             case=follower,
-            event_key=CITIZEN_MESSAGES[event.kind],
+            event_key=CITIZEN_MESSAGES[EventKind(event.kind)],
             context={"text": event.body},
             dedupe=f"event:{event.pk}:follower:{follower.pk}",
         )

@@ -2,22 +2,34 @@
 competent, and the citizens' affairs office sees the returns until it deals with them
 (open_returns)."""
 
+import datetime
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mithaq.accounts.models import OrgUnit, User
 from mithaq.routing import rules
 from mithaq.routing.models import Referral, ReferralStatus
 
-from ..models import CaseEvent
+from ..models import Case, CaseEvent
 from ..states import TRANSITIONS, Action, EventKind, State
 from . import assignment
 from .events import CaseStateError, lock_case, record_event
 
 
-def record_referral(*, case, from_unit, to_unit, actor, reason: str, now) -> Referral:
+def record_referral(
+    *,
+    case: Case,
+    from_unit: OrgUnit,
+    to_unit: OrgUnit,
+    actor: User,
+    reason: str,
+    now: datetime.datetime,
+) -> Referral:
     """Called by cases.services.refer_case inside its transaction: the referral waits for
     the receiving unit. A referral still waiting is passed on, and a returned one is routed."""
     Referral.objects.filter(case=case, status=ReferralStatus.PENDING).update(
@@ -36,7 +48,7 @@ def record_referral(*, case, from_unit, to_unit, actor, reason: str, now) -> Ref
     )
 
 
-def _pending(locked) -> Referral:
+def _pending(locked: Case) -> Referral:
     """The referral the case's unit has to decide on. A case referred before referrals were
     recorded has only its REFERRED event: the record is made from it."""
     referral = (
@@ -75,7 +87,7 @@ def _pending(locked) -> Referral:
     raise ValidationError(_("No referral of this case is waiting for a decision."), code="none")
 
 
-def _check(action: Action, locked) -> None:
+def _check(action: Action, locked: Case) -> None:
     if locked.state not in TRANSITIONS[action].sources:
         raise CaseStateError(
             _("This case cannot be changed this way while it is “%(state)s”.")
@@ -84,7 +96,7 @@ def _check(action: Action, locked) -> None:
         )
 
 
-def accept_referral(*, case, actor, now=None):
+def accept_referral(*, case: Case, actor: User, now: datetime.datetime | None = None) -> Case:
     """The receiving unit takes the case: it is under review there, and the unit's
     assignment mode may give it an officer."""
     now = now or timezone.now()
@@ -97,7 +109,9 @@ def accept_referral(*, case, actor, now=None):
         referral.decided_at = now
         referral.save(update_fields=["status", "decided_by", "decided_at"])
         before = locked.state
-        locked.state = TRANSITIONS[Action.ACCEPT_REFERRAL].target
+        locked.state = cast(
+            State, TRANSITIONS[Action.ACCEPT_REFERRAL].target
+        )  # a moving transition
         if locked.assignee_id is None:
             locked.assignee = assignment.pick_assignee(locked.unit)
         locked.updated_at = now
@@ -118,7 +132,9 @@ def accept_referral(*, case, actor, now=None):
     return locked
 
 
-def return_referral(*, case, actor, reason: str, now=None):
+def return_referral(
+    *, case: Case, actor: User, reason: str, now: datetime.datetime | None = None
+) -> Case:
     """The receiving unit says the case is not for it: the case goes back to whoever sent
     it (the referring unit, or the citizens' affairs office for a new case), unassigned, and
     waits in the office's returns list until it is routed again."""
@@ -145,7 +161,9 @@ def return_referral(*, case, actor, reason: str, now=None):
         referral.return_reason = reason.strip()
         referral.save(update_fields=["status", "decided_by", "decided_at", "return_reason"])
         before, returning_unit = locked.state, locked.unit
-        locked.state = TRANSITIONS[Action.RETURN_REFERRAL].target
+        locked.state = cast(
+            State, TRANSITIONS[Action.RETURN_REFERRAL].target
+        )  # a moving transition
         locked.unit = back_to
         locked.assignee = None
         locked.updated_at = now
@@ -181,7 +199,7 @@ _DEALT_WITH = (
 )
 
 
-def open_returns():
+def open_returns() -> QuerySet[Referral]:
     """Returned referrals the office has still to deal with, newest first. A return is open
     until the case is referred again (rerouted_at) or its timeline shows, after the return's
     own event, that someone is dealing with it (_DEALT_WITH): the office (or the unit it went

@@ -3,7 +3,8 @@ transition table, and writes its CaseEvent in the same transaction."""
 
 import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mithaq.accounts.access import assignable_officers
-from mithaq.accounts.models import OrgUnit
+from mithaq.accounts.models import OrgUnit, User
 from mithaq.catalog.models import Service
 from mithaq.citizens import services as citizen_registry
 from mithaq.common import search_text as search_index
@@ -63,7 +64,7 @@ def submit_case(
     is_urgent: bool = False,
     is_collective: bool = False,
     head_count: int = 1,
-    received_by=None,
+    received_by: User | None = None,
     letter_number: str = "",
     letter_date: datetime.date | None = None,
     files: Sequence = (),
@@ -209,15 +210,15 @@ def submit_case(
 def _simple_transition(
     *,
     case: Case,
-    actor,
+    actor: User,
     action: Action,
     event: EventKind,
     body: str = "",
     is_public: bool = False,
-    now=None,
-    derive=None,
-    outcome=None,
-    **changes,
+    now: datetime.datetime | None = None,
+    derive: Callable[[Case], dict[str, Any]] | None = None,
+    outcome: Callable[[Case], dict[str, Any]] | None = None,
+    **changes: Any,
 ) -> Case:
     """Move the case by `action`, set `changes` (and `derive(locked_case)`'s, for values
     that depend on the row as locked), and record the event, with `outcome(locked_case)`'s
@@ -249,7 +250,7 @@ def _simple_transition(
     return locked
 
 
-def acknowledge_case(*, case: Case, actor, now=None) -> Case:
+def acknowledge_case(*, case: Case, actor: User, now: datetime.datetime | None = None) -> Case:
     return _simple_transition(
         case=case,
         actor=actor,
@@ -273,7 +274,9 @@ def _earlier_reviewers(case: Case) -> set[int]:
     )
 
 
-def assign_case(*, case: Case, actor, assignee, now=None) -> Case:
+def assign_case(
+    *, case: Case, actor: User, assignee: User, now: datetime.datetime | None = None
+) -> Case:
     now = now or timezone.now()
     with transaction.atomic():
         locked = lock_case(case)
@@ -297,7 +300,9 @@ def assign_case(*, case: Case, actor, assignee, now=None) -> Case:
     return locked
 
 
-def refer_case(*, case: Case, actor, to_unit: OrgUnit, reason: str, now=None) -> Case:
+def refer_case(
+    *, case: Case, actor: User, to_unit: OrgUnit, reason: str, now: datetime.datetime | None = None
+) -> Case:
     if not reason.strip():
         raise ValidationError(_("Give the reason for the referral."), code="reason")
     now = now or timezone.now()
@@ -309,11 +314,11 @@ def refer_case(*, case: Case, actor, to_unit: OrgUnit, reason: str, now=None) ->
         if not (to_unit.is_active and to_unit.accepts_cases):
             raise ValidationError(_("This unit does not take cases."), code="unit")
         before, from_unit = locked.state, locked.unit
-        locked.state = TRANSITIONS[Action.REFER].target
+        locked.state = cast(State, TRANSITIONS[Action.REFER].target)  # a moving transition
         locked.unit = to_unit
         # The receiving unit decides who works on it.
         locked.assignee = None
-        if locked.service_id and locked.service.unit_id != to_unit.pk:
+        if locked.service_id and cast(Service, locked.service).unit_id != to_unit.pk:
             locked.service = None
         locked.updated_at = now
         locked.save()
@@ -335,7 +340,9 @@ def refer_case(*, case: Case, actor, to_unit: OrgUnit, reason: str, now=None) ->
     return locked
 
 
-def request_information(*, case: Case, actor, question: str, now=None) -> Case:
+def request_information(
+    *, case: Case, actor: User, question: str, now: datetime.datetime | None = None
+) -> Case:
     if not question.strip():
         raise ValidationError(_("Write what the citizen should send."), code="question")
     return _simple_transition(
@@ -349,7 +356,9 @@ def request_information(*, case: Case, actor, question: str, now=None) -> Case:
     )
 
 
-def record_citizen_response(*, case: Case, body: str, files: Sequence = (), now=None) -> Case:
+def record_citizen_response(
+    *, case: Case, body: str, files: Sequence = (), now: datetime.datetime | None = None
+) -> Case:
     """The citizen answers a request for information from the tracking page."""
     if not body.strip() and not files:
         raise ValidationError(_("Write your answer or attach a document."), code="empty")
@@ -361,7 +370,7 @@ def record_citizen_response(*, case: Case, body: str, files: Sequence = (), now=
                 _("The office is not waiting for information on this case."), code="bad_state"
             )
         before = locked.state
-        locked.state = CITIZEN_RESPONSE.target
+        locked.state = cast(State, CITIZEN_RESPONSE.target)  # a moving transition
         locked.updated_at = now
         locked.search_text = search_index.with_text_added(locked.search_text, body)
         locked.save(update_fields=["state", "updated_at", "search_text"])
@@ -387,7 +396,17 @@ def record_citizen_response(*, case: Case, body: str, files: Sequence = (), now=
     return locked
 
 
-def _message(*, case, actor, action, kind, body, files, is_public, now=None) -> Case:
+def _message(
+    *,
+    case: Case,
+    actor: User,
+    action: Action,
+    kind: EventKind,
+    body: str,
+    files: Sequence,
+    is_public: bool,
+    now: datetime.datetime | None = None,
+) -> Case:
     if not body.strip():
         raise ValidationError(_("The text cannot be empty."), code="empty")
     now = now or timezone.now()
@@ -416,7 +435,14 @@ def _message(*, case, actor, action, kind, body, files, is_public, now=None) -> 
     return locked
 
 
-def reply_to_citizen(*, case: Case, actor, body: str, files: Sequence = (), now=None) -> Case:
+def reply_to_citizen(
+    *,
+    case: Case,
+    actor: User,
+    body: str,
+    files: Sequence = (),
+    now: datetime.datetime | None = None,
+) -> Case:
     return _message(
         case=case,
         actor=actor,
@@ -429,7 +455,14 @@ def reply_to_citizen(*, case: Case, actor, body: str, files: Sequence = (), now=
     )
 
 
-def add_note(*, case: Case, actor, body: str, files: Sequence = (), now=None) -> Case:
+def add_note(
+    *,
+    case: Case,
+    actor: User,
+    body: str,
+    files: Sequence = (),
+    now: datetime.datetime | None = None,
+) -> Case:
     """An internal note: never shown to the citizen."""
     return _message(
         case=case,
@@ -443,7 +476,9 @@ def add_note(*, case: Case, actor, body: str, files: Sequence = (), now=None) ->
     )
 
 
-def decide_case(*, case: Case, actor, decision: str, reasons: str, now=None) -> Case:
+def decide_case(
+    *, case: Case, actor: User, decision: str, reasons: str, now: datetime.datetime | None = None
+) -> Case:
     if decision not in Decision.values:
         raise ValidationError(_("Choose accept or reject."), code="decision")
     if not reasons.strip():
@@ -463,7 +498,9 @@ def decide_case(*, case: Case, actor, decision: str, reasons: str, now=None) -> 
     )
 
 
-def resolve_case(*, case: Case, actor, summary: str, now=None) -> Case:
+def resolve_case(
+    *, case: Case, actor: User, summary: str, now: datetime.datetime | None = None
+) -> Case:
     if not summary.strip():
         raise ValidationError(_("Say how the case was resolved."), code="summary")
     return _simple_transition(
@@ -480,12 +517,12 @@ def resolve_case(*, case: Case, actor, summary: str, now=None) -> Case:
 def close_case(
     *,
     case: Case,
-    actor,
+    actor: User,
     closure_code: str,
     external_system: str = "",
     external_reference: str = "",
     note: str = "",
-    now=None,
+    now: datetime.datetime | None = None,
 ) -> Case:
     if closure_code not in ClosureCode.values:
         raise ValidationError(_("Choose a closure code."), code="closure_code")
@@ -496,7 +533,7 @@ def close_case(
     if external_system and external_system not in ExternalSystem.values:
         raise ValidationError(_("Choose a known external system."), code="external")
     now = now or timezone.now()
-    changes = {"closure_code": closure_code, "closed_at": now}
+    changes: dict[str, Any] = {"closure_code": closure_code, "closed_at": now}
     # Closing again after a grievance keeps the external reference given the first time.
     if external_system:
         changes.update(
@@ -521,7 +558,9 @@ def close_case(
     )
 
 
-def reopen_case(*, case: Case, actor, reason: str, now=None) -> Case:
+def reopen_case(
+    *, case: Case, actor: User, reason: str, now: datetime.datetime | None = None
+) -> Case:
     """Reopen a resolved or closed case (for example on a grievance, تظلم): it starts a new
     review with a new expected date and no assignee; the earlier decision and closure stay in
     the timeline, on their events (decide_case, close_case), and whoever made the decision may
@@ -550,7 +589,9 @@ def reopen_case(*, case: Case, actor, reason: str, now=None) -> Case:
     )
 
 
-def _citizen_contact_changed(*, citizen_id: int | None, phone: str, email: str, now) -> None:
+def _citizen_contact_changed(
+    *, citizen_id: int | None, phone: str, email: str, now: datetime.datetime
+) -> None:
     """The citizen changed their phone or email on the tracking page: the registry follows
     (their own word on how to reach them counts even on a verified record) when the record
     is theirs alone: it has this one case, or only cases staff registered. A record that
@@ -567,7 +608,9 @@ def _citizen_contact_changed(*, citizen_id: int | None, phone: str, email: str, 
     citizen_registry.update_contact(citizen_id=citizen_id, phone=phone, email=email, now=now)
 
 
-def update_citizen_contact(*, case: Case, phone: str, email: str = "", now=None) -> Case:
+def update_citizen_contact(
+    *, case: Case, phone: str, email: str = "", now: datetime.datetime | None = None
+) -> Case:
     """The citizen keeps their phone and email current (a duty the charters name). Messages
     sent after this go to the new details; the event says that they changed, not to what."""
     phone = parse_phone(phone)
@@ -595,5 +638,7 @@ def update_citizen_contact(*, case: Case, phone: str, email: str = "", now=None)
     return locked
 
 
-def log_confidential_read(*, case: Case, user, now=None) -> None:
+def log_confidential_read(
+    *, case: Case, user: User, now: datetime.datetime | None = None
+) -> None:
     ConfidentialRead.objects.create(case=case, user=user, at=now or timezone.now())

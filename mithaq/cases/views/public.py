@@ -1,6 +1,7 @@
 """The citizen's portal: bring a case, get its reference, track it, answer the office."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +27,9 @@ from ..models import Attachment, Case
 from ..states import Channel, EventKind, Kind, State
 from . import attachment_response
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 SUBMITTED_KEY = "portal_submitted"
 SUBMITTED_MAX_AGE = 3600  # seconds the "your reference is" page can be seen again
 VERIFIED_KEY = "portal_verified"
@@ -37,8 +41,8 @@ TRACK_WINDOW_SECONDS = 15 * 60
 @dataclass(frozen=True)
 class KindPage:
     kind: Kind
-    heading: str
-    blurb: str
+    heading: "StrOrPromise"
+    blurb: "StrOrPromise"
 
     @property
     def promise(self) -> str:
@@ -255,7 +259,7 @@ def track(request):
             return response
         form = TrackForm(request.POST)
         if form.is_valid():
-            code = form.case.code
+            code = cast(Case, form.case).code  # a valid form has found its case
             verified = [c for c in _verified(request) if c != code] + [code]
             # A new session key once a case is opened: a planted session id is worth nothing.
             request.session.cycle_key()

@@ -1,5 +1,7 @@
 """Staff pages of the citizen registry, and a case's duplicates panel and unlinking."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
@@ -100,7 +102,8 @@ def find(request):
         text = recent.recall(request, key)
         search_lost = bool(key) and text is None
         form = FindCitizenForm({"q": text} if text else None)
-    found = None
+    # Citizens, each given its `earlier` cases here, for the template.
+    found: list[Any] | None = None
     if form.is_valid():
         q = _citizen_query(form.cleaned_data["q"])
         found = list(

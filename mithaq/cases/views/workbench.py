@@ -188,7 +188,7 @@ def assignment_modes(request):
     rows = []
     for unit in units:
         policy = modes.get(unit.pk)
-        form = (
+        row_form = (
             bad_form
             if unit == bad_unit
             else AssignmentModeForm(
@@ -196,7 +196,7 @@ def assignment_modes(request):
                 initial={"mode": policy.mode if policy else AssignmentMode.MANUAL},
             )
         )
-        rows.append({"unit": unit, "policy": policy, "form": form})
+        rows.append({"unit": unit, "policy": policy, "form": row_form})
     status = 400 if bad_form is not None else 200
     return render(request, "routing/workbench/assignment.html", {"rows": rows}, status=status)
 

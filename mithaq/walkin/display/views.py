@@ -1,5 +1,7 @@
 """The hall display page (a TV in the hall) and its event stream."""
 
+from typing import Any
+
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
@@ -52,7 +54,7 @@ def display(request, hall):
     languages = [current, other] if english else [current]
     # Arabic is always said; English too where the hall shows it.
     spoken = ["ar", "en"] if english else ["ar"]
-    config = {
+    config: dict[str, Any] = {
         "stream": reverse("walkin:display_stream", args=[hall.code]),
         "state": display_state(hall),
         "languages": languages,

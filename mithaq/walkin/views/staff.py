@@ -2,9 +2,11 @@
 (counter) with its actions, the case from a visit, the rating tablet and the supervisor."""
 
 import datetime
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -93,7 +95,12 @@ def _counter_context(request, hall, counter, **forms) -> dict:
         "counter": counter,
         "is_mine": counter.is_open and counter.officer_id == request.user.pk,
         "current": current,
-        "waited": (current.first_called_at - current.issued_at) if current else None,
+        # A ticket at a window has been called.
+        "waited": (
+            (cast(datetime.datetime, current.first_called_at) - current.issued_at)
+            if current
+            else None
+        ),
         "may_no_show": current is not None and services.may_mark_no_show(current),
         "recalls_left": (
             max(hall.recalls_before_no_show - current.recall_count, 0) if current else 0
@@ -156,6 +163,7 @@ def counter_act(request, hall, number, action):
 def _act_on_current(request, hall, counter, current, action):
     user = request.user
     kw = {"ticket": current, "actor": user, "counter": counter}
+    form: Form
     if action == TicketAction.RECALL:
         services.recall_ticket(**kw)
     elif action == TicketAction.NO_SHOW:

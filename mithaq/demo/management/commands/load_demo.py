@@ -7,6 +7,7 @@ functions, so each one has the events a real case would have."""
 
 import datetime
 import re
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -174,7 +175,8 @@ class DemoLoader:
         return created
 
     def _load_cases(self) -> int:
-        tokens = {spec.token: spec.key for spec in demo_data.CASES}
+        # Any: submission_token is nullable, and only the demo's tokens are asked for.
+        tokens: dict[Any, str] = {spec.token: spec.key for spec in demo_data.CASES}
         for token, code in Case.objects.filter(submission_token__in=tokens).values_list(
             "submission_token", "code"
         ):

@@ -119,7 +119,7 @@ class Command(BaseCommand):
         for moment, _kind in events + [(now, "end")]:
             # Windows finish and call while time moves up to the next arrival.
             while True:
-                number = min(free_at, key=free_at.get)
+                number = min(free_at, key=free_at.__getitem__)
                 when = free_at[number]
                 if when >= moment:
                     break
