@@ -8,19 +8,11 @@ import re
 import pytest
 
 from mithaq.knowledge.services import save_canned_reply, save_faq_entry
-from mithaq.testing import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}")
-
-
-def sign_in(page, user):
-    page.goto("/staff/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/staff/")
 
 
 def ready_answers(org):
