@@ -3,9 +3,11 @@ published answers before sending; an officer inserts a canned reply into the rep
 edits it and sends it; the citizen's tracking page shows it. Screenshots of the editor, the
 picker and the public FAQ, in Arabic and English."""
 
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from mithaq.knowledge.services import save_canned_reply, save_faq_entry
 from tests.browser.conftest import sign_in
@@ -195,6 +197,39 @@ def test_the_picker_opens_as_soon_as_the_reply_form_shows(new_page, org):
     officer, hook = open_reply_on_a_busy_machine(new_page, org)
     hook.locator("summary").click()
     officer.wait_for_function(f"{PICKED} > 0", timeout=5_000)
+
+
+def test_the_picker_keeps_the_last_searchs_answer_only(new_page, org):
+    """A slow answer to an older search neither holds up the newer one nor replaces it."""
+    from mithaq.testing import make_case
+
+    ready_answers(org)
+    case = make_case(org, service=org.service_a)
+    officer = new_page(locale="ar")
+    sign_in(officer, org.office_manager)
+    officer.goto(f"/staff/cases/{case.code}/")
+    officer.locator("#action-reply > summary").click()
+    hook = officer.locator("#action-reply details.canned-hook")
+    hook.locator("summary").click()
+    hook.locator(".canned-list li").first.wait_for()
+    held = []
+    officer.route(
+        "**/staff/knowledge/cases/**",
+        lambda route: held.append(route) if not held else route.continue_(),
+    )
+    search = hook.locator("input[type=search]")
+    search.fill("الدرجات")
+    for _ in range(500):
+        if held:
+            break
+        officer.wait_for_timeout(20)
+    assert len(held) == 1 and held[0].request.method == "POST"
+    search.fill("مختبر")
+    officer.wait_for_function(f"{PICKED} === 0", timeout=5_000)
+    with contextlib.suppress(PlaywrightError):  # dropped by the page: nothing to answer
+        held[0].continue_()
+    officer.wait_for_timeout(500)
+    assert officer.evaluate(PICKED) == 0
 
 
 @pytest.mark.parametrize("locale", ["ar", "en"])
