@@ -11,7 +11,7 @@ from django.utils import timezone
 from mithaq.cases.services.escalation import tick_clocks
 from mithaq.notifications.dispatch import dispatch_due
 from mithaq.testing import make_case
-from tests.browser.test_case_journey import sign_in
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -23,9 +23,9 @@ from unittest import mock
 
 import pytest
 
-from mithaq.testing import PASSWORD
 from mithaq.walkin import live, services
 from mithaq.walkin.testing import make_hall
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -109,14 +109,6 @@ def offline():
     return mock.patch.object(live, "publish_hall_event")
 
 
-def sign_in(page, base, user):
-    page.goto(f"{base}/staff/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/staff/")
-
-
 def start_display(page, base, code, query="", screenshot=None):
     page.goto(f"{base}/hall/{code}/display/{query}")
     if screenshot:
@@ -155,7 +147,7 @@ def test_ticket_from_kiosk_to_display_to_case(site, new_page, org, screenshot):
 
     # The officer of window 1 opens it and calls the next ticket.
     officer = new_page(locale="ar")
-    sign_in(officer, site, org.officer_a)
+    sign_in(officer, org.officer_a, base=site)
     officer.goto(f"{site}/hall/{hall}/window/1/")
     officer.locator("form[action$='/open/'] button").click()
     officer.locator("form[action$='/call/'] button").wait_for()

@@ -9,7 +9,7 @@ import pytest
 
 from mithaq.cases import services as case_services
 from mithaq.testing import make_case
-from tests.browser.test_case_journey import sign_in
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -3,24 +3,27 @@ published answers before sending; an officer inserts a canned reply into the rep
 edits it and sends it; the citizen's tracking page shows it. Screenshots of the editor, the
 picker and the public FAQ, in Arabic and English."""
 
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from mithaq.knowledge.services import save_canned_reply, save_faq_entry
-from mithaq.testing import PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}")
-
-
-def sign_in(page, user):
-    page.goto("/staff/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/staff/")
+# A busy machine, made certain: the page's short timers fire a second late. What HTMX swaps in
+# must listen from the moment it is shown, not only once such a timer has run.
+LATE_TIMERS = """
+const setTimeoutOnTime = window.setTimeout;
+window.setTimeout = function (callback, delay, ...rest) {
+  if (delay > 0 && delay < 100) delay += 1000;
+  return setTimeoutOnTime.call(window, callback, delay, ...rest);
+};
+"""
 
 
 def ready_answers(org):
@@ -152,6 +155,81 @@ def test_faq_before_an_inquiry_and_a_canned_reply_sent(new_page, org, screenshot
     main = citizen.locator("main").inner_text()
     assert "صدر كشف الدرجات الخاص بطلبكم" in main and "النسخة الإنكليزية" in main
     screenshot(citizen, "ready-answers-04-citizen-sees-reply-ar")
+
+
+def open_reply_on_a_busy_machine(new_page, org):
+    from mithaq.testing import make_case
+
+    ready_answers(org)
+    case = make_case(org, service=org.service_a)
+    officer = new_page(locale="ar")
+    sign_in(officer, org.office_manager)
+    officer.add_init_script(LATE_TIMERS)
+    officer.goto(f"/staff/cases/{case.code}/")
+    officer.locator("#action-reply > summary").click()
+    return officer, officer.locator("#action-reply details.canned-hook")
+
+
+PICKED = "document.querySelectorAll('#action-reply details.canned-hook .canned-list li').length"
+
+
+def test_the_picker_hears_a_search_typed_as_soon_as_its_list_shows(new_page, org):
+    """The CI failure: "مختبر" typed into the picker's search the moment its list showed was
+    never searched (HTMX had not yet set the search form up), and the whole list stayed."""
+    officer, hook = open_reply_on_a_busy_machine(new_page, org)
+    hook.wait_for()
+    officer.wait_for_function(
+        "document.querySelector('#action-reply details.canned-hook > div')"
+        "['htmx-internal-data'] !== undefined"
+    )
+    hook.locator("summary").click()
+    hook.locator(".canned-list li").first.wait_for()
+    hook.locator("input[type=search]").fill("مختبر")
+    officer.wait_for_function(f"{PICKED} === 0", timeout=5_000)
+    hook.locator("input[type=search]").fill("الدرجات")
+    officer.wait_for_function(f"{PICKED} > 0", timeout=5_000)
+    assert "كشف الدرجات جاهز للاستلام" in hook.locator(".canned-list").inner_text()
+
+
+def test_the_picker_opens_as_soon_as_the_reply_form_shows(new_page, org):
+    """The journey's earlier failure: the picker opened the moment the reply form showed
+    stayed closed (its toggle came before HTMX listened for it)."""
+    officer, hook = open_reply_on_a_busy_machine(new_page, org)
+    hook.locator("summary").click()
+    officer.wait_for_function(f"{PICKED} > 0", timeout=5_000)
+
+
+def test_the_picker_keeps_the_last_searchs_answer_only(new_page, org):
+    """A slow answer to an older search neither holds up the newer one nor replaces it."""
+    from mithaq.testing import make_case
+
+    ready_answers(org)
+    case = make_case(org, service=org.service_a)
+    officer = new_page(locale="ar")
+    sign_in(officer, org.office_manager)
+    officer.goto(f"/staff/cases/{case.code}/")
+    officer.locator("#action-reply > summary").click()
+    hook = officer.locator("#action-reply details.canned-hook")
+    hook.locator("summary").click()
+    hook.locator(".canned-list li").first.wait_for()
+    held = []
+    officer.route(
+        "**/staff/knowledge/cases/**",
+        lambda route: held.append(route) if not held else route.continue_(),
+    )
+    search = hook.locator("input[type=search]")
+    search.fill("الدرجات")
+    for _ in range(500):
+        if held:
+            break
+        officer.wait_for_timeout(20)
+    assert len(held) == 1 and held[0].request.method == "POST"
+    search.fill("مختبر")
+    officer.wait_for_function(f"{PICKED} === 0", timeout=5_000)
+    with contextlib.suppress(PlaywrightError):  # dropped by the page: nothing to answer
+        held[0].continue_()
+    officer.wait_for_timeout(500)
+    assert officer.evaluate(PICKED) == 0
 
 
 @pytest.mark.parametrize("locale", ["ar", "en"])

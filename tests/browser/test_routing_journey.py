@@ -10,24 +10,11 @@ import pytest
 from mithaq.cases.models import Case
 from mithaq.cases.states import EventKind, State
 from mithaq.routing.models import Referral, ReferralStatus
-from mithaq.testing import PASSWORD
+from tests.browser.conftest import open_action, sign_in
 
 pytestmark = pytest.mark.browser
 
 CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}")
-
-
-def sign_in(page, user):
-    page.goto("/staff/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/staff/")
-
-
-def open_action(page, name):
-    page.locator(f"#action-{name} > summary").click()
-    return page.locator(f"#action-{name} form")
 
 
 def test_rule_routes_unit_returns_office_reroutes_other_unit_accepts(new_page, org, screenshot):

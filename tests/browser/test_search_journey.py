@@ -10,17 +10,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from mithaq.testing import PASSWORD, make_case
+from mithaq.testing import make_case
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, user):
-    page.goto("/staff/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/staff/")
 
 
 def search(page, text):

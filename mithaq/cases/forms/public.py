@@ -192,7 +192,8 @@ class SubmitForm(forms.Form):
         # With JavaScript, choosing a unit reloads the service list, which cannot be used until
         # the unit's own list has come (a service picked from the old list would be lost when
         # the new one replaces it); without JavaScript, the server checks the pair when the
-        # form is sent.
+        # form is sent. A unit chosen while the last one's list is coming asks at once for its
+        # own, dropping the older request (hx-sync), so only the last choice's list ever lands.
         field.widget.attrs.update(
             {
                 "hx-get": reverse_lazy("portal:services"),
@@ -200,6 +201,7 @@ class SubmitForm(forms.Form):
                 "hx-swap": "outerHTML",
                 "hx-trigger": "change",
                 "hx-disabled-elt": "#id_service",
+                "hx-sync": "this:replace",
             }
         )
 
