@@ -180,3 +180,22 @@ def test_arguments_of_the_wrong_kind_or_number_are_refused():
         events(1, 2)
     with pytest.raises(TypeError):
         Baked(lambda when: CaseEvent.objects.filter(at=when), object)
+
+
+def test_only_the_sql_is_kept_never_the_rows(org, login):
+    """The failure mode to rule out (docs/decisions/0010): a baked read answering from what an
+    earlier call saw. A bulk update (no model signal, as another process would make it) shows
+    on the next case page, in the case's own fields, its timeline and its messages."""
+    from django.urls import reverse
+
+    case = make_case(org, unit=org.dept_a, subject="قبل")
+    client = login(org.office_manager)
+    url = reverse("cases:detail", args=[case.code])
+    assert "قبل" in client.get(url).content.decode()
+    Case.objects.filter(pk=case.pk).update(subject="بعد التعديل")
+    CaseEvent.objects.filter(case=case).update(body="نص حدث معدّل")
+    _message(case)
+    Message.objects.filter(case=case).update(body="رسالة معدّلة")
+    html = client.get(url).content.decode()
+    assert "بعد التعديل" in html and "قبل" not in html.split("<h1>", 1)[1].split("</h1>")[0]
+    assert "نص حدث معدّل" in html and "رسالة معدّلة" in html
