@@ -1,5 +1,5 @@
 """The inbox filter's units and officers, kept per process for a minute by language and grants
-(cases.selectors.filter_options_for, docs/decisions/0013). Its failure mode: a unit or officer
+(cases.selectors.filter_options_for, docs/decisions/0010). Its failure mode: a unit or officer
 added since is missing from the filter. It must be missing for at most the kept age, never be
 shown to someone with other grants, and never survive a change of language."""
 

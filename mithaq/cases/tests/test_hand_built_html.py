@@ -1,4 +1,4 @@
-"""The two pieces of HTML built in Python instead of templates (docs/decisions/0012): the
+"""The two pieces of HTML built in Python instead of templates (docs/decisions/0010): the
 inbox rows (cases.inbox.render_rows) and the staff timeline (cases.timeline.render_timeline).
 Every value they interpolate comes out escaped: markup, double and single quotes are fed
 through each field, in Arabic and in English."""
