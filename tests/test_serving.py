@@ -4,12 +4,31 @@ displays' streams, and for `make run` scripts/route.py choosing between them on 
 import asyncio
 import importlib.util
 import socket
+import threading
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(coroutine) -> None:
+    """Run `coroutine` on an event loop of its own thread: a test before this one on the
+    same worker (Playwright's sync API) may have left a loop running on this thread."""
+    failure: list[BaseException] = []
+
+    def target():
+        try:
+            asyncio.run(coroutine)
+        except BaseException as error:  # handed back to the test
+            failure.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 def _load(name):
@@ -108,7 +127,7 @@ def test_the_router_sends_streams_to_uvicorn_and_pages_to_gunicorn_one_request_e
         for server in (pages, streams):
             server.close()
 
-    asyncio.run(scenario())
+    _run(scenario())
 
 
 def test_the_router_answers_502_when_a_server_is_not_up_yet():
@@ -124,7 +143,7 @@ def test_the_router_answers_502_when_a_server_is_not_up_yet():
         assert (await _through(address, "/staff/")).startswith(b"HTTP/1.1 502 ")
         router.cancel()
 
-    asyncio.run(scenario())
+    _run(scenario())
 
 
 @pytest.mark.parametrize("redis", ["", "redis://127.0.0.1:6379/0"])
