@@ -199,13 +199,36 @@ class StaffAccess:
     def consulted_case_ids(self) -> frozenset:
         """The cases on which a unit of this person's (as officer or manager) was asked for
         an opinion not yet given: one query, once per request, and none for the others."""
+        units = self.consulted_units()
+        return frozenset() if units is None else frozenset(_open_consultations(units))
+
+    def consulted_units(self) -> Q | None:
+        """A filter over `unit` for the units this person answers for when one is asked for
+        an opinion (as officer or manager); None when they answer for none."""
         grants = [g for g in self.grants if g.role in _CONSULTED_ROLES]
         if not grants:
-            return frozenset()
+            return None
         q = Q()
         for g in grants:
             q |= Q(unit__path__startswith=g.unit_path) if g.subtree else Q(unit_id=g.unit_id)
-        return frozenset(_open_consultations(q))
+        return q
+
+    def answers_for(self, unit: OrgUnit) -> bool:
+        """May this person give `unit`'s opinion when it is consulted?"""
+        return any(g.role in _CONSULTED_ROLES and g.covers(unit.path, unit.pk) for g in self.grants)
+
+    def manages_unit(self, unit: OrgUnit) -> bool:
+        """Office managers manage every unit, a unit manager theirs and those under it: its
+        ready answers, its assignment mode."""
+        if Role.OFFICE_MANAGER in self.roles:
+            return True
+        return any(
+            g.role == Role.UNIT_MANAGER and g.covers(unit.path, unit.pk) for g in self.grants
+        )
+
+    @property
+    def manages_some_unit(self) -> bool:
+        return bool(self.roles & {Role.OFFICE_MANAGER, Role.UNIT_MANAGER})
 
     @property
     def routes_cases(self) -> bool:
@@ -384,11 +407,9 @@ def may_edit_ready_answers(request_or_user: Asker, unit: OrgUnit | None = None) 
     """May this person edit the ready answers of `unit`? With no unit: the institution-wide
     ones (office managers only)."""
     access = access_for(request_or_user)
-    if Role.OFFICE_MANAGER in access.roles:
-        return True
     if unit is None:
-        return False
-    return any(g.role == Role.UNIT_MANAGER and g.covers(unit.path, unit.pk) for g in access.grants)
+        return Role.OFFICE_MANAGER in access.roles
+    return access.manages_unit(unit)
 
 
 def may_edit_message_templates(request_or_user: Asker) -> bool:
@@ -397,7 +418,7 @@ def may_edit_message_templates(request_or_user: Asker) -> bool:
 
 
 def may_edit_some_ready_answers(request_or_user: Asker) -> bool:
-    return bool(access_for(request_or_user).roles & {Role.OFFICE_MANAGER, Role.UNIT_MANAGER})
+    return access_for(request_or_user).manages_some_unit
 
 
 def may_manage_routing(request_or_user: Asker) -> bool:

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mithaq.accounts.access import AnyUser, access_for
-from mithaq.accounts.models import Role, User
+from mithaq.accounts.models import User
 from mithaq.routing.models import Consultation
 
 from ..models import Case
@@ -32,9 +32,7 @@ def ask_units(
     with transaction.atomic():
         locked = lock_case(case)
         if locked.state not in TRANSITIONS[Action.CONSULT].sources:
-            raise CaseStateError(
-                _("A closed case is not sent for opinions."), code="bad_state"
-            )
+            raise CaseStateError(_("A closed case is not sent for opinions."), code="bad_state")
         if any(unit.pk == locked.unit_id for unit in units):
             raise ValidationError(
                 _("The case is already with %(unit)s: ask other units.")
@@ -78,9 +76,9 @@ def ask_units(
 def open_for(user: AnyUser, case: Case) -> list[Consultation]:
     """The open consultations on `case` that `user` may answer (as officer or manager of the
     consulted unit)."""
-    grants = [g for g in access_for(user).grants if g.role in {Role.OFFICER, Role.UNIT_MANAGER}]
+    access = access_for(user)
     rows = Consultation.objects.filter(case=case, answered_at__isnull=True).select_related("unit")
-    return [c for c in rows if any(g.covers(c.unit.path, c.unit_id) for g in grants)]
+    return [c for c in rows if access.answers_for(c.unit)]
 
 
 def answer(
@@ -117,14 +115,11 @@ def answer(
 
 def asked_of(user: AnyUser) -> QuerySet[Consultation]:
     """The consultations addressed to `user`'s units (as officer or manager), open first."""
-    grants = [g for g in access_for(user).grants if g.role in {Role.OFFICER, Role.UNIT_MANAGER}]
-    if not grants:
+    units = access_for(user).consulted_units()
+    if units is None:
         return Consultation.objects.none()
-    q = Q()
-    for g in grants:
-        q |= Q(unit__path__startswith=g.unit_path) if g.subtree else Q(unit_id=g.unit_id)
     return (
-        Consultation.objects.filter(q)
+        Consultation.objects.filter(units)
         .select_related("case", "unit", "asked_by")
         .order_by(F("answered_at").desc(nulls_first=True), "-asked_at")
     )

@@ -125,7 +125,7 @@ def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
 
 
 @contextmanager
-def _files_kept_only_on_commit() -> Iterator[list[Attachment]]:
+def files_kept_only_on_commit() -> Iterator[list[Attachment]]:
     """Files are written inside the transaction; if it fails they are removed again, so
     that a failed change leaves neither rows nor files behind."""
     written: list[Attachment] = []
@@ -137,7 +137,7 @@ def _files_kept_only_on_commit() -> Iterator[list[Attachment]]:
         raise
 
 
-def _store_files(
+def store_files(
     case: Case,
     event: CaseEvent,
     files: Iterable[Any] | None,  # uploaded files (Django types their name and size Optional)

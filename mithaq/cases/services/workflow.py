@@ -33,15 +33,14 @@ from ..states import (
     Kind,
     State,
 )
-from . import assignment as routing_assignment
-from . import clocks, referrals
+from . import assignment, clocks, referrals
 from .events import (
     CaseStateError,
-    _files_kept_only_on_commit,
-    _store_files,
     check_action,
+    files_kept_only_on_commit,
     lock_case,
     record_event,
+    store_files,
 )
 
 
@@ -151,7 +150,7 @@ def submit_case(
         submission_token=submission_token,
     )
     try:
-        with _files_kept_only_on_commit() as written, transaction.atomic():
+        with files_kept_only_on_commit() as written, transaction.atomic():
             case.code = references[0] if references else ""
             for _attempt in range(5 if not references else 0):
                 case.code = new_tracking_code()
@@ -171,7 +170,7 @@ def submit_case(
             )
             # Part of the INSERT: search reads it (mithaq.search).
             case.search_text = search_index.case_search_text(case)
-            case.assignee = routing_assignment.assignee_for_new_case(unit, rule=rule)
+            case.assignee = assignment.assignee_for_new_case(unit, rule=rule)
             case.save()
             event = record_event(
                 case,
@@ -183,7 +182,7 @@ def submit_case(
                 is_public=True,
                 by_citizen=received_by is None,
             )
-            _store_files(
+            store_files(
                 case,
                 event,
                 files,
@@ -363,7 +362,7 @@ def record_citizen_response(
     if not body.strip() and not files:
         raise ValidationError(_("Write your answer or attach a document."), code="empty")
     now = now or timezone.now()
-    with _files_kept_only_on_commit() as written, transaction.atomic():
+    with files_kept_only_on_commit() as written, transaction.atomic():
         locked = lock_case(case)
         if locked.state not in CITIZEN_RESPONSE.sources:
             raise CaseStateError(
@@ -383,7 +382,7 @@ def record_citizen_response(
             is_public=True,
             by_citizen=True,
         )
-        _store_files(
+        store_files(
             locked,
             event,
             files,
@@ -410,7 +409,7 @@ def _message(
     if not body.strip():
         raise ValidationError(_("The text cannot be empty."), code="empty")
     now = now or timezone.now()
-    with _files_kept_only_on_commit() as written, transaction.atomic():
+    with files_kept_only_on_commit() as written, transaction.atomic():
         locked = lock_case(case)
         check_action(action, locked)
         locked.updated_at = now
@@ -422,7 +421,7 @@ def _message(
         event = record_event(
             locked, kind=kind, actor=actor, now=now, body=body.strip(), is_public=is_public
         )
-        _store_files(
+        store_files(
             locked,
             event,
             files,
@@ -629,16 +628,12 @@ def update_citizen_contact(
             citizen_national_id=locked.citizen_national_id,
         )
         locked.save(update_fields=["citizen_phone", "citizen_email", "updated_at", "search_text"])
-        _citizen_contact_changed(
-            citizen_id=locked.citizen_id, phone=phone, email=email, now=now
-        )
+        _citizen_contact_changed(citizen_id=locked.citizen_id, phone=phone, email=email, now=now)
         record_event(
             locked, kind=EventKind.CONTACT_UPDATED, now=now, is_public=True, by_citizen=True
         )
     return locked
 
 
-def log_confidential_read(
-    *, case: Case, user: User, now: datetime.datetime | None = None
-) -> None:
+def log_confidential_read(*, case: Case, user: User, now: datetime.datetime | None = None) -> None:
     ConfidentialRead.objects.create(case=case, user=user, at=now or timezone.now())

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mithaq.accounts import access
 from mithaq.accounts.access import access_for
 from mithaq.accounts.decorators import staff_required
-from mithaq.accounts.models import OrgUnit, Role
+from mithaq.accounts.models import OrgUnit
 from mithaq.cases.access import get_case_for_user
 from mithaq.routing import rules
 from mithaq.routing.models import (
@@ -39,19 +39,14 @@ QUEUE_SIZE = 100
 def _managed_units(request):
     """The units whose assignment mode this person sets: every unit for office managers, a
     unit manager's own unit and those under it."""
-    a = access_for(request)
-    units = list(OrgUnit.objects.active().filter(accepts_cases=True))
-    if Role.OFFICE_MANAGER in a.roles:
-        return units
-    managed = [g for g in a.grants if g.role == Role.UNIT_MANAGER]
-    return [u for u in units if any(g.covers(u.path, u.pk) for g in managed)]
+    access = access_for(request)
+    units = OrgUnit.objects.active().filter(accepts_cases=True)
+    return [u for u in units if access.manages_unit(u)]
 
 
-def _may_set_assignment(request) -> bool:
-    return bool(access_for(request).roles & {Role.OFFICE_MANAGER, Role.UNIT_MANAGER})
-
-
-assignment_manager_required = staff_required(allow=_may_set_assignment)
+assignment_manager_required = staff_required(
+    allow=lambda request: access_for(request).manages_some_unit
+)
 
 
 # --- Rules -----------------------------------------------------------------------------------
@@ -91,7 +86,7 @@ def rule_list(request):
             "tried": tried,
             "hit": hit,
             "fallback": fallback,
-            "may_set_assignment": _may_set_assignment(request),
+            "may_set_assignment": access_for(request).manages_some_unit,
         },
     )
 
