@@ -21,15 +21,11 @@ from mithaq.common.phones import parse_phone
 from mithaq.notifications import services as messages
 from mithaq.routing import calendar as working_calendar
 
+from . import live
 from .models import Call, Counter, DailySequence, Hall, HallEvent, HallService, Rating, Ticket
 from .states import TRANSITIONS, Face, HallEventKind, IssuedAt, Outcome, TicketAction, TicketState
 
 log = logging.getLogger(__name__)
-
-try:  # The display engineer's live channel; without it the hall works, silently.
-    from mithaq.walkin import live
-except ImportError:  # pragma: no cover - depends on the display being installed
-    live = None  # type: ignore[assignment]  # the optional module
 
 
 class HallError(ValidationError):
@@ -53,9 +49,6 @@ def _payload(event: HallEventKind, ticket: Ticket, now: datetime.datetime) -> di
 
 
 def _publish(hall_id: int, payload: dict) -> None:
-    if live is None or not hasattr(live, "publish_hall_event"):
-        return
-
     def send() -> None:
         try:
             live.publish_hall_event(hall_id, payload)

@@ -6,21 +6,14 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from mithaq.cases.access import get_case_for_user
+from mithaq.cases.forms.actions import CaseActionForm
 from mithaq.cases.forms.public import normalize_code
 from mithaq.cases.states import Action
 from mithaq.citizens.models import ContactChannel
 
 
-class _CaseActionForm(forms.Form):
-    """A case action's form, as cases.forms.staff's ACTION_FORMS expect it."""
-
-    action: Action
-
-    def __init__(self, *args, case, user, **kwargs):
-        self.case = case
-        self.user = user
-        kwargs["prefix"] = self.action.value
-        super().__init__(*args, **kwargs)
+class _CaseActionForm(CaseActionForm):
+    """A duplicate action's form: the other case is named by its reference."""
 
     def _other_case(self, field: str):
         code = normalize_code(self.cleaned_data[field])

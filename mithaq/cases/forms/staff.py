@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from mithaq.accounts.access import access_for, assignable_officers
 from mithaq.accounts.models import OrgUnit
 from mithaq.cases import search as case_search
+from mithaq.cases.forms.actions import CaseActionForm
 from mithaq.cases.forms.fields import INDENT, MultipleFileField, OptionField, OptionList
 
 # Merging and linking duplicates (mithaq.citizens).
@@ -236,21 +237,11 @@ def inbox_url(request, source) -> str:
     return recent.filter_url(request, "cases:inbox", source, inbox_fields())
 
 
-class _ActionForm(forms.Form):
-    action: Action
-
-    def __init__(self, *args, case, user, **kwargs):
-        self.case = case
-        self.user = user
-        kwargs["prefix"] = self.action.value
-        super().__init__(*args, **kwargs)
-
-
-class AcknowledgeForm(_ActionForm):
+class AcknowledgeForm(CaseActionForm):
     action = Action.ACKNOWLEDGE
 
 
-class AssignForm(_ActionForm):
+class AssignForm(CaseActionForm):
     action = Action.ASSIGN
     assignee = forms.ModelChoiceField(label=_("Officer"), queryset=get_user_model().objects.none())
 
@@ -260,7 +251,7 @@ class AssignForm(_ActionForm):
         assignee.queryset = assignable_officers(self.case.unit)
 
 
-class ReferForm(_ActionForm):
+class ReferForm(CaseActionForm):
     action = Action.REFER
     to_unit = forms.ModelChoiceField(label=_("Refer to"), queryset=OrgUnit.objects.none())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -273,14 +264,14 @@ class ReferForm(_ActionForm):
         to_unit.choices = [("", "---------")] + unit_choices(units)
 
 
-class RequestInfoForm(_ActionForm):
+class RequestInfoForm(CaseActionForm):
     action = Action.REQUEST_INFO
     question = forms.CharField(
         label=_("What should the citizen send?"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReplyForm(_ActionForm):
+class ReplyForm(CaseActionForm):
     action = Action.REPLY
     body = forms.CharField(
         label=_("Reply (the citizen will see it)"), widget=forms.Textarea(attrs={"rows": 4})
@@ -289,7 +280,7 @@ class ReplyForm(_ActionForm):
     files = MultipleFileField(label=_("Attachments"))  # type: ignore[assignment]
 
 
-class NoteForm(_ActionForm):
+class NoteForm(CaseActionForm):
     action = Action.NOTE
     body = forms.CharField(
         label=_("Note (staff only, never shown to the citizen)"),
@@ -299,7 +290,7 @@ class NoteForm(_ActionForm):
     files = MultipleFileField(label=_("Attachments"))  # type: ignore[assignment]
 
 
-class DecideForm(_ActionForm):
+class DecideForm(CaseActionForm):
     action = Action.DECIDE
     decision = forms.ChoiceField(
         label=pgettext_lazy("form label", "Decision"),
@@ -309,7 +300,7 @@ class DecideForm(_ActionForm):
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ResolveForm(_ActionForm):
+class ResolveForm(CaseActionForm):
     action = Action.RESOLVE
     summary = forms.CharField(
         label=_("How was it resolved? (the citizen will see it)"),
@@ -317,7 +308,7 @@ class ResolveForm(_ActionForm):
     )
 
 
-class CloseForm(_ActionForm):
+class CloseForm(CaseActionForm):
     action = Action.CLOSE
     closure_code = forms.ChoiceField(label=_("Closure code"), choices=ClosureCode.choices)
     external_system = forms.ChoiceField(
@@ -348,7 +339,7 @@ class CloseForm(_ActionForm):
         return data
 
 
-class ReopenForm(_ActionForm):
+class ReopenForm(CaseActionForm):
     action = Action.REOPEN
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -12,6 +12,7 @@ from mithaq.catalog.models import Service
 from mithaq.routing.models import AssignmentMode, RoutingRule
 
 from ..states import Action, Channel, CitizenGroup, Kind
+from .actions import CaseActionForm
 from .fields import INDENT
 
 
@@ -66,9 +67,7 @@ class RuleForm(forms.ModelForm):
         default_officer = cast(forms.ModelChoiceField, self.fields["default_officer"])
         default_officer.queryset = officers.distinct().order_by("full_name")
         default_officer.empty_label = _("Nobody: the unit's own assignment")
-        default_officer.help_text = _(
-            "Must be one of the unit's officers or managers."
-        )
+        default_officer.help_text = _("Must be one of the unit's officers or managers.")
 
 
 class TryRuleForm(forms.Form):
@@ -123,21 +122,11 @@ class RouteForm(forms.Form):
 # --- Case actions (listed in mithaq.cases.forms.staff.ACTION_FORMS) -------------------------
 
 
-class _CaseActionForm(forms.Form):
-    action: Action
-
-    def __init__(self, *args, case, user, **kwargs):
-        self.case = case
-        self.user = user
-        kwargs["prefix"] = self.action.value
-        super().__init__(*args, **kwargs)
-
-
-class AcceptReferralForm(_CaseActionForm):
+class AcceptReferralForm(CaseActionForm):
     action = Action.ACCEPT_REFERRAL
 
 
-class ReturnReferralForm(_CaseActionForm):
+class ReturnReferralForm(CaseActionForm):
     action = Action.RETURN_REFERRAL
     reason = forms.CharField(
         label=_("Why is it not for your unit?"),
@@ -145,7 +134,7 @@ class ReturnReferralForm(_CaseActionForm):
     )
 
 
-class ConsultForm(_CaseActionForm):
+class ConsultForm(CaseActionForm):
     action = Action.CONSULT
     units = forms.ModelMultipleChoiceField(
         label=_("Units to ask"),
@@ -164,7 +153,7 @@ class ConsultForm(_CaseActionForm):
         field.choices = _unit_choices(units, blank=False)
 
 
-class OpinionForm(_CaseActionForm):
+class OpinionForm(CaseActionForm):
     action = Action.GIVE_OPINION
     opinion = forms.CharField(
         label=_("Your unit's opinion (staff only)"),
