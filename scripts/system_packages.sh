@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the system tools the tests use are present, installing them with apt-get when we can:
 # Chromium (browser tests, driven by Playwright; its own browser download is never used),
-# gettext (msgfmt/xgettext, for the translation checks) and a font with Arabic glyphs.
+# gettext (msgfmt/xgettext, for the translation checks), poppler-utils and a font with Arabic glyphs.
 set -euo pipefail
 
 missing=()
@@ -14,6 +14,10 @@ if [ ! -x "${MITHAQ_CHROMIUM:-/usr/bin/chromium}" ]; then
 fi
 if ! command -v msgfmt >/dev/null || ! command -v xgettext >/dev/null; then
     missing+=(gettext)
+fi
+# poppler-utils: pdftotext and pdftoppm read back the PDFs (reports, signage) in tests.
+if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then
+    missing+=(poppler-utils)
 fi
 if ! command -v fc-list >/dev/null; then
     missing+=(fontconfig fonts-noto-core)
