@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mithaq.citizens",
     "mithaq.knowledge",
     "mithaq.demo",
+    "mithaq.reports",
     "django_tasks",
     "django_tasks_db",
 ]

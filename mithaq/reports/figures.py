@@ -1,0 +1,433 @@
+"""The figures of a report pack, one section a function over one window (a period and a
+scope), computed by aggregate queries (a handful per window, never one per case).
+
+The rules (issue 13): the period is read in the institution's time zone; a case reopened in
+the period counts once; a merged case counts in its survivor (the merged one is left out);
+no citizen is ever named. Which state a case was in at a moment is read from its events (the
+last event that closed it against the last that took it out of closed), not from its
+current state, so that a past period's figures do not move when a case moves today.
+
+A section is one entry of SECTIONS: a function of a Window returning plain JSON values.
+Satisfaction, interviews and field visits say they have no data until their apps land
+(mithaq.surveys, mithaq.interviews); wiring one is replacing its entry.
+"""
+
+import datetime
+import math
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.utils import timezone
+
+from mithaq.accounts.models import OrgUnit
+from mithaq.cases.models import Case, CaseEvent
+from mithaq.cases.states import Channel, EventKind, Kind, State
+from mithaq.routing import calendar as working
+from mithaq.routing.models import CaseClock, Target
+from mithaq.routing.worktime import Calendar
+from mithaq.walkin.models import Rating, Ticket
+from mithaq.walkin.states import Face, TicketState
+
+from .periods import Period
+
+
+@dataclass(frozen=True)
+class Window:
+    """What one set of figures is computed over."""
+
+    period: Period
+    # None: the whole institution; else this unit and every unit under it.
+    unit: OrgUnit | None
+    start: datetime.datetime
+    end: datetime.datetime
+    # Clocks are judged as they stood at the end of the period, or now if it has not ended.
+    cutoff: datetime.datetime
+    calendar: Calendar
+
+    def case_scope(self, prefix: str = "") -> Q:
+        q = Q(**{f"{prefix}merged_into__isnull": True})
+        if self.unit is not None:
+            q &= Q(**{f"{prefix}unit__path__startswith": self.unit.path})
+        return q
+
+
+def make_window(
+    period: Period,
+    unit: OrgUnit | None,
+    *,
+    now: datetime.datetime | None = None,
+    calendar: Calendar | None = None,
+) -> Window:
+    # A job computes from the database's calendar, never an old copy (routing.calendar).
+    calendar = calendar or working.fresh_config().calendar
+    start, end = period.bounds(calendar.time_zone)
+    now = now or timezone.now()
+    return Window(period, unit, start, end, min(end, now), calendar)
+
+
+# Statistics ------------------------------------------------------------------------------
+
+
+def median_and_p90(values: Iterable[float]) -> dict:
+    """The median (the mean of the two middle values for an even count) and the 90th
+    percentile by nearest rank (the value at rank ⌈0.9·n⌉), rounded to two decimals."""
+    ordered = sorted(values)
+    if not ordered:
+        return {"count": 0, "median": None, "p90": None}
+    rank = math.ceil(0.9 * len(ordered))
+    return {
+        "count": len(ordered),
+        "median": round(statistics.median(ordered), 2),
+        "p90": round(ordered[rank - 1], 2),
+    }
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+# Which state a case was in at a moment, from its events --------------------------------
+
+
+def _last_event_before(moment: datetime.datetime, condition: Q) -> Subquery:
+    return Subquery(
+        CaseEvent.objects.filter(condition, case=OuterRef("pk"), at__lt=moment)
+        .order_by("-at", "-id")
+        .values("at")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+_CLOSING = Q(to_state=State.CLOSED)
+_LEAVING_CLOSED = Q(from_state=State.CLOSED) & ~Q(to_state__in=["", State.CLOSED])
+
+
+def _open_at(closed: str, left: str) -> Q:
+    """Open at the moment the two annotations were taken: never closed, or taken out of
+    closed after it was last closed."""
+    return Q(**{f"{closed}__isnull": True}) | Q(
+        **{f"{left}__isnull": False, f"{left}__gt": F(closed)}
+    )
+
+
+def _volume_rows(w: Window):
+    """The cases that matter to the window's counts, with when each was last closed and last
+    taken out of closed before the period's start and end."""
+    return (
+        Case.objects.filter(w.case_scope(), created_at__lt=w.end)
+        # Closed before the period and never since: neither carried, received nor completed.
+        .exclude(state=State.CLOSED, closed_at__lt=w.start)
+        .annotate(
+            closed_s=_last_event_before(w.start, _CLOSING),
+            left_s=_last_event_before(w.start, _LEAVING_CLOSED),
+            closed_e=_last_event_before(w.end, _CLOSING),
+            left_e=_last_event_before(w.end, _LEAVING_CLOSED),
+            reopened_in=Exists(
+                CaseEvent.objects.filter(
+                    case=OuterRef("pk"),
+                    kind=EventKind.REOPENED,
+                    at__gte=w.start,
+                    at__lt=w.end,
+                )
+            ),
+        )
+    )
+
+
+def _completed(w: Window) -> Q:
+    # Closed at the period's end, by a closing inside it (a case closed, reopened and closed
+    # again in the period is completed once).
+    return Q(closed_e__gte=w.start) & ~_open_at("closed_e", "left_e")
+
+
+_VOLUME_FIELDS = (
+    "received",
+    "carried_over",
+    "completed",
+    "open_at_end",
+    "reopened",
+    "entered_external",
+    "missing_external",
+)
+
+
+def _unit_rows(w: Window, per_unit: dict[int, dict], fields: Iterable[str]) -> list[dict]:
+    """Each unit of the scope that has a figure, in the tree's order, with its own figures
+    and those of its subtree (a college with its departments beneath)."""
+    fields = list(fields)
+    units = OrgUnit.objects.all()
+    if w.unit is not None:
+        units = units.filter(path__startswith=w.unit.path)
+    listed = list(units.order_by("path").values("id", "code", "name_ar", "name_en", "path"))
+    path_of = {u["id"]: u["path"] for u in listed}
+    rows = []
+    for unit in listed:
+        inside = [v for uid, v in per_unit.items() if path_of.get(uid, "").startswith(unit["path"])]
+        if not inside:
+            continue
+        rows.append(
+            {
+                "unit_id": unit["id"],
+                "code": unit["code"],
+                "name_ar": unit["name_ar"],
+                "name_en": unit["name_en"],
+                "depth": unit["path"].count("/") - 2,
+                "own": {f: per_unit.get(unit["id"], {}).get(f, 0) for f in fields},
+                "subtree": {f: sum(v.get(f, 0) for v in inside) for f in fields},
+            }
+        )
+    return rows
+
+
+# Sections --------------------------------------------------------------------------------
+
+
+def volume(w: Window) -> dict:
+    """Received, carried over, completed, open at the end, reopened; the completion index =
+    completed / (received + carried over); the external system's entries (the re-entry
+    count). By unit and in total: one grouped query."""
+    completed = _completed(w)
+    received = Q(created_at__gte=w.start)
+    carried = Q(created_at__lt=w.start) & _open_at("closed_s", "left_s")
+    open_end = _open_at("closed_e", "left_e")
+    rows = (
+        _volume_rows(w)
+        .values("unit_id")
+        .annotate(
+            received=Count("pk", filter=received),
+            carried_over=Count("pk", filter=carried),
+            completed=Count("pk", filter=completed),
+            open_at_end=Count("pk", filter=open_end),
+            reopened=Count("pk", filter=Q(reopened_in=True)),
+            entered_external=Count("pk", filter=completed & ~Q(external_reference="")),
+            missing_external=Count("pk", filter=completed & Q(external_reference="")),
+        )
+        .order_by()
+    )
+    per_unit = {r.pop("unit_id"): r for r in rows}
+    total = {f: sum(r[f] for r in per_unit.values()) for f in _VOLUME_FIELDS}
+    units = _unit_rows(w, per_unit, _VOLUME_FIELDS)
+    for row in [total, *(u["subtree"] for u in units)]:
+        row["completion_index"] = ratio(row["completed"], row["received"] + row["carried_over"])
+    return {"total": total, "units": units}
+
+
+def received(w: Window) -> dict:
+    """The cases received in the period by kind × channel × unit, with the urgent appeals
+    and the collective cases and their head counts: one grouped query."""
+    rows = (
+        Case.objects.filter(w.case_scope(), created_at__gte=w.start, created_at__lt=w.end)
+        .values("unit_id", "kind", "channel")
+        .annotate(
+            n=Count("pk"),
+            urgent=Count("pk", filter=Q(is_urgent=True)),
+            collective=Count("pk", filter=Q(is_collective=True)),
+            heads=Sum("head_count", filter=Q(is_collective=True)),
+        )
+        .order_by()
+    )
+    by_kind = {k: 0 for k in Kind.values}
+    by_channel = {c: 0 for c in Channel.values}
+    kind_channel = {k: {c: 0 for c in Channel.values} for k in Kind.values}
+    per_unit: dict[int, dict] = {}
+    urgent = collective = heads = 0
+    for r in rows:
+        by_kind[r["kind"]] += r["n"]
+        by_channel[r["channel"]] += r["n"]
+        kind_channel[r["kind"]][r["channel"]] += r["n"]
+        unit = per_unit.setdefault(r["unit_id"], {k: 0 for k in Kind.values})
+        unit[r["kind"]] += r["n"]
+        urgent += r["urgent"]
+        collective += r["collective"]
+        heads += r["heads"] or 0
+    return {
+        "total": sum(by_kind.values()),
+        "by_kind": by_kind,
+        "by_channel": by_channel,
+        "kind_channel": kind_channel,
+        "units": _unit_rows(w, per_unit, Kind.values),
+        "urgent": urgent,
+        "collective": collective,
+        "collective_head_count": heads,
+    }
+
+
+_TIME_TARGETS = (Target.ACKNOWLEDGEMENT, Target.FIRST_REPLY, Target.DECISION, Target.RESOLUTION)
+
+
+def times(w: Window) -> dict:
+    """Working days from the start of a round (the submission, or a reopening) to each
+    target, for the targets met in the period: median and 90th percentile, from the clocks.
+    One query; the working time of each pair is the calendar's arithmetic."""
+    pairs = CaseClock.objects.filter(
+        w.case_scope("case__"),
+        target__in=_TIME_TARGETS,
+        met_at__gte=w.start,
+        met_at__lt=w.end,
+    ).values_list("target", "started_at", "met_at")
+    day = w.calendar.day_seconds or 1
+    durations: dict[str, list[float]] = {t: [] for t in _TIME_TARGETS}
+    for target, started, met in pairs:
+        if met is None:  # the filter asked for met clocks
+            continue
+        durations[target].append(w.calendar.seconds_between(started, met) / day)
+    return {t: median_and_p90(v) for t, v in durations.items()}
+
+
+_COMPLIANCE_FIELDS = ("on_time", "late", "past_due")
+
+
+def compliance(w: Window) -> dict:
+    """The charter's promises that fell due in the period, as they stood at its end: met on
+    time, met late, still unmet and past due; per target and per unit (the case's unit).
+    A clock paused while the case waits for the citizen is not judged (its due moment moves
+    when the citizen answers). One grouped query."""
+    rows = (
+        CaseClock.objects.filter(w.case_scope("case__"), due_at__gte=w.start, due_at__lt=w.cutoff)
+        .exclude(met_at__isnull=True, paused_at__isnull=False)
+        .values("case__unit_id", "target")
+        .annotate(
+            on_time=Count("pk", filter=Q(met_at__lte=F("due_at"))),
+            late=Count("pk", filter=Q(met_at__gt=F("due_at"), met_at__lt=w.cutoff)),
+            past_due=Count("pk", filter=Q(met_at__isnull=True) | Q(met_at__gte=w.cutoff)),
+        )
+        .order_by()
+    )
+    by_target = {t: dict.fromkeys(_COMPLIANCE_FIELDS, 0) for t in Target.values}
+    per_unit: dict[int, dict] = {}
+    for values in rows:
+        r: dict[str, Any] = dict(values)
+        unit = per_unit.setdefault(r["case__unit_id"], dict.fromkeys(_COMPLIANCE_FIELDS, 0))
+        for f in _COMPLIANCE_FIELDS:
+            by_target[r["target"]][f] += r[f]
+            unit[f] += r[f]
+    total = {f: sum(t[f] for t in by_target.values()) for f in _COMPLIANCE_FIELDS}
+    units = _unit_rows(w, per_unit, _COMPLIANCE_FIELDS)
+    for row in [total, *by_target.values(), *(u["subtree"] for u in units)]:
+        row["rate"] = ratio(row["on_time"], row["on_time"] + row["late"] + row["past_due"])
+    return {"total": total, "by_target": by_target, "units": units}
+
+
+def reentry(w: Window) -> dict:
+    """Cases completed in the period still without a reference in the external government
+    system: the list to enter, by reference (never a name), and the count entered."""
+    rows = (
+        _volume_rows(w)
+        .filter(_completed(w), external_reference="")
+        .order_by("closed_e", "code")
+        .values("code", "kind", "unit__code", "unit__name_ar", "unit__name_en", "closed_e")
+    )
+    cases = [
+        {
+            "code": r["code"],
+            "kind": r["kind"],
+            "unit_code": r["unit__code"],
+            "unit_name_ar": r["unit__name_ar"],
+            "unit_name_en": r["unit__name_en"],
+            "closed_on": timezone.localtime(r["closed_e"], w.calendar.tz).date().isoformat(),
+        }
+        for r in rows
+    ]
+    return {"missing": len(cases), "cases": cases}
+
+
+def hall(w: Window) -> dict:
+    """The walk-in halls of the scope: tickets issued in the period, served, no-shows, the
+    wait until first called (minutes, median and 90th percentile, and the share within the
+    service's target), the priority window's share, and the visitors' ratings."""
+    tickets = Ticket.objects.filter(issued_at__gte=w.start, issued_at__lt=w.end)
+    if w.unit is not None:
+        tickets = tickets.filter(hall__unit__path__startswith=w.unit.path)
+    counts = tickets.aggregate(
+        tickets=Count("pk"),
+        served=Count("pk", filter=Q(state=TicketState.DONE)),
+        no_shows=Count("pk", filter=Q(state=TicketState.NO_SHOW)),
+        priority=Count("pk", filter=Q(is_priority=True)),
+    )
+    waits, within = [], 0
+    for queued, called, target in tickets.filter(first_called_at__isnull=False).values_list(
+        "issued_at", "first_called_at", "issued_service__target_wait_minutes"
+    ):
+        if called is None:
+            continue
+        minutes = (called - queued).total_seconds() / 60
+        waits.append(minutes)
+        within += minutes <= target
+    faces = dict(
+        Rating.objects.filter(ticket__in=tickets)
+        .values_list("face")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        **counts,
+        "priority_share": ratio(counts["priority"], counts["tickets"]),
+        "wait_minutes": median_and_p90(waits),
+        "within_target_share": ratio(within, len(waits)),
+        "ratings": {f: faces.get(f, 0) for f in Face.values},
+    }
+
+
+def no_data_yet(w: Window) -> dict:
+    """A section whose records are not kept yet: it says so, it never shows a number."""
+    return {"available": False}
+
+
+Section = Callable[[Window], dict]
+
+# The pack's sections in their order. Satisfaction (mithaq.surveys), interviews and field
+# visits (mithaq.interviews) are wired here when those apps land.
+SECTIONS: dict[str, Section] = {
+    "volume": volume,
+    "received": received,
+    "times": times,
+    "compliance": compliance,
+    "reentry": reentry,
+    "hall": hall,
+    "satisfaction": no_data_yet,
+    "interviews": no_data_yet,
+    "field_visits": no_data_yet,
+}
+
+
+def compute(w: Window) -> dict:
+    return {name: section(w) for name, section in SECTIONS.items()}
+
+
+def pack_figures(
+    period: Period,
+    unit: OrgUnit | None,
+    *,
+    now: datetime.datetime | None = None,
+    calendar: Calendar | None = None,
+) -> dict:
+    """A pack's figures: the period's, beside the previous period's and those of the same
+    period a year before (every figure of each, so any may be compared)."""
+    now = now or timezone.now()
+    calendar = calendar or working.fresh_config().calendar
+    windows = {
+        "current": make_window(period, unit, now=now, calendar=calendar),
+        "previous": make_window(period.previous(), unit, now=now, calendar=calendar),
+        "year_before": make_window(period.year_before(), unit, now=now, calendar=calendar),
+    }
+    return {
+        "period": period.key,
+        "first_day": period.first_day.isoformat(),
+        "last_day": period.last_day.isoformat(),
+        "time_zone": calendar.time_zone,
+        "unit": unit.code if unit is not None else None,
+        "computed_at": now.isoformat(),
+        **{name: compute(w) for name, w in windows.items()},
+    }

@@ -1,0 +1,216 @@
+"""The figures against the month of known cases (fixture.py), every expected value counted
+by hand from the fixture's table."""
+
+import datetime
+import json
+
+import pytest
+
+from mithaq.reports import figures
+from mithaq.reports.periods import monthly
+
+from . import fixture
+
+NOW = datetime.datetime(2026, 12, 6, 9, tzinfo=fixture.BAGHDAD)
+
+
+@pytest.fixture
+def month(org):
+    codes = fixture.build(org)
+    pack = figures.pack_figures(monthly(2026, 11), None, now=NOW)
+    return org, codes, pack
+
+
+def test_volume_counts_each_case_once_in_the_institution_time_zone(month):
+    _org, _codes, pack = month
+    total = pack["current"]["volume"]["total"]
+    # received A E H I K L; carried B D; completed D E H L; open at the end A B F I K;
+    # reopened E F; entered D; still to enter E H L. G (merged) and J (December) are out.
+    assert total == {
+        "received": 6,
+        "carried_over": 2,
+        "completed": 4,
+        "open_at_end": 5,
+        "reopened": 2,
+        "entered_external": 1,
+        "missing_external": 3,
+        "completion_index": 0.5,
+    }
+
+
+def test_volume_by_unit_reads_as_the_tree(month):
+    org, _codes, pack = month
+    rows = {r["code"]: r for r in pack["current"]["volume"]["units"]}
+    assert list(rows) == ["uni", "office", "eng", "eng-civil", "eng-elec", "med", "med-surgery"]
+    assert rows["eng-civil"]["own"] == {
+        "received": 3,
+        "carried_over": 0,
+        "completed": 2,
+        "open_at_end": 1,
+        "reopened": 1,
+        "entered_external": 0,
+        "missing_external": 2,
+    }
+    college = rows["eng"]["subtree"]
+    assert (college["received"], college["carried_over"], college["completed"]) == (4, 1, 2)
+    assert (college["open_at_end"], college["completion_index"]) == (3, 0.4)
+    assert rows["eng"]["own"]["received"] == 0
+    surgery = rows["med"]["subtree"]
+    assert (surgery["received"], surgery["carried_over"], surgery["completed"]) == (2, 1, 2)
+    assert surgery["completion_index"] == round(2 / 3, 4)
+    assert rows["office"]["own"]["reopened"] == 1
+    assert rows["office"]["own"]["open_at_end"] == 1
+    assert rows["eng"]["depth"] == 1 and rows["eng-civil"]["depth"] == 2
+
+
+def test_received_by_kind_and_channel(month):
+    _org, _codes, pack = month
+    got = pack["current"]["received"]
+    assert got["total"] == 6
+    assert {k: n for k, n in got["by_kind"].items() if n} == {
+        "complaint": 3,
+        "service_request": 1,
+        "suggestion": 1,
+        "inquiry": 1,
+    }
+    assert {c: n for c, n in got["by_channel"].items() if n} == {
+        "web": 3,
+        "phone": 1,
+        "letter": 1,
+        "email": 1,
+    }
+    assert got["kind_channel"]["complaint"]["web"] == 2
+    assert got["kind_channel"]["complaint"]["phone"] == 1
+    assert got["kind_channel"]["inquiry"]["web"] == 1
+    assert (got["urgent"], got["collective"], got["collective_head_count"]) == (1, 1, 12)
+    rows = {r["code"]: r["subtree"] for r in got["units"]}
+    assert rows["med-surgery"]["complaint"] == 1 and rows["med-surgery"]["service_request"] == 1
+
+
+def test_working_days_to_acknowledge_and_close(month):
+    _org, _codes, pack = month
+    got = pack["current"]["times"]
+    # Acknowledged in November (working hours 08–14, 6 h a day): A 2 h, E 1 h, E's second
+    # round 6 h, H and L 13 h each (met by their closing).
+    assert got["acknowledgement"] == {"count": 5, "median": 1.0, "p90": 2.17}
+    # Resolved: D 15 days (20 Oct to 10 Nov), E 7 h and 6 h, H and L 13 h.
+    assert got["resolution"] == {"count": 5, "median": 2.17, "p90": 15.0}
+    assert got["first_reply"] == {"count": 0, "median": None, "p90": None}
+
+
+def test_compliance_per_target_and_unit(month):
+    _org, _codes, pack = month
+    got = pack["current"]["compliance"]
+    assert got["by_target"]["acknowledgement"] == {
+        "on_time": 3,
+        "late": 2,
+        "past_due": 4,
+        "rate": round(3 / 9, 4),
+    }
+    assert got["by_target"]["resolution"] == {
+        "on_time": 4,
+        "late": 0,
+        "past_due": 5,
+        "rate": round(4 / 9, 4),
+    }
+    assert got["total"]["on_time"] == 7 and got["total"]["past_due"] == 9
+    rows = {r["code"]: r["own"] for r in got["units"]}
+    assert rows["eng-civil"] == {"on_time": 6, "late": 1, "past_due": 1}
+    assert rows["eng-elec"] == {"on_time": 0, "late": 0, "past_due": 4}
+    assert rows["med-surgery"] == {"on_time": 1, "late": 1, "past_due": 2}
+    assert rows["office"] == {"on_time": 0, "late": 0, "past_due": 2}
+
+
+def test_reentry_list_names_no_citizen(month):
+    _org, codes, pack = month
+    got = pack["current"]["reentry"]
+    assert [c["code"] for c in got["cases"]] == [codes["E"], codes["H"], codes["L"]]
+    assert [c["closed_on"] for c in got["cases"]] == ["2026-11-05", "2026-11-16", "2026-11-24"]
+    text = json.dumps(pack, ensure_ascii=False)
+    assert fixture.CONFIDENTIAL_NAME not in text
+    assert "أحمد محمود" not in text
+
+
+def test_previous_period_and_year_before(month):
+    _org, _codes, pack = month
+    october = pack["previous"]["volume"]["total"]
+    # received B C D F; completed C F; open at the end B D.
+    assert (october["received"], october["completed"], october["open_at_end"]) == (4, 2, 2)
+    assert october["carried_over"] == 0
+    assert pack["year_before"]["volume"]["total"]["received"] == 0
+    assert pack["time_zone"] == "Asia/Baghdad"
+
+
+def test_scope_is_the_unit_and_its_subtree(month):
+    org, _codes, _pack = month
+    pack = figures.pack_figures(monthly(2026, 11), org.college_a, now=NOW)
+    total = pack["current"]["volume"]["total"]
+    assert (total["received"], total["carried_over"], total["completed"]) == (4, 1, 2)
+    assert [r["code"] for r in pack["current"]["volume"]["units"]] == [
+        "eng",
+        "eng-civil",
+        "eng-elec",
+    ]
+    assert pack["current"]["received"]["urgent"] == 0
+
+
+def test_sections_without_records_say_so(month):
+    _org, _codes, pack = month
+    for name in ("satisfaction", "interviews", "field_visits"):
+        assert pack["current"][name] == {"available": False}
+
+
+def test_empty_period_is_all_zeros(org):
+    pack = figures.pack_figures(monthly(2026, 3), None, now=NOW)
+    total = pack["current"]["volume"]["total"]
+    assert total["received"] == total["completed"] == total["open_at_end"] == 0
+    assert total["completion_index"] is None
+    assert pack["current"]["hall"]["tickets"] == 0
+    json.dumps(pack)
+
+
+def test_median_and_p90_by_nearest_rank():
+    assert figures.median_and_p90([4, 1, 3, 2]) == {"count": 4, "median": 2.5, "p90": 4}
+    assert figures.median_and_p90(range(1, 11))["p90"] == 9
+
+
+def test_hall_figures(org):
+    from mithaq.walkin import services as hall
+    from mithaq.walkin.states import Face, Outcome
+    from mithaq.walkin.testing import make_hall
+
+    hw = make_hall(org, recalls_before_no_show=0)
+    officer = org.officer_a
+
+    def t(minute):
+        return fixture.at(11, 23, 10, minute)
+
+    for window in (hw.window_1, hw.window_3):
+        hall.open_counter(counter=window, actor=officer, now=t(0))
+    # Transcripts wait at most 10 minutes, certificates 20 (walkin.testing).
+    t1 = hall.issue_ticket(hall=hw.hall, hall_service=hw.transcripts, now=t(0))
+    t2 = hall.issue_ticket(hall=hw.hall, hall_service=hw.certificates, is_priority=True, now=t(1))
+    t3 = hall.issue_ticket(hall=hw.hall, hall_service=hw.transcripts, now=t(2))
+    # A priority ticket is called first (walkin.services.call_next_ticket).
+    assert hall.call_next_ticket(counter=hw.window_3, actor=officer, now=t(4)) == t2  # 3 min
+    hall.finish_ticket(ticket=t2, actor=officer, outcome=Outcome.SERVED, now=t(6))
+    assert hall.call_next_ticket(counter=hw.window_1, actor=officer, now=t(8)) == t1  # 8 min
+    hall.finish_ticket(ticket=t1, actor=officer, outcome=Outcome.SERVED, now=t(9))
+    assert hall.call_next_ticket(counter=hw.window_1, actor=officer, now=t(15)) == t3  # 13 min
+    hall.mark_no_show(ticket=t3, actor=officer, now=t(20))
+    hall.rate_visit(ticket=t1, face=Face.HAPPY, now=t(10))
+    hall.rate_visit(ticket=t2, face=Face.UNHAPPY, now=t(7))
+
+    got = figures.pack_figures(monthly(2026, 11), None, now=NOW)["current"]["hall"]
+    assert got == {
+        "tickets": 3,
+        "served": 2,
+        "no_shows": 1,
+        "priority": 1,
+        "priority_share": 0.3333,
+        "wait_minutes": {"count": 3, "median": 8.0, "p90": 13.0},
+        "within_target_share": 0.6667,
+        "ratings": {"happy": 1, "neutral": 0, "unhappy": 1},
+    }
+    other = figures.pack_figures(monthly(2026, 11), org.college_b, now=NOW)
+    assert other["current"]["hall"]["tickets"] == 0
