@@ -24,6 +24,10 @@ if ! command -v fc-list >/dev/null; then
 elif [ -z "$(fc-list :lang=ar)" ]; then
     missing+=(fonts-noto-core)
 fi
+# The report PDFs are set in DejaVu Sans (mithaq/reports/render.py).
+if command -v fc-list >/dev/null && [ -z "$(fc-list 'DejaVu Sans')" ]; then
+    missing+=(fonts-dejavu-core)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

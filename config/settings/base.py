@@ -293,6 +293,7 @@ MITHAQ_PERIODIC_TASKS = [
     ("mithaq.notifications.tasks.dispatch_due", 15),
     ("mithaq.cases.tasks.send_daily_digests", 3600),
     ("mithaq.cases.tasks.tick_clocks", 60),
+    ("mithaq.reports.tasks.build_due_packs", 3600),
 ]
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Its `rqworker` command.

@@ -33,6 +33,8 @@ _CASE_ROLES = {
     Role.AUDITOR,
 }
 
+_REPORT_READERS = frozenset({Role.OFFICE_MANAGER, Role.LEADERSHIP, Role.AUDITOR})
+
 # The working calendar, the commitments and the routing rules (StaffAccess.manages_configuration).
 _CONFIGURATION_ROLES = frozenset({Role.OFFICE_MANAGER, Role.ADMINISTRATOR})
 
@@ -288,6 +290,40 @@ class StaffAccess:
             return False
         held = MEMBERSHIPS.get().get(self.user.pk, ())
         return any(role in _CONFIGURATION_ROLES for role, *_rest in held)
+
+    # The reports to the ministry (mithaq.reports): office managers, leadership and auditors
+    # read every pack, a unit manager the packs of the unit's subtree; officers and reception
+    # none. Building, signing off and submitting are the office managers'.
+    @property
+    def reads_reports(self) -> bool:
+        return bool(self.roles & _REPORT_READERS) or Role.UNIT_MANAGER in self.roles
+
+    @property
+    def builds_reports(self) -> bool:
+        return Role.OFFICE_MANAGER in self.roles
+
+    def may_read_report_of(self, unit: OrgUnit | None) -> bool:
+        """A pack of `unit`'s subtree (None: the whole institution's)."""
+        if self.roles & _REPORT_READERS:
+            return True
+        if unit is None:
+            return False
+        return any(
+            g.role == Role.UNIT_MANAGER and unit.path.startswith(g.unit_path) for g in self.grants
+        )
+
+    def report_unit_filter(self, field: str = "unit") -> Q | None:
+        """A filter over a pack's scope unit for the packs this person reads: Q() for all,
+        None for none."""
+        if self.roles & _REPORT_READERS:
+            return Q()
+        paths = [g.unit_path for g in self.grants if g.role == Role.UNIT_MANAGER]
+        if not paths:
+            return None
+        q = Q(pk__in=[])
+        for path in paths:
+            q |= Q(**{f"{field}__path__startswith": path})
+        return q
 
     def case_filter(self) -> Q:
         """A filter for the cases this person may see (Q() when all of them)."""

@@ -29,6 +29,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from mithaq.accounts.models import OrgUnit
@@ -170,7 +171,12 @@ def _unit_rows(w: Window, per_unit: dict[int, dict], fields: Iterable[str]) -> l
     units = OrgUnit.objects.all()
     if w.unit is not None:
         units = units.filter(path__startswith=w.unit.path)
-    listed = list(units.order_by("path").values("id", "code", "name_ar", "name_en", "path"))
+    listed = sorted(
+        units.values("id", "code", "name_ar", "name_en", "path"),
+        # The tree's order by the ids along the path, not the path as text ("/1/10/" would
+        # come before "/1/9/", and PostgreSQL's collation may ignore the slashes).
+        key=lambda u: [int(part) for part in u["path"].strip("/").split("/")],
+    )
     path_of = {u["id"]: u["path"] for u in listed}
     rows = []
     for unit in listed:
@@ -380,6 +386,32 @@ def hall(w: Window) -> dict:
     }
 
 
+def trend(w: Window) -> dict:
+    """Cases received in each of the twelve months that end with the period's last month
+    (the institution's months): one grouped query."""
+    last = w.period.last_day
+    months = []
+    year, month = last.year, last.month
+    for _i in range(12):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    months.reverse()
+    first = datetime.datetime(*months[0], 1, tzinfo=w.calendar.tz)
+    rows = (
+        Case.objects.filter(w.case_scope(), created_at__gte=first, created_at__lt=w.end)
+        .annotate(month=TruncMonth("created_at", tzinfo=w.calendar.tz))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {(r["month"].year, r["month"].month): r["n"] for r in rows}
+    return {
+        "months": [
+            {"month": f"{y:04d}-{m:02d}", "received": counts.get((y, m), 0)} for y, m in months
+        ]
+    }
+
+
 def no_data_yet(w: Window) -> dict:
     """A section whose records are not kept yet: it says so, it never shows a number."""
     return {"available": False}
@@ -396,6 +428,7 @@ SECTIONS: dict[str, Section] = {
     "compliance": compliance,
     "reentry": reentry,
     "hall": hall,
+    "trend": trend,
     "satisfaction": no_data_yet,
     "interviews": no_data_yet,
     "field_visits": no_data_yet,
