@@ -17,6 +17,7 @@ _RIGHTS = (
     "manages_configuration",
     "views_audit_log",
     "may_use_registry",
+    "reads_reports",
 )
 _RENDERED: dict[tuple, str] = {}
 _MAX = 2000

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.archive, name="archive"),
+    path("<int:pk>/", views.pack, name="pack"),
+    path("<int:pk>/sign-off/", views.sign_off, name="sign_off"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/<str:fmt>/", views.download, name="download"),
+]

@@ -1,0 +1,152 @@
+"""The Reports pages: the archive of packs (and asking for one), a pack with its figures,
+versions, sign-off and submissions, and its files (served as attachments). Who sees which
+pack is accounts.access's to say; a pack one may not see answers 404."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mithaq.accounts.access import StaffAccess, access_for
+from mithaq.accounts.decorators import staff_required
+from mithaq.routing import calendar as working
+
+from . import services
+from .forms import RequestPackForm, SignOffForm, SubmitForm
+from .models import ReportPack, Submission
+from .tables import pack_tables
+
+
+def _reads_reports(request) -> bool:
+    return access_for(request).reads_reports
+
+
+def packs_visible_to(access: StaffAccess):
+    scope = access.report_unit_filter()
+    if scope is None:
+        return ReportPack.objects.none()
+    return ReportPack.objects.filter(scope).select_related("unit", "requested_by", "signed_off_by")
+
+
+def get_pack_for_user(request, pk: int) -> ReportPack:
+    """The one getter of a pack: missing and forbidden both answer 404."""
+    pack = packs_visible_to(access_for(request)).filter(pk=pk).first()
+    if pack is None:
+        raise Http404
+    return pack
+
+
+def _today():
+    return timezone.localdate(timezone.now(), working.active_calendar().tz)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(allow=_reads_reports)
+def archive(request):
+    access = access_for(request)
+    form = RequestPackForm(request.POST or None, today=_today())
+    if request.method == "POST":
+        if not access.builds_reports:
+            raise Http404
+        if form.is_valid():
+            pack = services.request_pack(
+                period=form.cleaned_data["period"],
+                unit=form.cleaned_data["unit"],
+                requested_by=request.user,
+                language=form.cleaned_data["language"],
+            )
+            messages.success(
+                request, _("The pack is being built; this page shows it when it is ready.")
+            )
+            return redirect("reports:pack", pk=pack.pk)
+    packs = packs_visible_to(access).prefetch_related(
+        Prefetch("submissions", queryset=Submission.objects.select_related("submitted_by"))
+    )[:200]
+    return render(
+        request,
+        "reports/archive.html",
+        {"packs": packs, "form": form if access.builds_reports else None},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_GET
+@staff_required(allow=_reads_reports)
+def pack(request, pk: int):
+    found = get_pack_for_user(request, pk)
+    access = access_for(request)
+    with translation.override(translation.get_language()):
+        tables = pack_tables(found.figures) if found.figures else []
+    versions = (
+        packs_visible_to(access)
+        .filter(period=found.period, unit=found.unit_id)
+        .order_by("-version")
+    )
+    return render(
+        request,
+        "reports/pack.html",
+        {
+            "pack": found,
+            "tables": tables,
+            "versions": versions,
+            "submissions": found.submissions.select_related("submitted_by"),
+            "sign_off_form": SignOffForm() if access.builds_reports else None,
+            "submit_form": SubmitForm() if access.builds_reports else None,
+        },
+    )
+
+
+@require_POST
+@staff_required(allow=_reads_reports)
+def sign_off(request, pk: int):
+    found = get_pack_for_user(request, pk)
+    if not access_for(request).builds_reports:
+        raise Http404
+    form = SignOffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sign_off_pack(
+                pack=found, actor=request.user, comment=form.cleaned_data["comment"]
+            )
+            messages.success(request, _("The pack is signed off and frozen."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("reports:pack", pk=found.pk)
+
+
+@require_POST
+@staff_required(allow=_reads_reports)
+def submit(request, pk: int):
+    found = get_pack_for_user(request, pk)
+    if not access_for(request).builds_reports:
+        raise Http404
+    form = SubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submit_pack(pack=found, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The submission is recorded."))
+            return redirect("reports:pack", pk=found.pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    for error in form.errors.values():
+        messages.error(request, " ".join(str(e) for e in error))
+    return redirect("reports:pack", pk=found.pk)
+
+
+@require_GET
+@staff_required(allow=_reads_reports)
+def download(request, pk: int, fmt: str):
+    found = get_pack_for_user(request, pk)
+    field = {"pdf": found.pdf, "xlsx": found.xlsx}.get(fmt)
+    if not field:
+        raise Http404
+    return FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=f"{found.number}.{fmt}",
+        content_type=services.CONTENT_TYPES[fmt],
+    )
