@@ -45,3 +45,4 @@ MATRIX = {
     "reports:sign_off": ("post", lambda w: [w["pack_all"]], only(302, "office_manager")),
     "reports:submit": ("post", lambda w: [w["pack_all"]], only(302, "office_manager")),
 }
+MATRIX["reports:letterhead"] = ("get", lambda w: [], only(200, "office_manager"))

@@ -65,3 +65,7 @@ class SubmitForm(forms.Form):
         ):
             raise ValidationError({"letter_number": _("Give the outgoing letter's number.")})
         return data
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(label=_("Logo"), help_text=_("A PNG or JPEG image."))

@@ -105,3 +105,21 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.pack} → {self.recipient}"
+
+
+class Letterhead(models.Model):
+    """The institution's logo on its reports, uploaded by the office (one row)."""
+
+    logo = models.FileField(upload_to="reports/letterhead/", max_length=200, blank=True)
+    content_type = models.CharField(max_length=40, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("letterhead")
+        verbose_name_plural = _("letterheads")
+
+    def __str__(self):
+        return self.logo.name or "-"

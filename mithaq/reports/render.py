@@ -5,6 +5,7 @@ bars with HTML labels, see charts.py). The PDF is set in DejaVu Sans, whose Arab
 reads back in order; the variable Noto Sans Arabic the pages use came out of WeasyPrint's
 subsetting with glyphs that map to no text (a PDF nobody can search or copy from)."""
 
+import base64
 import datetime
 import io
 
@@ -19,6 +20,7 @@ from mithaq.accounts.models import OrgUnit
 from mithaq.common.dates import hijri
 
 from . import charts
+from .models import Letterhead
 from .tables import Table, pack_tables
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -116,8 +118,19 @@ def pdf_html(figures: dict, *, number: str, language: str, now: datetime.datetim
             for t in tables
         ],
         "charts": charts.pack_charts(figures),
+        "logo": logo_data_uri(),
     }
     return render_to_string("reports/pack.pdf.html", context)
+
+
+def logo_data_uri() -> str:
+    """The uploaded logo, inlined in the page (WeasyPrint then needs no file access)."""
+    row = Letterhead.objects.filter(pk=1).exclude(logo="").first()
+    if row is None:
+        return ""
+    with row.logo.open("rb") as handle:
+        data = base64.b64encode(handle.read()).decode()
+    return f"data:{row.content_type};base64,{data}"
 
 
 def _institution_name(language: str) -> str:

@@ -14,9 +14,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import OrgUnit, User
+from mithaq.common.uploads import check_upload
 
 from . import figures, periods, render
-from .models import PackStatus, ReportPack, Submission, SubmissionWay
+from .models import Letterhead, PackStatus, ReportPack, Submission, SubmissionWay
 
 LANGUAGES = ("ar", "en")
 CONTENT_TYPES = {
@@ -159,3 +160,22 @@ def _email_pack(pack: ReportPack, *, to: str, recipient: str) -> None:
         with field.open("rb") as handle:
             mail.attach(f"{pack.number}.{suffix}", handle.read(), CONTENT_TYPES[suffix])
     mail.send(fail_silently=False)
+
+
+LOGO_TYPES = {"image/png", "image/jpeg"}
+
+
+def set_letterhead_logo(*, actor: User, upload, now: datetime.datetime | None = None) -> Letterhead:
+    """The logo printed on the reports from now on: a PNG or JPEG, its type read from its
+    bytes (mithaq.common.uploads). Packs already built keep the logo they were built with."""
+    kind, _digest = check_upload(upload)
+    if kind.content_type not in LOGO_TYPES:
+        raise ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_type")
+    with transaction.atomic():
+        row, _created = Letterhead.objects.select_for_update().get_or_create(pk=1)
+        row.logo.save(f"logo.{kind.extension}", upload, save=False)
+        row.content_type = kind.content_type
+        row.updated_by = actor
+        row.updated_at = now or timezone.now()
+        row.save()
+    return row

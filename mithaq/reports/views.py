@@ -16,8 +16,9 @@ from mithaq.accounts.decorators import staff_required
 from mithaq.routing import calendar as working
 
 from . import services
-from .forms import RequestPackForm, SignOffForm, SubmitForm
+from .forms import LogoForm, RequestPackForm, SignOffForm, SubmitForm
 from .models import ReportPack, Submission
+from .render import logo_data_uri
 from .tables import pack_tables
 
 
@@ -149,4 +150,29 @@ def download(request, pk: int, fmt: str):
         as_attachment=True,
         filename=f"{found.number}.{fmt}",
         content_type=services.CONTENT_TYPES[fmt],
+    )
+
+
+def _builds_reports(request) -> bool:
+    return access_for(request).builds_reports
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(allow=_builds_reports)
+def letterhead(request):
+    """The logo on the reports, uploaded by the office manager."""
+    form = LogoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_letterhead_logo(actor=request.user, upload=form.cleaned_data["logo"])
+        except ValidationError as exc:
+            form.add_error("logo", exc)
+        else:
+            messages.success(request, _("The logo is saved; reports built from now on carry it."))
+            return redirect("reports:letterhead")
+    return render(
+        request,
+        "reports/letterhead.html",
+        {"form": form, "logo": logo_data_uri()},
+        status=400 if form.errors else 200,
     )

@@ -1,6 +1,8 @@
 """The Reports pages through HTTP: asking for a pack, reading it, signing it off, recording
 a submission, and who may see which pack."""
 
+import subprocess
+
 import pytest
 from django.urls import reverse
 
@@ -81,3 +83,30 @@ def test_unit_manager_reads_own_subtree_only(
     # Reading is not building: the manager's request is refused.
     assert client.post(reverse("reports:archive"), {"period": "monthly:2026-11"}).status_code == 404
     assert client.post(reverse("reports:sign_off", args=[own.pk])).status_code == 404
+
+
+def test_office_manager_uploads_the_logo_that_the_pdf_carries(org, login, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from mithaq.reports import figures, render
+    from mithaq.testing import png_bytes
+
+    client = login(org.office_manager)
+    refused = client.post(
+        reverse("reports:letterhead"),
+        {"logo": SimpleUploadedFile("logo.png", b"%PDF-1.4 not an image", "image/png")},
+    )
+    assert refused.status_code == 400
+    client.post(
+        reverse("reports:letterhead"),
+        {"logo": SimpleUploadedFile("logo.png", png_bytes(), "image/png")},
+    )
+    assert "data:image/png;base64," in client.get(reverse("reports:letterhead")).content.decode()
+    data = figures.pack_figures(monthly(2026, 3), None)
+    path = tmp_path / "r.pdf"
+    path.write_bytes(render.pdf(data, number="N", language="ar", now=timezone.now()))
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert len(listing.strip().splitlines()) == 3  # two header lines, one image
