@@ -7,6 +7,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -165,7 +166,9 @@ def _email_pack(pack: ReportPack, *, to: str, recipient: str) -> None:
 LOGO_TYPES = {"image/png", "image/jpeg"}
 
 
-def set_letterhead_logo(*, actor: User, upload, now: datetime.datetime | None = None) -> Letterhead:
+def set_letterhead_logo(
+    *, actor: User, upload: UploadedFile, now: datetime.datetime | None = None
+) -> Letterhead:
     """The logo printed on the reports from now on: a PNG or JPEG, its type read from its
     bytes (mithaq.common.uploads). Packs already built keep the logo they were built with."""
     kind, _digest = check_upload(upload)
