@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/citizens/", include("mithaq.cases.urls_registry")),
     path("staff/knowledge/", include("mithaq.knowledge.urls")),
     path("staff/reports/", include("mithaq.reports.urls")),
+    path("staff/dashboard/", include("mithaq.reports.urls_dashboard")),
     path("hall/", include("mithaq.walkin.urls")),
     path("faq/", include("mithaq.knowledge.urls_public")),
     path("", include("mithaq.cases.urls_public")),

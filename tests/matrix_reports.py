@@ -46,3 +46,10 @@ MATRIX = {
     "reports:submit": ("post", lambda w: [w["pack_all"]], only(302, "office_manager")),
 }
 MATRIX["reports:letterhead"] = ("get", lambda w: [], only(200, "office_manager"))
+# The office's officers and managers, leadership, auditors, and the manager of college A (for
+# the college's subtree).
+MATRIX["dashboard:index"] = (
+    "get",
+    lambda w: [],
+    only(200, *READERS, "manager_college_a"),
+)

@@ -325,6 +325,16 @@ class StaffAccess:
             q |= Q(**{f"{field}__path__startswith": path})
         return q
 
+    def dashboard_filter(self) -> Q | None:
+        """A filter over a case's `unit` for the managers' dashboard: the office (its
+        officers and managers), leadership and auditors see the whole institution, a unit
+        manager the unit's subtree; None for everyone else."""
+        if self.roles & _REPORT_READERS or any(
+            g.everywhere and g.role != Role.RECEPTION for g in self.grants
+        ):
+            return Q()
+        return self.report_unit_filter()
+
     def case_filter(self) -> Q:
         """A filter for the cases this person may see (Q() when all of them)."""
         if self.sees_everything:

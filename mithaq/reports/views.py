@@ -4,7 +4,7 @@ pack is accounts.access's to say; a pack one may not see answers 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mithaq.accounts.access import StaffAccess, access_for
 from mithaq.accounts.decorators import staff_required
+from mithaq.accounts.models import OrgUnit, Role
 from mithaq.routing import calendar as working
 
-from . import services
+from . import dashboard, services
 from .forms import LogoForm, RequestPackForm, SignOffForm, SubmitForm
 from .models import ReportPack, Submission
 from .render import logo_data_uri
@@ -175,4 +176,32 @@ def letterhead(request):
         "reports/letterhead.html",
         {"form": form, "logo": logo_data_uri()},
         status=400 if form.errors else 200,
+    )
+
+
+def _sees_dashboard(request) -> bool:
+    return access_for(request).dashboard_filter() is not None
+
+
+@require_GET
+@staff_required(allow=_sees_dashboard)
+def dashboard_page(request):
+    """The managers' dashboard: the whole institution, or a unit manager's subtree."""
+    access = access_for(request)
+    scope = access.dashboard_filter()
+    assert scope is not None  # noqa: S101 (the decorator let only these in)
+    managed = [] if scope == Q() else [g for g in access.grants if g.role == Role.UNIT_MANAGER]
+    unit = OrgUnit.objects.get(pk=managed[0].unit_id) if managed else None
+    paths = [g.unit_path for g in managed] if managed else None
+    now = timezone.now()
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "unit": unit,
+            "rows": dashboard.by_unit(scope, now=now),
+            "halls": dashboard.halls_now(paths, now=now),
+            "month": dashboard.month_figures(unit, now=now),
+            "now": now,
+        },
     )

@@ -1,0 +1,41 @@
+"""The dashboard: each linked number is what the inbox shows behind its link."""
+
+import html
+import re
+
+from django.urls import reverse
+
+from mithaq.cases.models import Case
+
+from . import fixture
+
+LINK = re.compile(r'<a data-count="(\w+)" href="([^"]+)">(?:<bdi>)?(\d+)(?:</bdi>)?</a>')
+
+
+def _links(page: str) -> list[tuple[str, str, int]]:
+    return [(kind, html.unescape(href), int(n)) for kind, href, n in LINK.findall(page)]
+
+
+def test_every_number_is_the_inbox_behind_its_link(org, login):
+    codes = fixture.build(org)
+    client = login(org.office_manager)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    links = _links(page)
+    # Open now (6 December 2026): A B F I J L (K was closed on 2 December; G merged).
+    assert sum(n for kind, _href, n in links if kind == "open") == 6
+    assert sum(n for kind, _href, n in links if kind == "open") == Case.objects.open().count()
+    assert sum(n for kind, _href, n in links if kind == "overdue") > 0
+    for _kind, href, n in links:
+        inbox = client.get(href).content.decode()
+        shown = sum(1 for code in codes.values() if code in inbox)
+        assert shown == n, href
+
+
+def test_unit_manager_sees_the_subtree(org, login):
+    fixture.build(org)
+    client = login(org.manager_college_a)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    units = {int(u) for u in re.findall(r'<tr data-unit="(\d+)">', page)}
+    assert units == {org.dept_a.pk, org.dept_a2.pk}
+    # A J L in civil engineering, B in electrical.
+    assert sum(n for kind, _h, n in _links(page) if kind == "open") == 4
