@@ -18,5 +18,6 @@ urlpatterns = [
     path("staff/dashboard/", include("mithaq.reports.urls_dashboard")),
     path("hall/", include("mithaq.walkin.urls")),
     path("faq/", include("mithaq.knowledge.urls_public")),
+    path("charter/", include("mithaq.reports.urls_charter")),
     path("", include("mithaq.cases.urls_public")),
 ]

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from mithaq.reports.models import PackStatus, ReportPack
-from tests.access_personas import only
+from tests.access_personas import PERSONAS, only
 
 READERS = ("office_manager", "leader", "auditor")
 
@@ -53,3 +53,6 @@ MATRIX["dashboard:index"] = (
     lambda w: [],
     only(200, *READERS, "manager_college_a"),
 )
+MATRIX["reports:charter_edit"] = ("get", lambda w: [], only(200, "office_manager"))
+# Public: the same for everyone, signed in or not.
+MATRIX["charter:index"] = ("get", lambda w: [], {p: 200 for p in PERSONAS})

@@ -241,6 +241,14 @@ MITHAQ_SUBMISSIONS_PER_HOUR = envint("MITHAQ_SUBMISSIONS_PER_HOUR", "20")
 # Kiosk tickets per phone number per day (each may send a "your turn is near" SMS).
 MITHAQ_TICKETS_PER_PHONE_PER_DAY = envint("MITHAQ_TICKETS_PER_PHONE_PER_DAY", "5")
 MITHAQ_INSTITUTION_NAME = os.environ.get("MITHAQ_INSTITUTION_NAME", "")
+# The public charter page's channels (mithaq/reports): hotlines (comma-separated), the
+# emergency number, the office's email and postal address; an empty one is not shown.
+MITHAQ_HOTLINES = envlist("MITHAQ_HOTLINES", "")
+MITHAQ_EMERGENCY_NUMBER = os.environ.get("MITHAQ_EMERGENCY_NUMBER", "")
+MITHAQ_OFFICE_EMAIL = os.environ.get("MITHAQ_OFFICE_EMAIL", "")
+MITHAQ_OFFICE_ADDRESS = os.environ.get("MITHAQ_OFFICE_ADDRESS", "")
+# The annual report's year: "gregorian" or "hijri" (mithaq/reports/periods.py).
+MITHAQ_REPORT_YEAR = os.environ.get("MITHAQ_REPORT_YEAR", "gregorian")
 
 LOGGING = {
     "version": 1,

@@ -69,3 +69,16 @@ class SubmitForm(forms.Form):
 
 class LogoForm(forms.Form):
     logo = forms.FileField(label=_("Logo"), help_text=_("A PNG or JPEG image."))
+
+
+class CharterTextForm(forms.Form):
+    text_ar = forms.CharField(
+        label=_("Text in Arabic"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "dir": "rtl"}),
+    )
+    text_en = forms.CharField(
+        label=_("Text in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "dir": "ltr"}),
+    )

@@ -123,3 +123,22 @@ class Letterhead(models.Model):
 
     def __str__(self):
         return self.logo.name or "-"
+
+
+class CharterText(models.Model):
+    """The charter's text on the public charter page (the citizens' rights and duties), in
+    Arabic and English, edited by the office (one row)."""
+
+    text_ar = models.TextField(_("text in Arabic"), blank=True)
+    text_en = models.TextField(_("text in English"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("charter text")
+        verbose_name_plural = _("charter texts")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

@@ -18,7 +18,7 @@ from mithaq.accounts.models import OrgUnit, User
 from mithaq.common.uploads import check_upload
 
 from . import figures, periods, render
-from .models import Letterhead, PackStatus, ReportPack, Submission, SubmissionWay
+from .models import CharterText, Letterhead, PackStatus, ReportPack, Submission, SubmissionWay
 
 LANGUAGES = ("ar", "en")
 CONTENT_TYPES = {
@@ -180,5 +180,17 @@ def set_letterhead_logo(
         row.content_type = kind.content_type
         row.updated_by = actor
         row.updated_at = now or timezone.now()
+        row.save()
+    return row
+
+
+def save_charter_text(
+    *, actor: User, text_ar: str, text_en: str, now: datetime.datetime | None = None
+) -> CharterText:
+    """The charter's text on the public page, as the office writes it."""
+    with transaction.atomic():
+        row, _created = CharterText.objects.select_for_update().get_or_create(pk=1)
+        row.text_ar, row.text_en = text_ar.strip(), text_en.strip()
+        row.updated_by, row.updated_at = actor, now or timezone.now()
         row.save()
     return row

@@ -2,6 +2,7 @@
 versions, sign-off and submissions, and its files (served as attachments). Who sees which
 pack is accounts.access's to say; a pack one may not see answers 404."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
@@ -16,9 +17,9 @@ from mithaq.accounts.decorators import staff_required
 from mithaq.accounts.models import OrgUnit, Role
 from mithaq.routing import calendar as working
 
-from . import dashboard, services
-from .forms import LogoForm, RequestPackForm, SignOffForm, SubmitForm
-from .models import ReportPack, Submission
+from . import charter, dashboard, services
+from .forms import CharterTextForm, LogoForm, RequestPackForm, SignOffForm, SubmitForm
+from .models import CharterText, ReportPack, Submission
 from .render import logo_data_uri
 from .tables import pack_tables
 
@@ -203,5 +204,43 @@ def dashboard_page(request):
             "halls": dashboard.halls_now(paths, now=now),
             "month": dashboard.month_figures(unit, now=now),
             "now": now,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(allow=_builds_reports)
+def charter_edit(request):
+    """The office manager writes the charter's text for the public page."""
+    row = CharterText.objects.filter(pk=1).first()
+    initial = {"text_ar": row.text_ar, "text_en": row.text_en} if row else {}
+    form = CharterTextForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.save_charter_text(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The charter's text is saved."))
+        return redirect("reports:charter_edit")
+    return render(request, "reports/charter_edit.html", {"form": form, "row": row})
+
+
+@require_GET
+def charter_page(request):
+    """The public charter page: the office's text, the channels, every commitment as
+    promised and last month's measured share met on time."""
+    row = CharterText.objects.filter(pk=1).first()
+    arabic = (translation.get_language() or "ar").startswith("ar")
+    text = (row.text_ar if arabic else row.text_en) if row else ""
+    return render(
+        request,
+        "reports/charter.html",
+        {
+            "nav": "charter",
+            "text": text,
+            "commitments": charter.commitments(),
+            "min_cases": charter.MIN_CASES,
+            "hotlines": settings.MITHAQ_HOTLINES,
+            "emergency": settings.MITHAQ_EMERGENCY_NUMBER,
+            "office_email": settings.MITHAQ_OFFICE_EMAIL,
+            "office_address": settings.MITHAQ_OFFICE_ADDRESS,
+            "portal_url": settings.MITHAQ_PUBLIC_URL,
         },
     )
