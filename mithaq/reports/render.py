@@ -93,7 +93,7 @@ def display(value, fmt: str) -> str:
     return str(value)
 
 
-def _cells(table: Table) -> list[list[str]]:
+def cells(table: Table) -> list[list[str]]:
     return [
         [display(value, table.format_of(r, c)) for c, value in enumerate(row)]
         for r, row in enumerate(table.rows)
@@ -114,7 +114,7 @@ def pdf_html(figures: dict, *, number: str, language: str, now: datetime.datetim
         "issued": today,
         "issued_hijri": hijri(today),
         "tables": [
-            {"table": t, "rows": list(zip(_cells(t), t.depths or [0] * len(t.rows), strict=True))}
+            {"table": t, "rows": list(zip(cells(t), t.depths or [0] * len(t.rows), strict=True))}
             for t in tables
         ],
         "charts": charts.pack_charts(figures),

@@ -20,7 +20,7 @@ from mithaq.routing import calendar as working
 from . import charter, dashboard, services
 from .forms import CharterTextForm, LogoForm, RequestPackForm, SignOffForm, SubmitForm
 from .models import CharterText, ReportPack, Submission
-from .render import logo_data_uri
+from .render import cells, logo_data_uri
 from .tables import pack_tables
 
 
@@ -82,8 +82,10 @@ def archive(request):
 def pack(request, pk: int):
     found = get_pack_for_user(request, pk)
     access = access_for(request)
-    with translation.override(translation.get_language()):
-        tables = pack_tables(found.figures) if found.figures else []
+    tables = [
+        {"table": t, "rows": cells(t)}
+        for t in (pack_tables(found.figures) if found.figures else [])
+    ]
     versions = (
         packs_visible_to(access)
         .filter(period=found.period, unit=found.unit_id)
