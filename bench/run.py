@@ -79,6 +79,10 @@ SCENARIOS = [
         expect=302,
         budget=0.15,
     ),
+    # Issue 13: the managers' dashboard (office-wide) and the public charter page (its
+    # figures kept in the cache).
+    Scenario("dashboard", "/staff/dashboard/", "dashboard:index", signed_in=True),
+    Scenario("charter page", "/charter/", "charter:index"),
 ]
 
 
