@@ -16,5 +16,6 @@ urlpatterns = [
     path("staff/knowledge/", include("mithaq.knowledge.urls")),
     path("hall/", include("mithaq.walkin.urls")),
     path("faq/", include("mithaq.knowledge.urls_public")),
+    path("services/", include("mithaq.cases.urls_catalogue")),
     path("", include("mithaq.cases.urls_public")),
 ]

@@ -81,6 +81,18 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("service"),
     )
+    # What the service asked and promised when the case was submitted: a later version of
+    # the service changes nothing for it.
+    service_version = models.ForeignKey(
+        "catalog.ServiceVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("service version"),
+    )
+    # The exact words the applicant declared true, as shown when they ticked them.
+    declaration = models.TextField(_("applicant's declaration"), blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

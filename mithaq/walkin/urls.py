@@ -10,6 +10,7 @@ from .views import public, staff
 app_name = "walkin"
 urlpatterns = [
     path("", staff.halls, name="halls"),
+    path("service/<slug:code>/", public.take_ticket, name="take_ticket"),
     path("t/<str:token>/", public.ticket, name="ticket"),
     path("t/<str:token>/print/", public.ticket_print, name="ticket_print"),
     path("t/<str:token>/rate/", public.ticket_rate, name="ticket_rate"),

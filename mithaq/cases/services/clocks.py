@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from mithaq.catalog.models import Service
@@ -78,49 +79,70 @@ def _due(
     return calendar.add_days(start, rule.amount)
 
 
+def answer_commitment(
+    config: working.ClockConfig,
+    *,
+    kind: str,
+    service_id: int | None,
+    urgent: bool,
+    start: datetime.datetime,
+) -> tuple[working.CommitmentRule, datetime.datetime] | None:
+    """The charter's one promise for a case of this kind and service that starts at `start`:
+    the commitment of the last target that has one (the whole answer), and its due moment.
+    The service page, the submission form, the confirmation, the messages (the case's
+    due_at) and the clocks all read it from here; None when no commitment applies. No
+    earlier clock is due after it (compute_round caps them), so it is also the clocks' last
+    due moment."""
+    for target in reversed(TARGET_ORDER):
+        rule = commitment_for(
+            config, target=target, kind=kind, service_id=service_id, urgent=urgent
+        )
+        if rule is not None:
+            return rule, _due(config.calendar, start, rule)
+    return None
+
+
 def expected_answer(
     *, kind: str, service: Service | None, urgent: bool, now: datetime.datetime
 ) -> datetime.datetime | None:
-    """The expected answer date of a case starting now: its first target's due moment."""
-    config = working.config()
-    dues = [
-        _due(config.calendar, now, rule)
-        for target in TARGET_ORDER
-        if (
-            rule := commitment_for(
-                config,
-                target=target,
-                kind=kind,
-                service_id=service.pk if service else None,
-                urgent=urgent,
-            )
-        )
-    ]
-    # The citizen is told when the whole answer is due, not the first internal step.
-    return max(dues) if dues else None
+    """When the whole answer of a case starting now is due (answer_commitment)."""
+    found = answer_commitment(
+        working.config(),
+        kind=kind,
+        service_id=service.pk if service else None,
+        urgent=urgent,
+        start=now,
+    )
+    return found[1] if found else None
 
 
-def promise(*, kind: str, service: Service | None = None, urgent: bool = False) -> str:
+def promise_text(rule: working.CommitmentRule) -> str:
+    if rule.unit == DurationUnit.HOURS:
+        return ngettext("within %(n)s working hour", "within %(n)s working hours", rule.amount) % {
+            "n": rule.amount
+        }
+    return ngettext("within %(n)s working day", "within %(n)s working days", rule.amount) % {
+        "n": rule.amount
+    }
+
+
+def promise(
+    *,
+    kind: str,
+    service: Service | None = None,
+    urgent: bool = False,
+    now: datetime.datetime | None = None,
+) -> str:
     """The charter's promise for a final answer, as a citizen reads it ("within 15 working
-    days"); "" when no commitment applies."""
-    config = working.config()
-    for target in reversed(TARGET_ORDER):
-        rule = commitment_for(
-            config,
-            target=target,
-            kind=kind,
-            service_id=service.pk if service else None,
-            urgent=urgent,
-        )
-        if rule is not None:
-            if rule.unit == DurationUnit.HOURS:
-                return ngettext(
-                    "within %(n)s working hour", "within %(n)s working hours", rule.amount
-                ) % {"n": rule.amount}
-            return ngettext(
-                "within %(n)s working day", "within %(n)s working days", rule.amount
-            ) % {"n": rule.amount}
-    return ""
+    days"): the same commitment as expected_answer; "" when no commitment applies."""
+    found = answer_commitment(
+        working.config(),
+        kind=kind,
+        service_id=service.pk if service else None,
+        urgent=urgent,
+        start=now or timezone.now(),
+    )
+    return promise_text(found[0]) if found else ""
 
 
 @dataclass
@@ -153,6 +175,15 @@ def compute_round(
         )
         if rule is not None:
             states[target] = ClockState(target, started_at, _due(calendar, started_at, rule))
+    # An earlier step is never due after a later one: a service that promises its whole
+    # answer in 7 days is not given 10 for its decision by the kind's row. The last clock's
+    # due moment is thus the promise the citizen was given (answer_commitment).
+    latest = None
+    for target in reversed(TARGET_ORDER):
+        if (state := states.get(target)) is not None:
+            if latest is not None and state.due_at > latest:
+                state.due_at = latest
+            latest = state.due_at
     paused_since = None
     for event in events[first + 1 :]:
         if event.kind in CLOCK_EVENTS:

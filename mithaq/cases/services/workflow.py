@@ -128,6 +128,7 @@ def submit_case(
         channel=channel,
         unit=unit,
         service=service,
+        service_version=service.version_on(timezone.localdate(now)) if service else None,
         subject=subject.strip(),
         body=body.strip(),
         remedy_sought=remedy_sought.strip(),

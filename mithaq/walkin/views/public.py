@@ -11,14 +11,35 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from mithaq.common.ratelimit import over_limit
 
 from .. import selectors, services
 from ..forms import IssueForm, RatingForm
-from ..models import Hall, Rating, Ticket
+from ..models import Hall, HallService, Rating, Ticket
 from ..states import Face, TicketState
+
+
+@require_GET
+def take_ticket(request, code: str):
+    """The catalogue's "take a ticket": the kiosk of the first open hall that serves the
+    service, at that service's button."""
+    hall_service = (
+        HallService.objects.filter(
+            service__code=code,
+            is_active=True,
+            service__is_active=True,
+            hall__in=Hall.objects.active(),
+        )
+        .select_related("hall", "service")
+        .order_by("hall__code")
+        .first()
+    )
+    if hall_service is None:
+        raise Http404
+    kiosk = reverse("walkin:kiosk", args=[hall_service.hall.code])
+    return redirect(f"{kiosk}#service-{hall_service.service.code}")
 
 
 def _hall(code: str) -> Hall:
