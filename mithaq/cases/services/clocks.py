@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from mithaq.catalog.models import Service
+from mithaq.catalog.models import Service, ServiceVersion
 from mithaq.routing import calendar as working
 from mithaq.routing import worktime
 from mithaq.routing.models import TARGET_ORDER, CaseClock, CaseDeadline, DurationUnit, Target
@@ -49,6 +49,9 @@ NEUTRAL_EVENTS = {
     EventKind.ROUTED,
     EventKind.CONSULTATION_REQUESTED,
     EventKind.CONSULTATION_ANSWERED,
+    # A service's checklist: documents marked, a decision's wait overridden.
+    EventKind.DOCUMENTS_CHECKED,
+    EventKind.WAIT_OVERRIDDEN,
 }
 
 
@@ -154,6 +157,21 @@ class ClockState:
     paused_at: datetime.datetime | None = None
 
 
+def _starts_at_complete_file(case: Case) -> bool:
+    """Does the case's service version start its decision clock at the complete file?"""
+    if case.service_version_id is None:
+        return False
+    return bool(
+        ServiceVersion.objects.filter(
+            pk=case.service_version_id, file_complete_starts_clock=True
+        ).exists()
+    )
+
+
+# The clocks a service may hold until the file is complete: the decision and what follows.
+HELD_FOR_FILE = (Target.DECISION, Target.RESOLUTION)
+
+
 def compute_round(
     case: Case, events: list[CaseEvent], config: working.ClockConfig
 ) -> tuple[int, list[ClockState]]:
@@ -165,6 +183,7 @@ def compute_round(
     started_at = events[first].at
     calendar = config.calendar
     states: dict[str, ClockState] = {}
+    rules: dict[str, working.CommitmentRule] = {}
     for target in TARGET_ORDER:
         rule = commitment_for(
             config,
@@ -174,30 +193,38 @@ def compute_round(
             urgent=case.is_urgent,
         )
         if rule is not None:
+            rules[target] = rule
             states[target] = ClockState(target, started_at, _due(calendar, started_at, rule))
-    # An earlier step is never due after a later one: a service that promises its whole
-    # answer in 7 days is not given 10 for its decision by the kind's row. The last clock's
-    # due moment is thus the promise the citizen was given (answer_commitment).
-    latest = None
-    for target in reversed(TARGET_ORDER):
-        if (state := states.get(target)) is not None:
-            if latest is not None and state.due_at > latest:
-                state.due_at = latest
-            latest = state.due_at
+    # A service whose decision clock starts at the complete file holds it (paused, due as if
+    # it had started at submission) until staff complete the file (cases.services.checklist).
+    held: set[str] = set()
+    if not any(e.kind == EventKind.FILE_COMPLETED for e in events[:first]):
+        if _starts_at_complete_file(case):
+            held = {target for target in HELD_FOR_FILE if target in states}
+            for target in held:
+                states[target].paused_at = started_at
     paused_since = None
     for event in events[first + 1 :]:
         if event.kind in CLOCK_EVENTS:
             continue
+        if event.kind == EventKind.FILE_COMPLETED and held:
+            for target in held:
+                state = states[target]
+                if state.met_at is None:
+                    state.started_at = event.at
+                    state.due_at = _due(calendar, event.at, rules[target])
+                    state.paused_at = event.at if paused_since is not None else None
+            held = set()
         entering = event.to_state == State.AWAITING_CITIZEN
         leaving = event.from_state == State.AWAITING_CITIZEN and not entering
         if entering and paused_since is None:
             paused_since = event.at
             for state in states.values():
-                if state.met_at is None:
+                if state.met_at is None and state.target not in held:
                     state.paused_at = event.at
         elif leaving and paused_since is not None:
             for state in states.values():
-                if state.met_at is None and state.paused_at is not None:
+                if state.met_at is None and state.paused_at is not None and state.target not in held:
                     waited = calendar.seconds_between(state.paused_at, event.at)
                     state.due_at = calendar.add_seconds(state.due_at, waited)
                     state.paused_at = None
@@ -210,6 +237,15 @@ def compute_round(
                 if reached_state is not None and reached_state.met_at is None:
                     reached_state.met_at = event.at
                     reached_state.paused_at = None
+    # An earlier step is never due after a later one: a service that promises its whole
+    # answer in 7 days is not given 10 for its decision by the kind's row. The last clock's
+    # due moment is thus the promise the citizen was given (answer_commitment).
+    latest = None
+    for target in reversed(TARGET_ORDER):
+        if (capped := states.get(target)) is not None:
+            if latest is not None and capped.due_at > latest:
+                capped.due_at = latest
+            latest = capped.due_at
     return len(starts), list(states.values())
 
 
