@@ -11,6 +11,7 @@ urlpatterns = [
     path("submit/done/", public.submitted, name="submitted"),
     path("submit/services/", public.service_options, name="services"),
     path("submit/promise/", public.promise, name="promise"),
+    path("submit/service-parts/", public.service_parts, name="service_parts"),
     path("submit/<str:kind>/", public.submit, name="submit"),
     path("track/", public.track, name="track"),
     path("track/<str:code>/", public.track_case, name="track_case"),

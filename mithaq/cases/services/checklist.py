@@ -38,8 +38,14 @@ def record_checklist(
         attachment = None
         if upload is not None:
             store_files(
-                case, event, [upload], by_citizen=True, uploaded_by=None, is_public=True,
-                now=now, written=written,
+                case,
+                event,
+                [upload],
+                by_citizen=True,
+                uploaded_by=None,
+                is_public=True,
+                now=now,
+                written=written,
             )
             attachment = written[-1]
         rows.append(
@@ -84,7 +90,10 @@ def mark_documents(
             lines.append(f"{row.document.name}: {row.get_status_display()}")
         if lines:
             record_event(
-                locked, kind=EventKind.DOCUMENTS_CHECKED, actor=actor, now=now,
+                locked,
+                kind=EventKind.DOCUMENTS_CHECKED,
+                actor=actor,
+                now=now,
                 body="\n".join(lines),
             )
     return locked
@@ -116,9 +125,7 @@ def complete_file(*, case: Case, actor: User, now: datetime.datetime | None = No
     with transaction.atomic():
         locked = lock_case(case)
         check_action(Action.NOTE, locked)
-        if locked.state not in {
-            State.RECEIVED, State.UNDER_REVIEW, State.REFERRED, State.REOPENED
-        }:
+        if locked.state not in {State.RECEIVED, State.UNDER_REVIEW, State.REFERRED, State.REOPENED}:
             raise ValidationError(
                 _("The file can be completed only while the case is being worked on."),
                 code="bad_state",
@@ -133,7 +140,11 @@ def complete_file(*, case: Case, actor: User, now: datetime.datetime | None = No
         if waiting:
             raise ValidationError(
                 _("These required documents are not received yet: %(names)s")
-                % {"names": "، ".join(waiting) if locked.citizen_language == "ar" else ", ".join(waiting)},
+                % {
+                    "names": "، ".join(waiting)
+                    if locked.citizen_language == "ar"
+                    else ", ".join(waiting)
+                },
                 code="documents",
             )
         locked.file_completed_at = now

@@ -224,13 +224,17 @@ def submit(request, kind: str):
 
 
 def _chosen_service(form: SubmitForm) -> Service | None:
-    if "service" not in form.fields:
-        return None
-    raw = form.data.get("service") if form.is_bound else form.initial.get("service")
-    try:
-        return choices.SERVICES.get().get(int(str(raw)))
-    except ValueError:
-        return None
+    return form.chosen_service() if "service" in form.fields else None
+
+
+@require_GET
+def service_parts(request):
+    """The picked service's eligibility questions, documents and declaration (HTMX)."""
+    kind = request.GET.get("kind", "")
+    if kind not in Kind.values:
+        raise Http404
+    form = SubmitForm(kind=kind, initial={"service": request.GET.get("service", "")})
+    return render(request, "cases/portal/_service_parts.html", {"form": form})
 
 
 @require_GET

@@ -43,7 +43,11 @@ def version(org):
         ]
     ):
         RequiredDocument.objects.create(
-            version=v, position=position, name_ar=ar, name_en=en, is_required=required,
+            version=v,
+            position=position,
+            name_ar=ar,
+            name_en=en,
+            is_required=required,
             form=DocumentForm.COPY,
         )
     return v
@@ -126,7 +130,9 @@ def test_file_complete_needs_every_required_document(org, version):
     found = rows(case)
     services.acknowledge_case(case=case, actor=org.officer_a, now=at(2, 8, 9))
     checklist.mark_documents(
-        case=case, actor=org.officer_a, statuses={found["Student ID"].pk: "received"},
+        case=case,
+        actor=org.officer_a,
+        statuses={found["Student ID"].pk: "received"},
         now=at(2, 8, 10),
     )
     with pytest.raises(ValidationError) as refused:
@@ -134,7 +140,8 @@ def test_file_complete_needs_every_required_document(org, version):
     assert "صورة شخصية" in refused.value.messages[0]
     # The optional birth certificate may stay missing.
     checklist.mark_documents(
-        case=case, actor=org.officer_a,
+        case=case,
+        actor=org.officer_a,
         statuses={found["Photo"].pk: "verified", found["Birth certificate"].pk: "missing"},
         now=at(2, 8, 12),
     )
@@ -155,7 +162,8 @@ def test_the_decision_clock_starts_when_the_file_is_complete(org, version):
     services.acknowledge_case(case=case, actor=org.officer_a, now=at(2, 8, 9))
     found = rows(case)
     checklist.mark_documents(
-        case=case, actor=org.officer_a,
+        case=case,
+        actor=org.officer_a,
         statuses={found["Student ID"].pk: "received", found["Photo"].pk: "received"},
         now=at(2, 10, 10),
     )
@@ -192,12 +200,18 @@ def test_no_decision_before_the_minimum_time(org, version):
     # 10 working days from Sunday 7th: the close of Sunday 21st.
     with pytest.raises(ValidationError) as refused:
         services.decide_case(
-            case=case, actor=org.officer_a, decision="accepted", reasons="مستوفٍ",
+            case=case,
+            actor=org.officer_a,
+            decision="accepted",
+            reasons="مستوفٍ",
             now=at(2, 21, 13),
         )
     assert "2027-02-21" in refused.value.messages[0]
     services.decide_case(
-        case=case, actor=org.officer_a, decision="accepted", reasons="مستوفٍ",
+        case=case,
+        actor=org.officer_a,
+        decision="accepted",
+        reasons="مستوفٍ",
         now=at(2, 21, 14),
     )
     case.refresh_from_db()
@@ -208,13 +222,23 @@ def test_only_the_office_manager_overrides_the_minimum_time_with_a_reason(org, v
     case = _ready_to_decide(org, version)
     with pytest.raises(ValidationError):
         services.decide_case(
-            case=case, actor=org.officer_a, decision="accepted", reasons="مستوفٍ",
-            override_reason="حالة إنسانية", may_override=False, now=at(2, 9),
+            case=case,
+            actor=org.officer_a,
+            decision="accepted",
+            reasons="مستوفٍ",
+            override_reason="حالة إنسانية",
+            may_override=False,
+            now=at(2, 9),
         )
     assert not case.events.filter(kind=EventKind.WAIT_OVERRIDDEN).exists()
     services.decide_case(
-        case=case, actor=org.office_manager, decision="accepted", reasons="مستوفٍ",
-        override_reason="حالة إنسانية", may_override=True, now=at(2, 9),
+        case=case,
+        actor=org.office_manager,
+        decision="accepted",
+        reasons="مستوفٍ",
+        override_reason="حالة إنسانية",
+        may_override=True,
+        now=at(2, 9),
     )
     override = case.events.get(kind=EventKind.WAIT_OVERRIDDEN)
     assert override.body == "حالة إنسانية" and override.actor == org.office_manager
