@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/search/", include("mithaq.search.urls")),
     path("staff/citizens/", include("mithaq.cases.urls_registry")),
     path("staff/knowledge/", include("mithaq.knowledge.urls")),
+    path("staff/catalogue/", include("mithaq.catalog.urls")),
     path("hall/", include("mithaq.walkin.urls")),
     path("faq/", include("mithaq.knowledge.urls_public")),
     path("services/", include("mithaq.cases.urls_catalogue")),

@@ -2,12 +2,35 @@
 promise and checklist for a picked service, the catalogue's way into the hall's kiosk, and
 the staff's checklist on a case (marks and the complete file)."""
 
+import datetime
+
+from mithaq.catalog.models import ServiceVersion
 from tests.access_personas import everyone, only
+
+
+def extend_world(world):
+    world["version"] = ServiceVersion.objects.create(
+        service=world["org"].service_a, effective_from=datetime.date(2020, 1, 1)
+    ).pk
+
 
 # Who works a case's documents: whoever may ask its citizen for information (case of unit A).
 CHECKERS = only(302, "officer_a", "office_manager", "manager_college_a")
 
+# The catalogue's staff pages are the office manager's alone.
+EDITOR = only(200, "office_manager")
+
 MATRIX = {
+    "catalog:list": ("get", lambda w: [], EDITOR),
+    "catalog:edit": ("get", lambda w: [w["org"].service_a.code], EDITOR),
+    # No date given: back to the service's page with the error.
+    "catalog:version_new": (
+        "post",
+        lambda w: [w["org"].service_a.code],
+        only(302, "office_manager"),
+    ),
+    "catalog:version": ("get", lambda w: [w["org"].service_a.code, w["version"]], EDITOR),
+    "catalog:preview": ("get", lambda w: [w["org"].service_a.code, w["version"]], EDITOR),
     "catalogue:list": ("get", lambda w: [], everyone(200)),
     "catalogue:service": ("get", lambda w: [w["org"].service_a.code], everyone(200)),
     # Without a kind: 404 (the form asks with its own kind).
