@@ -33,6 +33,8 @@ MATRIX = {
     "catalog:preview": ("get", lambda w: [w["org"].service_a.code, w["version"]], EDITOR),
     "catalogue:list": ("get", lambda w: [], everyone(200)),
     "catalogue:service": ("get", lambda w: [w["org"].service_a.code], everyone(200)),
+    "catalogue:signage": ("get", lambda w: [w["org"].service_a.code], everyone(200)),
+    "walkin:board": ("get", lambda w: [w["hall"]], everyone(200)),
     # Without a kind: 404 (the form asks with its own kind).
     "portal:promise": ("get", lambda w: [], everyone(404)),
     "portal:service_parts": ("get", lambda w: [], everyone(404)),

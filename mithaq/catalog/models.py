@@ -8,7 +8,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -231,10 +230,13 @@ class Fee(Bilingual, models.Model):
 
     @property
     def amount_number(self) -> str:
-        """25000.000 as "25,000", 12.500 as "12.5": grouped, no trailing zeros."""
+        """25000.000 as "25,000", 12.500 as "12.5": grouped by thousands with a comma, no
+        trailing zeros, the same in Arabic and English (Django's Arabic number format does
+        not group, and a fee on a poster is read at a glance)."""
         amount = self.amount.normalize()
-        places = max(0, -amount.as_tuple().exponent)  # type: ignore[operator]
-        return number_format(self.amount, decimal_pos=places, force_grouping=True)
+        if amount == amount.to_integral_value():
+            return f"{amount.quantize(Decimal(1)):,}"
+        return f"{amount:,f}"
 
 
 class Actor(models.TextChoices):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("t/<str:token>/print/", public.ticket_print, name="ticket_print"),
     path("t/<str:token>/rate/", public.ticket_rate, name="ticket_rate"),
     path("<slug:hall>/kiosk/", public.kiosk, name="kiosk"),
+    path("<slug:hall>/board.pdf", public.board, name="board"),
     path("<slug:hall>/desk/", staff.hall, name="hall"),
     path("<slug:hall>/issue/", staff.issue, name="issue"),
     path("<slug:hall>/window/<int:number>/", staff.counter, name="counter"),

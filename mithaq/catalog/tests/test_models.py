@@ -39,6 +39,8 @@ def test_two_versions_cannot_take_effect_on_one_day(org):
         ("1500000", "en", "1,500,000"),
         ("12.5", "en", "12.5"),
         ("7.250", "en", "7.25"),
+        ("25000", "ar", "25,000"),
+        ("1234567.5", "ar", "1,234,567.5"),
     ],
 )
 def test_amount_is_grouped_without_trailing_zeros(org, amount, language, shown):
