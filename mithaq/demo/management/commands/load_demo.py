@@ -27,6 +27,7 @@ from mithaq.cases.states import Action, Channel
 from mithaq.catalog.models import Service
 from mithaq.common.phones import parse_phone
 from mithaq.demo import cases as demo_data
+from mithaq.demo import catalogue as catalogue_demo
 from mithaq.demo import knowledge as knowledge_demo
 from mithaq.demo import routing as routing_demo
 from mithaq.demo.cases import CITIZEN_ANSWERS, DEMO_PASSWORD, DemoCase, Step
@@ -95,6 +96,7 @@ class DemoLoader:
             ),
             # After the cases, which keep the units they were played to.
             "routing rules": routing_demo.load(units=self.units, people=self.people),
+            "service catalogue": catalogue_demo.load(units=self.units, services=self.services),
         }
 
     def _load_units(self) -> int:
