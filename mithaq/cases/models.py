@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .states import (
     OPEN_STATES,
@@ -288,11 +289,11 @@ class Attachment(models.Model):
 
 
 class DocumentStatus(models.TextChoices):
-    UPLOADED = "uploaded", _("Uploaded")
-    TO_BRING = "to_bring", _("Will be brought to the window")
-    RECEIVED = "received", _("Received")
-    VERIFIED = "verified", _("Verified against the original")
-    MISSING = "missing", _("Missing")
+    UPLOADED = "uploaded", pgettext_lazy("document", "Uploaded")
+    TO_BRING = "to_bring", pgettext_lazy("document", "Will be brought to the window")
+    RECEIVED = "received", pgettext_lazy("document", "Received")
+    VERIFIED = "verified", pgettext_lazy("document", "Verified against the original")
+    MISSING = "missing", pgettext_lazy("document", "Missing")
 
 
 class CaseDocument(models.Model):

@@ -4,12 +4,15 @@ on the server."""
 
 from functools import cache
 from importlib import resources
-
-from weasyprint import CSS, HTML
+from typing import Any
 
 
 @cache
-def _font_css() -> CSS:
+def _font_css() -> Any:
+    # WeasyPrint is loaded on the first PDF, not with every process: it takes a second and
+    # logs its user-agent stylesheet's parsing at import.
+    from weasyprint import CSS
+
     files = resources.files("fontpkg_noto_sans_arabic") / "files"
     font = next(p for p in files.iterdir() if p.name.endswith(".ttf"))
     # One variable font carries every weight.
@@ -21,6 +24,8 @@ def _font_css() -> CSS:
 
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """The PDF of `html`; its own CSS may use font-family 'Noto Sans Arabic'."""
+    from weasyprint import HTML
+
     pdf = HTML(string=html, base_url=base_url).write_pdf(stylesheets=[_font_css()])
     assert pdf is not None  # noqa: S101 - write_pdf without a target returns the bytes
     return pdf
