@@ -43,13 +43,11 @@ def _matches(service: Service, terms: list[str]) -> bool:
 def service_list(request):
     query = request.GET.get("q", "")[:100]
     terms = [strip_article(word) for word in words(query)]
-    services = [
-        service
-        for service in Service.objects.active()
-        .select_related("unit")
-        .order_by("unit__path", "name_ar")
-        if _matches(service, terms)
-    ]
+    services = list(
+        Service.objects.active().select_related("unit").order_by("unit__path", "name_ar")
+    )
+    if terms:
+        services = [service for service in services if _matches(service, terms)]
     return render(
         request,
         "cases/catalogue/list.html",
