@@ -12,13 +12,9 @@ def _fresh_clock_config():
     changes must not leak into the next test."""
     from django.core.cache import cache
 
-    from mithaq.accounts.institution import forget_institution_name
-    from mithaq.cases import selectors
     from mithaq.common.cache import invalidate_local_copies
 
     invalidate_local_copies()
-    forget_institution_name()
-    selectors.forget_filter_options()
     cache.clear()
     yield
     invalidate_local_copies()

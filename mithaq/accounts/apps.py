@@ -9,11 +9,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("People and organisation")
 
-    def ready(self):
-        from . import institution
-
-        institution.connect_signals()
-
 
 class MithaqAdminConfig(admin_apps.AdminConfig):
     # Named in INSTALLED_APPS in place of django.contrib.admin; not this module's default.

@@ -1,44 +1,38 @@
 """Values every template needs (a context processor): the institution's name and the text
 direction."""
 
-import time
-
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language_bidi
+
+from mithaq.common.cache import ProcessCopy
 
 from .models import OrgUnit
 
-# The institution's name per language, kept in this process: every page shows it and it
-# hardly ever changes, and asking the shared cache for it was a round trip to Redis on
-# every page (a sixth of the inbox's own work). A rename shows at once in the process that
-# made it and within NAME_MAX_AGE seconds in the others.
-NAME_MAX_AGE = 60.0
-_names: dict[str, tuple[float, str]] = {}
+
+def _load_root() -> OrgUnit | None:
+    return (
+        OrgUnit.objects.filter(parent=None, is_active=True)
+        .order_by("path")
+        .only("name_ar", "name_en", "parent_id", "path")
+        .first()
+    )
+
+
+# The institution (the first active root unit) whose name heads every page, kept in each
+# process (mithaq.common.cache.ProcessCopy): asking the shared cache for the name was a round
+# trip on every page (a sixth of the inbox's own work). A unit saved or deleted anywhere drops
+# it once the change commits: at once in that process, within a second in the others; a
+# rolled-back rename is never kept. A bulk update sends no signal: call INSTITUTION.invalidate()
+# after one.
+INSTITUTION = ProcessCopy(
+    "mithaq:institution:version", _load_root, changed_by=("accounts.OrgUnit",)
+)
 
 
 def _institution_name() -> str:
-    language = get_language() or ""
-    hit = _names.get(language)
-    now = time.monotonic()
-    if hit is not None and now - hit[0] < NAME_MAX_AGE:
-        return hit[1]
-    root = OrgUnit.objects.filter(parent=None, is_active=True).order_by("path").first()
-    name = root.name if root else ""
-    _names[language] = (now, name)
-    return name
-
-
-def forget_institution_name(sender=None, instance=None, **kwargs) -> None:
-    """Drop the kept name (a root unit saved or deleted, a test starting afresh)."""
-    if instance is None or instance.parent_id is None:
-        _names.clear()
-
-
-def connect_signals() -> None:
-    post_save.connect(forget_institution_name, sender=OrgUnit, dispatch_uid="mithaq-name-saved")
-    post_delete.connect(forget_institution_name, sender=OrgUnit, dispatch_uid="mithaq-name-gone")
+    root = INSTITUTION.get()
+    return root.name if root is not None else ""
 
 
 def site(request):

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db import transaction
 
-from .institution import forget_institution_name
 from .models import OrgUnit
 
 
@@ -36,12 +35,6 @@ def save_unit(*, unit: OrgUnit) -> OrgUnit:
             for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
                 child.path = new_path + child.path[len(old_path) :]
                 child.save(update_fields=["path"])
-        if (old_path or "").count("/") == 2:
-            # A root moved under another unit: the institution's name kept in this process
-            # was perhaps its own (a save of a unit that is now a root drops it by itself),
-            # and is dropped again once the move commits, so no value read in between stays.
-            forget_institution_name()
-            transaction.on_commit(forget_institution_name)
     return unit
 
 

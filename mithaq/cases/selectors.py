@@ -2,7 +2,6 @@
 audit trail of confidential reads."""
 
 import dataclasses
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ from mithaq.accounts.models import OrgUnit, User
 from mithaq.cases import search as case_search
 from mithaq.cases.access import cases_visible_to
 from mithaq.common.baked import Baked
+from mithaq.common.cache import ProcessCopy
 
 from .forms.staff import InboxFilterForm, inbox_filter_options
 from .models import Attachment, Case, CaseEvent, ConfidentialRead
@@ -132,14 +132,23 @@ def baked_page(access: StaffAccess, form: InboxFilterForm, *, page_size: int) ->
     return _baked(key, filtered_page)()
 
 
-# The inbox filter's selects, rendered, per language and scope of grants, in this process.
-_OPTIONS: dict[tuple[str, str], tuple[float, dict]] = {}
-_OPTIONS_MAX_AGE = 60.0  # seconds: a new unit or officer shows in the filter within a minute
+# The inbox filter's selects, rendered, per language and scope of grants: kept in each process
+# (mithaq.common.cache.ProcessCopy) and filled as they are asked for. A unit, a membership or
+# a person saved or deleted anywhere drops them all once the change commits: at once in that
+# process, within a second in the others; nothing read inside a rolled-back change is kept.
+# The value is a dict filled in place: a copy loaded inside the changing transaction is never
+# kept, so what is put in it goes with it.
+_OPTIONS = ProcessCopy(
+    "mithaq:filter-options:version",
+    dict,
+    changed_by=("accounts.OrgUnit", "accounts.Membership", "accounts.User"),
+)
+_OPTIONS_KEPT = 500  # scopes of grants kept at most; past it the copy starts afresh
 
 
 def forget_filter_options() -> None:
-    """Drop the rendered selects (tests, whose units come and go with each test)."""
-    _OPTIONS.clear()
+    """Drop the rendered selects everywhere (after a bulk update, which sends no signal)."""
+    _OPTIONS.invalidate()
 
 
 def filter_options_for(access: StaffAccess) -> dict:
@@ -151,18 +160,19 @@ def filter_options_for(access: StaffAccess) -> dict:
         else ",".join(sorted(f"{g.unit_id}{'*' if g.subtree else ''}" for g in access.grants))
     )
     key = (get_language(), scope)
-    hit = _OPTIONS.get(key)
-    if hit is not None and time.monotonic() - hit[0] < _OPTIONS_MAX_AGE:
-        return hit[1]
+    kept: dict[tuple[str, str], dict] = _OPTIONS.get()
+    options = kept.get(key)
+    if options is not None:
+        return options
     units = list(OrgUnit.objects.active().filter(accepts_cases=True))
     units = [u for u in units if any(g.covers(u.path, u.pk) for g in access.grants)]
     assignees = assignable_officers_for_units([u.pk for u in units]).values_list(
         "pk", "full_name", "username"
     )
     options = inbox_filter_options(units, list(assignees))
-    if len(_OPTIONS) > 500:
-        _OPTIONS.clear()
-    _OPTIONS[key] = (time.monotonic(), options)
+    if len(kept) >= _OPTIONS_KEPT:
+        kept.clear()
+    kept[key] = options
     return options
 
 

@@ -1,23 +1,24 @@
-"""The institution's name that heads every page, kept per process and language."""
+"""The institution's name that heads every page, kept per process (a ProcessCopy of the root
+unit; its behaviour across two processes is in common/tests/test_copies_across_processes.py)."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from mithaq.accounts import institution as context_processors
-from mithaq.accounts.institution import _institution_name
+from mithaq.accounts.institution import INSTITUTION, _institution_name
 
 
-def test_the_name_is_read_once_per_language_then_kept(org):
+def test_the_name_is_read_once_then_kept_for_every_language(org):
     with CaptureQueriesContext(connection) as first:
         assert _institution_name() == "جامعة الاختبار"
     assert len(first) == 1
     with CaptureQueriesContext(connection) as again:
         assert _institution_name() == "جامعة الاختبار"
     assert len(again) == 0
-    with translation.override("en"):
+    with translation.override("en"), CaptureQueriesContext(connection) as english:
         assert _institution_name() == "Test University"
+    assert len(english) == 0
 
 
 def test_a_renamed_institution_shows_at_once(client, org):
@@ -28,18 +29,20 @@ def test_a_renamed_institution_shows_at_once(client, org):
     assert "جامعة الرافدين" in html and "جامعة الاختبار" not in html
 
 
-def test_a_saved_unit_below_the_root_keeps_the_name(org):
+def test_a_unit_saved_below_the_root_drops_the_copy_and_the_name_stays_right(org):
     _institution_name()
     org.dept_a.name_ar = "قسم آخر"
     org.dept_a.save()
-    assert context_processors._names  # still kept: only a root's change drops it
+    assert INSTITUTION.peek() is None
+    assert _institution_name() == "جامعة الاختبار"
 
 
-def test_the_kept_name_is_read_again_when_old(org, monkeypatch):
+def test_a_rename_without_a_signal_shows_once_the_copy_is_old(org, monkeypatch):
     _institution_name()
     org.root.__class__.objects.filter(pk=org.root.pk).update(name_ar="اسم جديد")  # no signal
     assert _institution_name() == "جامعة الاختبار"
-    monkeypatch.setattr(context_processors, "NAME_MAX_AGE", 0.0)
+    monkeypatch.setattr(INSTITUTION, "max_age", 0.0)
+    monkeypatch.setattr(INSTITUTION, "check_every", 0.0)
     assert _institution_name() == "اسم جديد"
 
 

@@ -1,7 +1,8 @@
 """A copy kept per process (mithaq.common.cache.ProcessCopy) across two real processes that
 share one database and one cache: a committed change reaches the other process within its
 promise (a look at the version every second), and a rolled-back change is never seen, in
-either process. The message templates are the copy under test.
+either process. The copies under test: the message templates, the institution's name that
+heads every page, and the inbox filter's rendered units.
 
 On PostgreSQL only: the second process must see the test database, and SQLite's test
 database lives in the first process's memory."""
@@ -17,8 +18,15 @@ import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 
+from mithaq.accounts.access import StaffAccess
+from mithaq.accounts.institution import _institution_name
+from mithaq.accounts.models import OrgUnit, UnitKind
+from mithaq.accounts.services import create_unit
+from mithaq.cases import selectors
+from mithaq.common.cache import invalidate_local_copies
 from mithaq.notifications import services as notifications
 from mithaq.notifications.models import MessageTemplate
+from mithaq.testing import make_org
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -36,10 +44,25 @@ from django.conf import settings
 settings.CACHES = json.loads(os.environ["MITHAQ_TEST_CACHES"])
 import django
 django.setup()
+from django.utils import translation
+from mithaq.accounts.access import StaffAccess
+from mithaq.accounts.institution import _institution_name
+from mithaq.accounts.models import User
+from mithaq.cases import selectors
 from mithaq.notifications import services
+translation.activate("ar")
 print("ready", flush=True)
 for line in sys.stdin:
-    print(json.dumps(services._template(*json.loads(line))[1]), flush=True)
+    what, *args = json.loads(line)
+    if what == "template":
+        answer = services._template(*args)[1]
+    elif what == "institution":
+        answer = _institution_name()
+    else:  # the inbox filter's units as one person sees them
+        answer = selectors.filter_options_for(StaffAccess(User.objects.get(pk=args[0])))[
+            "unit"
+        ].html
+    print(json.dumps(answer), flush=True)
 """
 
 
@@ -62,10 +85,13 @@ class OtherProcess:
         )
         assert self.process.stdout.readline().strip() == "ready"
 
-    def template(self) -> str:
-        self.process.stdin.write(json.dumps(KEY) + "\n")
+    def ask(self, *question) -> str:
+        self.process.stdin.write(json.dumps(question) + "\n")
         self.process.stdin.flush()
         return json.loads(self.process.stdout.readline())
+
+    def template(self) -> str:
+        return self.ask("template", *KEY)
 
     def close(self):
         self.process.stdin.close()
@@ -140,3 +166,85 @@ def test_a_change_reaches_the_other_process_and_a_rollback_never_does(
         finally:
             other.close()
             notifications._TEMPLATES.invalidate_local()
+
+
+def _seen_within_the_promise(read, expected: str, since: float) -> float:
+    """Seconds from `since` until `expected` is in what `read()` gives; fails past three
+    promises."""
+    seen = read()
+    while expected not in seen and time.monotonic() - since < 3 * PROMISE:
+        time.sleep(0.05)
+        seen = read()
+    assert expected in seen
+    return time.monotonic() - since
+
+
+@pytest.mark.parametrize("shared", ["redis", "files"])
+def test_the_institution_name_and_the_filter_units_cross_processes_and_rollbacks_do_not(
+    shared, transactional_db, tmp_path
+):
+    """The two memos of decision 0010 that were once kept a minute on a clock of their own:
+    a rename or a new unit made in one process shows in the other within the promise, and
+    one rolled back shows in neither."""
+    caches = _redis_caches() if shared == "redis" else _file_caches(tmp_path)
+    with override_settings(CACHES=caches):
+        invalidate_local_copies()
+        org = make_org()
+        manager = StaffAccess(org.office_manager)
+
+        def units_here() -> str:
+            return selectors.filter_options_for(manager)["unit"].html
+
+        def units_there() -> str:
+            return other.ask("units", org.office_manager.pk)
+
+        other = OtherProcess(caches)
+        try:
+            assert other.ask("institution") == _institution_name() == "جامعة الاختبار"
+            assert "قسم جديد" not in units_there()
+
+            with transaction.atomic():
+                root = OrgUnit.objects.get(pk=org.root.pk)
+                root.name_ar = "جامعة الرافدين"
+                root.save()
+                create_unit(
+                    parent=org.dept_a.parent,
+                    kind=UnitKind.DEPARTMENT,
+                    code="new",
+                    name_ar="قسم جديد",
+                    name_en="New department",
+                )
+            committed = time.monotonic()
+            assert _institution_name() == "جامعة الرافدين"  # here at once
+            assert "قسم جديد" in units_here()
+            for read, expected in (
+                (lambda: other.ask("institution"), "جامعة الرافدين"),
+                (units_there, "قسم جديد"),
+            ):
+                waited = _seen_within_the_promise(read, expected, committed)
+                assert waited <= PROMISE + 0.3, f"{expected} seen after {waited:.2f} s"
+
+            with pytest.raises(_Undo), transaction.atomic():
+                root = OrgUnit.objects.get(pk=org.root.pk)
+                root.name_ar = "اسم لم يبق"
+                root.save()
+                create_unit(
+                    parent=org.dept_a.parent,
+                    kind=UnitKind.DEPARTMENT,
+                    code="gone",
+                    name_ar="قسم لم يبق",
+                    name_en="Undone department",
+                )
+                assert _institution_name() == "اسم لم يبق"
+                assert "قسم لم يبق" in units_here()
+                assert other.ask("institution") == "جامعة الرافدين"
+                raise _Undo
+            rolled_back = time.monotonic()
+            while time.monotonic() - rolled_back < 2 * PROMISE:
+                assert _institution_name() == other.ask("institution") == "جامعة الرافدين"
+                assert "قسم لم يبق" not in units_here()
+                assert "قسم لم يبق" not in units_there()
+                time.sleep(0.1)
+        finally:
+            other.close()
+            invalidate_local_copies()
