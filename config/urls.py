@@ -19,5 +19,7 @@ urlpatterns = [
     path("hall/", include("mithaq.walkin.urls")),
     path("faq/", include("mithaq.knowledge.urls_public")),
     path("charter/", include("mithaq.reports.urls_charter")),
+    path("staff/catalogue/", include("mithaq.catalog.urls")),
+    path("services/", include("mithaq.cases.urls_catalogue")),
     path("", include("mithaq.cases.urls_public")),
 ]

@@ -458,6 +458,18 @@ def may_edit_ready_answers(request_or_user: Asker, unit: OrgUnit | None = None) 
     return access.manages_unit(unit)
 
 
+def may_override_minimum_time(request_or_user: Asker) -> bool:
+    """A decision before a service's minimum time (seed 003) is the office manager's to allow,
+    with a reason (cases.services.checklist)."""
+    return Role.OFFICE_MANAGER in access_for(request_or_user).roles
+
+
+def may_edit_service_catalogue(request_or_user: Asker) -> bool:
+    """The service catalogue's staff pages (mithaq.catalog) are the office manager's; any
+    other member of staff, a unit's own included, gets 404."""
+    return Role.OFFICE_MANAGER in access_for(request_or_user).roles
+
+
 def may_edit_message_templates(request_or_user: Asker) -> bool:
     """The messages' template editor (mithaq/notifications) is the office managers' alone."""
     return Role.OFFICE_MANAGER in access_for(request_or_user).roles

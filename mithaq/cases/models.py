@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .states import (
     OPEN_STATES,
@@ -81,6 +82,21 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("service"),
     )
+    # What the service asked and promised when the case was submitted: a later version of
+    # the service changes nothing for it.
+    service_version = models.ForeignKey(
+        "catalog.ServiceVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("service version"),
+    )
+    # The exact words the applicant declared true, as shown when they ticked them.
+    declaration = models.TextField(_("applicant's declaration"), blank=True)
+    # When staff found every required document in order (cases.services.checklist); for a
+    # service whose version says so, its decision clock starts then.
+    file_completed_at = models.DateTimeField(_("file complete at"), null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -270,6 +286,47 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class DocumentStatus(models.TextChoices):
+    UPLOADED = "uploaded", pgettext_lazy("document", "Uploaded")
+    TO_BRING = "to_bring", pgettext_lazy("document", "Will be brought to the window")
+    RECEIVED = "received", pgettext_lazy("document", "Received")
+    VERIFIED = "verified", pgettext_lazy("document", "Verified against the original")
+    MISSING = "missing", pgettext_lazy("document", "Missing")
+
+
+class CaseDocument(models.Model):
+    """One document of the case's service checklist (its version's RequiredDocument): what
+    the applicant said (uploaded, or will bring it) and what staff found."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "catalog.RequiredDocument", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=DocumentStatus.choices)
+    attachment = models.ForeignKey(
+        Attachment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "document__position", "document_id"]
+        verbose_name = _("document of a case")
+        verbose_name_plural = _("documents of a case")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "document"], name="casedocument_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.document} · {self.get_status_display()}"
+
+    @property
+    def is_in_order(self) -> bool:
+        return self.status in {DocumentStatus.RECEIVED, DocumentStatus.VERIFIED}
 
 
 class ConfidentialRead(models.Model):

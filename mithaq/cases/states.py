@@ -96,6 +96,10 @@ class EventKind(models.TextChoices):
     ABSORBED = "absorbed", _("Another case merged into this one")
     LINKED = "linked", _("Linked as related")
     UNLINKED = "unlinked", _("Link removed")
+    # A service's checklist (cases.services.checklist).
+    DOCUMENTS_CHECKED = "documents_checked", _("Documents checked")
+    FILE_COMPLETED = "file_completed", _("File complete")
+    WAIT_OVERRIDDEN = "wait_overridden", _("Minimum time before a decision overridden")
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ from .views import public
 app_name = "portal"
 urlpatterns = [
     path("", public.home, name="home"),
-    # Fixed paths first: "done" and "services" are not kinds.
+    # Fixed paths first: "done", "services" and "promise" are not kinds.
     path("submit/done/", public.submitted, name="submitted"),
     path("submit/services/", public.service_options, name="services"),
+    path("submit/promise/", public.promise, name="promise"),
+    path("submit/service-parts/", public.service_parts, name="service_parts"),
     path("submit/<str:kind>/", public.submit, name="submit"),
     path("track/", public.track, name="track"),
     path("track/<str:code>/", public.track_case, name="track_case"),

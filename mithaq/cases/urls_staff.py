@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, staff
+from .views import audit, checklist, staff
 
 app_name = "cases"
 urlpatterns = [
@@ -9,5 +9,7 @@ urlpatterns = [
     path("cases/<str:code>/", staff.case_detail, name="detail"),
     path("cases/<str:code>/act/<str:action>/", staff.case_act, name="act"),
     path("cases/<str:code>/files/<int:pk>/", staff.attachment, name="attachment"),
+    path("cases/<str:code>/documents/", checklist.mark_documents, name="documents"),
+    path("cases/<str:code>/file-complete/", checklist.complete_file, name="file_complete"),
     path("audit/confidential-reads/", audit.confidential_reads, name="confidential_reads"),
 ]

@@ -62,10 +62,19 @@ def deadline_view(due_at, paused, now: datetime.datetime, calendar) -> dict | No
     return {"status": "overdue" if overdue else "running", "text": text}
 
 
-def view_clock(clock: CaseClock, calendar, now: datetime.datetime) -> ClockView:
+# The clocks a service may hold until its file is complete (cases.services.clocks).
+HELD_FOR_FILE = frozenset({Target.DECISION, Target.RESOLUTION})
+
+
+def view_clock(
+    clock: CaseClock, calendar, now: datetime.datetime, *, held_for_file: bool = False
+) -> ClockView:
     if clock.met_at is not None:
         status = "met" if clock.met_at <= clock.due_at else "met_late"
         text = _("Met in time") if status == "met" else _("Met late")
+    elif clock.paused_at is not None and held_for_file and clock.target in HELD_FOR_FILE:
+        status = "paused"
+        text = _("Starts when the file is complete")
     elif clock.paused_at is not None:
         status = "paused"
         _overdue, left = working_time_left(calendar, clock.paused_at, clock.due_at)

@@ -10,10 +10,12 @@ from .views import public, staff
 app_name = "walkin"
 urlpatterns = [
     path("", staff.halls, name="halls"),
+    path("service/<slug:code>/", public.take_ticket, name="take_ticket"),
     path("t/<str:token>/", public.ticket, name="ticket"),
     path("t/<str:token>/print/", public.ticket_print, name="ticket_print"),
     path("t/<str:token>/rate/", public.ticket_rate, name="ticket_rate"),
     path("<slug:hall>/kiosk/", public.kiosk, name="kiosk"),
+    path("<slug:hall>/board.pdf", public.board, name="board"),
     path("<slug:hall>/desk/", staff.hall, name="hall"),
     path("<slug:hall>/issue/", staff.issue, name="issue"),
     path("<slug:hall>/window/<int:number>/", staff.counter, name="counter"),

@@ -15,13 +15,21 @@ from django.utils.translation import ngettext_lazy, pgettext_lazy
 from mithaq.accounts.models import OrgUnit, UnitKind
 from mithaq.cases.services import clocks
 from mithaq.catalog import choices
-from mithaq.catalog.models import Service
+from mithaq.catalog.models import RequiredDocument, Service, ServiceQuestion, ServiceVersion
 from mithaq.common.phones import parse_phone
 from mithaq.common.text import to_ascii_digits
+from mithaq.common.uploads import check_upload
 
 from ..models import CODE_ALPHABET, Case
 from ..states import CitizenGroup, Kind
-from .fields import INDENT, KeptChoiceField, MultipleFileField, UnitSelect, unit_tree
+from .fields import (
+    ACCEPTED_FILES,
+    INDENT,
+    KeptChoiceField,
+    MultipleFileField,
+    UnitSelect,
+    unit_tree,
+)
 
 
 def presidency_unit() -> OrgUnit | None:
@@ -173,6 +181,11 @@ class SubmitForm(forms.Form):
             del self.fields["service"]
         elif not self.is_bound:
             self.prepare_choices()
+        self.version: ServiceVersion | None = None
+        self.documents: list[RequiredDocument] = []
+        self.questions: list[ServiceQuestion] = []
+        if self.fixed_unit is None:
+            self._add_service_fields()
 
     def prepare_choices(self):
         """The unit tree and the service list, for showing the form. A sent form is checked
@@ -233,6 +246,55 @@ class SubmitForm(forms.Form):
         field.choices = [none] + list(groups.items())
         field.help_text = _("It must be a service of the unit you chose.")
 
+    def chosen_service(self) -> Service | None:
+        raw: Any = (
+            self.data.get(self.add_prefix("service"))
+            if self.is_bound
+            else self.initial.get("service")
+        )
+        raw = getattr(raw, "pk", raw)
+        try:
+            return choices.SERVICES.get().get(int(raw))
+        except (TypeError, ValueError):
+            return None
+
+    def _add_service_fields(self):
+        """The chosen service's checklist (upload each document or bring it to the window),
+        its eligibility questions and its declaration, from the version in effect today."""
+        service = self.chosen_service()
+        version = service.version_on() if service is not None else None
+        if version is None:
+            return
+        self.version = version
+        self.documents = list(version.documents.all())
+        self.questions = list(version.questions.all())
+        for doc in self.documents:
+            self.fields[f"doc_{doc.pk}"] = forms.FileField(
+                label=doc.name,
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
+            )
+            self.fields[f"bring_{doc.pk}"] = forms.BooleanField(
+                label=_("I will bring it to the window"), required=False
+            )
+        yes_no = [("yes", _("Yes")), ("no", _("No"))]
+        for question in self.questions:
+            self.fields[f"question_{question.pk}"] = forms.ChoiceField(
+                label=question.question, choices=yes_no, widget=forms.RadioSelect
+            )
+        if version.declaration:
+            self.fields["declaration"] = forms.BooleanField(
+                label=version.declaration,
+                error_messages={"required": _("Tick the declaration to send your request.")},
+            )
+
+    def document_rows(self):
+        """(document, upload field, bring field) for the template."""
+        return [(doc, self[f"doc_{doc.pk}"], self[f"bring_{doc.pk}"]) for doc in self.documents]
+
+    def question_fields(self):
+        return [self[f"question_{q.pk}"] for q in self.questions]
+
     def clean_citizen_phone(self):
         return parse_phone(self.cleaned_data["citizen_phone"])
 
@@ -252,6 +314,8 @@ class SubmitForm(forms.Form):
         unit, service = data.get("unit"), data.get("service")
         if unit is not None and service is not None and service.unit_id != unit.pk:
             self.add_error("service", _("This service is not offered by the chosen unit."))
+        if self.version is not None:
+            self._clean_service_parts(data)
         if data.get("is_collective") and not data.get("head_count"):
             if "head_count" not in self.errors:
                 self.add_error(
@@ -259,6 +323,35 @@ class SubmitForm(forms.Form):
                     _("Say how many people bring this case: two or more."),
                 )
         return data
+
+    def _clean_service_parts(self, data: dict) -> None:
+        # Eligibility first: a refused applicant need not upload anything.
+        for question in self.questions:
+            answer = data.get(f"question_{question.pk}")
+            if answer and (answer == "yes") != question.eligible_answer:
+                self.add_error(f"question_{question.pk}", question.refusal)
+        for doc in self.documents:
+            upload, bring = data.get(f"doc_{doc.pk}"), data.get(f"bring_{doc.pk}")
+            if upload is not None:
+                try:
+                    check_upload(upload)
+                except ValidationError as exc:
+                    self.add_error(f"doc_{doc.pk}", exc)
+                    continue
+            if upload is not None and bring:
+                self.add_error(
+                    f"doc_{doc.pk}", _("Upload the document or say you will bring it, not both.")
+                )
+            elif doc.is_required and upload is None and not bring:
+                self.add_error(
+                    f"doc_{doc.pk}", _("Upload this document, or say you will bring it to the window.")
+                )
+
+    def is_refused(self) -> bool:
+        """An eligibility answer refused the application (the page says why)."""
+        return self.version is not None and any(
+            f"question_{q.pk}" in self.errors for q in self.questions
+        )
 
     def case_fields(self) -> dict:
         """The keyword arguments of `services.submit_case` that come from the citizen."""
@@ -282,6 +375,12 @@ class SubmitForm(forms.Form):
             "is_collective": collective,
             "head_count": data["head_count"] if collective else 1,
             "submission_token": data["token"],
+            "checklist": [
+                (doc, data.get(f"doc_{doc.pk}"))
+                for doc in self.documents
+                if data.get(f"doc_{doc.pk}") is not None or data.get(f"bring_{doc.pk}")
+            ],
+            "declaration": self.version.declaration if self.version is not None else "",
         }
 
 

@@ -23,6 +23,7 @@ from mithaq.cases.forms.fields import INDENT, MultipleFileField, OptionField, Op
 from mithaq.cases.forms.registry import DUPLICATE_ACTION_FORMS
 from mithaq.cases.forms.workbench import WORKBENCH_ACTION_FORMS
 from mithaq.cases.models import Case
+from mithaq.cases.services import checklist
 from mithaq.cases.states import (
     Action,
     Channel,
@@ -298,6 +299,18 @@ class DecideForm(CaseActionForm):
         widget=forms.RadioSelect,
     )
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = forms.CharField(
+        label=_("Reason to decide before the service's minimum time"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only the office manager may; the reason is recorded on the case."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        earliest = checklist.earliest_decision(self.case)
+        if earliest is None or earliest <= timezone.now():
+            del self.fields["override_reason"]
 
 
 class ResolveForm(CaseActionForm):

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import ngettext
 
-from mithaq.catalog.models import Service
+from mithaq.catalog.models import Service, ServiceVersion
 from mithaq.routing import calendar as working
 from mithaq.routing import worktime
 from mithaq.routing.models import TARGET_ORDER, CaseClock, CaseDeadline, DurationUnit, Target
@@ -48,6 +49,9 @@ NEUTRAL_EVENTS = {
     EventKind.ROUTED,
     EventKind.CONSULTATION_REQUESTED,
     EventKind.CONSULTATION_ANSWERED,
+    # A service's checklist: documents marked, a decision's wait overridden.
+    EventKind.DOCUMENTS_CHECKED,
+    EventKind.WAIT_OVERRIDDEN,
 }
 
 
@@ -78,49 +82,70 @@ def _due(
     return calendar.add_days(start, rule.amount)
 
 
+def answer_commitment(
+    config: working.ClockConfig,
+    *,
+    kind: str,
+    service_id: int | None,
+    urgent: bool,
+    start: datetime.datetime,
+) -> tuple[working.CommitmentRule, datetime.datetime] | None:
+    """The charter's one promise for a case of this kind and service that starts at `start`:
+    the commitment of the last target that has one (the whole answer), and its due moment.
+    The service page, the submission form, the confirmation, the messages (the case's
+    due_at) and the clocks all read it from here; None when no commitment applies. No
+    earlier clock is due after it (compute_round caps them), so it is also the clocks' last
+    due moment."""
+    for target in reversed(TARGET_ORDER):
+        rule = commitment_for(
+            config, target=target, kind=kind, service_id=service_id, urgent=urgent
+        )
+        if rule is not None:
+            return rule, _due(config.calendar, start, rule)
+    return None
+
+
 def expected_answer(
     *, kind: str, service: Service | None, urgent: bool, now: datetime.datetime
 ) -> datetime.datetime | None:
-    """The expected answer date of a case starting now: its first target's due moment."""
-    config = working.config()
-    dues = [
-        _due(config.calendar, now, rule)
-        for target in TARGET_ORDER
-        if (
-            rule := commitment_for(
-                config,
-                target=target,
-                kind=kind,
-                service_id=service.pk if service else None,
-                urgent=urgent,
-            )
-        )
-    ]
-    # The citizen is told when the whole answer is due, not the first internal step.
-    return max(dues) if dues else None
+    """When the whole answer of a case starting now is due (answer_commitment)."""
+    found = answer_commitment(
+        working.config(),
+        kind=kind,
+        service_id=service.pk if service else None,
+        urgent=urgent,
+        start=now,
+    )
+    return found[1] if found else None
 
 
-def promise(*, kind: str, service: Service | None = None, urgent: bool = False) -> str:
+def promise_text(rule: working.CommitmentRule) -> str:
+    if rule.unit == DurationUnit.HOURS:
+        return ngettext("within %(n)s working hour", "within %(n)s working hours", rule.amount) % {
+            "n": rule.amount
+        }
+    return ngettext("within %(n)s working day", "within %(n)s working days", rule.amount) % {
+        "n": rule.amount
+    }
+
+
+def promise(
+    *,
+    kind: str,
+    service: Service | None = None,
+    urgent: bool = False,
+    now: datetime.datetime | None = None,
+) -> str:
     """The charter's promise for a final answer, as a citizen reads it ("within 15 working
-    days"); "" when no commitment applies."""
-    config = working.config()
-    for target in reversed(TARGET_ORDER):
-        rule = commitment_for(
-            config,
-            target=target,
-            kind=kind,
-            service_id=service.pk if service else None,
-            urgent=urgent,
-        )
-        if rule is not None:
-            if rule.unit == DurationUnit.HOURS:
-                return ngettext(
-                    "within %(n)s working hour", "within %(n)s working hours", rule.amount
-                ) % {"n": rule.amount}
-            return ngettext(
-                "within %(n)s working day", "within %(n)s working days", rule.amount
-            ) % {"n": rule.amount}
-    return ""
+    days"): the same commitment as expected_answer; "" when no commitment applies."""
+    found = answer_commitment(
+        working.config(),
+        kind=kind,
+        service_id=service.pk if service else None,
+        urgent=urgent,
+        start=now or timezone.now(),
+    )
+    return promise_text(found[0]) if found else ""
 
 
 @dataclass
@@ -130,6 +155,21 @@ class ClockState:
     due_at: datetime.datetime
     met_at: datetime.datetime | None = None
     paused_at: datetime.datetime | None = None
+
+
+def _starts_at_complete_file(case: Case) -> bool:
+    """Does the case's service version start its decision clock at the complete file?"""
+    if case.service_version_id is None:
+        return False
+    return bool(
+        ServiceVersion.objects.filter(
+            pk=case.service_version_id, file_complete_starts_clock=True
+        ).exists()
+    )
+
+
+# The clocks a service may hold until the file is complete: the decision and what follows.
+HELD_FOR_FILE = (Target.DECISION, Target.RESOLUTION)
 
 
 def compute_round(
@@ -143,6 +183,7 @@ def compute_round(
     started_at = events[first].at
     calendar = config.calendar
     states: dict[str, ClockState] = {}
+    rules: dict[str, working.CommitmentRule] = {}
     for target in TARGET_ORDER:
         rule = commitment_for(
             config,
@@ -152,21 +193,38 @@ def compute_round(
             urgent=case.is_urgent,
         )
         if rule is not None:
+            rules[target] = rule
             states[target] = ClockState(target, started_at, _due(calendar, started_at, rule))
+    # A service whose decision clock starts at the complete file holds it (paused, due as if
+    # it had started at submission) until staff complete the file (cases.services.checklist).
+    held: set[str] = set()
+    if not any(e.kind == EventKind.FILE_COMPLETED for e in events[:first]):
+        if _starts_at_complete_file(case):
+            held = {target for target in HELD_FOR_FILE if target in states}
+            for target in held:
+                states[target].paused_at = started_at
     paused_since = None
     for event in events[first + 1 :]:
         if event.kind in CLOCK_EVENTS:
             continue
+        if event.kind == EventKind.FILE_COMPLETED and held:
+            for target in held:
+                state = states[target]
+                if state.met_at is None:
+                    state.started_at = event.at
+                    state.due_at = _due(calendar, event.at, rules[target])
+                    state.paused_at = event.at if paused_since is not None else None
+            held = set()
         entering = event.to_state == State.AWAITING_CITIZEN
         leaving = event.from_state == State.AWAITING_CITIZEN and not entering
         if entering and paused_since is None:
             paused_since = event.at
             for state in states.values():
-                if state.met_at is None:
+                if state.met_at is None and state.target not in held:
                     state.paused_at = event.at
         elif leaving and paused_since is not None:
             for state in states.values():
-                if state.met_at is None and state.paused_at is not None:
+                if state.met_at is None and state.paused_at is not None and state.target not in held:
                     waited = calendar.seconds_between(state.paused_at, event.at)
                     state.due_at = calendar.add_seconds(state.due_at, waited)
                     state.paused_at = None
@@ -179,6 +237,15 @@ def compute_round(
                 if reached_state is not None and reached_state.met_at is None:
                     reached_state.met_at = event.at
                     reached_state.paused_at = None
+    # An earlier step is never due after a later one: a service that promises its whole
+    # answer in 7 days is not given 10 for its decision by the kind's row. The last clock's
+    # due moment is thus the promise the citizen was given (answer_commitment).
+    latest = None
+    for target in reversed(TARGET_ORDER):
+        if (capped := states.get(target)) is not None:
+            if latest is not None and capped.due_at > latest:
+                capped.due_at = latest
+            latest = capped.due_at
     return len(starts), list(states.values())
 
 

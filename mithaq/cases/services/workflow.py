@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from mithaq.accounts.access import assignable_officers
 from mithaq.accounts.models import OrgUnit, User
-from mithaq.catalog.models import Service
+from mithaq.catalog.models import RequiredDocument, Service
 from mithaq.citizens import services as citizen_registry
 from mithaq.common import search_text as search_index
 from mithaq.common.phones import parse_phone
@@ -34,6 +34,7 @@ from ..states import (
     State,
 )
 from . import assignment, clocks, referrals
+from .checklist import check_minimum_time, record_checklist
 from .events import (
     CaseStateError,
     check_action,
@@ -67,6 +68,8 @@ def submit_case(
     letter_number: str = "",
     letter_date: datetime.date | None = None,
     files: Sequence = (),
+    checklist: Sequence[tuple[RequiredDocument, Any]] = (),
+    declaration: str = "",
     submission_token: uuid.UUID | None = None,
     now: datetime.datetime | None = None,
 ) -> Case:
@@ -123,11 +126,20 @@ def submit_case(
             _("A collective case is brought by two people or more."), code="head_count"
         )
     now = now or timezone.now()
+    version = service.version_on(timezone.localdate(now)) if service else None
+    if checklist and (
+        version is None or any(document.version_id != version.pk for document, _f in checklist)
+    ):
+        raise ValidationError(
+            _("These documents are not the ones this service asks for."), code="checklist"
+        )
     case = Case(
         kind=kind,
         channel=channel,
         unit=unit,
         service=service,
+        service_version=version,
+        declaration=declaration.strip(),
         subject=subject.strip(),
         body=body.strip(),
         remedy_sought=remedy_sought.strip(),
@@ -192,6 +204,8 @@ def submit_case(
                 now=now,
                 written=written,
             )
+            if checklist:
+                record_checklist(case, event, checklist, now=now, written=written)
             if rule is not None:
                 record_event(case, kind=EventKind.ROUTED, now=now, to_unit=unit, body=rule.name)
             if case.assignee_id:
@@ -476,25 +490,50 @@ def add_note(
 
 
 def decide_case(
-    *, case: Case, actor: User, decision: str, reasons: str, now: datetime.datetime | None = None
+    *,
+    case: Case,
+    actor: User,
+    decision: str,
+    reasons: str,
+    override_reason: str = "",
+    may_override: bool = False,
+    now: datetime.datetime | None = None,
 ) -> Case:
+    """Decide. A service's minimum time before a decision (seed 003: "no less than two
+    weeks") refuses an earlier one unless the office manager (`may_override`, decided by
+    accounts.access) gives a reason, which is recorded as an event before the decision."""
     if decision not in Decision.values:
         raise ValidationError(_("Choose accept or reject."), code="decision")
     if not reasons.strip():
         raise ValidationError(_("Give the reasons for the decision."), code="reasons")
-    return _simple_transition(
-        case=case,
-        actor=actor,
-        action=Action.DECIDE,
-        event=EventKind.DECIDED,
-        body=reasons.strip(),
-        is_public=True,
-        now=now,
-        decision=decision,
-        decision_reasons=reasons.strip(),
-        # The event keeps the decision: a reopening clears the case's (reopen_case).
-        outcome=lambda locked: {"decision": locked.decision},
-    )
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = lock_case(case)
+        overridden = check_minimum_time(
+            case=locked,
+            actor=actor,
+            override_reason=override_reason,
+            may_override=may_override,
+            now=now,
+        )
+        if overridden:
+            check_action(Action.DECIDE, locked)
+            record_event(
+                locked, kind=EventKind.WAIT_OVERRIDDEN, actor=actor, now=now, body=overridden
+            )
+        return _simple_transition(
+            case=locked,
+            actor=actor,
+            action=Action.DECIDE,
+            event=EventKind.DECIDED,
+            body=reasons.strip(),
+            is_public=True,
+            now=now,
+            decision=decision,
+            decision_reasons=reasons.strip(),
+            # The event keeps the decision: a reopening clears the case's (reopen_case).
+            outcome=lambda locked: {"decision": locked.decision},
+        )
 
 
 def resolve_case(

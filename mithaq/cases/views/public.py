@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mithaq.cases.services import clocks
 from mithaq.cases.services.duplicates import merged_view
+from mithaq.catalog import choices
 from mithaq.catalog.models import Service
 from mithaq.common.ratelimit import client_address, over_limit
 
@@ -204,13 +205,53 @@ def submit(request, kind: str):
                 )
                 return response
     else:
-        form = SubmitForm(kind=kind)
+        # "Apply online" on a service's page (/services/<code>/) opens the form with it chosen.
+        chosen = Service.objects.active().filter(code=request.GET.get("service", "")).first()
+        initial = {"unit": chosen.unit_id, "service": chosen.pk} if chosen else {}
+        form = SubmitForm(kind=kind, initial=initial)
     if form.is_bound:
         form.prepare_choices()
     return render(
         request,
         "cases/portal/submit.html",
-        {"form": form, "page": page, "files_lost": form.is_bound and bool(request.FILES)},
+        {
+            "form": form,
+            "page": page,
+            "promise": clocks.promise(kind=kind, service=_chosen_service(form)),
+            "files_lost": form.is_bound and bool(request.FILES),
+        },
+    )
+
+
+def _chosen_service(form: SubmitForm) -> Service | None:
+    return form.chosen_service() if "service" in form.fields else None
+
+
+@require_GET
+def service_parts(request):
+    """The picked service's eligibility questions, documents and declaration (HTMX)."""
+    kind = request.GET.get("kind", "")
+    if kind not in Kind.values:
+        raise Http404
+    form = SubmitForm(kind=kind, initial={"service": request.GET.get("service", "")})
+    return render(request, "cases/portal/_service_parts.html", {"form": form})
+
+
+@require_GET
+def promise(request):
+    """The form's promise for the kind and the service just picked (HTMX): the same one the
+    service's page, the confirmation, the messages and the clocks give."""
+    kind = request.GET.get("kind", "")
+    if kind not in Kind.values:
+        raise Http404
+    try:
+        service = choices.SERVICES.get().get(int(request.GET.get("service", "")))
+    except ValueError:
+        service = None
+    return render(
+        request,
+        "cases/portal/_promise.html",
+        {"promise": clocks.promise(kind=kind, service=service)},
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mithaq.accounts.access import StaffAccess, access_for
+from mithaq.accounts.access import StaffAccess, access_for, may_override_minimum_time
 from mithaq.accounts.decorators import staff_required
 from mithaq.cases import services
 from mithaq.cases.access import cases_visible_to, get_case_for_user
@@ -19,7 +19,7 @@ from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm, inbox_url
 from mithaq.cases.inbox import render_rows
 from mithaq.cases.models import Attachment
 from mithaq.cases.selectors import baked_page, filter_options_for, inbox_rows
-from mithaq.cases.services import consultations, duplicates, referrals
+from mithaq.cases.services import checklist, consultations, duplicates, referrals
 from mithaq.cases.states import TRANSITIONS, Action
 from mithaq.cases.timeline import render_timeline
 from mithaq.cases.views import attachment_response
@@ -121,6 +121,10 @@ def _case_context(request, case, *, bound_form=None):
         "open_action": bound_form.action.value if bound_form is not None else "",
         "show_identity": show_identity,
         "read_only": not allowed,
+        # A service's checklist (cases.services.checklist), when the case has one.
+        "documents": list(case.documents.select_related("document", "attachment")),
+        "may_check_documents": access.may_take(case, Action.REQUEST_INFO),
+        "document_statuses": [(s.value, s.label) for s in checklist.STAFF_STATUSES],
     }
 
 
@@ -152,7 +156,12 @@ def _run(action: Action, form, case, user):
             return services.add_note(case=case, actor=user, body=data["body"], files=data["files"])
         case Action.DECIDE:
             return services.decide_case(
-                case=case, actor=user, decision=data["decision"], reasons=data["reasons"]
+                case=case,
+                actor=user,
+                decision=data["decision"],
+                reasons=data["reasons"],
+                override_reason=data.get("override_reason", ""),
+                may_override=may_override_minimum_time(user),
             )
         case Action.RESOLVE:
             return services.resolve_case(case=case, actor=user, summary=data["summary"])
@@ -222,7 +231,11 @@ def case_act(request, code, action):
     if request.method == "GET":
         if case.state not in TRANSITIONS[action].sources:
             raise Http404
-        form = ACTION_FORMS[action](case=case, user=request.user)
+        initial = {}
+        if action == Action.REQUEST_INFO and request.GET.get("missing"):
+            # "Ask for the missing documents": the request comes filled with their names.
+            initial["question"] = checklist.missing_documents_request(case)
+        form = ACTION_FORMS[action](case=case, user=request.user, initial=initial)
         template = (
             "cases/staff/_action_form.html"
             if request.headers.get("HX-Request")

@@ -5,20 +5,80 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from mithaq.common.pdf import render_pdf
 from mithaq.common.ratelimit import over_limit
 
 from .. import selectors, services
 from ..forms import IssueForm, RatingForm
-from ..models import Hall, Rating, Ticket
+from ..models import Hall, HallService, Rating, Ticket
 from ..states import Face, TicketState
+
+
+@require_GET
+def take_ticket(request, code: str):
+    """The catalogue's "take a ticket": the kiosk of the first open hall that serves the
+    service, at that service's button."""
+    hall_service = (
+        HallService.objects.filter(
+            service__code=code,
+            is_active=True,
+            service__is_active=True,
+            hall__in=Hall.objects.active(),
+        )
+        .select_related("hall", "service")
+        .order_by("hall__code")
+        .first()
+    )
+    if hall_service is None:
+        raise Http404
+    kiosk = reverse("walkin:kiosk", args=[hall_service.hall.code])
+    return redirect(f"{kiosk}#service-{hall_service.service.code}")
+
+
+@require_GET
+def board(request, hall):
+    """The hall board (a PDF to print and hang): every service of the hall with its ticket
+    letter and the windows that take it, Arabic first and English beneath."""
+    hall = _hall(hall)
+    rows = []
+    for hall_service in selectors.kiosk_services(hall):
+        windows = sorted(
+            counter.number for counter in hall_service.counters.all() if counter.is_active
+        )
+        rows.append({"hall_service": hall_service, "windows": windows})
+    labels = {}
+    for language in ("ar", "en"):
+        with translation.override(language):
+            labels[language] = {
+                "letter": str(_("Ticket")),
+                "service": str(_("Service")),
+                "windows": str(_("Windows")),
+                "details": str(_("Every service's documents, fees and steps")),
+            }
+    url = request.build_absolute_uri(reverse("catalogue:list"))
+    with translation.override("ar"):
+        html = render_to_string(
+            "walkin/board.html",
+            {
+                "hall": hall,
+                "rows": rows,
+                "labels": labels,
+                "url": url,
+                "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=1),
+            },
+        )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{hall.code}-board.pdf"'
+    return response
 
 
 def _hall(code: str) -> Hall:

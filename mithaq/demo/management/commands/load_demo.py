@@ -27,6 +27,7 @@ from mithaq.cases.states import Action, Channel
 from mithaq.catalog.models import Service
 from mithaq.common.phones import parse_phone
 from mithaq.demo import cases as demo_data
+from mithaq.demo import catalogue as catalogue_demo
 from mithaq.demo import knowledge as knowledge_demo
 from mithaq.demo import reports as reports_demo
 from mithaq.demo import routing as routing_demo
@@ -97,6 +98,7 @@ class DemoLoader:
             # After the cases, which keep the units they were played to.
             "routing rules": routing_demo.load(units=self.units, people=self.people),
             "charter text": reports_demo.load(author=self.people["manager"]),
+            "service catalogue": catalogue_demo.load(units=self.units, services=self.services),
         }
 
     def _load_units(self) -> int:
