@@ -15,6 +15,8 @@ urlpatterns = [
     path("staff/citizens/", include("mithaq.cases.urls_registry")),
     path("staff/knowledge/", include("mithaq.knowledge.urls")),
     path("hall/", include("mithaq.walkin.urls")),
+    path("staff/satisfaction/", include("mithaq.surveys.urls_staff")),
+    path("survey/", include("mithaq.surveys.urls")),
     path("faq/", include("mithaq.knowledge.urls_public")),
     path("", include("mithaq.cases.urls_public")),
 ]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mithaq.search",
     "mithaq.citizens",
     "mithaq.knowledge",
+    "mithaq.surveys",
     "mithaq.demo",
     "django_tasks",
     "django_tasks_db",
@@ -239,6 +240,11 @@ MITHAQ_TRACK_ATTEMPTS = envint("MITHAQ_TRACK_ATTEMPTS", "10")
 MITHAQ_SUBMISSIONS_PER_HOUR = envint("MITHAQ_SUBMISSIONS_PER_HOUR", "20")
 # Kiosk tickets per phone number per day (each may send a "your turn is near" SMS).
 MITHAQ_TICKETS_PER_PHONE_PER_DAY = envint("MITHAQ_TICKETS_PER_PHONE_PER_DAY", "5")
+# Surveys (mithaq.surveys): how long a personal link opens the survey, how long an answer
+# may be changed, and answers plus grievances posted per address and hour.
+MITHAQ_SURVEY_LINK_DAYS = envint("MITHAQ_SURVEY_LINK_DAYS", "30")
+MITHAQ_SURVEY_CHANGE_HOURS = envint("MITHAQ_SURVEY_CHANGE_HOURS", "24")
+MITHAQ_SURVEY_POSTS_PER_HOUR = envint("MITHAQ_SURVEY_POSTS_PER_HOUR", "20")
 MITHAQ_INSTITUTION_NAME = os.environ.get("MITHAQ_INSTITUTION_NAME", "")
 
 LOGGING = {

@@ -22,6 +22,9 @@ STAFF_PLACEHOLDERS = ("reference", "subject", "unit", "due_date", "name", "text"
 PLACEHOLDERS = {
     "turn_near": ("ticket", "counter", "institution"),
     "daily_digest": ("name", "count", "text", "url"),
+    # The closing message carries the personal survey link (mithaq.surveys).
+    "closed": (*CITIZEN_PLACEHOLDERS, "survey_url"),
+    "low_satisfaction": (*STAFF_PLACEHOLDERS, "satisfaction", "effort", "resolved"),
 }
 
 # The file each channel's text is read from; an email's subject is subject.txt.

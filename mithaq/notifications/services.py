@@ -251,7 +251,7 @@ def _channels(case: CaseRow, preferences: ContactPreferences | None) -> list[str
 
 
 # Codes, dates and addresses that would flip inside right-to-left text.
-_ISOLATED = ("reference", "expected_date", "track_url")
+_ISOLATED = ("reference", "expected_date", "track_url", "survey_url")
 _STAFF_ISOLATED = ("reference", "due_date", "url")
 _TICKET_ISOLATED = ("ticket",)
 

@@ -97,6 +97,7 @@ class StaffEvent(models.TextChoices):
     REMINDER = "reminder", _("Reminder: a target is near")
     ESCALATED = "escalated", _("Escalation: a target was missed")
     DAILY_DIGEST = "daily_digest", _("Daily digest of what is due")
+    LOW_SATISFACTION = "low_satisfaction", _("A citizen was not satisfied")
 
 
 EVENT_LABELS = dict(CitizenEvent.choices) | dict(StaffEvent.choices)

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import Membership, OrgUnit, Role, User
+from mithaq.common import links
 from mithaq.common.uploads import check_upload
 from mithaq.notifications import services as messages
 
@@ -104,6 +105,9 @@ def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
     dedupe = f"event:{event.pk}"
     citizen = CITIZEN_MESSAGES.get(EventKind(event.kind))
     if citizen is not None:
+        if event.kind == EventKind.CLOSED:
+            # The personal survey link (mithaq.surveys), valid for MITHAQ_SURVEY_LINK_DAYS.
+            context = {"survey_url": links.survey_url("c", case.pk, now=event.at)} | context
         messages.notify_citizen(
             case=case,
             event_key=citizen,
@@ -185,6 +189,11 @@ def notify_followers(*, case: Case, event: CaseEvent) -> None:
         messages.notify_citizen(
             case=follower,
             event_key=CITIZEN_MESSAGES[EventKind(event.kind)],
-            context={"text": event.body},
+            context={"text": event.body}
+            | (
+                {"survey_url": links.survey_url("c", follower.pk, now=event.at)}
+                if event.kind == EventKind.CLOSED
+                else {}
+            ),
             dedupe=f"event:{event.pk}:follower:{follower.pk}",
         )
