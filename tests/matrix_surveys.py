@@ -1,4 +1,5 @@
-"""Access-matrix rows of the surveys (mithaq/surveys): the personal link anyone holding it
+"""Access-matrix rows of the citizen's voice (issue 15): the grievance on the portal, and the
+surveys (mithaq/surveys): the personal link anyone holding it
 opens, the window's tablet for the hall's staff, and the satisfaction pages: the figures
 for every member of staff (their own at least), the comments and the follow-up list for
 those who oversee units, their moderation for the managers of the answer's unit."""
@@ -36,6 +37,9 @@ OVERSEERS = only(200, "manager_college_a", "office_manager", "leader", "auditor"
 MODERATORS = only(302, "manager_college_a", "office_manager")
 
 MATRIX = {
+    # The citizen's grievance (mithaq/cases/views/public.py): without a tracked case in the
+    # session, back to the tracking form, whoever asks.
+    "portal:grievance": ("post", lambda w: [w["code"]], everyone(302)),
     "surveys:answer": ("get", lambda w: w["survey_path_args"], everyone(200)),
     "surveys:tablet": ("get", lambda w: [w["hall"], 1], HALL_STAFF),
     "satisfaction:results": ("get", lambda w: [], STAFF),

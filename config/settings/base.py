@@ -245,6 +245,18 @@ MITHAQ_TICKETS_PER_PHONE_PER_DAY = envint("MITHAQ_TICKETS_PER_PHONE_PER_DAY", "5
 MITHAQ_SURVEY_LINK_DAYS = envint("MITHAQ_SURVEY_LINK_DAYS", "30")
 MITHAQ_SURVEY_CHANGE_HOURS = envint("MITHAQ_SURVEY_CHANGE_HOURS", "24")
 MITHAQ_SURVEY_POSTS_PER_HOUR = envint("MITHAQ_SURVEY_POSTS_PER_HOUR", "20")
+# Grievances (تظلم): working days after the answer, per kind ("complaint=15,service_request=10"),
+# else the default; grievances posted per address and hour.
+MITHAQ_GRIEVANCE_DAYS = envint("MITHAQ_GRIEVANCE_DAYS", "15")
+MITHAQ_GRIEVANCE_DAYS_BY_KIND = {
+    kind.strip(): int(days)
+    for kind, _sep, days in (
+        part.partition("=")
+        for part in os.environ.get("MITHAQ_GRIEVANCE_DAYS_BY_KIND", "").split(",")
+        if part.strip()
+    )
+}
+MITHAQ_GRIEVANCES_PER_HOUR = envint("MITHAQ_GRIEVANCES_PER_HOUR", "5")
 MITHAQ_INSTITUTION_NAME = os.environ.get("MITHAQ_INSTITUTION_NAME", "")
 
 LOGGING = {

@@ -10,6 +10,7 @@ from mithaq.accounts.actions import Action
 from mithaq.catalog.vocab import Channel, CitizenGroup, Kind
 
 __all__ = [
+    "CITIZEN_GRIEVANCE",
     "CITIZEN_RESPONSE",
     "OPEN_STATES",
     "STAFF_CHANNELS",
@@ -96,6 +97,8 @@ class EventKind(models.TextChoices):
     ABSORBED = "absorbed", _("Another case merged into this one")
     LINKED = "linked", _("Linked as related")
     UNLINKED = "unlinked", _("Link removed")
+    # The citizen's grievance (تظلم) from the tracking page: it reopens the case.
+    GRIEVANCE = "grievance", _("Grievance filed")
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,11 @@ TRANSITIONS: dict[Action, Transition] = {
 
 # The citizen's answer is not a staff action; it returns the case to review.
 CITIZEN_RESPONSE = Transition(frozenset({State.AWAITING_CITIZEN}), State.UNDER_REVIEW)
+# Nor is the citizen's grievance, within its window (cases.grievances): a decided, resolved
+# or closed case is reviewed again, by someone else.
+CITIZEN_GRIEVANCE = Transition(
+    frozenset({State.DECIDED, State.RESOLVED, State.CLOSED}), State.REOPENED
+)
 
 
 def allowed(action: Action, state: str) -> bool:

@@ -23,7 +23,7 @@ PLACEHOLDERS = {
     "turn_near": ("ticket", "counter", "institution"),
     "daily_digest": ("name", "count", "text", "url"),
     # The closing message carries the personal survey link (mithaq.surveys).
-    "closed": (*CITIZEN_PLACEHOLDERS, "survey_url"),
+    "closed": (*CITIZEN_PLACEHOLDERS, "survey_url", "grievance_until"),
     "low_satisfaction": (*STAFF_PLACEHOLDERS, "satisfaction", "effort", "resolved"),
 }
 

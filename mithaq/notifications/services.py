@@ -251,7 +251,7 @@ def _channels(case: CaseRow, preferences: ContactPreferences | None) -> list[str
 
 
 # Codes, dates and addresses that would flip inside right-to-left text.
-_ISOLATED = ("reference", "expected_date", "track_url", "survey_url")
+_ISOLATED = ("reference", "expected_date", "track_url", "survey_url", "grievance_until")
 _STAFF_ISOLATED = ("reference", "due_date", "url")
 _TICKET_ISOLATED = ("ticket",)
 
@@ -291,6 +291,20 @@ def _citizen_context(case: CaseRow, language: str) -> dict:
     }
 
 
+def _dates_in(context: dict, language: str) -> dict:
+    """`context` with its dates and moments written as dates in `language` (a moment in the
+    institution's time zone): a grievance's last day reads as the expected date does."""
+    written = {}
+    with translation.override(language):
+        for key, value in context.items():
+            if isinstance(value, datetime.datetime):
+                value = timezone.localtime(value).date()
+            if isinstance(value, datetime.date):
+                value = formats.date_format(value, "SHORT_DATE_FORMAT")
+            written[key] = value
+    return written
+
+
 def notify_citizen(
     *, case: CaseRow, event_key: str, context: dict, dedupe: str | None = None
 ) -> list[Message]:
@@ -302,7 +316,7 @@ def notify_citizen(
     preferences = _preferences(case)
     chosen = preferences.language if preferences is not None else ""
     language = _language(chosen or case.citizen_language)
-    values = _isolated(_citizen_context(case, language) | dict(context), language)
+    values = _isolated(_citizen_context(case, language) | _dates_in(context, language), language)
     origin = dedupe or f"case:{case.pk}:{event_key}:{_fingerprint(context)}"
     # Every channel's message in one statement, and one task to send them.
     made = _write_unless_queued(

@@ -381,6 +381,18 @@ class RespondForm(forms.Form):
         return data
 
 
+class GrievanceForm(forms.Form):
+    """The citizen's grievance (تظلم) against a decided or closed case's outcome."""
+
+    grounds = forms.CharField(
+        label=_("Your grounds"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
+        error_messages={"required": _("Give the grounds of your grievance.")},
+    )
+    attachments = MultipleFileField(label=_("Documents (optional)"))
+
+
 class ContactForm(forms.Form):
     """Where the office writes to: the citizen keeps it current."""
 

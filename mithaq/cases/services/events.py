@@ -20,6 +20,7 @@ from mithaq.common import links
 from mithaq.common.uploads import check_upload
 from mithaq.notifications import services as messages
 
+from ..grievances import deadline_after
 from ..messages import CITIZEN_MESSAGES, STAFF_MESSAGES
 from ..models import Attachment, Case, CaseEvent
 from ..states import TRANSITIONS, Action, EventKind
@@ -106,8 +107,12 @@ def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
     citizen = CITIZEN_MESSAGES.get(EventKind(event.kind))
     if citizen is not None:
         if event.kind == EventKind.CLOSED:
-            # The personal survey link (mithaq.surveys), valid for MITHAQ_SURVEY_LINK_DAYS.
-            context = {"survey_url": links.survey_url("c", case.pk, now=event.at)} | context
+            # The personal survey link (mithaq.surveys), valid for MITHAQ_SURVEY_LINK_DAYS,
+            # and the last day of a grievance (cases.grievances).
+            context = {
+                "survey_url": links.survey_url("c", case.pk, now=event.at),
+                "grievance_until": deadline_after(case.kind, event.at),
+            } | context
         messages.notify_citizen(
             case=case,
             event_key=citizen,
@@ -191,7 +196,10 @@ def notify_followers(*, case: Case, event: CaseEvent) -> None:
             event_key=CITIZEN_MESSAGES[EventKind(event.kind)],
             context={"text": event.body}
             | (
-                {"survey_url": links.survey_url("c", follower.pk, now=event.at)}
+                {
+                    "survey_url": links.survey_url("c", follower.pk, now=event.at),
+                    "grievance_until": deadline_after(follower.kind, event.at),
+                }
                 if event.kind == EventKind.CLOSED
                 else {}
             ),

@@ -22,7 +22,15 @@ from mithaq.catalog.models import Service
 from mithaq.common.ratelimit import client_address, over_limit
 
 from .. import selectors, services
-from ..forms.public import ContactForm, RespondForm, SubmitForm, TrackForm, normalize_code
+from ..forms.public import (
+    ContactForm,
+    GrievanceForm,
+    RespondForm,
+    SubmitForm,
+    TrackForm,
+    normalize_code,
+)
+from ..grievances import grievance_deadline
 from ..models import Attachment, Case
 from ..states import Channel, EventKind, Kind, State
 from . import attachment_response
@@ -102,6 +110,7 @@ PUBLIC_EVENTS = {
     EventKind.REOPENED: _("Case reopened"),
     EventKind.LATE_NOTICE: _("New expected date"),
     EventKind.CONTACT_UPDATED: _("You updated your contact details"),
+    EventKind.GRIEVANCE: _("You filed a grievance"),
 }
 
 # The progress bar: four steps every case passes, and where each state stands on it.
@@ -270,7 +279,14 @@ def track(request):
     return render(request, "cases/portal/track.html", {"form": form, "nav": "track"})
 
 
-def _case_page(request, case: Case, respond_form: RespondForm | None = None, contact_form=None):
+def _case_page(
+    request,
+    case: Case,
+    respond_form: RespondForm | None = None,
+    contact_form=None,
+    grievance_form: GrievanceForm | None = None,
+    status: int = 200,
+):
     events = [e for e in selectors.timeline(case, public_only=True) if e.kind in PUBLIC_EVENTS]
     for event in events:
         event.public_label = PUBLIC_EVENTS[event.kind]
@@ -283,6 +299,8 @@ def _case_page(request, case: Case, respond_form: RespondForm | None = None, con
     ]
     if awaiting:
         steps[current]["label"] = WAITING_STEP
+    grievance_until = grievance_deadline(case)
+    grievance_open = grievance_until is not None and timezone.now() <= grievance_until
     return render(
         request,
         "cases/portal/track_case.html",
@@ -300,7 +318,10 @@ def _case_page(request, case: Case, respond_form: RespondForm | None = None, con
             "files": [a for e in events for a in e.files],
             # A case merged into another follows the survivor (mithaq.citizens).
             "merged": merged_view(case),
+            "grievance_until": grievance_until,
+            "grievance_form": (grievance_form or GrievanceForm()) if grievance_open else None,
         },
+        status=status,
     )
 
 
@@ -360,3 +381,43 @@ def attachment(request, code: str, pk: int):
     if case is None:
         raise Http404
     return attachment_response(get_object_or_404(Attachment, pk=pk, case=case, is_public=True))
+
+
+@never_cache
+@require_POST
+def grievance(request, code: str):
+    """The citizen's grievance (تظلم) on a decided, resolved or closed case, within its
+    window (cases.grievances); limited per address, as tracking is."""
+    case = _verified_case(request, code)
+    if case is None:
+        return redirect("portal:track")
+    if over_limit(
+        f"portal:grievance:{client_address(request)}",
+        limit=settings.MITHAQ_GRIEVANCES_PER_HOUR,
+        window=3600,
+    ):
+        messages.error(request, _("Too many grievances from this connection. Try again later."))
+        return _case_page(request, case, status=429)
+    form = GrievanceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _case_page(request, case, grievance_form=form, status=400)
+    try:
+        services.file_grievance(
+            case=case,
+            grounds=form.cleaned_data["grounds"],
+            files=form.cleaned_data["attachments"],
+        )
+    except services.GrievanceClosed as exc:
+        messages.warning(request, exc.messages[0])
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _case_page(request, case, grievance_form=form, status=400)
+    else:
+        messages.success(
+            request,
+            _(
+                "Your grievance was received. Your case is reopened and will be reviewed by "
+                "someone other than who answered it."
+            ),
+        )
+    return redirect("portal:track_case", code=case.code)

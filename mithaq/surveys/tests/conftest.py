@@ -8,3 +8,9 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    # The pages are read in English here (Arabic is the default); test_screens looks at both.
+    client.cookies["django_language"] = "en"
