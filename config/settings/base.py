@@ -284,6 +284,9 @@ MITHAQ_MESSAGES_FILE = os.environ.get(
 # Where links in messages point (the tracking page, a case for staff).
 MITHAQ_PUBLIC_URL = os.environ.get("MITHAQ_PUBLIC_URL", "http://127.0.0.1:8000")
 # A citizen who gave an email also gets each message by email, beside SMS/WhatsApp.
+# A citizen's messages on one case within this many seconds go as one SMS and one email
+# (mithaq.notifications.services.notify_citizen with coalesce=True).
+MITHAQ_CITIZEN_COALESCE_SECONDS = envint("MITHAQ_CITIZEN_COALESCE_SECONDS", "120")
 MITHAQ_CITIZEN_EMAIL_COPY = envbool("MITHAQ_CITIZEN_EMAIL_COPY", "true")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = envint("EMAIL_PORT", "25")

@@ -25,6 +25,9 @@ PLACEHOLDERS = {
     # The closing message carries the personal survey link (mithaq.surveys).
     "closed": (*CITIZEN_PLACEHOLDERS, "survey_url", "grievance_until"),
     "low_satisfaction": (*STAFF_PLACEHOLDERS, "satisfaction", "effort", "resolved"),
+    # {text}: what happened, one short line of each event (its line.txt), joined;
+    # {details}: the last event's own SMS, or every event's email text.
+    "updates": (*CITIZEN_PLACEHOLDERS, "details"),
 }
 
 # The file each channel's text is read from; an email's subject is subject.txt.
@@ -47,7 +50,11 @@ def channels_for(event_key: str) -> tuple[str, ...]:
 
 def parts_for(channel: str) -> tuple[str, ...]:
     """The files one channel's message is made of."""
-    return ("subject", "text") if channel == MessageChannel.EMAIL else (_BODY[MessageChannel(channel)],)
+    return (
+        ("subject", "text")
+        if channel == MessageChannel.EMAIL
+        else (_BODY[MessageChannel(channel)],)
+    )
 
 
 def _default_language(language: str) -> str:

@@ -30,6 +30,7 @@ from .models import Attempt, Message, MessageTemplate
 from .rendering import SmsCount, count_sms, render_html, render_text
 from .states import (
     FINAL_STATUSES,
+    CitizenEvent,
     MessageChannel,
     MessageStatus,
     Outcome,
@@ -306,18 +307,33 @@ def _dates_in(context: dict, language: str) -> dict:
 
 
 def notify_citizen(
-    *, case: CaseRow, event_key: str, context: dict, dedupe: str | None = None
+    *,
+    case: CaseRow,
+    event_key: str,
+    context: dict,
+    dedupe: str | None = None,
+    coalesce: bool = False,
 ) -> list[Message]:
     """Tell the case's citizen about `event_key` on their channels, in their language: the
     registry's preferences when the case is linked to a person (read now, so a change made
     since submission counts), else what the case was brought with.
     `context` adds to (or overrides) reference, expected_date, unit, institution, text.
-    Without `dedupe`, the same event and context for the same case make one message."""
+    Without `dedupe`, the same event and context for the same case make one message.
+
+    With `coalesce`, each message is held for MITHAQ_CITIZEN_COALESCE_SECONDS; another
+    coalescing event on the case in that time rewrites the held message as one about both
+    (the `updates` message) instead of writing a second. The later event's own row is
+    still written, cancelled and pointing to the held one, so that its dedupe key keeps a
+    job that runs twice from telling the citizen twice. Call it with the case row locked
+    (cases.services.events.lock_case): two events of one case never merge at once."""
     preferences = _preferences(case)
     chosen = preferences.language if preferences is not None else ""
     language = _language(chosen or case.citizen_language)
     values = _isolated(_citizen_context(case, language) | _dates_in(context, language), language)
     origin = dedupe or f"case:{case.pk}:{event_key}:{_fingerprint(context)}"
+    channels = _channels(case, preferences)
+    if coalesce:
+        return _coalesce(case, event_key, values, origin, channels, language)
     # Every channel's message in one statement, and one task to send them.
     made = _write_unless_queued(
         [
@@ -330,12 +346,112 @@ def notify_citizen(
                 context=values,
                 case=case,
             )
-            for channel in _channels(case, preferences)
+            for channel in channels
         ]
     )
     if made:
         _dispatch_after_commit(*(m.pk for m in made))
     return made
+
+
+def _coalesce(
+    case: CaseRow, event_key: str, values: dict, origin: str, channels: list[str], language: str
+) -> list[Message]:
+    now = timezone.now()
+    hold = now + datetime.timedelta(seconds=settings.MITHAQ_CITIZEN_COALESCE_SECONDS)
+    part = {
+        "event": event_key,
+        "context": {k: "" if v is None else str(v) for k, v in values.items()},
+    }
+    made: list[Message] = []
+    for channel in channels:
+        dedupe_key = f"{origin}:citizen:{channel}"
+        if Message.objects.filter(dedupe_key=dedupe_key).exists():
+            continue  # this event was told already (a job run twice)
+        held = (
+            Message.objects.select_for_update()
+            .filter(
+                case=case,
+                recipient_kind=RecipientKind.CITIZEN,
+                channel=channel,
+                status=MessageStatus.QUEUED,
+                claim_token__isnull=True,
+                attempt_count=0,
+                not_before__gt=now,
+            )
+            .exclude(parts=[])
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if held is None:
+            message = _compose(
+                dedupe_key=dedupe_key,
+                recipient_kind=RecipientKind.CITIZEN,
+                channel=channel,
+                event_key=event_key,
+                language=language,
+                context=values,
+                case=case,
+                not_before=hold,
+                now=now,
+            )
+            message.parts = [part]
+            made.extend(_write_unless_queued([message]))
+            continue
+        parts = [*held.parts, part]
+        held.subject, held.body = _updates_text(parts, channel, held.language)
+        held.html = render_html(held.body, language=held.language) if held.html else ""
+        # Its event stays the first one's (one row per event and channel, as before: the
+        # later events' rows are the cancelled ones below); `parts` says what it tells.
+        held.parts = parts
+        held.save(update_fields=["subject", "body", "html", "parts"])
+        # The later event's row: its dedupe key taken, nothing sent.
+        _write_unless_queued(
+            [
+                _compose(
+                    dedupe_key=dedupe_key,
+                    recipient_kind=RecipientKind.CITIZEN,
+                    channel=channel,
+                    event_key=event_key,
+                    language=language,
+                    context=values,
+                    case=case,
+                    now=now,
+                )
+            ]
+        )
+        Message.objects.filter(dedupe_key=dedupe_key).update(
+            status=MessageStatus.CANCELLED, last_error=f"told with message #{held.pk}"
+        )
+    if made:
+        _dispatch_after_commit(*(m.pk for m in made))
+    return made
+
+
+_JOINERS = {"ar": "، "}
+
+
+def _updates_text(parts: list[dict], channel: str, language: str) -> tuple[str, str]:
+    """The `updates` message about `parts`: what happened, one line each, then the last
+    event's own SMS, or every event's email text (each without the closing name, which the
+    message ends with once)."""
+    said = _JOINERS.get(language, ", ").join(
+        render_text(defaults.read_part(p["event"], "line", language), p["context"]) for p in parts
+    )
+    if channel == MessageChannel.EMAIL:
+        details = "\n\n".join(
+            render_text(
+                _template(p["event"], channel, language)[1], p["context"] | {"institution": ""}
+            ).strip()
+            for p in parts
+        )
+    else:
+        last = parts[-1]
+        details = render_text(_template(last["event"], channel, language)[1], last["context"])
+    subject_t, body_t = _template(CitizenEvent.UPDATES, channel, language)
+    values = parts[-1]["context"] | {"text": said, "details": details}
+    subject = " ".join(render_text(subject_t, values).split())[:255]
+    return subject, render_text(body_t, values)
 
 
 def notify_phone(*, phone: str, language: str, event_key: str, context: dict) -> Message | None:

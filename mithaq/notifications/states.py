@@ -87,6 +87,8 @@ class CitizenEvent(models.TextChoices):
     MERGED = "merged", _("Merged into another case")
     LATE = "late", _("Reply will be late")
     TURN_NEAR = "turn_near", _("Your turn is near (walk-in hall)")
+    # Several events on one case within MITHAQ_CITIZEN_COALESCE_SECONDS, told at once.
+    UPDATES = "updates", _("Several updates at once")
 
 
 class StaffEvent(models.TextChoices):

@@ -21,7 +21,7 @@ from mithaq.common.uploads import check_upload
 from mithaq.notifications import services as messages
 
 from ..grievances import deadline_after
-from ..messages import CITIZEN_MESSAGES, STAFF_MESSAGES
+from ..messages import CITIZEN_MESSAGES, COALESCED, STAFF_MESSAGES
 from ..models import Attachment, Case, CaseEvent
 from ..states import TRANSITIONS, Action, EventKind
 from . import clocks
@@ -118,6 +118,7 @@ def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
             event_key=citizen,
             context={"text": event.body if event.is_public else ""} | context,
             dedupe=dedupe,
+            coalesce=event.kind in COALESCED,
         )
     staff = STAFF_MESSAGES.get(EventKind(event.kind))
     if staff is None:
