@@ -25,6 +25,7 @@ def extend_world(world):
         case=case, answer=Answer(satisfaction=1, effort=2, resolved="no", comment="سيئ")
     )
     world["survey_path_args"] = ["c", links.make_token("survey-case", case.pk)]
+    world["case_token"] = links.make_token("case", world["case"].pk)
     world["survey_answer"] = answer.pk
     world["follow_up"] = answer.follow_up.pk
 
@@ -40,6 +41,8 @@ MATRIX = {
     # The citizen's grievance (mithaq/cases/views/public.py): without a tracked case in the
     # session, back to the tracking form, whoever asks.
     "portal:grievance": ("post", lambda w: [w["code"]], everyone(302)),
+    # The SMS's short link: the four-digit form, for whoever holds the link.
+    "portal:open": ("get", lambda w: [w["case_token"]], everyone(200)),
     "surveys:answer": ("get", lambda w: w["survey_path_args"], everyone(200)),
     "surveys:tablet": ("get", lambda w: [w["hall"], 1], HALL_STAFF),
     "satisfaction:results": ("get", lambda w: [], STAFF),

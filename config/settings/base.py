@@ -244,6 +244,10 @@ MITHAQ_TICKETS_PER_PHONE_PER_DAY = envint("MITHAQ_TICKETS_PER_PHONE_PER_DAY", "5
 # may be changed, and answers plus grievances posted per address and hour.
 MITHAQ_SURVEY_LINK_DAYS = envint("MITHAQ_SURVEY_LINK_DAYS", "30")
 MITHAQ_SURVEY_CHANGE_HOURS = envint("MITHAQ_SURVEY_CHANGE_HOURS", "24")
+# The case's short link in an SMS opens the case for this many days (after the phone's last
+# four digits); wrong digits allowed per link and hour.
+MITHAQ_CASE_LINK_DAYS = envint("MITHAQ_CASE_LINK_DAYS", "365")
+MITHAQ_CASE_LINK_ATTEMPTS = envint("MITHAQ_CASE_LINK_ATTEMPTS", "5")
 MITHAQ_SURVEY_POSTS_PER_HOUR = envint("MITHAQ_SURVEY_POSTS_PER_HOUR", "20")
 # Grievances (تظلم): working days after the answer, per kind ("complaint=15,service_request=10"),
 # else the default; grievances posted per address and hour.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("submit/services/", public.service_options, name="services"),
     path("submit/<str:kind>/", public.submit, name="submit"),
     path("track/", public.track, name="track"),
+    path("c/<str:token>/", public.open_case, name="open"),
     path("track/<str:code>/", public.track_case, name="track_case"),
     path("track/<str:code>/respond/", public.respond, name="respond"),
     path("track/<str:code>/contact/", public.update_contact, name="contact"),

@@ -75,3 +75,13 @@ def survey_path(subject: str, pk: int, *, now: datetime.datetime | None = None) 
 
 def survey_url(subject: str, pk: int, *, now: datetime.datetime | None = None) -> str:
     return settings.MITHAQ_PUBLIC_URL.rstrip("/") + survey_path(subject, pk, now=now)
+
+
+# The short link in a citizen's SMS (decision 0002's second factor, shortened): it names the
+# case, and opens it once the last four digits of its phone are typed (cases' portal).
+CASE_PURPOSE = "case"
+
+
+def case_url(pk: int, *, now: datetime.datetime | None = None) -> str:
+    token = make_token(CASE_PURPOSE, pk, now=now)
+    return settings.MITHAQ_PUBLIC_URL.rstrip("/") + reverse("portal:open", args=[token])

@@ -17,7 +17,15 @@ FOLDER = Path(__file__).resolve().parent / "templates" / "notifications" / "mess
 LANGUAGES = ("ar", "en")
 
 # Placeholders every citizen template may use; staff templates add their own (see PLACEHOLDERS).
-CITIZEN_PLACEHOLDERS = ("reference", "expected_date", "unit", "institution", "text", "track_url")
+CITIZEN_PLACEHOLDERS = (
+    "reference",
+    "expected_date",
+    "unit",
+    "institution",
+    "text",
+    "track_url",
+    "case_url",
+)
 STAFF_PLACEHOLDERS = ("reference", "subject", "unit", "due_date", "name", "text", "count", "url")
 PLACEHOLDERS = {
     "turn_near": ("ticket", "counter", "institution"),

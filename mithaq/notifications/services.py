@@ -21,6 +21,7 @@ from django.utils import formats, timezone, translation
 from mithaq.accounts.models import User
 from mithaq.catalog.vocab import Channel as CaseChannel
 from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
+from mithaq.common import links
 from mithaq.common.cache import ProcessCopy
 from mithaq.common.text import isolate
 from mithaq.routing.calendar import next_working_moment  # staff alerts wait for working hours
@@ -252,7 +253,14 @@ def _channels(case: CaseRow, preferences: ContactPreferences | None) -> list[str
 
 
 # Codes, dates and addresses that would flip inside right-to-left text.
-_ISOLATED = ("reference", "expected_date", "track_url", "survey_url", "grievance_until")
+_ISOLATED = (
+    "reference",
+    "expected_date",
+    "track_url",
+    "case_url",
+    "survey_url",
+    "grievance_until",
+)
 _STAFF_ISOLATED = ("reference", "due_date", "url")
 _TICKET_ISOLATED = ("ticket",)
 
@@ -288,6 +296,9 @@ def _citizen_context(case: CaseRow, language: str) -> dict:
         "unit": unit,
         "institution": settings.MITHAQ_INSTITUTION_NAME,
         "track_url": settings.MITHAQ_PUBLIC_URL.rstrip("/") + reverse("portal:track"),
+        # The case's own short link: it opens the case after the last four digits of the
+        # phone (mithaq.common.links; the portal's open_case).
+        "case_url": links.case_url(case.pk) if case.pk else "",
         "text": "",
     }
 

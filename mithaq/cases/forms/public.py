@@ -381,6 +381,31 @@ class RespondForm(forms.Form):
         return data
 
 
+class LastDigitsForm(forms.Form):
+    """The second factor behind the SMS's short link: the last four digits of the phone the
+    case was brought with (decision 0002, shortened for a link that names the case)."""
+
+    digits = forms.CharField(
+        label=_("The last four digits of your phone number"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "class": "ltr-input",
+                "dir": "ltr",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "placeholder": "1234",
+            }
+        ),
+    )
+
+    def clean_digits(self):
+        value = to_ascii_digits(self.cleaned_data["digits"]).strip()
+        if not re.fullmatch(r"[0-9]{4}", value):
+            raise forms.ValidationError(_("Type the four digits."), code="format")
+        return value
+
+
 class GrievanceForm(forms.Form):
     """The citizen's grievance (تظلم) against a decided or closed case's outcome."""
 

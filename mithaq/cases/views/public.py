@@ -1,5 +1,7 @@
 """The citizen's portal: bring a case, get its reference, track it, answer the office."""
 
+import datetime
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -10,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,12 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mithaq.cases.services import clocks
 from mithaq.cases.services.duplicates import merged_view
 from mithaq.catalog.models import Service
+from mithaq.common import links
 from mithaq.common.ratelimit import client_address, over_limit
 
 from .. import selectors, services
 from ..forms.public import (
     ContactForm,
     GrievanceForm,
+    LastDigitsForm,
     RespondForm,
     SubmitForm,
     TrackForm,
@@ -143,6 +148,14 @@ def _verified_case(request, code: str) -> Case | None:
     if code not in _verified(request):
         return None
     return Case.objects.select_related("unit", "service").filter(code=code).first()
+
+
+def _remember(request, code: str) -> None:
+    """This session proved it may see case `code`."""
+    verified = [c for c in _verified(request) if c != code] + [code]
+    # A new session key once a case is opened: a planted session id is worth nothing.
+    request.session.cycle_key()
+    request.session[VERIFIED_KEY] = verified[-VERIFIED_KEEP:]
 
 
 def _too_many_attempts(request) -> bool:
@@ -269,10 +282,7 @@ def track(request):
         form = TrackForm(request.POST)
         if form.is_valid():
             code = cast(Case, form.case).code  # a valid form has found its case
-            verified = [c for c in _verified(request) if c != code] + [code]
-            # A new session key once a case is opened: a planted session id is worth nothing.
-            request.session.cycle_key()
-            request.session[VERIFIED_KEY] = verified[-VERIFIED_KEEP:]
+            _remember(request, code)
             return redirect("portal:track_case", code=code)
     else:
         form = TrackForm(initial={"code": normalize_code(request.GET.get("code", ""))})
@@ -421,3 +431,46 @@ def grievance(request, code: str):
             ),
         )
     return redirect("portal:track_case", code=case.code)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def open_case(request, token: str):
+    """The short link of a citizen's SMS: it names one case (mithaq.common.links) and opens
+    it once the last four digits of the case's phone are typed. Nothing of the case is shown
+    before; attempts are limited per address (as tracking is) and per link."""
+    max_age = datetime.timedelta(days=settings.MITHAQ_CASE_LINK_DAYS)
+    try:
+        pk = links.read_token(links.CASE_PURPOSE, token, max_age=max_age)
+    except links.BadLink:
+        return render(request, "cases/portal/open.html", {"problem": "bad"}, status=404)
+    except links.ExpiredLink:
+        return render(request, "cases/portal/open.html", {"problem": "expired"}, status=410)
+    case = Case.objects.filter(pk=pk).only("pk", "code", "citizen_phone").first()
+    if case is None:
+        return render(request, "cases/portal/open.html", {"problem": "bad"}, status=404)
+    if case.code in _verified(request):
+        return redirect("portal:track_case", code=case.code)
+    last_four = re.sub(r"[^0-9]", "", case.citizen_phone)[-4:]
+    if len(last_four) < 4:  # brought without a phone: the reference and the email, then
+        return redirect(f"{reverse('portal:track')}?{urlencode({'code': case.code})}")
+    form = LastDigitsForm(request.POST or None)
+    if request.method == "POST":
+        if _too_many_attempts(request) or over_limit(
+            f"portal:open:{pk}",
+            limit=settings.MITHAQ_CASE_LINK_ATTEMPTS,
+            window=TRACK_WINDOW_SECONDS,
+        ):
+            response = render(
+                request, "cases/portal/open.html", {"form": form, "blocked": True}, status=429
+            )
+            response["Retry-After"] = str(TRACK_WINDOW_SECONDS)
+            return response
+        if form.is_valid():
+            if constant_time_compare(form.cleaned_data["digits"], last_four):
+                _remember(request, case.code)
+                return redirect("portal:track_case", code=case.code)
+            form.add_error("digits", _("These are not the last four digits of the phone given."))
+    return render(
+        request, "cases/portal/open.html", {"form": form}, status=400 if form.is_bound else 200
+    )
