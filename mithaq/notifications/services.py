@@ -18,6 +18,7 @@ from django.db.models.constants import OnConflict
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from mithaq.accounts.institution import institution_name
 from mithaq.accounts.models import User
 from mithaq.catalog.vocab import Channel as CaseChannel
 from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
@@ -290,11 +291,13 @@ def _citizen_context(case: CaseRow, language: str) -> dict:
             else ""
         )
         unit = case.unit.name if case.unit_id else ""
+        # Every citizen's email ends with it: the configured name, else the root unit's.
+        institution = institution_name()
     return {
         "reference": case.code,
         "expected_date": due,
         "unit": unit,
-        "institution": settings.MITHAQ_INSTITUTION_NAME,
+        "institution": institution,
         "track_url": settings.MITHAQ_PUBLIC_URL.rstrip("/") + reverse("portal:track"),
         # The case's own short link: it opens the case after the last four digits of the
         # phone (mithaq.common.links; the portal's open_case).

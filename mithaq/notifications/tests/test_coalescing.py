@@ -131,3 +131,13 @@ def test_an_event_told_twice_is_told_once(org):
 def test_every_coalesced_event_has_its_line(language):
     for event in COALESCED:
         assert (FOLDER / event / language / "line.txt").read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("ar", "جامعة الاختبار"), ("en", "Test University")]
+)
+def test_without_a_configured_name_emails_end_with_the_root_units(org, settings, language, name):
+    settings.MITHAQ_INSTITUTION_NAME = ""
+    case = make_case(org, citizen_language=language)
+    email = Message.objects.get(case=case, channel="email", event_key="received")
+    assert email.body.rstrip().endswith(name)
