@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.constants import OnConflict
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
 
 from mithaq.accounts.institution import institution_name
 from mithaq.accounts.models import User
@@ -308,10 +309,14 @@ def _citizen_context(case: CaseRow, language: str) -> dict:
 
 def _dates_in(context: dict, language: str) -> dict:
     """`context` with its dates and moments written as dates in `language` (a moment in the
-    institution's time zone): a grievance's last day reads as the expected date does."""
+    institution's time zone): a grievance's last day reads as the expected date does; and
+    its lazy translations (a clock's target) in `language`, the message's, which the
+    registry's preference may make other than the case's."""
     written = {}
     with translation.override(language):
         for key, value in context.items():
+            if isinstance(value, Promise):
+                value = str(value)
             if isinstance(value, datetime.datetime):
                 value = timezone.localtime(value).date()
             if isinstance(value, datetime.date):
