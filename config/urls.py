@@ -17,6 +17,8 @@ urlpatterns = [
     path("staff/reports/", include("mithaq.reports.urls")),
     path("staff/dashboard/", include("mithaq.reports.urls_dashboard")),
     path("hall/", include("mithaq.walkin.urls")),
+    path("staff/satisfaction/", include("mithaq.surveys.urls_staff")),
+    path("survey/", include("mithaq.surveys.urls")),
     path("faq/", include("mithaq.knowledge.urls_public")),
     path("charter/", include("mithaq.reports.urls_charter")),
     path("staff/catalogue/", include("mithaq.catalog.urls")),

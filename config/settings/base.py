@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mithaq.search",
     "mithaq.citizens",
     "mithaq.knowledge",
+    "mithaq.surveys",
     "mithaq.demo",
     "mithaq.reports",
     "django_tasks",
@@ -240,6 +241,27 @@ MITHAQ_TRACK_ATTEMPTS = envint("MITHAQ_TRACK_ATTEMPTS", "10")
 MITHAQ_SUBMISSIONS_PER_HOUR = envint("MITHAQ_SUBMISSIONS_PER_HOUR", "20")
 # Kiosk tickets per phone number per day (each may send a "your turn is near" SMS).
 MITHAQ_TICKETS_PER_PHONE_PER_DAY = envint("MITHAQ_TICKETS_PER_PHONE_PER_DAY", "5")
+# Surveys (mithaq.surveys): how long a personal link opens the survey, how long an answer
+# may be changed, and answers plus grievances posted per address and hour.
+MITHAQ_SURVEY_LINK_DAYS = envint("MITHAQ_SURVEY_LINK_DAYS", "30")
+MITHAQ_SURVEY_CHANGE_HOURS = envint("MITHAQ_SURVEY_CHANGE_HOURS", "24")
+# The case's short link in an SMS opens the case for this many days (after the phone's last
+# four digits); wrong digits allowed per link and hour.
+MITHAQ_CASE_LINK_DAYS = envint("MITHAQ_CASE_LINK_DAYS", "365")
+MITHAQ_CASE_LINK_ATTEMPTS = envint("MITHAQ_CASE_LINK_ATTEMPTS", "5")
+MITHAQ_SURVEY_POSTS_PER_HOUR = envint("MITHAQ_SURVEY_POSTS_PER_HOUR", "20")
+# Grievances (تظلم): working days after the answer, per kind ("complaint=15,service_request=10"),
+# else the default; grievances posted per address and hour.
+MITHAQ_GRIEVANCE_DAYS = envint("MITHAQ_GRIEVANCE_DAYS", "15")
+MITHAQ_GRIEVANCE_DAYS_BY_KIND = {
+    kind.strip(): int(days)
+    for kind, _sep, days in (
+        part.partition("=")
+        for part in os.environ.get("MITHAQ_GRIEVANCE_DAYS_BY_KIND", "").split(",")
+        if part.strip()
+    )
+}
+MITHAQ_GRIEVANCES_PER_HOUR = envint("MITHAQ_GRIEVANCES_PER_HOUR", "5")
 MITHAQ_INSTITUTION_NAME = os.environ.get("MITHAQ_INSTITUTION_NAME", "")
 # The public charter page's channels (mithaq/reports): hotlines (comma-separated), the
 # emergency number, the office's email and postal address; an empty one is not shown.
@@ -275,6 +297,9 @@ MITHAQ_MESSAGES_FILE = os.environ.get(
 # Where links in messages point (the tracking page, a case for staff).
 MITHAQ_PUBLIC_URL = os.environ.get("MITHAQ_PUBLIC_URL", "http://127.0.0.1:8000")
 # A citizen who gave an email also gets each message by email, beside SMS/WhatsApp.
+# A citizen's messages on one case within this many seconds go as one SMS and one email
+# (mithaq.notifications.services.notify_citizen with coalesce=True).
+MITHAQ_CITIZEN_COALESCE_SECONDS = envint("MITHAQ_CITIZEN_COALESCE_SECONDS", "120")
 MITHAQ_CITIZEN_EMAIL_COPY = envbool("MITHAQ_CITIZEN_EMAIL_COPY", "true")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = envint("EMAIL_PORT", "25")

@@ -514,3 +514,37 @@ def assignable_officers_for_units(unit_ids: Iterable[int]) -> QuerySet[User]:
         .values("user_id")
     )
     return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("full_name")
+
+
+# Satisfaction (mithaq.surveys): the figures, the comments and the follow-up list of low
+# answers, for the units a person oversees: every unit for the office's officers and
+# managers, leadership and auditors; a unit manager's unit and those under it. Officers and
+# reception of other units see their own figures only (survey_own_figures), never a page
+# that ranks people.
+_SATISFACTION_ROLES = frozenset(
+    {Role.OFFICER, Role.UNIT_MANAGER, Role.OFFICE_MANAGER, Role.LEADERSHIP, Role.AUDITOR}
+)
+
+
+def satisfaction_units(request_or_user: Asker) -> Q | None:
+    """A filter over `unit` for the units whose survey results this person may read (Q()
+    for all of them); None when they may read none."""
+    grants = [
+        g
+        for g in access_for(request_or_user).grants
+        if (g.everywhere and g.role in _SATISFACTION_ROLES) or g.role == Role.UNIT_MANAGER
+    ]
+    if not grants:
+        return None
+    if any(g.everywhere for g in grants):
+        return Q()
+    q = Q()
+    for g in grants:
+        q |= Q(unit__path__startswith=g.unit_path)
+    return q
+
+
+def may_moderate_survey_comments(request_or_user: Asker, unit: OrgUnit) -> bool:
+    """Hiding an abusive comment, marking one acted on, closing a follow-up: the office
+    managers, and a unit manager for the unit and those under it."""
+    return access_for(request_or_user).manages_unit(unit)

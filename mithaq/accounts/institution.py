@@ -35,6 +35,12 @@ def _institution_name() -> str:
     return root.name if root is not None else ""
 
 
+def institution_name() -> str:
+    """The institution's name in the active language: the configured one, else the root
+    unit's (what every page shows, and what citizens' emails end with)."""
+    return settings.MITHAQ_INSTITUTION_NAME or _institution_name()
+
+
 def site(request):
     return {
         # Lazy: a page that does not show the name does not pay for it.

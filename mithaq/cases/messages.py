@@ -20,6 +20,13 @@ CITIZEN_MESSAGES: dict[EventKind, CitizenEvent] = {
     EventKind.LATE_NOTICE: CitizenEvent.LATE,
 }
 
+# The case's outcome often comes in a burst (decided, resolved and closed in a minute): these
+# messages wait MITHAQ_CITIZEN_COALESCE_SECONDS and go as one SMS and one email when several
+# fall in that time (notifications.notify_citizen's coalesce; each needs a line.txt).
+COALESCED: frozenset[EventKind] = frozenset(
+    {EventKind.DECIDED, EventKind.RESOLVED, EventKind.CLOSED}
+)
+
 # Staff hear these: the new assignee (not when they took it themselves), the staff of the
 # unit a case was referred to, the assignee when the citizen answered, and whoever the
 # clock's step names (escalation.recipients) for a reminder or an escalation.

@@ -91,9 +91,7 @@ class _TsMatch(Func):
     arity = 2
     output_field = BooleanField()
 
-    def as_sql(
-        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra
-    ):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
         text_sql, text_params = compiler.compile(self.source_expressions[0])
         query_sql, query_params = compiler.compile(self.source_expressions[1])
         sql = (
@@ -112,9 +110,7 @@ class _Part(Func):
         super().__init__(expression)
         self.part = part
 
-    def as_sql(
-        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra
-    ):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
             return f"split_part({sql}, chr(31), {int(self.part)})", params
@@ -129,9 +125,7 @@ class _WordSimilar(Func):
     arity = 2
     output_field = BooleanField()
 
-    def as_sql(
-        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra
-    ):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
         term_sql, term_params = compiler.compile(self.source_expressions[0])
         text_sql, text_params = compiler.compile(self.source_expressions[1])
         return f"({term_sql} <%% {text_sql})", (*term_params, *text_params)
@@ -146,9 +140,7 @@ class _Has(Func):
     arity = 2
     output_field = BooleanField()
 
-    def as_sql(
-        self, compiler, connection, function=None, template=None, arg_joiner=None, **extra
-    ):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra):
         text_sql, text_params = compiler.compile(self.source_expressions[0])
         term_sql, term_params = compiler.compile(self.source_expressions[1])
         return f"strpos({text_sql}, {term_sql}) <> 0", (*text_params, *term_params)

@@ -10,6 +10,7 @@ from mithaq.accounts.actions import Action
 from mithaq.catalog.vocab import Channel, CitizenGroup, Kind
 
 __all__ = [
+    "CITIZEN_GRIEVANCE",
     "CITIZEN_RESPONSE",
     "OPEN_STATES",
     "STAFF_CHANNELS",
@@ -100,6 +101,8 @@ class EventKind(models.TextChoices):
     DOCUMENTS_CHECKED = "documents_checked", _("Documents checked")
     FILE_COMPLETED = "file_completed", _("File complete")
     WAIT_OVERRIDDEN = "wait_overridden", _("Minimum time before a decision overridden")
+    # The citizen's grievance (تظلم) from the tracking page: it reopens the case.
+    GRIEVANCE = "grievance", _("Grievance filed")
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,11 @@ TRANSITIONS: dict[Action, Transition] = {
 
 # The citizen's answer is not a staff action; it returns the case to review.
 CITIZEN_RESPONSE = Transition(frozenset({State.AWAITING_CITIZEN}), State.UNDER_REVIEW)
+# Nor is the citizen's grievance, within its window (cases.grievances): a decided, resolved
+# or closed case is reviewed again, by someone else.
+CITIZEN_GRIEVANCE = Transition(
+    frozenset({State.DECIDED, State.RESOLVED, State.CLOSED}), State.REOPENED
+)
 
 
 def allowed(action: Action, state: str) -> bool:

@@ -14,8 +14,10 @@ urlpatterns = [
     path("submit/service-parts/", public.service_parts, name="service_parts"),
     path("submit/<str:kind>/", public.submit, name="submit"),
     path("track/", public.track, name="track"),
+    path("c/<str:token>/", public.open_case, name="open"),
     path("track/<str:code>/", public.track_case, name="track_case"),
     path("track/<str:code>/respond/", public.respond, name="respond"),
     path("track/<str:code>/contact/", public.update_contact, name="contact"),
+    path("track/<str:code>/grievance/", public.grievance, name="grievance"),
     path("track/<str:code>/files/<int:pk>/", public.attachment, name="attachment"),
 ]

@@ -17,11 +17,25 @@ FOLDER = Path(__file__).resolve().parent / "templates" / "notifications" / "mess
 LANGUAGES = ("ar", "en")
 
 # Placeholders every citizen template may use; staff templates add their own (see PLACEHOLDERS).
-CITIZEN_PLACEHOLDERS = ("reference", "expected_date", "unit", "institution", "text", "track_url")
+CITIZEN_PLACEHOLDERS = (
+    "reference",
+    "expected_date",
+    "unit",
+    "institution",
+    "text",
+    "track_url",
+    "case_url",
+)
 STAFF_PLACEHOLDERS = ("reference", "subject", "unit", "due_date", "name", "text", "count", "url")
 PLACEHOLDERS = {
     "turn_near": ("ticket", "counter", "institution"),
     "daily_digest": ("name", "count", "text", "url"),
+    # The closing message carries the personal survey link (mithaq.surveys).
+    "closed": (*CITIZEN_PLACEHOLDERS, "survey_url", "grievance_until"),
+    "low_satisfaction": (*STAFF_PLACEHOLDERS, "satisfaction", "effort", "resolved"),
+    # {text}: what happened, one short line of each event (its line.txt), joined;
+    # {details}: the last event's own SMS, or every event's email text.
+    "updates": (*CITIZEN_PLACEHOLDERS, "details"),
 }
 
 # The file each channel's text is read from; an email's subject is subject.txt.
@@ -44,7 +58,11 @@ def channels_for(event_key: str) -> tuple[str, ...]:
 
 def parts_for(channel: str) -> tuple[str, ...]:
     """The files one channel's message is made of."""
-    return ("subject", "text") if channel == MessageChannel.EMAIL else (_BODY[MessageChannel(channel)],)
+    return (
+        ("subject", "text")
+        if channel == MessageChannel.EMAIL
+        else (_BODY[MessageChannel(channel)],)
+    )
 
 
 def _default_language(language: str) -> str:

@@ -92,6 +92,10 @@ class Message(models.Model):
     last_error = models.TextField(blank=True)
     # One event never yields two messages for one recipient on one channel.
     dedupe_key = models.CharField(max_length=200, unique=True)
+    # A citizen's message held for the coalescing window (services.notify_citizen): the
+    # events it tells, each as {"event": key, "context": values}, so that a later event in
+    # the window rewrites it as one message about them all.
+    parts = models.JSONField(default=list, blank=True)
     resent_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends"
     )

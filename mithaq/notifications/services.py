@@ -17,10 +17,13 @@ from django.db import transaction
 from django.db.models.constants import OnConflict
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
 
+from mithaq.accounts.institution import institution_name
 from mithaq.accounts.models import User
 from mithaq.catalog.vocab import Channel as CaseChannel
 from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
+from mithaq.common import links
 from mithaq.common.cache import ProcessCopy
 from mithaq.common.text import isolate
 from mithaq.routing.calendar import next_working_moment  # staff alerts wait for working hours
@@ -30,6 +33,7 @@ from .models import Attempt, Message, MessageTemplate
 from .rendering import SmsCount, count_sms, render_html, render_text
 from .states import (
     FINAL_STATUSES,
+    CitizenEvent,
     MessageChannel,
     MessageStatus,
     Outcome,
@@ -251,7 +255,14 @@ def _channels(case: CaseRow, preferences: ContactPreferences | None) -> list[str
 
 
 # Codes, dates and addresses that would flip inside right-to-left text.
-_ISOLATED = ("reference", "expected_date", "track_url")
+_ISOLATED = (
+    "reference",
+    "expected_date",
+    "track_url",
+    "case_url",
+    "survey_url",
+    "grievance_until",
+)
 _STAFF_ISOLATED = ("reference", "due_date", "url")
 _TICKET_ISOLATED = ("ticket",)
 
@@ -281,29 +292,67 @@ def _citizen_context(case: CaseRow, language: str) -> dict:
             else ""
         )
         unit = case.unit.name if case.unit_id else ""
+        # Every citizen's email ends with it: the configured name, else the root unit's.
+        institution = institution_name()
     return {
         "reference": case.code,
         "expected_date": due,
         "unit": unit,
-        "institution": settings.MITHAQ_INSTITUTION_NAME,
+        "institution": institution,
         "track_url": settings.MITHAQ_PUBLIC_URL.rstrip("/") + reverse("portal:track"),
+        # The case's own short link: it opens the case after the last four digits of the
+        # phone (mithaq.common.links; the portal's open_case).
+        "case_url": links.case_url(case.pk) if case.pk else "",
         "text": "",
     }
 
 
+def _dates_in(context: dict, language: str) -> dict:
+    """`context` with its dates and moments written as dates in `language` (a moment in the
+    institution's time zone): a grievance's last day reads as the expected date does; and
+    its lazy translations (a clock's target) in `language`, the message's, which the
+    registry's preference may make other than the case's."""
+    written = {}
+    with translation.override(language):
+        for key, value in context.items():
+            if isinstance(value, Promise):
+                value = str(value)
+            if isinstance(value, datetime.datetime):
+                value = timezone.localtime(value).date()
+            if isinstance(value, datetime.date):
+                value = formats.date_format(value, "SHORT_DATE_FORMAT")
+            written[key] = value
+    return written
+
+
 def notify_citizen(
-    *, case: CaseRow, event_key: str, context: dict, dedupe: str | None = None
+    *,
+    case: CaseRow,
+    event_key: str,
+    context: dict,
+    dedupe: str | None = None,
+    coalesce: bool = False,
 ) -> list[Message]:
     """Tell the case's citizen about `event_key` on their channels, in their language: the
     registry's preferences when the case is linked to a person (read now, so a change made
     since submission counts), else what the case was brought with.
     `context` adds to (or overrides) reference, expected_date, unit, institution, text.
-    Without `dedupe`, the same event and context for the same case make one message."""
+    Without `dedupe`, the same event and context for the same case make one message.
+
+    With `coalesce`, each message is held for MITHAQ_CITIZEN_COALESCE_SECONDS; another
+    coalescing event on the case in that time rewrites the held message as one about both
+    (the `updates` message) instead of writing a second. The later event's own row is
+    still written, cancelled and pointing to the held one, so that its dedupe key keeps a
+    job that runs twice from telling the citizen twice. Call it with the case row locked
+    (cases.services.events.lock_case): two events of one case never merge at once."""
     preferences = _preferences(case)
     chosen = preferences.language if preferences is not None else ""
     language = _language(chosen or case.citizen_language)
-    values = _isolated(_citizen_context(case, language) | dict(context), language)
+    values = _isolated(_citizen_context(case, language) | _dates_in(context, language), language)
     origin = dedupe or f"case:{case.pk}:{event_key}:{_fingerprint(context)}"
+    channels = _channels(case, preferences)
+    if coalesce:
+        return _coalesce(case, event_key, values, origin, channels, language)
     # Every channel's message in one statement, and one task to send them.
     made = _write_unless_queued(
         [
@@ -316,12 +365,112 @@ def notify_citizen(
                 context=values,
                 case=case,
             )
-            for channel in _channels(case, preferences)
+            for channel in channels
         ]
     )
     if made:
         _dispatch_after_commit(*(m.pk for m in made))
     return made
+
+
+def _coalesce(
+    case: CaseRow, event_key: str, values: dict, origin: str, channels: list[str], language: str
+) -> list[Message]:
+    now = timezone.now()
+    hold = now + datetime.timedelta(seconds=settings.MITHAQ_CITIZEN_COALESCE_SECONDS)
+    part = {
+        "event": event_key,
+        "context": {k: "" if v is None else str(v) for k, v in values.items()},
+    }
+    made: list[Message] = []
+    for channel in channels:
+        dedupe_key = f"{origin}:citizen:{channel}"
+        if Message.objects.filter(dedupe_key=dedupe_key).exists():
+            continue  # this event was told already (a job run twice)
+        held = (
+            Message.objects.select_for_update()
+            .filter(
+                case=case,
+                recipient_kind=RecipientKind.CITIZEN,
+                channel=channel,
+                status=MessageStatus.QUEUED,
+                claim_token__isnull=True,
+                attempt_count=0,
+                not_before__gt=now,
+            )
+            .exclude(parts=[])
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if held is None:
+            message = _compose(
+                dedupe_key=dedupe_key,
+                recipient_kind=RecipientKind.CITIZEN,
+                channel=channel,
+                event_key=event_key,
+                language=language,
+                context=values,
+                case=case,
+                not_before=hold,
+                now=now,
+            )
+            message.parts = [part]
+            made.extend(_write_unless_queued([message]))
+            continue
+        parts = [*held.parts, part]
+        held.subject, held.body = _updates_text(parts, channel, held.language)
+        held.html = render_html(held.body, language=held.language) if held.html else ""
+        # Its event stays the first one's (one row per event and channel, as before: the
+        # later events' rows are the cancelled ones below); `parts` says what it tells.
+        held.parts = parts
+        held.save(update_fields=["subject", "body", "html", "parts"])
+        # The later event's row: its dedupe key taken, nothing sent.
+        _write_unless_queued(
+            [
+                _compose(
+                    dedupe_key=dedupe_key,
+                    recipient_kind=RecipientKind.CITIZEN,
+                    channel=channel,
+                    event_key=event_key,
+                    language=language,
+                    context=values,
+                    case=case,
+                    now=now,
+                )
+            ]
+        )
+        Message.objects.filter(dedupe_key=dedupe_key).update(
+            status=MessageStatus.CANCELLED, last_error=f"told with message #{held.pk}"
+        )
+    if made:
+        _dispatch_after_commit(*(m.pk for m in made))
+    return made
+
+
+_JOINERS = {"ar": "، "}
+
+
+def _updates_text(parts: list[dict], channel: str, language: str) -> tuple[str, str]:
+    """The `updates` message about `parts`: what happened, one line each, then the last
+    event's own SMS, or every event's email text (each without the closing name, which the
+    message ends with once)."""
+    said = _JOINERS.get(language, ", ").join(
+        render_text(defaults.read_part(p["event"], "line", language), p["context"]) for p in parts
+    )
+    if channel == MessageChannel.EMAIL:
+        details = "\n\n".join(
+            render_text(
+                _template(p["event"], channel, language)[1], p["context"] | {"institution": ""}
+            ).strip()
+            for p in parts
+        )
+    else:
+        last = parts[-1]
+        details = render_text(_template(last["event"], channel, language)[1], last["context"])
+    subject_t, body_t = _template(CitizenEvent.UPDATES, channel, language)
+    values = parts[-1]["context"] | {"text": said, "details": details}
+    subject = " ".join(render_text(subject_t, values).split())[:255]
+    return subject, render_text(body_t, values)
 
 
 def notify_phone(*, phone: str, language: str, event_key: str, context: dict) -> Message | None:

@@ -87,6 +87,8 @@ class CitizenEvent(models.TextChoices):
     MERGED = "merged", _("Merged into another case")
     LATE = "late", _("Reply will be late")
     TURN_NEAR = "turn_near", _("Your turn is near (walk-in hall)")
+    # Several events on one case within MITHAQ_CITIZEN_COALESCE_SECONDS, told at once.
+    UPDATES = "updates", _("Several updates at once")
 
 
 class StaffEvent(models.TextChoices):
@@ -97,6 +99,7 @@ class StaffEvent(models.TextChoices):
     REMINDER = "reminder", _("Reminder: a target is near")
     ESCALATED = "escalated", _("Escalation: a target was missed")
     DAILY_DIGEST = "daily_digest", _("Daily digest of what is due")
+    LOW_SATISFACTION = "low_satisfaction", _("A citizen was not satisfied")
 
 
 EVENT_LABELS = dict(CitizenEvent.choices) | dict(StaffEvent.choices)

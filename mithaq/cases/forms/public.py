@@ -480,6 +480,43 @@ class RespondForm(forms.Form):
         return data
 
 
+class LastDigitsForm(forms.Form):
+    """The second factor behind the SMS's short link: the last four digits of the phone the
+    case was brought with (decision 0002, shortened for a link that names the case)."""
+
+    digits = forms.CharField(
+        label=_("The last four digits of your phone number"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "class": "ltr-input",
+                "dir": "ltr",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "placeholder": "1234",
+            }
+        ),
+    )
+
+    def clean_digits(self):
+        value = to_ascii_digits(self.cleaned_data["digits"]).strip()
+        if not re.fullmatch(r"[0-9]{4}", value):
+            raise forms.ValidationError(_("Type the four digits."), code="format")
+        return value
+
+
+class GrievanceForm(forms.Form):
+    """The citizen's grievance (تظلم) against a decided or closed case's outcome."""
+
+    grounds = forms.CharField(
+        label=_("Your grounds"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
+        error_messages={"required": _("Give the grounds of your grievance.")},
+    )
+    attachments = MultipleFileField(label=_("Documents (optional)"))
+
+
 class ContactForm(forms.Form):
     """Where the office writes to: the citizen keeps it current."""
 

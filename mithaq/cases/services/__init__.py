@@ -12,11 +12,13 @@ The names most callers need are re-exported here."""
 
 from .events import CaseStateError, check_action, lock_case, record_event
 from .workflow import (
+    GrievanceClosed,
     acknowledge_case,
     add_note,
     assign_case,
     close_case,
     decide_case,
+    file_grievance,
     log_confidential_read,
     record_citizen_response,
     refer_case,
@@ -30,12 +32,14 @@ from .workflow import (
 
 __all__ = [
     "CaseStateError",
+    "GrievanceClosed",
     "acknowledge_case",
     "add_note",
     "assign_case",
     "check_action",
     "close_case",
     "decide_case",
+    "file_grievance",
     "lock_case",
     "log_confidential_read",
     "record_citizen_response",

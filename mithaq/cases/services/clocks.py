@@ -28,7 +28,8 @@ from mithaq.routing.models import TARGET_ORDER, CaseClock, CaseDeadline, Duratio
 from ..models import Case, CaseEvent
 from ..states import EventKind, State
 
-ROUND_STARTS = {EventKind.SUBMITTED, EventKind.REOPENED}
+# A grievance reopens the case with clocks of its own, as a reopening by staff does.
+ROUND_STARTS = {EventKind.SUBMITTED, EventKind.REOPENED, EventKind.GRIEVANCE}
 # An event meets these targets; every target before one it meets is met as well.
 MEETS: dict[str, Target] = {
     EventKind.ACKNOWLEDGED: Target.ACKNOWLEDGEMENT,

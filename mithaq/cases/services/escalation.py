@@ -194,8 +194,6 @@ def _tell_citizen(
     # The event's clock hook stores the new expected date on the case before the message
     # (messages.CITIZEN_MESSAGES: "late") is written, so the message and the tracking page
     # say the same date.
-    with translation.override(language):
-        label = str(target.label)
     record_event(
         case,
         kind=EventKind.LATE_NOTICE,
@@ -204,7 +202,8 @@ def _tell_citizen(
         is_public=True,
         message_context={
             "expected_date": _format(expected, calendar, language),
-            "text": label,
+            # Lazy: written in the message's own language (notify_citizen).
+            "text": target.label,
         },
     )
 

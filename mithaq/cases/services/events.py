@@ -16,10 +16,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import Membership, OrgUnit, Role, User
+from mithaq.common import links
 from mithaq.common.uploads import check_upload
 from mithaq.notifications import services as messages
 
-from ..messages import CITIZEN_MESSAGES, STAFF_MESSAGES
+from ..grievances import deadline_after
+from ..messages import CITIZEN_MESSAGES, COALESCED, STAFF_MESSAGES
 from ..models import Attachment, Case, CaseEvent
 from ..states import TRANSITIONS, Action, EventKind
 from . import clocks
@@ -104,11 +106,19 @@ def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
     dedupe = f"event:{event.pk}"
     citizen = CITIZEN_MESSAGES.get(EventKind(event.kind))
     if citizen is not None:
+        if event.kind == EventKind.CLOSED:
+            # The personal survey link (mithaq.surveys), valid for MITHAQ_SURVEY_LINK_DAYS,
+            # and the last day of a grievance (cases.grievances).
+            context = {
+                "survey_url": links.survey_url("c", case.pk, now=event.at),
+                "grievance_until": deadline_after(case.kind, event.at),
+            } | context
         messages.notify_citizen(
             case=case,
             event_key=citizen,
             context={"text": event.body if event.is_public else ""} | context,
             dedupe=dedupe,
+            coalesce=event.kind in COALESCED,
         )
     staff = STAFF_MESSAGES.get(EventKind(event.kind))
     if staff is None:
@@ -185,6 +195,14 @@ def notify_followers(*, case: Case, event: CaseEvent) -> None:
         messages.notify_citizen(
             case=follower,
             event_key=CITIZEN_MESSAGES[EventKind(event.kind)],
-            context={"text": event.body},
+            context={"text": event.body}
+            | (
+                {
+                    "survey_url": links.survey_url("c", follower.pk, now=event.at),
+                    "grievance_until": deadline_after(follower.kind, event.at),
+                }
+                if event.kind == EventKind.CLOSED
+                else {}
+            ),
             dedupe=f"event:{event.pk}:follower:{follower.pk}",
         )

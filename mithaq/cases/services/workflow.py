@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mithaq.accounts.access import assignable_officers
@@ -20,8 +20,10 @@ from mithaq.common import search_text as search_index
 from mithaq.common.phones import parse_phone
 from mithaq.routing import rules as routing_rules
 
+from ..grievances import answered_at, deadline_after
 from ..models import Case, ConfidentialRead, new_tracking_code
 from ..states import (
+    CITIZEN_GRIEVANCE,
     CITIZEN_RESPONSE,
     TRANSITIONS,
     Action,
@@ -277,7 +279,11 @@ def acknowledge_case(*, case: Case, actor: User, now: datetime.datetime | None =
 def _earlier_reviewers(case: Case) -> set[int]:
     """Who decided or resolved the case before its last reopening: a grievance is reviewed
     by someone else."""
-    reopened = case.events.filter(kind=EventKind.REOPENED).order_by("-at", "-id").first()
+    reopened = (
+        case.events.filter(kind__in=[EventKind.REOPENED, EventKind.GRIEVANCE])
+        .order_by("-at", "-id")
+        .first()
+    )
     if reopened is None:
         return set()
     return set(
@@ -393,6 +399,74 @@ def record_citizen_response(
             now=now,
             from_state=before,
             body=body.strip(),
+            is_public=True,
+            by_citizen=True,
+        )
+        store_files(
+            locked,
+            event,
+            files,
+            by_citizen=True,
+            uploaded_by=None,
+            is_public=True,
+            now=now,
+            written=written,
+        )
+    return locked
+
+
+class GrievanceClosed(CaseStateError):
+    """The grievance's window is over (or never opened): `until` says when it closed."""
+
+    def __init__(self, message: str, *, until: datetime.datetime | None) -> None:
+        super().__init__(message, code="grievance_closed")
+        self.until = until
+
+
+def file_grievance(
+    *, case: Case, grounds: str, files: Sequence = (), now: datetime.datetime | None = None
+) -> Case:
+    """The citizen's grievance (تظلم) from the tracking page, within the working days its
+    kind allows after the answer (cases.grievances): the case is reopened, with a new
+    expected date and clocks of their own, no assignee, and whoever decided or resolved it
+    before may not review it again (assign_case, _earlier_reviewers). After the window, or
+    on a case not decided, resolved or closed, GrievanceClosed with the window's end."""
+    if not grounds.strip():
+        raise ValidationError(_("Give the grounds of your grievance."), code="grounds")
+    now = now or timezone.now()
+    with files_kept_only_on_commit() as written, transaction.atomic():
+        locked = lock_case(case)
+        answered = answered_at(locked)
+        until = deadline_after(locked.kind, answered) if answered is not None else None
+        if until is None or locked.state not in CITIZEN_GRIEVANCE.sources:
+            raise GrievanceClosed(
+                _("A grievance can be filed once your case is decided or closed."), until=None
+            )
+        if now > until:
+            last_day = formats.date_format(timezone.localtime(until).date(), "DATE_FORMAT")
+            raise GrievanceClosed(
+                _("The time for a grievance on this case ended on %(date)s.") % {"date": last_day},
+                until=until,
+            )
+        before = locked.state
+        locked.state = cast(State, CITIZEN_GRIEVANCE.target)
+        locked.closed_at = None
+        locked.closure_code = ""
+        locked.decision = ""
+        locked.decision_reasons = ""
+        locked.assignee = None
+        locked.due_at = clocks.expected_answer(
+            kind=locked.kind, service=locked.service, urgent=locked.is_urgent, now=now
+        )
+        locked.updated_at = now
+        locked.search_text = search_index.with_text_added(locked.search_text, grounds)
+        locked.save()
+        event = record_event(
+            locked,
+            kind=EventKind.GRIEVANCE,
+            now=now,
+            from_state=before,
+            body=grounds.strip(),
             is_public=True,
             by_citizen=True,
         )

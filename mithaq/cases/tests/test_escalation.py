@@ -12,6 +12,7 @@ from mithaq.cases import services
 from mithaq.cases.models import CaseEvent
 from mithaq.cases.services.escalation import fire_next_step, recipients, tick_clocks
 from mithaq.cases.states import EventKind
+from mithaq.citizens import services as registry
 from mithaq.notifications.models import Message
 from mithaq.routing.models import CaseClock, Recipient, Target
 from mithaq.testing import make_case
@@ -134,3 +135,23 @@ def test_the_tick_task_runs(db):
     from mithaq.cases.tasks import tick_clocks as task
 
     assert task.call() == {"breached": 0, "fired": 0}
+
+
+def test_the_late_notice_names_the_step_in_the_language_the_citizen_prefers(org, case):
+    # The case came in Arabic; the registry says the citizen now reads English.
+    registry.update_preferences(
+        citizen=case.citizen,
+        actor=org.office_manager,
+        allow_sms=True,
+        allow_email=True,
+        allow_whatsapp=False,
+        preferred_channel="",
+        language="en",
+    )
+    services.acknowledge_case(case=case, actor=org.officer_a, now=at(10, 10))
+    services.reply_to_citizen(case=case, actor=org.officer_a, body="نعمل عليه", now=at(10, 11))
+    decision = CaseClock.objects.get(case=case, target=Target.DECISION)
+    tick_clocks(now=decision.due_at + datetime.timedelta(minutes=5))
+    [late] = Message.objects.filter(case=case, event_key="late", channel="email")
+    assert late.language == "en"
+    assert "\nDecision\n" in late.body and "القرار" not in late.body

@@ -4,6 +4,7 @@ in the admin; the escalation, late-notice, merge and digest messages are written
 templates (expected texts written out here)."""
 
 import datetime
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -89,7 +90,10 @@ def test_a_new_database_has_no_rows_and_the_office_row_wins(org):
     case = make_case(org, citizen_language="en", citizen_email="")
     due = case.due_at.astimezone(BAGHDAD).strftime("%d/%m/%Y")
     [sms] = Message.objects.filter(case=case, event_key="received")
-    assert sms.body == f"We received your case {case.code}. Expected reply by {due}."
+    url = re.search(r"http\S+/c/\S+/$", sms.body).group(0)  # the case's short link
+    assert sms.body == (
+        f"We received your case {case.code}. Expected reply by {due}. Follow it: {url}"
+    )
     MessageTemplate.objects.create(
         event_key="replied", channel="sms", language="en", body="Answer on {reference}."
     )
@@ -110,9 +114,8 @@ def test_the_office_page_writes_an_override_and_restores_the_default(org, login)
     case = make_case(org, citizen_language="en", citizen_email="")
     services.reply_to_citizen(case=case, actor=org.officer_a, body="Done")
     [reply] = Message.objects.filter(case=case, event_key="replied")
-    assert reply.body == (
-        f"There is a reply to your case {case.code}. Read it on the tracking page."
-    )
+    url = re.search(r"http\S+/c/\S+/$", reply.body).group(0)  # the case's short link
+    assert reply.body == f"There is a reply to your case {case.code}. Read it here: {url}"
     assert client.get("/staff/messages/templates/nothing/sms/en/").status_code == 404
     assert client.get("/staff/messages/templates/assigned/sms/en/").status_code == 404
 

@@ -1,5 +1,7 @@
 """The citizen's portal: bring a case, get its reference, track it, answer the office."""
 
+import datetime
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -10,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +23,20 @@ from mithaq.cases.services import clocks
 from mithaq.cases.services.duplicates import merged_view
 from mithaq.catalog import choices
 from mithaq.catalog.models import Service
+from mithaq.common import links
 from mithaq.common.ratelimit import client_address, over_limit
 
 from .. import selectors, services
-from ..forms.public import ContactForm, RespondForm, SubmitForm, TrackForm, normalize_code
+from ..forms.public import (
+    ContactForm,
+    GrievanceForm,
+    LastDigitsForm,
+    RespondForm,
+    SubmitForm,
+    TrackForm,
+    normalize_code,
+)
+from ..grievances import grievance_deadline
 from ..models import Attachment, Case
 from ..states import Channel, EventKind, Kind, State
 from . import attachment_response
@@ -103,6 +116,7 @@ PUBLIC_EVENTS = {
     EventKind.REOPENED: _("Case reopened"),
     EventKind.LATE_NOTICE: _("New expected date"),
     EventKind.CONTACT_UPDATED: _("You updated your contact details"),
+    EventKind.GRIEVANCE: _("You filed a grievance"),
 }
 
 # The progress bar: four steps every case passes, and where each state stands on it.
@@ -135,6 +149,14 @@ def _verified_case(request, code: str) -> Case | None:
     if code not in _verified(request):
         return None
     return Case.objects.select_related("unit", "service").filter(code=code).first()
+
+
+def _remember(request, code: str) -> None:
+    """This session proved it may see case `code`."""
+    verified = [c for c in _verified(request) if c != code] + [code]
+    # A new session key once a case is opened: a planted session id is worth nothing.
+    request.session.cycle_key()
+    request.session[VERIFIED_KEY] = verified[-VERIFIED_KEEP:]
 
 
 def _too_many_attempts(request) -> bool:
@@ -301,17 +323,21 @@ def track(request):
         form = TrackForm(request.POST)
         if form.is_valid():
             code = cast(Case, form.case).code  # a valid form has found its case
-            verified = [c for c in _verified(request) if c != code] + [code]
-            # A new session key once a case is opened: a planted session id is worth nothing.
-            request.session.cycle_key()
-            request.session[VERIFIED_KEY] = verified[-VERIFIED_KEEP:]
+            _remember(request, code)
             return redirect("portal:track_case", code=code)
     else:
         form = TrackForm(initial={"code": normalize_code(request.GET.get("code", ""))})
     return render(request, "cases/portal/track.html", {"form": form, "nav": "track"})
 
 
-def _case_page(request, case: Case, respond_form: RespondForm | None = None, contact_form=None):
+def _case_page(
+    request,
+    case: Case,
+    respond_form: RespondForm | None = None,
+    contact_form=None,
+    grievance_form: GrievanceForm | None = None,
+    status: int = 200,
+):
     events = [e for e in selectors.timeline(case, public_only=True) if e.kind in PUBLIC_EVENTS]
     for event in events:
         event.public_label = PUBLIC_EVENTS[event.kind]
@@ -324,6 +350,8 @@ def _case_page(request, case: Case, respond_form: RespondForm | None = None, con
     ]
     if awaiting:
         steps[current]["label"] = WAITING_STEP
+    grievance_until = grievance_deadline(case)
+    grievance_open = grievance_until is not None and timezone.now() <= grievance_until
     return render(
         request,
         "cases/portal/track_case.html",
@@ -341,7 +369,10 @@ def _case_page(request, case: Case, respond_form: RespondForm | None = None, con
             "files": [a for e in events for a in e.files],
             # A case merged into another follows the survivor (mithaq.citizens).
             "merged": merged_view(case),
+            "grievance_until": grievance_until,
+            "grievance_form": (grievance_form or GrievanceForm()) if grievance_open else None,
         },
+        status=status,
     )
 
 
@@ -401,3 +432,86 @@ def attachment(request, code: str, pk: int):
     if case is None:
         raise Http404
     return attachment_response(get_object_or_404(Attachment, pk=pk, case=case, is_public=True))
+
+
+@never_cache
+@require_POST
+def grievance(request, code: str):
+    """The citizen's grievance (تظلم) on a decided, resolved or closed case, within its
+    window (cases.grievances); limited per address, as tracking is."""
+    case = _verified_case(request, code)
+    if case is None:
+        return redirect("portal:track")
+    if over_limit(
+        f"portal:grievance:{client_address(request)}",
+        limit=settings.MITHAQ_GRIEVANCES_PER_HOUR,
+        window=3600,
+    ):
+        messages.error(request, _("Too many grievances from this connection. Try again later."))
+        return _case_page(request, case, status=429)
+    form = GrievanceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _case_page(request, case, grievance_form=form, status=400)
+    try:
+        services.file_grievance(
+            case=case,
+            grounds=form.cleaned_data["grounds"],
+            files=form.cleaned_data["attachments"],
+        )
+    except services.GrievanceClosed as exc:
+        messages.warning(request, exc.messages[0])
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _case_page(request, case, grievance_form=form, status=400)
+    else:
+        messages.success(
+            request,
+            _(
+                "Your grievance was received. Your case is reopened and will be reviewed by "
+                "someone other than who answered it."
+            ),
+        )
+    return redirect("portal:track_case", code=case.code)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def open_case(request, token: str):
+    """The short link of a citizen's SMS: it names one case (mithaq.common.links) and opens
+    it once the last four digits of the case's phone are typed. Nothing of the case is shown
+    before; attempts are limited per address (as tracking is) and per link."""
+    max_age = datetime.timedelta(days=settings.MITHAQ_CASE_LINK_DAYS)
+    try:
+        pk = links.read_token(links.CASE_PURPOSE, token, max_age=max_age)
+    except links.BadLink:
+        return render(request, "cases/portal/open.html", {"problem": "bad"}, status=404)
+    except links.ExpiredLink:
+        return render(request, "cases/portal/open.html", {"problem": "expired"}, status=410)
+    case = Case.objects.filter(pk=pk).only("pk", "code", "citizen_phone").first()
+    if case is None:
+        return render(request, "cases/portal/open.html", {"problem": "bad"}, status=404)
+    if case.code in _verified(request):
+        return redirect("portal:track_case", code=case.code)
+    last_four = re.sub(r"[^0-9]", "", case.citizen_phone)[-4:]
+    if len(last_four) < 4:  # brought without a phone: the reference and the email, then
+        return redirect(f"{reverse('portal:track')}?{urlencode({'code': case.code})}")
+    form = LastDigitsForm(request.POST or None)
+    if request.method == "POST":
+        if _too_many_attempts(request) or over_limit(
+            f"portal:open:{pk}",
+            limit=settings.MITHAQ_CASE_LINK_ATTEMPTS,
+            window=TRACK_WINDOW_SECONDS,
+        ):
+            response = render(
+                request, "cases/portal/open.html", {"form": form, "blocked": True}, status=429
+            )
+            response["Retry-After"] = str(TRACK_WINDOW_SECONDS)
+            return response
+        if form.is_valid():
+            if constant_time_compare(form.cleaned_data["digits"], last_four):
+                _remember(request, case.code)
+                return redirect("portal:track_case", code=case.code)
+            form.add_error("digits", _("These are not the last four digits of the phone given."))
+    return render(
+        request, "cases/portal/open.html", {"form": form}, status=400 if form.is_bound else 200
+    )

@@ -10,6 +10,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from mithaq.common import links
 from mithaq.common.dates import hijri as _hijri
 from mithaq.common.recent import page_params
 
@@ -79,3 +80,10 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def survey_link(subject: str, pk: int) -> str:
+    """The personal survey link of a case ("c") or a hall ticket ("t"), made now
+    (mithaq.common.links)."""
+    return links.survey_path(subject, pk)
