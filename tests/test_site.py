@@ -1,5 +1,5 @@
 """Site-wide invariants: every page answers with one <h1> and carries lang and dir, in
-Arabic and in English; no migration is pending."""
+Arabic, English, French and Spanish; no migration is pending."""
 
 import re
 
@@ -22,7 +22,9 @@ def html_pages():
             yield name, args, persona
 
 
-@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("en", "ltr")])
+@pytest.mark.parametrize(
+    ("language", "direction"), [("ar", "rtl"), ("en", "ltr"), ("fr", "ltr"), ("es", "ltr")]
+)
 def test_every_page_has_one_h1_and_lang_and_dir(client, world, language, direction):  # noqa: F811
     checked = 0
     for name, args, persona in html_pages():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ["ar"]
+LANGUAGES = ["ar", "fr", "es"]
 
 GETTEXT_MISSING = shutil.which("msgattrib") is None or shutil.which("xgettext") is None
 # CI (.ci/run) sets MITHAQ_REQUIRE_GETTEXT=1: there a missing gettext fails these tests

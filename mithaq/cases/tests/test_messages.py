@@ -71,7 +71,7 @@ def test_the_table_names_the_messages_expected():
     + [(e, STAFF_PARTS) for e in STAFF]
     + [("daily_digest", [*STAFF_PARTS, "item.txt"]), ("turn_near", CITIZEN_PARTS)],
 )
-@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize("language", ["ar", "en", "fr", "es"])
 def test_every_message_has_its_default_files(event_key, parts, language):
     for part in parts:
         path = FOLDER / event_key / language / part
