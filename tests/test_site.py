@@ -1,5 +1,5 @@
-"""Site-wide invariants: every page answers with one <h1> and carries lang and dir, in
-Arabic, English, French and Spanish; no migration is pending."""
+"""Site-wide invariants: every page answers with one <h1>, shows no emoji as an icon and
+carries lang and dir, in Arabic, English, French and Spanish; no migration is pending."""
 
 import re
 
@@ -11,6 +11,9 @@ from tests.test_access_matrix import full_matrix, world  # noqa: F401
 
 H1 = re.compile(r"<h1[\s>]")
 HTML_TAG = re.compile(r'<html lang="(?P<lang>[a-z-]+)" dir="(?P<dir>rtl|ltr)">')
+# Pictographs that show as an empty box without an emoji font (the attachment clip 📎, ♿):
+# icons are drawn as inline SVG instead.
+EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u26FF]")
 
 
 def html_pages():
@@ -42,6 +45,7 @@ def test_every_page_has_one_h1_and_lang_and_dir(client, world, language, directi
         assert tag, f"{name}: no <html lang dir>"
         assert (tag["lang"], tag["dir"]) == (language, direction), name
         assert len(H1.findall(body)) == 1, f"{name}: {len(H1.findall(body))} <h1>"
+        assert not EMOJI.search(body), f"{name}: an emoji as an icon"
         checked += 1
     assert checked >= 4
 

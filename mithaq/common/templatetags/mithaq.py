@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from mithaq.common.dates import hijri as _hijri
 from mithaq.common.recent import page_params
+from mithaq.common.sizes import file_size
 
 register = template.Library()
 
@@ -56,6 +57,12 @@ def bdi(value):
     if value in (None, ""):
         return ""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def filesize(value):
+    """A file's size with the noun agreeing with the number (mithaq.common.sizes)."""
+    return file_size(value)
 
 
 @register.filter
