@@ -178,6 +178,16 @@ def test_english_citizen_is_recorded_in_english(client, org):
     assert (case.kind, case.citizen_language) == ("inquiry", "en")
 
 
+# One date style per language (mithaq/formats), written out by hand.
+MONTHS = {
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"],
+    "es": ["de enero de", "de febrero de", "de marzo de", "de abril de", "de mayo de",
+           "de junio de", "de julio de", "de agosto de", "de septiembre de", "de octubre de",
+           "de noviembre de", "de diciembre de"],
+}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("language", "sms"),
     [
@@ -192,7 +202,8 @@ def test_a_french_or_spanish_citizen_is_written_to_in_their_language(client, org
     client.post(submit_url(), complaint_data(org, citizen_email=""))
     case = Case.objects.get()
     assert case.citizen_language == language
-    due = case.due_at.astimezone(ZoneInfo("Asia/Baghdad")).strftime("%d/%m/%Y")
+    day = case.due_at.astimezone(ZoneInfo("Asia/Baghdad"))
+    due = f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
     [received] = Message.objects.filter(case=case, event_key="received", channel="sms")
     assert received.language == language
     assert received.body == sms.format(code=case.code, due=due)
