@@ -102,3 +102,19 @@ def test_main_screens_in_each_language_fit_a_phone_and_a_laptop(
             problems += [f"{name} {width}: {p}" for p in page.evaluate(OVERFLOWS)]
             screenshot(page, f"{name}-{language}-{width}", GALLERY)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_the_staff_navigation_folds_into_a_menu_on_a_phone(new_page, org, screenshot, language):
+    page = new_page(locale=language, viewport=WIDTHS["phone"])
+    sign_in(page, org.office_manager)
+    inbox = page.locator("header nav a[href='/staff/']")
+    menu = page.locator("label.nav-toggle-label")
+    assert menu.is_visible() and not inbox.is_visible()
+    screenshot(page, f"nav-folded-{language}", GALLERY)
+    menu.click()
+    assert inbox.is_visible()
+    screenshot(page, f"nav-open-{language}", GALLERY)
+    page.set_viewport_size(WIDTHS["laptop"])
+    page.reload()
+    assert inbox.is_visible() and not menu.is_visible()
