@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, Value
+from django.db.models import F, Func, Prefetch, Q, Value
 from django.db.models.functions import Lower, Replace
 from django.db.models.lookups import Contains
 from django.http import Http404
@@ -50,8 +50,8 @@ _FOLDS = (
 )  # fmt: skip
 
 
-def _folded(field: str):
-    expression = Lower(F(field))
+def _folded(field: str) -> Func:
+    expression: Func = Lower(F(field))
     for letter, written in _FOLDS:
         expression = Replace(expression, Value(letter), Value(written))
     return expression
