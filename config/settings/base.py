@@ -248,6 +248,11 @@ MITHAQ_SUBMISSIONS_PER_HOUR = envint("MITHAQ_SUBMISSIONS_PER_HOUR", "20")
 # Kiosk tickets per phone number per day (each may send a "your turn is near" SMS).
 MITHAQ_TICKETS_PER_PHONE_PER_DAY = envint("MITHAQ_TICKETS_PER_PHONE_PER_DAY", "5")
 MITHAQ_INSTITUTION_NAME = os.environ.get("MITHAQ_INSTITUTION_NAME", "")
+# The digits Arabic pages write numbers with, one style for the institution, the hall's TV
+# display and its desks alike: "western" (0-9) or "arabic-indic" (٠-٩).
+MITHAQ_DIGITS = os.environ.get("MITHAQ_DIGITS", "western")
+if MITHAQ_DIGITS not in ("western", "arabic-indic"):
+    raise ImproperlyConfigured('MITHAQ_DIGITS must be "western" or "arabic-indic"')
 
 LOGGING = {
     "version": 1,
