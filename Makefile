@@ -77,7 +77,7 @@ bench: install
 
 # The catalogues that are translated; the committed .mo must match `msgfmt` of its .po
 # (tests/test_translations.py). Needs GNU gettext, which system-packages installs.
-LOCALES ?= ar
+LOCALES ?= ar fr es
 messages: install system-packages
 	@for lang in $(LOCALES); do \
 		$(PY) manage.py makemessages -l $$lang --no-obsolete --ignore 'tests/*' --ignore '.venv/*' \

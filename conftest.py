@@ -2,7 +2,7 @@
 
 Browser tests are marked `@pytest.mark.browser` and take the `page` fixture: a fresh
 browser context on the live server (relative URLs work), Arabic unless the test
-parametrizes `browser_locale`. `new_page(locale=...)` opens more pages, each in its own
+parametrizes `browser_locale` (the context's locale and its language cookie). `new_page(locale=...)` opens more pages, each in its own
 context (a citizen and an officer side by side); `screenshot(page, name)` saves a PNG under
 artifacts/screenshots/. A failed browser test leaves a screenshot of each of its pages in
 artifacts/screenshots/failures/.
@@ -162,6 +162,10 @@ def new_page(request, browser, live_server):
         options.setdefault("viewport", {"width": 1280, "height": 800})
         context = browser.new_context(locale=locale, base_url=live_server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
+        # The site follows the language switch's cookie, not the browser's Accept-Language
+        # (mithaq.common.language): a page in `locale` is a visitor who chose it.
+        language = locale.split("-")[0]
+        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
         contexts.append(context)
         return context.new_page()
 

@@ -117,6 +117,22 @@ def stop(running: dict[str, subprocess.Popen]) -> None:
             child.wait()
 
 
+# The pages a person opens first, printed with the address actually served.
+LINKS = (
+    ("Citizens' portal", "/"),
+    ("Track a case", "/track/"),
+    ("Staff sign-in", "/staff/login/"),
+    ("Walk-in halls (kiosk, display, windows)", "/hall/"),
+    ("Administration", "/admin/"),
+)
+
+
+def links(host: str, port: int) -> str:
+    base = f"http://{host}:{port}"
+    width = max(len(label) for label, _path in LINKS)
+    return "\n".join(f"  {label.ljust(width)}  {base}{path}" for label, path in LINKS)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -131,6 +147,9 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    # Links in messages (the tracking page) point where this run serves, unless the public
+    # address is set (README: MITHAQ_PUBLIC_URL).
+    os.environ.setdefault("MITHAQ_PUBLIC_URL", f"http://{args.host}:{args.port}")
 
     running = {
         name: subprocess.Popen(command)  # noqa: S603 - our own fixed commands
@@ -142,7 +161,9 @@ def main() -> int:
         else "one uvicorn process (set REDIS_URL to serve as production does)"
     )
     print(
-        f"Mithaq is starting on http://{args.host}:{args.port}/, {served} (Ctrl-C stops it)",
+        f"Mithaq is starting on http://{args.host}:{args.port}/, {served} (Ctrl-C stops it)\n"
+        f"{links(args.host, args.port)}\n"
+        f"  Messages link to {os.environ['MITHAQ_PUBLIC_URL']} (MITHAQ_PUBLIC_URL)",
         flush=True,
     )
     exit_code = 0

@@ -1,5 +1,5 @@
-"""Site-wide invariants: every page answers with one <h1> and carries lang and dir, in
-Arabic and in English; no migration is pending."""
+"""Site-wide invariants: every page answers with one <h1>, shows no emoji as an icon and
+carries lang and dir, in Arabic, English, French and Spanish; no migration is pending."""
 
 import re
 
@@ -11,6 +11,13 @@ from tests.test_access_matrix import full_matrix, world  # noqa: F401
 
 H1 = re.compile(r"<h1[\s>]")
 HTML_TAG = re.compile(r'<html lang="(?P<lang>[a-z-]+)" dir="(?P<dir>rtl|ltr)">')
+# Pictographs that show as an empty box without an emoji font (the attachment clip 📎, ♿):
+# icons are drawn as inline SVG instead.
+EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u26FF]")
+# One date style per language (6 ديسمبر 2026, 6 December 2026): no 06/12/2026 or 2026-12-06
+# in what a person reads (attributes such as <time datetime> are machine-readable and kept).
+NUMERIC_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
+TAG = re.compile(r"<[^>]*>|<script.*?</script>|<style.*?</style>", re.S)
 
 
 def html_pages():
@@ -22,7 +29,9 @@ def html_pages():
             yield name, args, persona
 
 
-@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("en", "ltr")])
+@pytest.mark.parametrize(
+    ("language", "direction"), [("ar", "rtl"), ("en", "ltr"), ("fr", "ltr"), ("es", "ltr")]
+)
 def test_every_page_has_one_h1_and_lang_and_dir(client, world, language, direction):  # noqa: F811
     checked = 0
     for name, args, persona in html_pages():
@@ -40,6 +49,9 @@ def test_every_page_has_one_h1_and_lang_and_dir(client, world, language, directi
         assert tag, f"{name}: no <html lang dir>"
         assert (tag["lang"], tag["dir"]) == (language, direction), name
         assert len(H1.findall(body)) == 1, f"{name}: {len(H1.findall(body))} <h1>"
+        assert not EMOJI.search(body), f"{name}: an emoji as an icon"
+        shown = NUMERIC_DATE.findall(TAG.sub(" ", body))
+        assert not shown, f"{name}: dates written as {shown}"
         checked += 1
     assert checked >= 4
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ["ar"]
+LANGUAGES = ["ar", "fr", "es"]
 
 GETTEXT_MISSING = shutil.which("msgattrib") is None or shutil.which("xgettext") is None
 # CI (.ci/run) sets MITHAQ_REQUIRE_GETTEXT=1: there a missing gettext fails these tests
@@ -87,3 +87,33 @@ def test_compiled_catalogue_is_current(tmp_path, language):
     assert fresh.read_bytes() == (folder / "django.mo").read_bytes(), (
         "run `make messages` to compile the catalogue"
     )
+
+
+def _catalogue_ids(path: Path) -> set[tuple[str, str]]:
+    """(context, msgid) of every entry in a .po file, read back through msgcat (no wrapping)."""
+    text = subprocess.run(
+        ["msgcat", "--no-wrap", "--no-location", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    found, context = set(), ""
+    for line in text.splitlines():
+        if line.startswith('msgctxt "'):
+            context = line[9:-1]
+        elif line.startswith('msgid "') and line != 'msgid ""':
+            found.add((context, line[7:-1]))
+            context = ""
+    return found
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_no_arabic_string_is_missing_in_french_or_spanish(language):
+    """Django falls back to the default language's catalogue for a string missing in another:
+    a string the Arabic catalogue has and the French lacks shows in Arabic on a French page.
+    The Arabic catalogue also holds strings makemessages cannot see (hand-added); each needs
+    its French and Spanish too, or its Arabic entry removed when the code no longer uses it."""
+    arabic = _catalogue_ids(ROOT / "locale" / "ar" / "LC_MESSAGES" / "django.po")
+    other = _catalogue_ids(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
+    missing = sorted(arabic - other)
+    assert not missing, f"{len(missing)} Arabic strings lack a {language} entry: {missing[:15]}"

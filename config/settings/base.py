@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "mithaq.common.language.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,10 +166,18 @@ AXES_RESET_ON_SUCCESS = True
 MITHAQ_REQUIRE_STAFF_2FA = envbool("MITHAQ_REQUIRE_STAFF_2FA", "true")
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Mithaq")
 
-LANGUAGE_CODE = "ar"
-LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
+LANGUAGES = [("ar", _("Arabic")), ("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
+# The language of a first visit, whatever the browser asks for (mithaq.common.language):
+# Arabic unless the institution picks another of LANGUAGES. A visitor's own choice then sticks.
+LANGUAGE_CODE = os.environ.get("MITHAQ_DEFAULT_LANGUAGE", "ar")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"MITHAQ_DEFAULT_LANGUAGE must be one of {[c for c, _n in LANGUAGES]}"
+    )
 LANGUAGES_BIDI = ["ar"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch's choice sticks for a year, not only until the browser closes.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Baghdad")
 USE_I18N = True
 USE_TZ = True
@@ -271,6 +279,11 @@ MITHAQ_OFFICE_EMAIL = os.environ.get("MITHAQ_OFFICE_EMAIL", "")
 MITHAQ_OFFICE_ADDRESS = os.environ.get("MITHAQ_OFFICE_ADDRESS", "")
 # The annual report's year: "gregorian" or "hijri" (mithaq/reports/periods.py).
 MITHAQ_REPORT_YEAR = os.environ.get("MITHAQ_REPORT_YEAR", "gregorian")
+# The digits Arabic pages write numbers with, one style for the institution, the hall's TV
+# display and its desks alike: "western" (0-9) or "arabic-indic" (٠-٩).
+MITHAQ_DIGITS = os.environ.get("MITHAQ_DIGITS", "western")
+if MITHAQ_DIGITS not in ("western", "arabic-indic"):
+    raise ImproperlyConfigured('MITHAQ_DIGITS must be "western" or "arabic-indic"')
 
 LOGGING = {
     "version": 1,

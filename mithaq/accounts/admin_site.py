@@ -5,11 +5,17 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .two_factor import second_factor_problem
 
 
 class MithaqAdminSite(admin.AdminSite):
+    # Named for the product, not "Django administration".
+    site_header = _("Mithaq administration")
+    site_title = _("Mithaq")
+    index_title = _("Settings and data")
+
     def has_permission(self, request):
         return super().has_permission(request) and second_factor_problem(request) is None
 

@@ -10,7 +10,7 @@ from html import escape
 from django.template.defaultfilters import date
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 from mithaq.common.templatetags.mithaq import bdi, hijri
 
@@ -18,35 +18,41 @@ _LABELS: dict[str, dict[str, str]] = {}
 
 
 def _labels() -> dict[str, str]:
+    # gettext_noop marks each label for makemessages; gettext translates it once per language.
     language = get_language() or "ar"
     if language not in _LABELS:
         _LABELS[language] = {
             key: escape(gettext(text))
             for key, text in (
-                ("case", "Case"),
-                ("unit", "Unit"),
-                ("service", "Service"),
-                ("assignee", "Assigned to"),
-                ("channel", "Channel"),
-                ("received_by", "Received by"),
-                ("letter", "Incoming letter"),
-                ("received", "Received"),
-                ("expected", "Expected by"),
-                ("collective", "Collective"),
-                ("decision", "Decision"),
-                ("closure", "Closure code"),
-                ("citizen", "Citizen"),
-                ("name", "Name"),
-                ("phone", "Phone"),
-                ("email", "Email"),
-                ("national_id", "National ID"),
-                ("group", "Group"),
+                ("case", gettext_noop("Case")),
+                ("unit", gettext_noop("Unit")),
+                ("service", gettext_noop("Service")),
+                ("assignee", gettext_noop("Assigned to")),
+                ("channel", gettext_noop("Channel")),
+                ("received_by", gettext_noop("Received by")),
+                ("letter", gettext_noop("Incoming letter")),
+                ("received", gettext_noop("Received")),
+                ("expected", gettext_noop("Expected by")),
+                ("collective", gettext_noop("Collective")),
+                ("decision", gettext_noop("Decision")),
+                ("closure", gettext_noop("Closure code")),
+                ("citizen", gettext_noop("Citizen")),
+                ("name", gettext_noop("Name")),
+                ("phone", gettext_noop("Phone")),
+                ("email", gettext_noop("Email")),
+                ("national_id", gettext_noop("National ID")),
+                ("group", gettext_noop("Group")),
                 (
                     "logged",
-                    "The citizen asked for confidentiality. Your reading of this identity is "
-                    "logged.",
+                    gettext_noop(
+                        "The citizen asked for confidentiality. Your reading of this identity "
+                        "is logged."
+                    ),
                 ),
-                ("masked", "The citizen asked that their identity be kept confidential."),
+                (
+                    "masked",
+                    gettext_noop("The citizen asked that their identity be kept confidential."),
+                ),
             )
         }
     return _LABELS[language]

@@ -337,6 +337,8 @@ class ConfidentialRead(models.Model):
     at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("read of a confidential identity")
+        verbose_name_plural = _("reads of confidential identities")
         ordering = ["-at"]
         indexes = [
             models.Index(fields=["case", "-at"], name="confread_case_at"),

@@ -11,7 +11,6 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +19,7 @@ from django.utils.translation import get_language, gettext
 
 from mithaq.accounts.models import OrgUnit
 from mithaq.common.baked import Baked
+from mithaq.common.sizes import file_size
 
 from .models import CaseEvent
 from .states import ClosureCode, Decision, EventKind, ExternalSystem, State
@@ -48,6 +48,15 @@ _COLUMNS = (
     "attachments__id",
     "attachments__original_name",
     "attachments__size",
+)
+
+# A paper clip drawn inline (Feather's, MIT): an emoji 📎 shows as an empty box without an
+# emoji font.
+_CLIP = (
+    '<svg class="icon" aria-hidden="true" viewBox="0 0 24 24" width="16" height="16">'
+    '<path d="M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66'
+    'l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48" fill="none" stroke="currentColor"'
+    ' stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/></svg>'
 )
 
 
@@ -196,8 +205,8 @@ def render_timeline(case) -> SafeString:
             parts.append(f'<div class="ev-body" dir="auto">{escape(ev["body"])}</div>')
         if ev["files"]:
             items = "".join(
-                f'<li><a href="{escape(file_base)}{pk}/" download>📎 <bdi>{escape(name)}</bdi>'
-                f' <span class="muted">({escape(str(filesizeformat(size)))})</span></a></li>'
+                f'<li><a href="{escape(file_base)}{pk}/" download>{_CLIP} <bdi>{escape(name)}</bdi>'
+                f' <span class="muted">({escape(file_size(size))})</span></a></li>'
                 for pk, name, size in ev["files"]
             )
             parts.append(f'<ul class="files">{items}</ul>')

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
     name = "mithaq.common"
     label = "common"
+    verbose_name = _("Shared tools")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_out

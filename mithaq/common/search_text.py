@@ -88,9 +88,19 @@ def identity_part(*, citizen_name: str, citizen_phone: str, citizen_national_id:
 
 
 def content_part(
-    *, code: str, subject: str, body: str, remedy_sought: str = "", replies: Iterable[str] = ()
+    *,
+    code: str,
+    subject: str,
+    body: str,
+    remedy_sought: str = "",
+    replies: Iterable[str] = (),
+    references: Iterable[str] = (),
 ) -> str:
-    return _terms([code, code.replace("-", ""), subject, body, remedy_sought, *replies])
+    """`references`: the incoming letter's number and the external system's reference,
+    searched like the case's own code."""
+    return _terms(
+        [code, code.replace("-", ""), *references, subject, body, remedy_sought, *replies]
+    )
 
 
 def build_search_text(
@@ -103,16 +113,22 @@ def build_search_text(
     body: str,
     remedy_sought: str = "",
     replies: Iterable[str] = (),
+    references: Iterable[str] = (),
 ) -> str:
     """The whole search document. `replies` are the public replies and the citizen's
-    answers, oldest first."""
+    answers, oldest first; `references` the letter number and external reference."""
     identity = identity_part(
         citizen_name=citizen_name,
         citizen_phone=citizen_phone,
         citizen_national_id=citizen_national_id,
     )
     content = content_part(
-        code=code, subject=subject, body=body, remedy_sought=remedy_sought, replies=replies
+        code=code,
+        subject=subject,
+        body=body,
+        remedy_sought=remedy_sought,
+        replies=replies,
+        references=references,
     )
     if len(content) > MAX_DOCUMENT:
         content = content[:MAX_DOCUMENT].rpartition(" ")[0]
@@ -130,6 +146,7 @@ def case_search_text(case, replies: Iterable[str] = ()) -> str:
         body=case.body,
         remedy_sought=case.remedy_sought,
         replies=replies,
+        references=[case.letter_number, case.external_reference],
     )
 
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from .sizes import file_size
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def check_upload(upload) -> tuple[Sniffed, str]:
     if upload.size > limit:
         raise ValidationError(
             _("“%(name)s” is larger than %(limit)s.")
-            % {"name": upload.name, "limit": filesizeformat(limit)},
+            % {"name": upload.name, "limit": file_size(limit)},
             code="too_large",
         )
     if upload.size == 0:

@@ -14,7 +14,7 @@ from .states import CitizenEvent, MessageChannel, StaffEvent
 
 FOLDER = Path(__file__).resolve().parent / "templates" / "notifications" / "messages"
 # The languages every default is written in; another language reads the site's own.
-LANGUAGES = ("ar", "en")
+LANGUAGES = ("ar", "en", "fr", "es")
 
 # Placeholders every citizen template may use; staff templates add their own (see PLACEHOLDERS).
 CITIZEN_PLACEHOLDERS = (

@@ -255,6 +255,10 @@ class ReceiptSeen(models.Model):
     signature = models.CharField(max_length=64, primary_key=True)
     at = models.DateTimeField()
 
+    class Meta:
+        verbose_name = _("delivery receipt seen")
+        verbose_name_plural = _("delivery receipts seen")
+
     def __str__(self):
         return self.signature
 
@@ -267,6 +271,8 @@ class ScheduledRun(models.Model):
     enqueued_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
         constraints = [
             models.UniqueConstraint(fields=["task_path", "period"], name="scheduled_run_unique")
         ]

@@ -7,6 +7,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import (
@@ -83,8 +84,15 @@ class WorkingCalendarAdmin(ConfigAdmin):
                 return
             self.message_user(
                 request,
-                _("%(calendar)s, %(year)s: %(created)s holidays added, %(moved)s moved.")
-                % {"calendar": calendar, "year": year, "created": created, "moved": moved},
+                _("%(calendar)s, %(year)s: %(added)s, %(moved)s.")
+                % {
+                    "calendar": calendar,
+                    "year": year,
+                    "added": ngettext("%(n)s holiday added", "%(n)s holidays added", created)
+                    % {"n": created},
+                    "moved": ngettext("%(n)s holiday moved", "%(n)s holidays moved", moved)
+                    % {"n": moved},
+                },
             )
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from mithaq.catalog.vocab import Channel, CitizenGroup, Kind
@@ -251,7 +251,16 @@ class Commitment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_target_display()}: {self.amount} {self.get_unit_display()}"
+        return f"{self.get_target_display()}: {self.duration}"
+
+    @property
+    def duration(self) -> str:
+        """ "3 working days": the noun agrees with the number (Arabic has six forms)."""
+        if self.unit == DurationUnit.DAYS:
+            text = ngettext("%(n)s working day", "%(n)s working days", self.amount)
+        else:
+            text = ngettext("%(n)s working hour", "%(n)s working hours", self.amount)
+        return text % {"n": self.amount}
 
 
 class Recipient(models.TextChoices):

@@ -1,10 +1,14 @@
 """The inbox's current filter as a spreadsheet: CSV (UTF-8 with a BOM, streamed) or XLSX
-(right-to-left for Arabic). Identities are masked where the person may not see them, and no
-cell can start a formula."""
+(right-to-left for Arabic; typed cells: dates as dates, counts as numbers, every text a text
+cell, so phones keep their + and nothing is read as a formula without a quote before it; a
+styled, frozen, filterable header and set widths). Identities are masked where the person
+may not see them, and no cell can start a formula."""
 
 import csv
+import datetime
 import io
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
@@ -13,6 +17,7 @@ from mithaq.cases.models import ConfidentialRead
 from mithaq.cases.search import sees_every_identity
 from mithaq.cases.states import Channel, CitizenGroup, ClosureCode, Kind, State
 from mithaq.common.phones import mask_phone
+from mithaq.routing.models import CaseClock
 
 EXPORT_LIMIT = 50_000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -22,8 +27,10 @@ _COLUMNS = (
     "service__name_ar", "service__name_en", "assignee__full_name", "assignee__username",
     "subject", "citizen_name", "citizen_phone", "citizen_email", "citizen_national_id",
     "citizen_group", "identity_confidential", "received_by_id", "is_urgent", "due_at",
-    "closed_at", "closure_code",
+    "closed_at", "closure_code", "external_reference", "letter_number", "head_count",
 )  # fmt: skip
+# Characters wide, per column, in the order of headers().
+_WIDTHS = (12, 17, 14, 16, 14, 26, 26, 20, 40, 22, 17, 26, 16, 18, 8, 17, 17, 18, 18, 16, 10, 12)
 
 
 def safe_cell(value) -> str:
@@ -55,11 +62,24 @@ def headers() -> list[str]:
         _("Expected by"),
         _("Closed"),
         _("Closure code"),
+        _("External reference"),
+        _("Letter number"),
+        _("Number of people"),
+        _("Deadline breached"),
     ]
 
 
-def _when(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+def _when(value) -> datetime.datetime | None:
+    """A moment as the institution's wall-clock time, without a zone (spreadsheets keep none)."""
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
 
 
 class _Rows:
@@ -87,6 +107,11 @@ class _Rows:
         )
 
     def row(self, r: dict) -> list[str]:
+        """The row as CSV text, every cell formula-safe."""
+        return [safe_cell(_text(value)) for value in self.values(r)]
+
+    def values(self, r: dict) -> list:
+        """The row's typed values: text, moments (local, naive) and counts."""
         L = self.labels
         name = "name_ar" if self.arabic else "name_en"
         if self.identity_shown(r):
@@ -113,8 +138,12 @@ class _Rows:
             _when(r["due_at"]),
             _when(r["closed_at"]),
             L["closure"].get(r["closure_code"], r["closure_code"]),
+            r["external_reference"],
+            r["letter_number"],
+            r["head_count"],
+            self.yes if r["breached"] else "",
         ]
-        return [safe_cell(c) for c in cells]
+        return [value if value is not None else "" for value in cells]
 
 
 def log_identity_reads(queryset, access) -> None:
@@ -131,7 +160,12 @@ def log_identity_reads(queryset, access) -> None:
 
 
 def _records(queryset):
-    return queryset.values(*_COLUMNS)[:EXPORT_LIMIT].iterator(chunk_size=2000)
+    breached = CaseClock.objects.filter(case=OuterRef("pk"), breached_at__isnull=False)
+    return (
+        queryset.annotate(breached=Exists(breached))
+        .values(*_COLUMNS, "breached")[:EXPORT_LIMIT]
+        .iterator(chunk_size=2000)
+    )
 
 
 class _Echo:
@@ -150,14 +184,40 @@ def csv_stream(queryset, access):
 
 def xlsx_bytes(queryset, access) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     rows = _Rows(access)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=_("Cases")[:31])
     sheet.sheet_view.rightToLeft = get_language_bidi()
-    sheet.append(headers())
+    titles = headers()
+    for number, width in enumerate(_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}1"
+    bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0F6B5C")
+    wrap = Alignment(vertical="center", wrap_text=True)
+
+    def header_cell(title):
+        cell = WriteOnlyCell(sheet, value=str(title))
+        cell.font, cell.fill, cell.alignment = bold, fill, wrap
+        return cell
+
+    def cell(value):
+        made = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            # A text cell, never a formula (openpyxl reads a leading = as one): no quote needed,
+            # so a phone keeps its + and a subject its first character.
+            made.data_type = "s"
+        elif isinstance(value, datetime.datetime):
+            made.number_format = "yyyy-mm-dd hh:mm"
+        return made
+
+    sheet.append([header_cell(title) for title in titles])
     for record in _records(queryset):
-        sheet.append(rows.row(record))
+        sheet.append([cell(value) for value in rows.values(record)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

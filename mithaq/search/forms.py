@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl, urlencode
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mithaq.accounts.models import OrgUnit
 from mithaq.cases.forms.staff import inbox_fields
@@ -71,7 +72,11 @@ class _Codes(forms.Field):
             raise forms.ValidationError(_("Select at least one case."), code="required")
         if len(value) > BULK_LIMIT:
             raise forms.ValidationError(
-                _("Select at most %(limit)d cases at a time."),
+                ngettext(
+                    "Select at most %(limit)d case at a time.",
+                    "Select at most %(limit)d cases at a time.",
+                    BULK_LIMIT,
+                ),
                 code="limit",
                 params={"limit": BULK_LIMIT},
             )

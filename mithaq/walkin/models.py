@@ -172,6 +172,8 @@ class DailySequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("daily ticket sequence")
+        verbose_name_plural = _("daily ticket sequences")
         constraints = [
             models.UniqueConstraint(fields=["hall_service", "day"], name="dailyseq_unique"),
         ]
@@ -292,6 +294,8 @@ class Call(models.Model):
     is_recall = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["hall", "-at", "-id"], name="call_hall_at")]
 
@@ -345,6 +349,8 @@ class HallEvent(models.Model):
     detail = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("hall event")
+        verbose_name_plural = _("hall events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["hall", "at"], name="hallevent_hall_at")]
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mithaq.accounts.models import User
 from mithaq.cases import services as case_services
@@ -438,9 +439,14 @@ def mark_no_show(
 
     def recalled_enough(ticket: Ticket) -> None:
         if not may_mark_no_show(ticket):
+            left = ticket.hall.recalls_before_no_show - ticket.recall_count
             raise HallError(
-                _("Call the ticket again first: %(count)s more time(s).")
-                % {"count": ticket.hall.recalls_before_no_show - ticket.recall_count},
+                ngettext(
+                    "Call the ticket again first: %(count)s more time.",
+                    "Call the ticket again first: %(count)s more times.",
+                    left,
+                )
+                % {"count": left},
                 code="recall_first",
             )
 

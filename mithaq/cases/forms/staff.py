@@ -96,12 +96,11 @@ class InboxFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
+        # A hint under the box, not a placeholder: a placeholder this long was cut off at a
+        # laptop's width and on a phone.
+        help_text=_("Reference, phone, national ID, name or words"),
         widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "placeholder": _("Reference, phone, national ID, name or words"),
-                "autocomplete": "off",
-            }
+            attrs={"type": "search", "autocomplete": "off", "aria-describedby": "id_q_hint"}
         ),
     )
     state = OptionField(label=_("State"), required=False)
@@ -155,7 +154,14 @@ class InboxFilterForm(forms.Form):
                 )
             else:
                 widget = field.widget.render(key, value, attrs={"id": html_id})
-            parts.append(f'<div class="field"><label for="{html_id}">{label}</label>{widget}</div>')
+            hint = (
+                f'<small class="hint" id="{html_id}_hint">{escape(str(field.help_text))}</small>'
+                if field.help_text
+                else ""
+            )
+            parts.append(
+                f'<div class="field"><label for="{html_id}">{label}</label>{widget}{hint}</div>'
+            )
         return mark_safe("".join(parts))  # noqa: S308 - labels escaped, widgets escape their own
 
     def filter(self, qs, user, *, now=None, access=None, fuzzy=False):

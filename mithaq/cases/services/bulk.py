@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mithaq.accounts.access import Asker, access_for
 from mithaq.accounts.models import User
@@ -49,7 +50,13 @@ def run_bulk(
         raise ValueError(action)
     if len(codes) > BULK_LIMIT:
         raise ValidationError(
-            _("Select at most %(limit)d cases at a time.") % {"limit": BULK_LIMIT}, code="limit"
+            ngettext(
+                "Select at most %(limit)d case at a time.",
+                "Select at most %(limit)d cases at a time.",
+                BULK_LIMIT,
+            )
+            % {"limit": BULK_LIMIT},
+            code="limit",
         )
     access = access_for(request_or_user)
     actor = cast(User, access.user)  # only staff find cases to act on

@@ -651,6 +651,17 @@ def close_case(
         changes.update(
             external_system=external_system, external_reference=external_reference.strip()
         )
+
+    def searchable(locked: Case) -> dict[str, Any]:
+        # The external system's reference is found by the inbox's search, as the code is.
+        if not external_system:
+            return {}
+        return {
+            "search_text": search_index.with_text_added(
+                locked.search_text, external_reference.strip()
+            )
+        }
+
     return _simple_transition(
         case=case,
         actor=actor,
@@ -659,6 +670,7 @@ def close_case(
         body=note.strip(),
         is_public=True,
         now=now,
+        derive=searchable,
         # The event keeps the closure as the case now holds it, the external reference kept
         # from an earlier closing too: a reopening clears the case's code (reopen_case).
         outcome=lambda locked: {

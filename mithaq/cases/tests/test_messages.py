@@ -51,6 +51,13 @@ CITIZEN_PARTS = ["sms.txt", "whatsapp.txt", "subject.txt", "text.txt"]
 STAFF_PARTS = ["subject.txt", "text.txt"]
 
 
+# One date style per language (mithaq/formats): the month by name. Written out by hand.
+AR_MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+             "أكتوبر", "نوفمبر", "ديسمبر"]  # fmt: skip
+EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]  # fmt: skip
+
+
 def at(day, hour, minute=0):
     return datetime.datetime(2027, 1, day, hour, minute, tzinfo=BAGHDAD)
 
@@ -72,7 +79,7 @@ def test_the_table_names_the_messages_expected():
     + [(e, STAFF_PARTS) for e in STAFF]
     + [("daily_digest", [*STAFF_PARTS, "item.txt"]), ("turn_near", CITIZEN_PARTS)],
 )
-@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize("language", ["ar", "en", "fr", "es"])
 def test_every_message_has_its_default_files(event_key, parts, language):
     for part in parts:
         path = FOLDER / event_key / language / part
@@ -88,7 +95,8 @@ def test_every_message_has_its_default_files(event_key, parts, language):
 def test_a_new_database_has_no_rows_and_the_office_row_wins(org):
     assert not MessageTemplate.objects.exists()
     case = make_case(org, citizen_language="en", citizen_email="")
-    due = case.due_at.astimezone(BAGHDAD).strftime("%d/%m/%Y")
+    day = case.due_at.astimezone(BAGHDAD)
+    due = f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
     [sms] = Message.objects.filter(case=case, event_key="received")
     url = re.search(r"http\S+/c/\S+/$", sms.body).group(0)  # the case's short link
     assert sms.body == (
@@ -143,9 +151,9 @@ def test_the_escalation_alert_is_written_by_its_template(org):
     tick_clocks(now=at(11, 14, 30))  # the acknowledgement was due at 14:00
     [alert] = Message.objects.filter(user=org.manager_college_a, event_key="escalated")
     code = f"{FSI}{case.code}{PDI}"
-    assert alert.subject == f"تصعيد: تجاوزت القضية {code} موعدها"
+    assert alert.subject == f"تصعيد: تجاوزت المعاملة {code} موعدها"
     assert alert.body == (
-        f"تصعيد: تجاوزت القضية {code} موعدها ({FSI}11/01/2027 14:00{PDI}).\n"
+        f"تصعيد: تجاوزت المعاملة {code} موعدها ({FSI}11 يناير 2027، 14:00{PDI}).\n"
         "تأخر إصدار كشف الدرجات\n"
         "الإشعار بالاستلام\n"
         f"{FSI}https://mithaq.example/staff/cases/{case.code}/{PDI}"
@@ -160,7 +168,8 @@ def test_the_late_notice_is_written_by_its_template(org):
     decision = CaseClock.objects.get(case=case, target=Target.DECISION)
     tick_clocks(now=decision.due_at + datetime.timedelta(minutes=5))
     decision.refresh_from_db()
-    date = decision.expected_at.astimezone(BAGHDAD).strftime("%d/%m/%Y %H:%M")
+    moment = decision.expected_at.astimezone(BAGHDAD)
+    date = f"{moment.day} {AR_MONTHS[moment.month - 1]} {moment.year}، {moment:%H:%M}"
     [late] = Message.objects.filter(case=case, event_key="late")
     assert late.body == (
         f"نعتذر عن تأخر الرد على طلبكم {FSI}{case.code}{PDI}. "
@@ -192,7 +201,7 @@ def test_the_daily_digest_lists_its_cases_by_its_item_template(org):
     digest = Message.objects.get(event_key="daily_digest")
     assert digest.subject == "ما يستحق اليوم: 1"
     assert digest.body == (
-        f"{org.officer_a}، هذه القضايا المستحقة أو المتأخرة لديك (1):\n\n"
+        f"{org.officer_a}، هذه المعاملات المستحقة أو المتأخرة لديك (1):\n\n"
         f"- {case.code}: شهادة التخرج\n\n"
         f"{FSI}https://mithaq.example/staff/{PDI}"
     )

@@ -3,6 +3,7 @@ officers of unit A act on the case behind the scenes."""
 
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from mithaq.accounts.services import create_unit
 from mithaq.cases import services
 from mithaq.cases.models import Attachment, Case, CaseEvent
 from mithaq.cases.states import Channel, CitizenGroup, ClosureCode, Decision, EventKind, State
+from mithaq.notifications.models import Message
 from mithaq.routing.calendar import add_working
 from mithaq.testing import PDF
 
@@ -174,6 +176,40 @@ def test_english_citizen_is_recorded_in_english(client, org):
     client.post(submit_url("inquiry"), complaint_data(org, remedy_sought=None))
     case = Case.objects.get()
     assert (case.kind, case.citizen_language) == ("inquiry", "en")
+
+
+# One date style per language (mithaq/formats), written out by hand.
+MONTHS = {
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"],
+    "es": ["de enero de", "de febrero de", "de marzo de", "de abril de", "de mayo de",
+           "de junio de", "de julio de", "de agosto de", "de septiembre de", "de octubre de",
+           "de noviembre de", "de diciembre de"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "sms"),
+    [
+        ("fr", "Nous avons reçu votre dossier {code}. Réponse prévue d'ici le {due}."),
+        ("es", "Hemos recibido su expediente {code}. Respuesta prevista para el {due}."),
+    ],
+)
+def test_a_french_or_spanish_citizen_is_written_to_in_their_language(client, org, language, sms):
+    """The language of the portal on submission is kept on the case, and the later
+    messages (here the acknowledgement, then a reply) are written in it."""
+    client.cookies["django_language"] = language
+    client.post(submit_url(), complaint_data(org, citizen_email=""))
+    case = Case.objects.get()
+    assert case.citizen_language == language
+    day = case.due_at.astimezone(ZoneInfo("Asia/Baghdad"))
+    due = f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
+    [received] = Message.objects.filter(case=case, event_key="received", channel="sms")
+    assert received.language == language
+    assert received.body == sms.format(code=case.code, due=due)
+    services.reply_to_citizen(case=case, actor=org.officer_a, body="OK")
+    [reply] = Message.objects.filter(case=case, event_key="replied", channel="sms")
+    assert reply.language == language and case.code in reply.body
 
 
 def test_missing_fields_are_reported_next_to_each_field_in_arabic(client, org):

@@ -255,3 +255,22 @@ def test_staff_verification_keeps_later_submissions_out(org):
     make_case(org, citizen_name="غيره")
     case.citizen.refresh_from_db()
     assert case.citizen.name == "أحمد محمود"
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("أحمد محمود", "احمد"),
+        ("فاطمة علي", "فاطمه"),
+        ("مصطفى كريم", "مصطفي"),
+        ("إسراء حسن", "اسراء"),
+        ("عائشة يوسف", "عاءشه"),
+        ("نُور الهُدى", "نور الهدى"),
+        ("Zainab Ali", "zainab"),
+    ],
+)
+def test_the_registry_follows_the_inboxs_spelling_rules(org, login, stored, typed):
+    """Before, "احمد" missed "أحمد" and "فاطمه" missed "فاطمة" (the name matched as typed)."""
+    case = make_case(org, citizen_name=stored)
+    body = lookup(login(org.reception), typed).content.decode()
+    assert case.code in body, typed

@@ -4,7 +4,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import F, Func, Prefetch, Q, Value
+from django.db.models.functions import Lower, Replace
+from django.db.models.lookups import Contains
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from mithaq.cases.states import Action
 from mithaq.citizens import services
 from mithaq.common import recent
 from mithaq.common.phones import parse_phone
+from mithaq.common.search_text import normalize_for_search
 from mithaq.common.text import to_ascii_digits
 
 from ..forms.registry import FindCitizenForm, PreferencesForm
@@ -34,6 +37,24 @@ EARLIER_MAX = 10
 
 def _registry_user(request):
     return access_for(request).may_use_registry
+
+
+# The inbox's spelling rules (mithaq.common.search_text.normalize_for_search), written in SQL
+# for the stored names: one alef, ta marbuta as ha, alef maqsura as ya, hamza seats as a bare
+# hamza, Persian ya and kaf, no tatweel or diacritics. "احمد" finds "أحمد", "فاطمه" finds
+# "فاطمة", as they do in the inbox.
+_FOLDS = (
+    ("ؤ", "ء"), ("ئ", "ء"), ("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ة", "ه"),
+    ("ى", "ي"), ("ی", "ي"), ("ک", "ك"), ("\u0640", ""),
+    *((chr(mark), "") for mark in range(0x064B, 0x0653)), ("\u0670", ""),
+)  # fmt: skip
+
+
+def _folded(field: str) -> Func:
+    expression: Func = Lower(F(field))
+    for letter, written in _FOLDS:
+        expression = Replace(expression, Value(letter), Value(written))
+    return expression
 
 
 def _citizen_query(text: str) -> Q | None:
@@ -51,7 +72,7 @@ def _citizen_query(text: str) -> Q | None:
     if national_id.isdigit() and len(national_id) >= 5:
         q |= Q(national_id=national_id)
     if not any(ch.isdigit() for ch in digits) and len(text) >= 2:
-        q |= Q(name__icontains=text)
+        q |= Q(Contains(_folded("name"), normalize_for_search(text)))
     return q if q else Q(pk__in=[])
 
 

@@ -4,15 +4,19 @@ import datetime
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from mithaq.common import links
 from mithaq.common.dates import hijri as _hijri
 from mithaq.common.recent import page_params
+from mithaq.common.sizes import file_size
+from mithaq.common.text import to_arabic_indic_digits
 
 register = template.Library()
 
@@ -57,6 +61,22 @@ def bdi(value):
     if value in (None, ""):
         return ""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def digits(value):
+    """A number in the institution's digits on Arabic pages (settings.MITHAQ_DIGITS): the
+    hall's desks write them as its TV display does."""
+    text = "" if value is None else str(value)
+    if settings.MITHAQ_DIGITS == "arabic-indic" and (get_language() or "ar").startswith("ar"):
+        return to_arabic_indic_digits(text)
+    return text
+
+
+@register.filter
+def filesize(value):
+    """A file's size with the noun agreeing with the number (mithaq.common.sizes)."""
+    return file_size(value)
 
 
 @register.filter

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from mithaq.cases import services
-from mithaq.routing.models import CaseClock, Holiday
+from mithaq.routing.models import CaseClock, Commitment, DurationUnit, Holiday
 from mithaq.testing import make_case
 
 
@@ -132,3 +132,18 @@ def test_the_admin_moves_a_holiday_within_the_limit(org, login):
     assert response.status_code == 302
     eid.refresh_from_db()
     assert eid.date == new_date and eid.corrected
+
+
+def test_the_clocks_page_counts_working_days_and_hours_in_good_arabic(org, login):
+    """"1 أيام عمل" and "2 ساعات عمل" were written before; the noun now agrees."""
+    rows = list(Commitment.objects.order_by("pk")[:4])
+    for row, (amount, unit) in zip(
+        rows,
+        [(1, DurationUnit.DAYS), (2, DurationUnit.HOURS), (3, DurationUnit.DAYS), (11, DurationUnit.DAYS)],
+        strict=True,
+    ):
+        Commitment.objects.filter(pk=row.pk).update(amount=amount, unit=unit)
+    body = login(org.office_manager).get(reverse("routing:calendar")).content.decode()
+    for words in ("يوم عمل واحد", "ساعتا عمل", "3 أيام عمل", "11 يوم عمل"):
+        assert words in body, words
+    assert "1 أيام" not in body and "2 ساعات" not in body

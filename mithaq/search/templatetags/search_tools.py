@@ -20,5 +20,6 @@ def inbox_tools(context):
         # export links, the bulk form's way back and the saved filter to be.
         "query": clean_inbox_query(page_params(context).urlencode()),
         "export_limit": f"{EXPORT_LIMIT:,}",
+        "export_count": EXPORT_LIMIT,
         "may_act": not access_for(request).is_read_only(),
     }

@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from mithaq.cases import services
+from mithaq.cases.states import ExternalSystem
 from mithaq.testing import make_case
 
 
@@ -99,3 +101,22 @@ def test_a_misspelled_name_falls_back_to_similar_names(org, login, cases):
     page = inbox(login(org.officer_a), q="زينت").content.decode()
     assert mine.code in page
     assert "search-note" in page  # saying that these are only alike
+
+
+def test_the_letter_number_and_the_external_reference_are_searchable(org, login):
+    """Before, neither was in the search document: reception's letter number and the
+    reference given by the government's complaints system found nothing."""
+    letter = make_case(org, subject="كتاب رسمي", letter_number="٤٥٧/ق")
+    other = make_case(org, subject="أخرى")
+    services.close_case(
+        case=other,
+        actor=org.office_manager,
+        closure_code="answered",
+        external_system=ExternalSystem.EG_UNIFIED,
+        external_reference="SHK-2026-0091",
+    )
+    client = login(org.office_manager)
+    page = inbox(client, q="457/ق", state="").content.decode()
+    assert letter.code in page and other.code not in page
+    page = inbox(client, q="SHK-2026-0091", state="").content.decode()
+    assert other.code in page and letter.code not in page

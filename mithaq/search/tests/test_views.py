@@ -1,16 +1,19 @@
 """Saved filters, bulk actions and exports, through HTTP as each persona."""
 
 import csv
+import datetime
 import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from mithaq.cases import services
 from mithaq.cases.models import Case, CaseEvent, ConfidentialRead
 from mithaq.cases.services.bulk import BULK_LIMIT, run_bulk
 from mithaq.cases.states import EventKind, State
+from mithaq.routing.models import CaseClock
 from mithaq.search.export import safe_cell
 from mithaq.search.models import SavedFilter
 from mithaq.testing import make_case
@@ -213,7 +216,46 @@ def test_xlsx_export_is_right_to_left_in_arabic(org, login):
     assert sheet.sheet_view.rightToLeft
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][0] == "الرقم المرجعي"  # the headers in the language of the request
-    assert values[1][0] == case.code and values[1][8] == "'+1 طلب"
+    # A text cell: no quote needed before the +, and never a formula.
+    assert values[1][0] == case.code and values[1][8] == "+1 طلب"
+    assert sheet.cell(row=2, column=9).data_type == "s"
+
+
+def test_xlsx_export_types_its_cells_and_styles_its_header(org, login, settings):
+    """Phones as text with their +, dates as dates, counts as numbers, a formula-looking
+    subject kept as text; the header bold on the brand colour, frozen, filterable, with set
+    widths; the office's columns: external reference, letter number, head count and whether
+    a deadline was breached. Expected values written out here."""
+    case = make_case(
+        org,
+        subject="=HYPERLINK(1)",
+        is_collective=True,
+        head_count=7,
+        letter_number="٤٥/ك",
+    )
+    Case.objects.filter(pk=case.pk).update(external_reference="EG-2026-1")
+    clock = CaseClock.objects.filter(case=case).first()
+    CaseClock.objects.filter(pk=clock.pk).update(breached_at=clock.due_at)
+    quiet = make_case(org, subject="عادي")
+    client = login(org.officer_a)
+    client.cookies["django_language"] = "en"
+    sheet = load_workbook(io.BytesIO(client.get(reverse("search:export", args=["xlsx"])).content)).active
+    header = [c.value for c in sheet[1]]
+    assert header[-4:] == ["External reference", "Letter number", "Number of people", "Deadline breached"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:V1"
+    assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb == "000F6B5C"
+    assert sheet.column_dimensions["I"].width == 40
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    row = rows[case.code]
+    assert (row[8].value, row[8].data_type) == ("=HYPERLINK(1)", "s")
+    assert (row[10].value, row[10].data_type) == ("+9647701234567", "s")
+    assert isinstance(row[1].value, datetime.datetime) and row[1].number_format == "yyyy-mm-dd hh:mm"
+    # Baghdad's wall clock (UTC+3), the institution's zone in the test settings.
+    received = (case.created_at + datetime.timedelta(hours=3)).replace(tzinfo=None)
+    assert abs(row[1].value - received) < datetime.timedelta(milliseconds=1)
+    assert [c.value for c in row[-4:]] == ["EG-2026-1", "٤٥/ك", 7, "yes"]
+    assert [c.value for c in rows[quiet.code][-2:]] == [1, None]
 
 
 def test_unknown_export_format_is_404(org, login):

@@ -63,6 +63,8 @@ def display(request, hall):
         "clips": {language: speech.clip_urls(language) for language in spoken},
         "chime": static("walkin/chime.wav"),
         "time_zone": str(hall.tzinfo),
+        # The institution's digits, as its desks write them (settings.MITHAQ_DIGITS).
+        "digits": settings.MITHAQ_DIGITS,
         "heartbeat": settings.MITHAQ_DISPLAY_HEARTBEAT,
     }
     return render(

@@ -28,8 +28,11 @@
     return String(value).replace(/[0-9]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩"[d]; });
   }
 
+  // The institution's digits (MITHAQ_DIGITS), the same as on its desks' pages.
+  var indic = config.digits === "arabic-indic";
+
   function windowNumber(value, language) {
-    return language === "ar" ? indicDigits(value) : String(value);
+    return language === "ar" && indic ? indicDigits(value) : String(value);
   }
 
   function el(tag, className, text) {
@@ -119,15 +122,15 @@
 
   // ---- the clock -------------------------------------------------------------------------
 
-  // Arabic with Arabic-Indic digits, as the window numbers on this screen.
-  var locale = primary === "ar" ? "ar-u-nu-arab" : primary;
+  // Arabic with the institution's digits, as the window numbers on this screen.
+  var locale = primary === "ar" ? (indic ? "ar-u-nu-arab" : "ar-u-nu-latn") : primary;
   var clockFormat = new Intl.DateTimeFormat(locale, {
     hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: config.time_zone,
   });
   var dateFormat = new Intl.DateTimeFormat(locale, {
     weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: config.time_zone,
   });
-  var hijriFormat = new Intl.DateTimeFormat(primary + "-u-ca-islamic-umalqura" + (primary === "ar" ? "-nu-arab" : ""), {
+  var hijriFormat = new Intl.DateTimeFormat(primary + "-u-ca-islamic-umalqura" + (primary === "ar" ? (indic ? "-nu-arab" : "-nu-latn") : ""), {
     day: "numeric", month: "long", year: "numeric", timeZone: config.time_zone,
   });
 
