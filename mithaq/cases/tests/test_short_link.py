@@ -27,7 +27,7 @@ def _fresh(client):
 
 def short_path(case) -> str:
     sms = Message.objects.get(case=case, event_key="received", channel="sms")
-    found = re.search(r"/c/[A-Za-z0-9.]+/", sms.body)
+    found = re.search(r"/c/[A-Za-z0-9._-]+/", sms.body)
     assert found, sms.body
     return found.group(0)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import translation
 
 from mithaq.accounts.access import StaffAccess
 from mithaq.accounts.institution import _institution_name
@@ -187,7 +188,8 @@ def test_the_institution_name_and_the_filter_units_cross_processes_and_rollbacks
     a rename or a new unit made in one process shows in the other within the promise, and
     one rolled back shows in neither."""
     caches = _redis_caches() if shared == "redis" else _file_caches(tmp_path)
-    with override_settings(CACHES=caches):
+    # Both processes read the names in Arabic (the other activates it as it starts).
+    with override_settings(CACHES=caches), translation.override("ar"):
         invalidate_local_copies()
         org = make_org()
         manager = StaffAccess(org.office_manager)

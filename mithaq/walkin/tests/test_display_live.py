@@ -207,7 +207,11 @@ def test_stream_view_answers_event_stream_then_state_then_event(hall):
     ]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_stream_of_unknown_or_closed_hall_is_404(hall):
+    """The 404 page is rendered on another thread (the async view's): the test's data is
+    committed so that thread reads it (SQLite's shared in-memory database locks a table an
+    open transaction has written)."""
     hall.is_active = False
     hall.save()
 
