@@ -22,6 +22,7 @@ import time
 from unittest import mock
 
 import pytest
+from django.conf import settings
 
 from mithaq.walkin import live, services
 from mithaq.walkin.testing import make_hall
@@ -134,10 +135,13 @@ def test_ticket_from_kiosk_to_display_to_case(site, new_page, org, screenshot):
     screenshot(kiosk, "hall-01-kiosk-ticket-ar")
     ticket = world.hall.tickets.get()
     assert ticket.code == "A001"
-    # The display counts the waiting ticket as soon as it is issued.
+    # The display counts the waiting ticket as soon as it is issued, in the institution's
+    # digits (MITHAQ_DIGITS: Western unless it writes Arabic-Indic).
+    one = "\u0661" if settings.MITHAQ_DIGITS == "arabic-indic" else "1"
     display.wait_for_function(
-        "[...document.querySelectorAll('#waiting .d-wait')].some("
-        "li => li.textContent.includes('A') && li.querySelector('.d-count').textContent === '١')"
+        "one => [...document.querySelectorAll('#waiting .d-wait')].some("
+        "li => li.textContent.includes('A') && li.querySelector('.d-count').textContent === one)",
+        arg=one,
     )
 
     # The visitor follows the ticket on their phone (the receipt's QR code).
@@ -161,7 +165,7 @@ def test_ticket_from_kiosk_to_display_to_case(site, new_page, org, screenshot):
     assert latency < 1.0, f"the display took {latency:.2f} s"
     card = display.locator("#current .d-call").first
     assert card.locator(".d-ticket").inner_text() == "A001"
-    assert card.locator(".d-window").inner_text() == "١"
+    assert card.locator(".d-window").inner_text() == one
     # What the display says: "الرقم A1، الشباك ١", from Mithaq's own clips.
     said = display.evaluate("window.mithaqDisplay.spoken.at(-1)")
     assert said["ar"]["clips"] == ["number", "letter-a", "n1", ",", "window", "n1"]
