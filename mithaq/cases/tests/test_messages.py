@@ -77,7 +77,8 @@ def test_the_table_names_the_messages_expected():
     "event_key,parts",
     [(e, CITIZEN_PARTS) for e in CITIZEN]
     + [(e, STAFF_PARTS) for e in STAFF]
-    + [("daily_digest", [*STAFF_PARTS, "item.txt"]), ("turn_near", CITIZEN_PARTS)],
+    + [("daily_digest", [*STAFF_PARTS, "item.txt"]), ("turn_near", CITIZEN_PARTS)]
+    + [("updates", CITIZEN_PARTS), ("low_satisfaction", STAFF_PARTS)],
 )
 @pytest.mark.parametrize("language", ["ar", "en", "fr", "es"])
 def test_every_message_has_its_default_files(event_key, parts, language):
@@ -90,6 +91,20 @@ def test_every_message_has_its_default_files(event_key, parts, language):
         # (A digest's item is one case's line.)
         allowed = ("reference", "subject") if part == "item.txt" else placeholders_for(event_key)
         check_placeholders(text, allowed)
+
+
+def test_every_language_says_what_the_english_says():
+    """A French or Spanish citizen gets the same links and dates as an English one: each
+    default file uses the placeholders of its English file (the case's link, the survey's,
+    the grievance's last day), no fewer and no more."""
+    placeholder = re.compile(r"{(\w+)}")
+    for english in sorted(FOLDER.glob("*/en/*.txt")):
+        wanted = set(placeholder.findall(english.read_text(encoding="utf-8")))
+        for language in ("ar", "fr", "es"):
+            other = english.parent.parent / language / english.name
+            assert other.is_file(), other
+            found = set(placeholder.findall(other.read_text(encoding="utf-8")))
+            assert found == wanted, (other, sorted(wanted ^ found))
 
 
 def test_a_new_database_has_no_rows_and_the_office_row_wins(org):

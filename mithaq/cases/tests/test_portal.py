@@ -191,8 +191,14 @@ MONTHS = {
 @pytest.mark.parametrize(
     ("language", "sms"),
     [
-        ("fr", "Nous avons reçu votre dossier {code}. Réponse prévue d'ici le {due}."),
-        ("es", "Hemos recibido su expediente {code}. Respuesta prevista para el {due}."),
+        (
+            "fr",
+            "Votre dossier {code} est bien enregistré. Réponse prévue d'ici le {due}. Suivi : {url}",
+        ),
+        (
+            "es",
+            "Hemos recibido su expediente {code}. Respuesta prevista para el {due}. Siga su estado: {url}",
+        ),
     ],
 )
 def test_a_french_or_spanish_citizen_is_written_to_in_their_language(client, org, language, sms):
@@ -206,7 +212,9 @@ def test_a_french_or_spanish_citizen_is_written_to_in_their_language(client, org
     due = f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
     [received] = Message.objects.filter(case=case, event_key="received", channel="sms")
     assert received.language == language
-    assert received.body == sms.format(code=case.code, due=due)
+    # Like the English and Arabic SMS, it carries the case's short link.
+    url = re.search(r"http\S+/c/\S+/$", received.body).group(0)
+    assert received.body == sms.format(code=case.code, due=due, url=url)
     services.reply_to_citizen(case=case, actor=org.officer_a, body="OK")
     [reply] = Message.objects.filter(case=case, event_key="replied", channel="sms")
     assert reply.language == language and case.code in reply.body

@@ -40,7 +40,7 @@ def outcome_burst(org, case):
     services.close_case(case=case, actor=org.office_manager, closure_code=ClosureCode.REMEDIED)
 
 
-@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize("language", ["ar", "en", "fr", "es"])
 def test_decided_resolved_and_closed_within_a_minute_make_one_sms_and_one_email(
     org, language, settings
 ):
@@ -54,6 +54,8 @@ def test_decided_resolved_and_closed_within_a_minute_make_one_sms_and_one_email(
     said = {
         "en": ("a decision was made", "resolved", "closed"),
         "ar": ("صدر قرار", "حُلّ", "أُغلق"),
+        "fr": ("une décision a été prise", "résolu", "clos"),
+        "es": ("se adoptó una decisión", "resuelto", "cerrado"),
     }[language]
     for line in said:
         assert line in sms.body and line in email.body and line in email.subject
@@ -127,7 +129,7 @@ def test_an_event_told_twice_is_told_once(org):
     assert len(told(case, "sms")) == 1
 
 
-@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize("language", ["ar", "en", "fr", "es"])
 def test_every_coalesced_event_has_its_line(language):
     for event in COALESCED:
         assert (FOLDER / event / language / "line.txt").read_text(encoding="utf-8").strip()
