@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and authentication: it needs to see what they did to the response
+    # (no-store on every personal page; mithaq/common/headers.py).
+    "mithaq.common.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mithaq.common.language.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -235,6 +238,12 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Browser features no page of ours uses, refused to every page and to anything it embeds
+# (mithaq.common.headers). The hall display's chime and speech need none of them.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), display-capture=(), browsing-topics=()"
+)
 
 # Attachments: what a citizen or officer may upload.
 MITHAQ_MAX_UPLOAD_BYTES = envint("MITHAQ_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))

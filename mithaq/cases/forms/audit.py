@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mithaq.cases.forms.public import normalize_code
 from mithaq.cases.models import ConfidentialRead
+from mithaq.common.ids import PAGE_MAX
 
 
 class ConfidentialReadFilterForm(forms.Form):
@@ -24,7 +25,9 @@ class ConfidentialReadFilterForm(forms.Form):
         queryset=get_user_model().objects.none(),
         empty_label=_("Anyone"),
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=PAGE_MAX, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from mithaq.accounts.models import OrgUnit, UnitKind
 from mithaq.cases.services import clocks
 from mithaq.catalog import choices
 from mithaq.catalog.models import RequiredDocument, Service, ServiceQuestion, ServiceVersion
+from mithaq.common.ids import parse_id
 from mithaq.common.phones import parse_phone
 from mithaq.common.text import to_ascii_digits
 from mithaq.common.uploads import check_upload
@@ -222,11 +223,7 @@ class SubmitForm(forms.Form):
         raw: Any = (
             self.data.get(self.add_prefix("unit")) if self.is_bound else self.initial.get("unit")
         )
-        raw = getattr(raw, "pk", raw)
-        try:
-            return int(raw)
-        except (TypeError, ValueError):
-            return None
+        return parse_id(getattr(raw, "pk", raw))
 
     def _set_service_choices(self):
         field = cast(forms.ChoiceField, self.fields["service"])

@@ -34,6 +34,7 @@ from mithaq.cases.states import (
     State,
 )
 from mithaq.common import recent
+from mithaq.common.ids import PAGE_MAX
 from mithaq.routing.selectors import ClockFilter, filter_by_clock, order_by_due
 
 SORTS = {
@@ -112,7 +113,9 @@ class InboxFilterForm(forms.Form):
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
     clock = OptionField(label=_("Deadline"), required=False)
     sort = OptionField(label=_("Sort"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=PAGE_MAX, widget=forms.HiddenInput
+    )
 
     OPEN = INBOX_OPEN
 

@@ -20,6 +20,7 @@ from mithaq.accounts.decorators import staff_required
 from mithaq.cases.access import get_case_for_user
 from mithaq.cases.forms.reception import ReceptionCaseForm
 from mithaq.cases.states import Channel, Kind
+from mithaq.common.ids import parse_id
 from mithaq.walkin import access as hall_access
 
 from .. import selectors, services
@@ -145,7 +146,8 @@ def counter_act(request, hall, number, action):
             if services.call_next_ticket(counter=counter, actor=user) is None:
                 messages.info(request, _("Nobody is waiting for your services."))
         elif action == TicketAction.RESUME:
-            ticket = get_object_or_404(Ticket, pk=request.POST.get("ticket"), hall=hall)
+            pk = parse_id(request.POST.get("ticket"))
+            ticket = get_object_or_404(Ticket, pk=pk or 0, hall=hall)
             services.resume_ticket(ticket=ticket, counter=counter, actor=user)
         else:
             current = selectors.counter_ticket(counter)
