@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mithaq.surveys",
     "mithaq.demo",
     "mithaq.reports",
+    "mithaq.intake",
     "django_tasks",
     "django_tasks_db",
 ]

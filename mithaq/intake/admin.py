@@ -1,0 +1,26 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+
+from . import services
+from .models import ApiKey
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("name", "prefix", "may_submit", "may_read_own", "staff_user", "is_active")
+    list_filter = ("is_active", "may_submit", "may_read_own")
+    search_fields = ("name", "prefix")
+    readonly_fields = ("prefix", "created_at")
+    autocomplete_fields = ("staff_user",)
+
+    def save_model(self, request, obj, form, change):
+        raw = None
+        if not change:
+            raw = services.set_new_secret(obj)
+        super().save_model(request, obj, form, change)
+        if raw is not None:
+            # Shown once: only its digest is kept.
+            messages.warning(
+                request,
+                _("The new key, shown only this once: %(key)s") % {"key": raw},
+            )

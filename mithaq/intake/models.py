@@ -1,0 +1,79 @@
+"""The keys other systems use to reach the public API, and what each key submitted."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+KEY_PREFIX = "mq_"
+
+
+def key_digest(raw: str) -> str:
+    # The secret part is 32 random bytes: a plain SHA-256 cannot be brute-forced, and a slow
+    # password hash would cost every API call its time.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def new_raw_key() -> tuple[str, str]:
+    """A fresh key as (its public prefix, the whole key): the prefix finds the row, the
+    whole key is shown once and stored only as its digest."""
+    prefix = secrets.token_hex(4)
+    return prefix, f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+
+
+class ApiKey(models.Model):
+    name = models.CharField(_("client"), max_length=120)
+    prefix = models.CharField(_("key prefix"), max_length=8, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    may_submit = models.BooleanField(_("may submit cases"), default=False)
+    may_read_own = models.BooleanField(_("may read the cases it submitted"), default=False)
+    # The staff scope reads and notes what this member of staff may, through accounts.access:
+    # their unit's cases, no more.
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+        verbose_name=_("acts for member of staff"),
+    )
+    per_minute = models.PositiveIntegerField(_("requests per minute"), default=120)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def matches(self, raw: str) -> bool:
+        return secrets.compare_digest(self.digest, key_digest(raw))
+
+
+class ApiSubmission(models.Model):
+    """A case an API key submitted, under the caller's Idempotency-Key: the same key and the
+    same body answer with this case again; another body under the same key is refused."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="submissions")
+    idempotency_key = models.CharField(max_length=200)
+    body_digest = models.CharField(max_length=64)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_key", "idempotency_key"], name="intake_submission_idempotency"
+            ),
+            models.CheckConstraint(condition=~Q(idempotency_key=""), name="intake_key_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.api_key_id}:{self.idempotency_key}"
