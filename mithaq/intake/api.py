@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.http import Http404, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -176,6 +177,14 @@ def _server_error(request, exc):
     return problem(request, 500, _("Something went wrong on our side."))
 
 
+def _reference(raw: str) -> str:
+    """A reference from a path: one that cannot be ours (too long, a NUL that PostgreSQL
+    refuses) is simply not found."""
+    if len(raw) > 20 or "\x00" in raw:
+        raise Http404
+    return raw.upper()
+
+
 def _forbidden() -> Http404:
     # A key without the scope gets what a missing thing gets.
     return Http404()
@@ -243,6 +252,16 @@ class CaseIn(Schema):
     @classmethod
     def _no_nul(cls, value: str) -> str:
         return _text(value) if value.strip() else ""
+
+    @field_validator("citizen_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value:
+            try:
+                validate_email(value)
+            except DjangoValidationError:
+                raise ValueError("not an email address") from None
+        return value
 
 
 class CaseOut(Schema):
@@ -332,7 +351,7 @@ def read_submission(request, reference: str):
     key: ApiKey = request.auth
     if not key.may_read_own:
         raise _forbidden()
-    found = key.submissions.select_related("case").filter(case__code=reference.upper()[:20]).first()
+    found = key.submissions.select_related("case").filter(case__code=_reference(reference)).first()
     if found is None:
         raise Http404
     return _case_out(found.case)
@@ -427,9 +446,7 @@ class NoteOut(Schema):
 def staff_note(request, reference: str, payload: NoteIn):
     """An internal note on a case the key's member of staff may note."""
     user = _staff_user(request)
-    if len(reference) > 20:
-        raise Http404
-    case = get_case_for_user(user, reference, action=Action.NOTE)
+    case = get_case_for_user(user, _reference(reference), action=Action.NOTE)
     case = case_services.add_note(case=case, actor=user, body=payload.body)
     return Status(201, NoteOut(reference=case.code, noted_at=case.updated_at))
 
