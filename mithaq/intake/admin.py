@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
 from . import services
-from .models import ApiKey
+from .models import ApiKey, Mailbox
 
 
 @admin.register(ApiKey)
@@ -24,3 +24,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
                 request,
                 _("The new key, shown only this once: %(key)s") % {"key": raw},
             )
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    list_display = ("name", "host", "port", "security", "folder", "is_active")
+    list_filter = ("is_active",)
+    autocomplete_fields = ("received_by",)

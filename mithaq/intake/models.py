@@ -77,3 +77,71 @@ class ApiSubmission(models.Model):
 
     def __str__(self):
         return f"{self.api_key_id}:{self.idempotency_key}"
+
+
+class Mailbox(models.Model):
+    """An office mailbox read over IMAP. Its password is never stored: the row names the
+    environment variable holding it."""
+
+    class Security(models.TextChoices):
+        TLS = "tls", _("TLS from the start (IMAPS)")
+        STARTTLS = "starttls", _("STARTTLS")
+        NONE = "none", _("None (loopback only)")
+
+    name = models.CharField(_("name"), max_length=120)
+    host = models.CharField(_("host"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(
+        _("connection security"), max_length=10, choices=Security.choices, default=Security.TLS
+    )
+    username = models.CharField(_("user name"), max_length=255)
+    password_env = models.CharField(_("environment variable holding the password"), max_length=100)
+    folder = models.CharField(_("folder read"), max_length=120, default="INBOX")
+    processed_folder = models.CharField(
+        _("folder for processed mail"), max_length=120, default="Processed"
+    )
+    # Cases from this mailbox are registered in this employee's name (the email channel's
+    # receiving employee).
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered in the name of"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("office mailbox")
+        verbose_name_plural = _("office mailboxes")
+
+    def __str__(self):
+        return self.name
+
+
+class MailOutcome(models.TextChoices):
+    NEW_CASE = "new_case", _("New case")
+    ANSWER = "answer", _("Answer on its case")
+    AUTOMATIC = "automatic", _("Auto-reply or bounce, ignored")
+    HELD = "held", _("Held for staff")
+
+
+class MailMessage(models.Model):
+    """One email read from a mailbox, by its Message-ID: written in the transaction of what
+    it made, so that a message read again after a crash is recognised and only moved."""
+
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="messages")
+    message_id = models.CharField(max_length=255, unique=True)
+    outcome = models.CharField(max_length=12, choices=MailOutcome.choices)
+    # Why a message was held (no phone number, too large, too many from one sender...).
+    reason = models.CharField(max_length=40, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return self.message_id
