@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 REFERENCE = re.compile(r"\b([ACDEFGHJKMNPQRTUVWXY34679]{4}-[ACDEFGHJKMNPQRTUVWXY34679]{4})\b")
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+HELD_KEYWORD = "MithaqHeld"
 
 
 @dataclass
@@ -262,7 +263,8 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> dict[str, int]:
         status, _data = client.select(_quoted(mailbox.folder))
         if status != "OK":
             raise imaplib.IMAP4.error(f"cannot open folder of mailbox {mailbox.pk}")
-        status, data = client.uid("SEARCH", "UNDELETED")
+        # A held message stays for staff, marked so that it no longer fills each run.
+        status, data = client.uid("SEARCH", "UNDELETED", "UNKEYWORD", HELD_KEYWORD)
         found = data[0].split()[:limit] if status == "OK" and data and data[0] else []
         uids = [uid.decode() for uid in found]
         for uid in uids:
@@ -274,6 +276,8 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> dict[str, int]:
             counts[row.outcome] = counts.get(row.outcome, 0) + 1
             if row.outcome != MailOutcome.HELD:
                 _move(client, uid, mailbox.processed_folder)
+            else:
+                client.uid("STORE", uid, "+FLAGS", f"({HELD_KEYWORD})")
         # Logs keep counts, never addresses or subjects.
         log.info("mailbox %s: %s", mailbox.pk, counts)
     finally:
