@@ -18,3 +18,14 @@ MATRIX = {
     "api:staff_cases": ("get", lambda w: [], NO_KEY),
     "api:staff_note": ("post", lambda w: [w["code"]], NO_KEY),
 }
+
+# Open311 GeoReport v2: discovery and services are public; requests and tokens need an
+# api_key (none here: the standard's 403).
+MATRIX |= {
+    "open311:discovery": ("get", lambda w: [], everyone(200)),
+    "open311:services": ("get", lambda w: ["json"], everyone(200)),
+    "open311:service": ("get", lambda w: ["complaint", "json"], everyone(200)),
+    "open311:requests": ("get", lambda w: ["json"], everyone(403)),
+    "open311:request": ("get", lambda w: [w["code"], "json"], everyone(403)),
+    "open311:token": ("get", lambda w: ["abc", "json"], everyone(403)),
+}

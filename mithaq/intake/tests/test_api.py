@@ -227,3 +227,11 @@ def test_docs_page_loads_nothing_from_outside(client, db):
     assert "/api/v1/cases" in body
     assert "cdn" not in body.lower()
     assert "https://" not in body and "http://" not in body
+
+
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("en", "ltr"), ("fr", "ltr")])
+def test_docs_page_has_one_h1_and_lang_and_dir(client, db, language, direction):
+    client.cookies["django_language"] = language
+    body = client.get("/api/v1/docs").content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in body
+    assert body.count("<h1") == 1
