@@ -29,3 +29,9 @@ MATRIX |= {
     "open311:request": ("get", lambda w: [w["code"], "json"], everyone(403)),
     "open311:token": ("get", lambda w: ["abc", "json"], everyone(403)),
 }
+
+# The WhatsApp Cloud webhook: no intake number is configured in this world (404); its
+# handshake and signature are tested in mithaq/intake/tests/test_whatsapp.py.
+MATRIX |= {
+    "webhooks:whatsapp": ("get", lambda w: ["wa-office"], everyone(404)),
+}

@@ -244,6 +244,7 @@ MITHAQ_MAX_UPLOADS_PER_FORM = envint("MITHAQ_MAX_UPLOADS_PER_FORM", "5")
 # sender beyond this many an hour is left for staff.
 MITHAQ_MAIL_MAX_BYTES = envint("MITHAQ_MAIL_MAX_BYTES", str(25 * 1024 * 1024))
 MITHAQ_MAIL_PER_SENDER_PER_HOUR = envint("MITHAQ_MAIL_PER_SENDER_PER_HOUR", "20")
+MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR = envint("MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR", "30")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The default region for phone numbers written without a country code.

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
 from . import services
-from .models import ApiKey, Mailbox
+from .models import ApiKey, Mailbox, WhatsAppNumber
 
 
 @admin.register(ApiKey)
@@ -30,4 +30,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
 class MailboxAdmin(admin.ModelAdmin):
     list_display = ("name", "host", "port", "security", "folder", "is_active")
     list_filter = ("is_active",)
+    autocomplete_fields = ("received_by",)
+
+
+@admin.register(WhatsAppNumber)
+class WhatsAppNumberAdmin(admin.ModelAdmin):
+    list_display = ("gateway_code", "received_by", "is_active")
     autocomplete_fields = ("received_by",)

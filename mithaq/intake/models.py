@@ -145,3 +145,46 @@ class MailMessage(models.Model):
 
     def __str__(self):
         return self.message_id
+
+
+class WhatsAppNumber(models.Model):
+    """The office's WhatsApp Business number as an intake channel: which gateway
+    (notifications.GatewayConfig, whose receipt secret is the app secret that signs
+    webhooks) and in whose name its cases are registered."""
+
+    gateway_code = models.SlugField(_("gateway code"), max_length=40, unique=True)
+    verify_token_env = models.CharField(
+        _("environment variable holding the verify token"), max_length=100
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered in the name of"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["gateway_code"]
+        verbose_name = _("WhatsApp intake number")
+        verbose_name_plural = _("WhatsApp intake numbers")
+
+    def __str__(self):
+        return self.gateway_code
+
+
+class WhatsAppInbound(models.Model):
+    """One WhatsApp message received, by its id: Meta retries a webhook, we act once."""
+
+    wa_message_id = models.CharField(max_length=128, unique=True)
+    outcome = models.CharField(max_length=12, choices=MailOutcome.choices)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return self.wa_message_id
