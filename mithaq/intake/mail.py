@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 REFERENCE = re.compile(r"\b([ACDEFGHJKMNPQRTUVWXY34679]{4}-[ACDEFGHJKMNPQRTUVWXY34679]{4})\b")
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 HELD_KEYWORD = "MithaqHeld"
+BATCH = 50
 
 
 @dataclass
@@ -253,6 +254,23 @@ def _move(client: imaplib.IMAP4, uid: str, folder: str) -> None:
     client.expunge()
 
 
+UID_IN_FETCH = re.compile(rb"UID (\d+)")
+
+
+def _fetch(client: imaplib.IMAP4, uids: list[str]) -> list[tuple[str, bytes]]:
+    """The raw bytes of these messages, in one FETCH."""
+    status, fetched = client.uid("FETCH", ",".join(uids), "(UID BODY.PEEK[])")
+    if status != "OK":
+        return []
+    found = []
+    for part in fetched or []:
+        if isinstance(part, tuple) and len(part) == 2:
+            uid = UID_IN_FETCH.search(part[0])
+            if uid is not None:
+                found.append((uid.group(1).decode(), part[1]))
+    return found
+
+
 def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> dict[str, int]:
     """Read up to `limit` messages of the mailbox's folder; each is processed (committed)
     and only then moved. A held message stays in the folder for staff, known by its row."""
@@ -267,17 +285,21 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> dict[str, int]:
         status, data = client.uid("SEARCH", "UNDELETED", "UNKEYWORD", HELD_KEYWORD)
         found = data[0].split()[:limit] if status == "OK" and data and data[0] else []
         uids = [uid.decode() for uid in found]
-        for uid in uids:
-            status, fetched = client.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = next((part[1] for part in fetched or [] if isinstance(part, tuple)), None)
-            if status != "OK" or raw is None:
-                continue
-            row = process_message(mailbox, raw)
-            counts[row.outcome] = counts.get(row.outcome, 0) + 1
-            if row.outcome != MailOutcome.HELD:
-                _move(client, uid, mailbox.processed_folder)
-            else:
-                client.uid("STORE", uid, "+FLAGS", f"({HELD_KEYWORD})")
+        # A batch at a time: one FETCH, then each message processed and committed on its
+        # own, then one MOVE of the committed ones (a worker killed before that MOVE leaves
+        # them to the next run, which recognises them by Message-ID and only moves them).
+        for start in range(0, len(uids), BATCH):
+            batch = uids[start : start + BATCH]
+            done: list[str] = []
+            held: list[str] = []
+            for uid, raw in _fetch(client, batch):
+                row = process_message(mailbox, raw)
+                counts[row.outcome] = counts.get(row.outcome, 0) + 1
+                (held if row.outcome == MailOutcome.HELD else done).append(uid)
+            if done:
+                _move(client, ",".join(done), mailbox.processed_folder)
+            if held:
+                client.uid("STORE", ",".join(held), "+FLAGS", f"({HELD_KEYWORD})")
         # Logs keep counts, never addresses or subjects.
         log.info("mailbox %s: %s", mailbox.pk, counts)
     finally:
