@@ -347,6 +347,7 @@ MITHAQ_PERIODIC_TASKS = [
     ("mithaq.cases.tasks.tick_clocks", 60),
     ("mithaq.reports.tasks.build_due_packs", 3600),
     ("mithaq.intake.tasks.poll_mailboxes", 60),
+    ("mithaq.intake.tasks.deliver_webhooks", 15),
 ]
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Its `rqworker` command.

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
 from . import services
-from .models import ApiKey, Mailbox, WhatsAppNumber
+from .models import ApiKey, Mailbox, WebhookSubscription, WhatsAppNumber
 
 
 @admin.register(ApiKey)
@@ -37,3 +37,8 @@ class MailboxAdmin(admin.ModelAdmin):
 class WhatsAppNumberAdmin(admin.ModelAdmin):
     list_display = ("gateway_code", "received_by", "is_active")
     autocomplete_fields = ("received_by",)
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ("name", "url", "is_active")

@@ -188,3 +188,69 @@ class WhatsAppInbound(models.Model):
 
     def __str__(self):
         return self.wa_message_id
+
+
+class WebhookEvent(models.TextChoices):
+    SUBMITTED = "case.submitted", _("Case submitted")
+    STATE_CHANGED = "case.state_changed", _("Case state changed")
+    CLOSED = "case.closed", _("Case closed")
+
+
+class WebhookSubscription(models.Model):
+    """Another system told of case events: POSTs signed with HMAC-SHA256 under the secret
+    held in the environment variable the row names."""
+
+    name = models.CharField(_("name"), max_length=120)
+    url = models.URLField(_("URL"), max_length=400)
+    secret_env = models.CharField(_("environment variable holding the secret"), max_length=100)
+    events = models.JSONField(_("events"), default=list)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self):
+        return self.name
+
+
+class WebhookCursor(models.Model):
+    """The last case event turned into deliveries (one row)."""
+
+    last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.last_event_id)
+
+
+class WebhookDelivery(models.Model):
+    """The outbox: one event for one subscriber, retried with backoff until it is taken."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed for good")
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    case_event = models.ForeignKey("cases.CaseEvent", on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=30, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "case_event", "event"], name="intake_delivery_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} #{self.case_event_id}"

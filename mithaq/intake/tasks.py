@@ -6,7 +6,7 @@ import logging
 
 from django_tasks import task
 
-from . import mail
+from . import mail, webhooks
 from .models import Mailbox
 
 log = logging.getLogger(__name__)
@@ -25,3 +25,10 @@ def poll_mailboxes() -> dict[str, int]:
         for outcome, count in counts.items():
             totals[outcome] = totals.get(outcome, 0) + count
     return totals
+
+
+@task()
+def deliver_webhooks() -> dict[str, int]:
+    """Periodic: new case events into the outbox, then the due deliveries sent."""
+    webhooks.collect()
+    return webhooks.send_due()
