@@ -74,11 +74,11 @@ def submit_via_api(
             case = case_services.submit_case(
                 channel=Channel.WEB, service=service, submission_token=token, **fields
             )
-            submission, created = ApiSubmission.objects.get_or_create(
-                api_key=api_key,
-                idempotency_key=idempotency_key,
-                defaults={"body_digest": digest, "case": case},
+            # Checked above: none yet (a racing twin makes this INSERT fail, handled below).
+            submission = ApiSubmission.objects.create(
+                api_key=api_key, idempotency_key=idempotency_key, body_digest=digest, case=case
             )
+            created = True
     except IntegrityError:
         submission, created = (
             ApiSubmission.objects.get(api_key=api_key, idempotency_key=idempotency_key),
