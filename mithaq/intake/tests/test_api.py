@@ -235,3 +235,25 @@ def test_docs_page_has_one_h1_and_lang_and_dir(client, db, language, direction):
     body = client.get("/api/v1/docs").content.decode()
     assert f'<html lang="{language}" dir="{direction}">' in body
     assert body.count("<h1") == 1
+
+
+def test_admin_shows_a_new_key_once_and_keeps_its_digest(client, org):
+    client.force_login(org.admin)
+    response = client.post(
+        "/admin/intake/apikey/add/",
+        {"name": "Mobile app", "may_submit": "on", "per_minute": "120", "is_active": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    raw = next(word for text in shown for word in text.split() if word.startswith("mq_"))
+    key = ApiKey.objects.get(name="Mobile app")
+    assert key.matches(raw) and raw not in key.digest
+    # Editing the key later never shows it again.
+    again = client.post(
+        f"/admin/intake/apikey/{key.pk}/change/",
+        {"name": "Mobile app 2", "may_submit": "on", "per_minute": "120", "is_active": "on"},
+        follow=True,
+    )
+    assert not any("mq_" in str(m) for m in again.context["messages"])
+    assert ApiKey.objects.get(pk=key.pk).matches(raw)
