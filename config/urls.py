@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mithaq.intake.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -21,6 +23,10 @@ urlpatterns = [
     path("survey/", include("mithaq.surveys.urls")),
     path("faq/", include("mithaq.knowledge.urls_public")),
     path("charter/", include("mithaq.reports.urls_charter")),
+    path("api/v1/", api.urls),
+    path("api/v1/", include("mithaq.intake.urls")),
+    path("open311/v2/", include("mithaq.intake.urls_open311")),
+    path("webhooks/", include("mithaq.intake.urls_webhooks")),
     path("staff/catalogue/", include("mithaq.catalog.urls")),
     path("services/", include("mithaq.cases.urls_catalogue")),
     path("", include("mithaq.cases.urls_public")),

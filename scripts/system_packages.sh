@@ -28,6 +28,11 @@ fi
 if command -v fc-list >/dev/null && [ -z "$(fc-list 'DejaVu Sans')" ]; then
     missing+=(fonts-dejavu-core)
 fi
+# dovecot-imapd: the office mailbox's tests start a throwaway Dovecot on loopback
+# (mithaq/intake/tests/test_mailbox.py).
+if [ ! -x /usr/sbin/dovecot ]; then
+    missing+=(dovecot-imapd)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

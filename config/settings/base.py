@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mithaq.surveys",
     "mithaq.demo",
     "mithaq.reports",
+    "mithaq.intake",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -248,6 +249,11 @@ PERMISSIONS_POLICY = (
 # Attachments: what a citizen or officer may upload.
 MITHAQ_MAX_UPLOAD_BYTES = envint("MITHAQ_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
 MITHAQ_MAX_UPLOADS_PER_FORM = envint("MITHAQ_MAX_UPLOADS_PER_FORM", "5")
+# The office mailbox (mithaq.intake.mail): a larger email is refused whole; mail from one
+# sender beyond this many an hour is left for staff.
+MITHAQ_MAIL_MAX_BYTES = envint("MITHAQ_MAIL_MAX_BYTES", str(25 * 1024 * 1024))
+MITHAQ_MAIL_PER_SENDER_PER_HOUR = envint("MITHAQ_MAIL_PER_SENDER_PER_HOUR", "20")
+MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR = envint("MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR", "30")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The default region for phone numbers written without a country code.
@@ -349,6 +355,8 @@ MITHAQ_PERIODIC_TASKS = [
     ("mithaq.cases.tasks.send_daily_digests", 3600),
     ("mithaq.cases.tasks.tick_clocks", 60),
     ("mithaq.reports.tasks.build_due_packs", 3600),
+    ("mithaq.intake.tasks.poll_mailboxes", 60),
+    ("mithaq.intake.tasks.deliver_webhooks", 15),
 ]
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Its `rqworker` command.
