@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "mithaq.surveys",
     "mithaq.demo",
     "mithaq.reports",
+    "mithaq.scheduling",
+    "mithaq.interviews",
     "django_tasks",
     "django_tasks_db",
 ]
