@@ -21,6 +21,8 @@ urlpatterns = [
     path("survey/", include("mithaq.surveys.urls")),
     path("faq/", include("mithaq.knowledge.urls_public")),
     path("charter/", include("mithaq.reports.urls_charter")),
+    path("staff/interviews/", include("mithaq.interviews.urls_staff")),
+    path("interviews/", include("mithaq.interviews.urls")),
     path("staff/catalogue/", include("mithaq.catalog.urls")),
     path("services/", include("mithaq.cases.urls_catalogue")),
     path("", include("mithaq.cases.urls_public")),

@@ -18,6 +18,7 @@ _RIGHTS = (
     "views_audit_log",
     "may_use_registry",
     "reads_reports",
+    "sees_interviews",
 )
 _RENDERED: dict[tuple, str] = {}
 _MAX = 2000

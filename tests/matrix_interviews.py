@@ -1,0 +1,43 @@
+"""Access-matrix rows of the interviews (issue 16, mithaq/interviews): the request form and
+its tracking are public (a request is opened only by a session that proved its reference
+and the phone or email); the office's pages are for the citizens' affairs office (its
+officers and managers screen and record), reception (registers, sees the day's list and
+what it registered) and the officials themselves (none among the personas: their own
+access is tested in mithaq/interviews/tests)."""
+
+from mithaq.interviews import services
+from mithaq.interviews.testing import REQUEST, make_official
+from tests.access_personas import everyone, only
+
+
+def extend_world(world):
+    org = world["org"]
+    official = make_official(org)
+    row = services.submit_request(
+        official=official, unit=org.root, received_by=org.reception, **REQUEST
+    )
+    world["interview"] = row.code
+
+
+# The office's officers and managers (the office manager among the personas) and reception.
+SEES = only(200, "office_manager", "reception")
+MATRIX = {
+    "interviews:request": ("get", lambda w: [], everyone(200)),
+    "interviews:track": ("get", lambda w: [], everyone(200)),
+    # Not proved in this session: back to the tracking form.
+    "interviews:track_request": ("get", lambda w: [w["interview"]], everyone(302)),
+    "interviews:move": ("post", lambda w: [w["interview"]], everyone(302)),
+    "interviews:cancel": ("post", lambda w: [w["interview"]], everyone(302)),
+    "interviews:ics": ("get", lambda w: [w["interview"]], everyone(404)),
+    "interview_office:list": ("get", lambda w: [], SEES),
+    "interview_office:today": ("get", lambda w: [], SEES),
+    "interview_office:new": ("get", lambda w: [], SEES),
+    # Reception registered the request: it reads it; only the office acts on it.
+    "interview_office:detail": ("get", lambda w: [w["interview"]], SEES),
+    # Declining with no reason: the page comes back with its error.
+    "interview_office:act": (
+        "post",
+        lambda w: [w["interview"], "decline"],
+        only(400, "office_manager"),
+    ),
+}
