@@ -5,6 +5,7 @@ officers and managers screen and record), reception (registers, sees the day's l
 what it registered) and the officials themselves (none among the personas: their own
 access is tested in mithaq/interviews/tests)."""
 
+from mithaq.accounts.models import Membership, Role
 from mithaq.interviews import services
 from mithaq.interviews.testing import REQUEST, make_official
 from tests.access_personas import everyone, only
@@ -17,6 +18,7 @@ def extend_world(world):
         official=official, unit=org.root, received_by=org.reception, **REQUEST
     )
     world["interview"] = row.code
+    world["official_membership"] = Membership.objects.get(user=official, role=Role.OFFICIAL).pk
 
 
 # The office's officers and managers (the office manager among the personas) and reception.
@@ -39,5 +41,28 @@ MATRIX = {
         "post",
         lambda w: [w["interview"], "decline"],
         only(400, "office_manager"),
+    ),
+    # Monthly records: the office, leadership and auditors read every official's; a dean's
+    # office (manager_college_a) its college's only: the world's official is the president's.
+    "interview_office:records": (
+        "get",
+        lambda w: [],
+        only(200, "office_manager", "leader", "auditor", "manager_college_a"),
+    ),
+    "interview_office:record": (
+        "get",
+        lambda w: [w["official_membership"], "2026-11"],
+        only(200, "office_manager", "leader", "auditor"),
+    ),
+    # An empty form: the keeper gets the page back with its errors; readers get 404.
+    "interview_office:record_add": (
+        "post",
+        lambda w: [w["official_membership"], "2026-11"],
+        only(400, "office_manager"),
+    ),
+    "interview_office:record_submit": (
+        "post",
+        lambda w: [w["official_membership"], "2026-11"],
+        only(302, "office_manager"),
     ),
 }

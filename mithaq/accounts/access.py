@@ -402,6 +402,11 @@ class StaffAccess:
         """The interviews' pages (mithaq.interviews): see sees_interviews below."""
         return sees_interviews(self)
 
+    @property
+    def reads_interview_records(self) -> bool:
+        """The officials' monthly interview records: see interview_record_units below."""
+        return reads_interview_records(self)
+
 
 # A request (its user is asked about), a user, or the StaffAccess already made for them.
 Asker = HttpRequest | AnyUser | StaffAccess
@@ -596,3 +601,34 @@ def interview_filter(request_or_user: Asker) -> Q | None:
     if official_units(access):
         q |= Q(official=access.user)
     return None if q == Q(pk__in=[]) else q
+
+
+# Monthly interview records (mithaq.interviews, seed 004 items 12, 13): the office, leadership
+# and auditors read every official's; a unit manager (a dean's office) the officials' of the
+# unit and below; an official their own. Each keeps (writes) what they read, but leadership
+# and auditors, who only read.
+def interview_record_units(request_or_user: Asker) -> Q | None:
+    """A filter over `unit` for the officials' units whose records this person reads (Q()
+    for all of them); None when they read none."""
+    access = access_for(request_or_user)
+    if access.routes_cases or access.roles & {Role.LEADERSHIP, Role.AUDITOR}:
+        return Q()
+    q = Q(pk__in=[])
+    paths = [g.unit_path for g in access.grants if g.role == Role.UNIT_MANAGER]
+    for path in paths:
+        q |= Q(unit__path__startswith=path)
+    own = official_units(access)
+    if own:
+        q |= Q(unit_id__in=own)
+    return q if paths or own else None
+
+
+def keeps_interview_record(request_or_user: Asker, unit: OrgUnit) -> bool:
+    access = access_for(request_or_user)
+    if access.routes_cases or unit.pk in official_units(access):
+        return True
+    return any(g.role == Role.UNIT_MANAGER and g.covers(unit.path, unit.pk) for g in access.grants)
+
+
+def reads_interview_records(request_or_user: Asker) -> bool:
+    return interview_record_units(request_or_user) is not None

@@ -170,3 +170,15 @@ class MeetingForm(forms.Form):
                 _("A decision needs its owner unit and its due date."), code="decision"
             )
         return data
+
+
+class RecordedInterviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    citizen_name = forms.CharField(label=_("Citizen"), max_length=150)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -124,3 +124,57 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class MonthlyRecord(models.Model):
+    """An official's interviews of one month (seed 004 items 12, 13), kept by the official's
+    office: those booked through Mithaq are read from the requests; those held otherwise
+    are written here after the fact (RecordedInterview). Submitted once complete."""
+
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="interview_records",
+        verbose_name=_("official"),
+    )
+    unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))  # its first day
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("monthly interview record")
+        verbose_name_plural = _("monthly interview records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official", "unit", "month"], name="interview_record_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.official} {self.month:%Y-%m}"
+
+
+class RecordedInterview(models.Model):
+    """An interview held without a booking in Mithaq, recorded after the fact."""
+
+    record = models.ForeignKey(MonthlyRecord, on_delete=models.CASCADE, related_name="entries")
+    held_on = models.DateField(_("held on"))
+    citizen_name = models.CharField(_("citizen"), max_length=150)
+    subject = models.CharField(_("subject"), max_length=200)
+    outcome = models.TextField(_("outcome"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("recorded interview")
+        verbose_name_plural = _("recorded interviews")
+
+    def __str__(self):
+        return f"{self.held_on} {self.subject}"

@@ -19,6 +19,7 @@ _RIGHTS = (
     "may_use_registry",
     "reads_reports",
     "sees_interviews",
+    "reads_interview_records",
 )
 _RENDERED: dict[tuple, str] = {}
 _MAX = 2000
