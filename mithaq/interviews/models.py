@@ -178,3 +178,6 @@ class RecordedInterview(models.Model):
 
     def __str__(self):
         return f"{self.held_on} {self.subject}"
+
+
+from .models_visits import ChecklistItem, ChecklistTemplate, Finding, Visit, VisitScore  # noqa: E402, F401
