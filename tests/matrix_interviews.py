@@ -5,8 +5,11 @@ officers and managers screen and record), reception (registers, sees the day's l
 what it registered) and the officials themselves (none among the personas: their own
 access is tested in mithaq/interviews/tests)."""
 
+import datetime
+
 from mithaq.accounts.models import Membership, Role
-from mithaq.interviews import services
+from mithaq.interviews import services, visits
+from mithaq.interviews.models_visits import ChecklistTemplate
 from mithaq.interviews.testing import REQUEST, make_official
 from tests.access_personas import everyone, only
 
@@ -18,11 +21,20 @@ def extend_world(world):
         official=official, unit=org.root, received_by=org.reception, **REQUEST
     )
     world["interview"] = row.code
+    world["visit"] = visits.plan_visit(
+        unit=org.college_a,
+        template=ChecklistTemplate.objects.first(),
+        planned_for=datetime.date(2026, 12, 10),
+        team="فريق المكتب",
+        scope="",
+        actor=org.office_manager,
+    ).pk
     world["official_membership"] = Membership.objects.get(user=official, role=Role.OFFICIAL).pk
 
 
 # The office's officers and managers (the office manager among the personas) and reception.
 SEES = only(200, "office_manager", "reception")
+VISIT_READERS = only(200, "office_manager", "leader", "auditor")
 MATRIX = {
     "interviews:request": ("get", lambda w: [], everyone(200)),
     "interviews:track": ("get", lambda w: [], everyone(200)),
@@ -64,5 +76,16 @@ MATRIX = {
         "post",
         lambda w: [w["official_membership"], "2026-11"],
         only(302, "office_manager"),
+    ),
+    # Field visits: the office plans, scores and reports; leadership and auditors read.
+    "interview_office:visits": ("get", lambda w: [], VISIT_READERS),
+    "interview_office:visit": ("get", lambda w: [w["visit"]], VISIT_READERS),
+    "interview_office:visit_pdf": ("get", lambda w: [w["visit"]], VISIT_READERS),
+    "interview_office:visit_score": ("post", lambda w: [w["visit"]], only(302, "office_manager")),
+    # A finding posted empty: the page again with its errors.
+    "interview_office:visit_finding": (
+        "post",
+        lambda w: [w["visit"]],
+        only(400, "office_manager"),
     ),
 }

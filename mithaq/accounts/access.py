@@ -407,6 +407,11 @@ class StaffAccess:
         """The officials' monthly interview records: see interview_record_units below."""
         return reads_interview_records(self)
 
+    @property
+    def reads_visits(self) -> bool:
+        """The field visits: see reads_visits below."""
+        return reads_visits(self)
+
 
 # A request (its user is asked about), a user, or the StaffAccess already made for them.
 Asker = HttpRequest | AnyUser | StaffAccess
@@ -632,3 +637,14 @@ def keeps_interview_record(request_or_user: Asker, unit: OrgUnit) -> bool:
 
 def reads_interview_records(request_or_user: Asker) -> bool:
     return interview_record_units(request_or_user) is not None
+
+
+# Field visits (mithaq.interviews.visits): the office plans, scores and reports them;
+# leadership and auditors read them.
+def plans_visits(request_or_user: Asker) -> bool:
+    return access_for(request_or_user).routes_cases
+
+
+def reads_visits(request_or_user: Asker) -> bool:
+    access = access_for(request_or_user)
+    return access.routes_cases or bool(access.roles & {Role.LEADERSHIP, Role.AUDITOR})

@@ -12,6 +12,7 @@ from mithaq.accounts.models import Membership, OrgUnit, Role
 from mithaq.common.phones import parse_phone
 
 from .models import InterviewRequest
+from .models_visits import ChecklistTemplate
 
 _LTR = {"class": "ltr-input", "dir": "ltr"}
 
@@ -182,3 +183,27 @@ class RecordedInterviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class VisitForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.active())
+    template = forms.ModelChoiceField(
+        label=_("Checklist"),
+        queryset=ChecklistTemplate.objects.filter(is_active=True),
+        empty_label=None,
+    )
+    planned_for = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    team = forms.CharField(label=_("Team"), max_length=300)
+    scope = forms.CharField(
+        label=_("Scope"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class FindingForm(forms.Form):
+    text = forms.CharField(
+        label=_("Finding"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Owner unit"), queryset=OrgUnit.objects.active().filter(accepts_cases=True)
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))

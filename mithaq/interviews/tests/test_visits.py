@@ -7,11 +7,12 @@ import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from mithaq.cases.models import Case
 from mithaq.interviews import visits
-from mithaq.interviews.models_visits import ChecklistTemplate
+from mithaq.interviews.models_visits import ChecklistTemplate, Visit
 
 
 def _readable(text: str) -> str:
@@ -99,3 +100,43 @@ def test_the_arabic_report_reads_back_with_pdftotext(org, visit, tmp_path):
     assert "كلية الهندسة" in text
     assert "صندوق الشكاوى والمقترحات متوفر" in text
     assert "الصندوق مقفل" in text
+
+
+def test_the_office_plans_and_scores_a_visit_through_the_pages(client, org, settings):
+    settings.MITHAQ_OFFICE_PHONE = "+9647801234567"
+    client.force_login(org.office_manager)
+    template = ChecklistTemplate.objects.get(name="زيارة ميدانية لتقييم الخدمات")
+    response = client.post(
+        reverse("interview_office:visits"),
+        {
+            "unit": org.college_b.pk,
+            "template": template.pk,
+            "planned_for": "2026-12-20",
+            "team": "فريق المكتب",
+            "scope": "",
+        },
+    )
+    visit = Visit.objects.get()
+    assert response["Location"] == reverse("interview_office:visit", args=[visit.pk])
+    first = visit.scores.first()
+    client.post(
+        reverse("interview_office:visit_score", args=[visit.pk]),
+        {f"score-{first.pk}": "4", f"note-{first.pk}": "معلّق عند المدخل"},
+    )
+    first.refresh_from_db()
+    assert (first.score, first.note) == (4, "معلّق عند المدخل")
+    # A score out of range changes nothing.
+    client.post(
+        reverse("interview_office:visit_score", args=[visit.pk]), {f"score-{first.pk}": "9"}
+    )
+    first.refresh_from_db()
+    assert first.score == 4
+    pdf = client.get(reverse("interview_office:visit_pdf", args=[visit.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_leadership_reads_a_visit_but_cannot_score_it(client, org, visit):
+    client.force_login(org.leader)
+    assert client.get(reverse("interview_office:visit", args=[visit.pk])).status_code == 200
+    refused = client.post(reverse("interview_office:visit_score", args=[visit.pk]), {})
+    assert refused.status_code == 404
