@@ -27,6 +27,8 @@ urlpatterns = [
     path("api/v1/", include("mithaq.intake.urls")),
     path("open311/v2/", include("mithaq.intake.urls_open311")),
     path("webhooks/", include("mithaq.intake.urls_webhooks")),
+    path("staff/interviews/", include("mithaq.interviews.urls_staff")),
+    path("interviews/", include("mithaq.interviews.urls")),
     path("staff/catalogue/", include("mithaq.catalog.urls")),
     path("services/", include("mithaq.cases.urls_catalogue")),
     path("", include("mithaq.cases.urls_public")),

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "mithaq.demo",
     "mithaq.reports",
     "mithaq.intake",
+    "mithaq.scheduling",
+    "mithaq.interviews",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -286,6 +288,9 @@ MITHAQ_GRIEVANCE_DAYS_BY_KIND = {
 }
 MITHAQ_GRIEVANCES_PER_HOUR = envint("MITHAQ_GRIEVANCES_PER_HOUR", "5")
 MITHAQ_INSTITUTION_NAME = os.environ.get("MITHAQ_INSTITUTION_NAME", "")
+# The citizens' affairs office's phone: a field visit's finding opens a case in the office's
+# name (mithaq.interviews.visits), and a case needs a phone to reach.
+MITHAQ_OFFICE_PHONE = os.environ.get("MITHAQ_OFFICE_PHONE", "")
 # The public charter page's channels (mithaq/reports): hotlines (comma-separated), the
 # emergency number, the office's email and postal address; an empty one is not shown.
 MITHAQ_HOTLINES = envlist("MITHAQ_HOTLINES", "")

@@ -397,6 +397,21 @@ class StaffAccess:
     def is_read_only(self) -> bool:
         return self.roles <= {Role.AUDITOR}
 
+    @property
+    def sees_interviews(self) -> bool:
+        """The interviews' pages (mithaq.interviews): see sees_interviews below."""
+        return sees_interviews(self)
+
+    @property
+    def reads_interview_records(self) -> bool:
+        """The officials' monthly interview records: see interview_record_units below."""
+        return reads_interview_records(self)
+
+    @property
+    def reads_visits(self) -> bool:
+        """The field visits: see reads_visits below."""
+        return reads_visits(self)
+
 
 # A request (its user is asked about), a user, or the StaffAccess already made for them.
 Asker = HttpRequest | AnyUser | StaffAccess
@@ -548,3 +563,88 @@ def may_moderate_survey_comments(request_or_user: Asker, unit: OrgUnit) -> bool:
     """Hiding an abusive comment, marking one acted on, closing a follow-up: the office
     managers, and a unit manager for the unit and those under it."""
     return access_for(request_or_user).manages_unit(unit)
+
+
+# Interviews with officials (mithaq.interviews). The citizens' affairs office's officers and
+# managers screen and book every request and record every meeting; reception registers
+# requests at the desk and sees the day's interviews; an official (the president, an
+# assistant, a dean: Role.OFFICIAL on a unit) sees the requests addressed to them.
+def screens_interviews(request_or_user: Asker) -> bool:
+    return access_for(request_or_user).routes_cases
+
+
+def official_units(request_or_user: Asker) -> list[int]:
+    """The units on which this person holds the official role (none for most)."""
+    user = _user_of(request_or_user)
+    if not (user.is_authenticated and user.is_active):
+        return []
+    held = MEMBERSHIPS.get().get(user.pk, ())
+    return [unit_id for role, unit_id, *_rest in held if role == Role.OFFICIAL]
+
+
+def registers_interviews(request_or_user: Asker) -> bool:
+    """The office, and reception wherever it sits (the request comes to its desk)."""
+    access = access_for(request_or_user)
+    return access.routes_cases or Role.RECEPTION in access.roles
+
+
+def sees_interviews(request_or_user: Asker) -> bool:
+    """Who has the interviews' pages at all: the office, reception, and officials."""
+    return registers_interviews(request_or_user) or bool(official_units(request_or_user))
+
+
+def interview_filter(request_or_user: Asker) -> Q | None:
+    """A filter over interview requests for the ones this person may read: Q() for all,
+    None for none. Reception reads the requests it registered and the day's list; an
+    official reads those addressed to them."""
+    access = access_for(request_or_user)
+    if access.routes_cases:
+        return Q()
+    q = Q(pk__in=[])
+    if Role.RECEPTION in access.roles:
+        q |= Q(received_by=access.user)
+    if official_units(access):
+        q |= Q(official=access.user)
+    return None if q == Q(pk__in=[]) else q
+
+
+# Monthly interview records (mithaq.interviews, seed 004 items 12, 13): the office, leadership
+# and auditors read every official's; a unit manager (a dean's office) the officials' of the
+# unit and below; an official their own. Each keeps (writes) what they read, but leadership
+# and auditors, who only read.
+def interview_record_units(request_or_user: Asker) -> Q | None:
+    """A filter over `unit` for the officials' units whose records this person reads (Q()
+    for all of them); None when they read none."""
+    access = access_for(request_or_user)
+    if access.routes_cases or access.roles & {Role.LEADERSHIP, Role.AUDITOR}:
+        return Q()
+    q = Q(pk__in=[])
+    paths = [g.unit_path for g in access.grants if g.role == Role.UNIT_MANAGER]
+    for path in paths:
+        q |= Q(unit__path__startswith=path)
+    own = official_units(access)
+    if own:
+        q |= Q(unit_id__in=own)
+    return q if paths or own else None
+
+
+def keeps_interview_record(request_or_user: Asker, unit: OrgUnit) -> bool:
+    access = access_for(request_or_user)
+    if access.routes_cases or unit.pk in official_units(access):
+        return True
+    return any(g.role == Role.UNIT_MANAGER and g.covers(unit.path, unit.pk) for g in access.grants)
+
+
+def reads_interview_records(request_or_user: Asker) -> bool:
+    return interview_record_units(request_or_user) is not None
+
+
+# Field visits (mithaq.interviews.visits): the office plans, scores and reports them;
+# leadership and auditors read them.
+def plans_visits(request_or_user: Asker) -> bool:
+    return access_for(request_or_user).routes_cases
+
+
+def reads_visits(request_or_user: Asker) -> bool:
+    access = access_for(request_or_user)
+    return access.routes_cases or bool(access.roles & {Role.LEADERSHIP, Role.AUDITOR})

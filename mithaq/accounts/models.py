@@ -93,6 +93,8 @@ class Role(models.TextChoices):
     LEADERSHIP = "leadership", _("Leadership")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # The president, an assistant, a dean: receives citizens in interviews (mithaq.interviews).
+    OFFICIAL = "official", _("Official (receives interviews)")
 
 
 class Membership(models.Model):

@@ -36,6 +36,18 @@ PLACEHOLDERS = {
     # {text}: what happened, one short line of each event (its line.txt), joined;
     # {details}: the last event's own SMS, or every event's email text.
     "updates": (*CITIZEN_PLACEHOLDERS, "details"),
+    # Interview requests (mithaq.interviews): {when} is the Gregorian date and time, {hijri}
+    # the Hijri date; {text} the office's reason, {unit} the unit a request was sent to.
+    **dict.fromkeys(
+        (
+            "interview_scheduled",
+            "interview_reminder",
+            "interview_referred",
+            "interview_declined",
+            "interview_cancelled",
+        ),
+        ("reference", "official", "when", "hijri", "unit", "text", "track_url", "institution"),
+    ),
 }
 
 # The file each channel's text is read from; an email's subject is subject.txt.

@@ -494,6 +494,53 @@ def notify_phone(*, phone: str, language: str, event_key: str, context: dict) ->
     )
 
 
+def notify_contact(
+    *,
+    key: str,
+    phone: str,
+    email: str,
+    language: str,
+    event_key: str,
+    context: dict,
+    not_before: datetime.datetime | None = None,
+) -> list[Message]:
+    """An SMS to `phone` and, when given, an email to `email` with no case behind them (an
+    interview request, mithaq.interviews). `key` names the occasion: the same key makes the
+    same messages once; cancel_contact_messages(key) withdraws those not yet sent."""
+    language = _language(language)
+    values = _isolated(
+        {"institution": institution_name()} | dict(context),
+        language,
+        ("reference", "when", "hijri", "track_url"),
+    )
+    messages = [
+        _compose(
+            dedupe_key=f"contact:{key}:{channel}",
+            recipient_kind=RecipientKind.CITIZEN,
+            channel=channel,
+            event_key=event_key,
+            language=language,
+            context=values,
+            address=address,
+            not_before=not_before,
+        )
+        for channel, address in ((MessageChannel.SMS, phone), (MessageChannel.EMAIL, email))
+        if address
+    ]
+    written = _write_unless_queued(messages)
+    if written:
+        _dispatch_after_commit(*(m.pk for m in written))
+    return written
+
+
+def cancel_contact_messages(key: str) -> int:
+    """Withdraw the messages of notify_contact(key=...) not yet sent (a reminder of an
+    interview moved or cancelled)."""
+    return Message.objects.filter(
+        dedupe_key__startswith=f"contact:{key}:", status=MessageStatus.QUEUED
+    ).update(status=MessageStatus.CANCELLED)
+
+
 # Staff --------------------------------------------------------------------------------------
 
 

@@ -87,6 +87,12 @@ class CitizenEvent(models.TextChoices):
     MERGED = "merged", _("Merged into another case")
     LATE = "late", _("Reply will be late")
     TURN_NEAR = "turn_near", _("Your turn is near (walk-in hall)")
+    # Interview requests to an official (mithaq.interviews): no case behind them.
+    INTERVIEW_SCHEDULED = "interview_scheduled", _("Interview scheduled")
+    INTERVIEW_REMINDER = "interview_reminder", _("Interview tomorrow")
+    INTERVIEW_REFERRED = "interview_referred", _("Interview request sent to a unit")
+    INTERVIEW_DECLINED = "interview_declined", _("Interview request declined")
+    INTERVIEW_CANCELLED = "interview_cancelled", _("Interview cancelled")
     # Several events on one case within MITHAQ_CITIZEN_COALESCE_SECONDS, told at once.
     UPDATES = "updates", _("Several updates at once")
 

@@ -18,6 +18,8 @@ _RIGHTS = (
     "views_audit_log",
     "may_use_registry",
     "reads_reports",
+    "sees_interviews",
+    "reads_interview_records",
 )
 _RENDERED: dict[tuple, str] = {}
 _MAX = 2000

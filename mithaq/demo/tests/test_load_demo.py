@@ -125,3 +125,15 @@ def test_refuses_to_run_with_debug_off_unless_forced(db, settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("load_demo", stdout=io.StringIO())
     assert not OrgUnit.objects.exists()
+
+
+def test_the_president_and_the_dean_receive_interviews(demo):
+    from mithaq.interviews.models import InterviewRequest
+    from mithaq.scheduling.models import Schedule
+
+    assert sorted(Schedule.objects.values_list("official__username", flat=True)) == [
+        "dean",
+        "president",
+    ]
+    states = sorted(InterviewRequest.objects.values_list("state", flat=True))
+    assert states == ["requested", "scheduled"]

@@ -28,6 +28,7 @@ from mithaq.catalog.models import Service
 from mithaq.common.phones import parse_phone
 from mithaq.demo import cases as demo_data
 from mithaq.demo import catalogue as catalogue_demo
+from mithaq.demo import interviews as interviews_demo
 from mithaq.demo import knowledge as knowledge_demo
 from mithaq.demo import reports as reports_demo
 from mithaq.demo import routing as routing_demo
@@ -99,6 +100,12 @@ class DemoLoader:
             "routing rules": routing_demo.load(units=self.units, people=self.people),
             "charter text": reports_demo.load(author=self.people["manager"]),
             "service catalogue": catalogue_demo.load(units=self.units, services=self.services),
+            "interview requests": interviews_demo.load(
+                units=self.units,
+                people=self.people,
+                office_manager=self.people["manager"],
+                now=self.now,
+            ),
         }
 
     def _load_units(self) -> int:

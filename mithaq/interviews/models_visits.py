@@ -1,0 +1,97 @@
+"""Field visits to units (seed 004 item 4): checklist templates the office edits, visits
+planned from them, each item scored with a note, findings opened as cases."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChecklistTemplate(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("visit checklist")
+        verbose_name_plural = _("visit checklists")
+
+    def __str__(self):
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
+    text = models.CharField(_("item"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+
+    def __str__(self):
+        return self.text
+
+
+class Visit(models.Model):
+    unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    template = models.ForeignKey(
+        ChecklistTemplate, on_delete=models.PROTECT, related_name="+", verbose_name=_("checklist")
+    )
+    planned_for = models.DateField(_("date"))
+    team = models.CharField(_("team"), max_length=300)
+    scope = models.TextField(_("scope"), blank=True)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scored_at = models.DateTimeField(_("scored"), null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-planned_for", "-pk"]
+        verbose_name = _("field visit")
+        verbose_name_plural = _("field visits")
+
+    def __str__(self):
+        return f"{self.unit} {self.planned_for}"
+
+
+class VisitScore(models.Model):
+    """One checklist item on one visit; its text copied, so editing the template later does
+    not rewrite a past visit."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="scores")
+    text = models.CharField(_("item"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__lte=5),
+                name="visit_score_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Finding(models.Model):
+    """A finding of a visit, turned into an action: a case of its owner unit."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="findings")
+    text = models.TextField(_("finding"))
+    unit = models.ForeignKey("accounts.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField(_("due date"))
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text[:60]

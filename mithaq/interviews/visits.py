@@ -1,0 +1,141 @@
+"""Field visits: planning from a checklist, scoring, findings opened as cases, the report
+as a PDF (WeasyPrint, as mithaq.reports renders its packs; set in DejaVu Sans, whose
+Arabic pdftotext reads back in logical order)."""
+
+import datetime
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mithaq.accounts.models import OrgUnit, User
+from mithaq.cases.services import submit_case
+from mithaq.cases.states import Channel, Kind
+
+from .models_visits import ChecklistTemplate, Finding, Visit, VisitScore
+
+MAX_SCORE = 5
+
+
+def plan_visit(
+    *,
+    unit: OrgUnit,
+    template: ChecklistTemplate,
+    planned_for: datetime.date,
+    team: str,
+    scope: str,
+    actor: User,
+    now: datetime.datetime | None = None,
+) -> Visit:
+    now = now or timezone.now()
+    items = list(template.items.all())
+    if not items:
+        raise ValidationError(_("This checklist has no items."), code="empty")
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            unit=unit,
+            template=template,
+            planned_for=planned_for,
+            team=team.strip(),
+            scope=scope.strip(),
+            planned_by=actor,
+            created_at=now,
+        )
+        VisitScore.objects.bulk_create(
+            VisitScore(visit=visit, text=item.text, position=item.position) for item in items
+        )
+    return visit
+
+
+def score_visit(
+    *,
+    visit: Visit,
+    scores: Mapping[int, tuple[int | None, str]],
+    now: datetime.datetime | None = None,
+) -> Visit:
+    """Each item's score (0 to 5, or None when not seen) and note, by VisitScore id."""
+    now = now or timezone.now()
+    for score, _note in scores.values():
+        if score is not None and not 0 <= score <= MAX_SCORE:
+            raise ValidationError(_("A score is from 0 to 5."), code="score")
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        rows = {row.pk: row for row in visit.scores.all()}
+        if set(scores) - set(rows):
+            raise ValidationError(_("These items are not this visit's."), code="items")
+        for pk, (score, note) in scores.items():
+            rows[pk].score, rows[pk].note = score, note.strip()
+        VisitScore.objects.bulk_update(rows.values(), ["score", "note"])
+        visit.scored_at = now
+        visit.save(update_fields=["scored_at"])
+    return visit
+
+
+def add_finding(
+    *,
+    visit: Visit,
+    text: str,
+    unit: OrgUnit,
+    due_date: datetime.date,
+    actor: User,
+    now: datetime.datetime | None = None,
+) -> Finding:
+    """A finding becomes an action: a case of `unit` with its clocks (cases.services)."""
+    now = now or timezone.now()
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the finding."), code="text")
+    if due_date < timezone.localdate(now):
+        raise ValidationError(_("A decision's due date cannot be in the past."), code="due")
+    if not settings.MITHAQ_OFFICE_PHONE:
+        raise ValidationError(
+            _("Findings open cases in the office's name: set MITHAQ_OFFICE_PHONE first."),
+            code="office_phone",
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        office_name = _("Citizens' affairs office (field visit)")
+    with transaction.atomic():
+        case = submit_case(
+            kind=Kind.SUGGESTION,
+            unit=unit,
+            channel=Channel.WALK_IN,
+            received_by=actor,
+            subject=text[:200],
+            body=text,
+            citizen_name=office_name,
+            citizen_phone=settings.MITHAQ_OFFICE_PHONE,
+            now=now,
+        )
+        return Finding.objects.create(
+            visit=visit, text=text, unit=unit, due_date=due_date, case=case
+        )
+
+
+def average(visit: Visit) -> float | None:
+    scored = [s.score for s in visit.scores.all() if s.score is not None]
+    return round(sum(scored) / len(scored), 2) if scored else None
+
+
+def report_pdf(visit: Visit, *, language: str = "ar") -> bytes:
+    from weasyprint import HTML
+
+    with translation.override(language):
+        html = render_to_string(
+            "interviews/visit.pdf.html",
+            {
+                "visit": visit,
+                "scores": visit.scores.all(),
+                "findings": visit.findings.select_related("unit", "case"),
+                "average": average(visit),
+                "language": language,
+                "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            },
+        )
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    if pdf is None:
+        raise RuntimeError("WeasyPrint wrote no PDF")
+    return pdf

@@ -1,0 +1,223 @@
+"""The slot engine: free slots, booking, moving and cancelling.
+
+A schedule's slots on a day are its weekly windows cut into `quota` equal parts; a day is
+open when the working calendar (mithaq.routing) says it is a working day and no closure of
+the schedule covers it. Booking locks the schedule's row, so concurrent clients racing for
+one slot queue there and exactly one gets it; the partial unique constraint on
+(schedule, starts_at) is the last guard."""
+
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mithaq.routing.calendar import active_calendar
+
+from .models import Booking, BookingStatus, Closure, Schedule, WeeklyHours
+
+# How far ahead a slot may be booked, and how often a citizen may move or cancel one.
+HORIZON_DAYS = 60
+MAX_CHANGES = 2
+
+
+class SlotRefused(ValidationError):
+    """The slot cannot be booked; `code` says why (past, holiday, closed, outside_hours,
+    full, changes), the message says it in the user's language."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class _Week:
+    """A schedule's configuration, read once: its windows by weekday and its closures."""
+
+    tz: ZoneInfo
+    windows: dict[int, list[tuple[datetime.time, datetime.time, int]]]
+    closures: list[tuple[datetime.date, datetime.date]]
+
+    def closed(self, day: datetime.date) -> bool:
+        return any(first <= day <= last for first, last in self.closures)
+
+    def slots_on(self, day: datetime.date) -> list[Slot]:
+        slots = []
+        for starts, ends, quota in self.windows.get(day.weekday(), ()):
+            begin = datetime.datetime.combine(day, starts, self.tz)
+            finish = datetime.datetime.combine(day, ends, self.tz)
+            step = (finish - begin) / quota
+            slots += [Slot(begin + i * step, begin + (i + 1) * step) for i in range(quota)]
+        return slots
+
+
+def _week(schedule: Schedule) -> _Week:
+    windows: dict[int, list[tuple[datetime.time, datetime.time, int]]] = {}
+    for weekday, starts, ends, quota in WeeklyHours.objects.filter(schedule=schedule).values_list(
+        "weekday", "starts", "ends", "quota"
+    ):
+        windows.setdefault(weekday, []).append((starts, ends, quota))
+    closures = list(Closure.objects.filter(schedule=schedule).values_list("first_day", "last_day"))
+    return _Week(active_calendar().tz, windows, closures)
+
+
+def _taken(schedule: Schedule, first: datetime.datetime, last: datetime.datetime) -> set:
+    return set(
+        Booking.objects.filter(
+            schedule=schedule,
+            status=BookingStatus.BOOKED,
+            starts_at__gte=first,
+            starts_at__lte=last,
+        ).values_list("starts_at", flat=True)
+    )
+
+
+def free_slots(
+    *,
+    schedule: Schedule,
+    days: int = HORIZON_DAYS,
+    now: datetime.datetime | None = None,
+) -> list[Slot]:
+    """Every slot of `schedule` not yet taken from now over the next `days` days: three
+    queries (hours, closures, bookings) whatever the span."""
+    now = now or timezone.now()
+    week = _week(schedule)
+    calendar = active_calendar()
+    today = now.astimezone(week.tz).date()
+    open_slots = []
+    for offset in range(days + 1):
+        day = today + datetime.timedelta(days=offset)
+        if week.closed(day) or not calendar.is_working_day(day):
+            continue
+        open_slots += [slot for slot in week.slots_on(day) if slot.starts_at > now]
+    if not open_slots:
+        return []
+    taken = _taken(schedule, open_slots[0].starts_at, open_slots[-1].starts_at)
+    return [slot for slot in open_slots if slot.starts_at not in taken]
+
+
+def _slot_for(schedule: Schedule, starts_at: datetime.datetime, now: datetime.datetime) -> Slot:
+    """The slot starting at `starts_at`, or SlotRefused saying why there is none."""
+    if starts_at <= now:
+        raise SlotRefused(_("This time has already passed: choose a later one."), code="past")
+    week = _week(schedule)
+    day = starts_at.astimezone(week.tz).date()
+    if not active_calendar().is_working_day(day):
+        raise SlotRefused(
+            _("The institution is closed on that day (a holiday or the weekend)."),
+            code="holiday",
+        )
+    if week.closed(day):
+        raise SlotRefused(_("The official receives no one on that day."), code="closed")
+    if day > now.astimezone(week.tz).date() + datetime.timedelta(days=HORIZON_DAYS):
+        raise SlotRefused(
+            _("Appointments are given for the next %(days)d days only.") % {"days": HORIZON_DAYS},
+            code="outside_hours",
+        )
+    for slot in week.slots_on(day):
+        if slot.starts_at == starts_at:
+            return slot
+    raise SlotRefused(
+        _("This time is outside the official's interview hours."), code="outside_hours"
+    )
+
+
+def _refuse_if_taken(schedule: Schedule, starts_at: datetime.datetime) -> None:
+    if Booking.objects.filter(
+        schedule=schedule, starts_at=starts_at, status=BookingStatus.BOOKED
+    ).exists():
+        raise SlotRefused(_("This time has just been taken: choose another one."), code="full")
+
+
+def _lock(schedule: Schedule) -> Schedule:
+    # Every write to a schedule's bookings takes this row first: the one lock order here.
+    return Schedule.objects.select_for_update().get(pk=schedule.pk)
+
+
+def book_slot(
+    *,
+    schedule: Schedule,
+    starts_at: datetime.datetime,
+    now: datetime.datetime | None = None,
+) -> Booking:
+    """Take the slot starting at `starts_at`, or raise SlotRefused."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            schedule = _lock(schedule)
+            if not schedule.is_active:
+                raise SlotRefused(_("This calendar takes no bookings."), code="closed")
+            slot = _slot_for(schedule, starts_at, now)
+            _refuse_if_taken(schedule, slot.starts_at)
+            return Booking.objects.create(
+                schedule=schedule,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                created_at=now,
+                updated_at=now,
+            )
+    except IntegrityError as exc:
+        # Only when the lock was not there to queue the racers (the constraint's word).
+        raise SlotRefused(
+            _("This time has just been taken: choose another one."), code="full"
+        ) from exc
+
+
+def _check_changes(booking: Booking, by_citizen: bool) -> None:
+    if booking.status != BookingStatus.BOOKED:
+        raise SlotRefused(_("This appointment was cancelled."), code="cancelled")
+    if by_citizen and booking.changes >= MAX_CHANGES:
+        raise SlotRefused(
+            _("An appointment may be moved or cancelled twice at most: call the office."),
+            code="changes",
+        )
+
+
+def move_booking(
+    *,
+    booking: Booking,
+    starts_at: datetime.datetime,
+    by_citizen: bool,
+    now: datetime.datetime | None = None,
+) -> Booking:
+    """Move `booking` to another free slot of its schedule; a citizen may change a booking
+    MAX_CHANGES times in all (the office is not counted)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock(booking.schedule)
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        _check_changes(booking, by_citizen)
+        if booking.starts_at <= now:
+            raise SlotRefused(_("This appointment has already begun."), code="past")
+        slot = _slot_for(booking.schedule, starts_at, now)
+        _refuse_if_taken(booking.schedule, slot.starts_at)
+        booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
+        booking.changes += 1 if by_citizen else 0
+        booking.updated_at = now
+        booking.save(update_fields=["starts_at", "ends_at", "changes", "updated_at"])
+    return booking
+
+
+def cancel_booking(
+    *, booking: Booking, by_citizen: bool, now: datetime.datetime | None = None
+) -> Booking:
+    """Free the slot of `booking`; counted among a citizen's changes."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock(booking.schedule)
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        _check_changes(booking, by_citizen)
+        booking.status = BookingStatus.CANCELLED
+        booking.changes += 1 if by_citizen else 0
+        booking.updated_at = now
+        booking.save(update_fields=["status", "changes", "updated_at"])
+    return booking
+
+
+def schedule_for(official_id: int) -> Schedule | None:
+    return Schedule.objects.filter(official_id=official_id, is_active=True).first()

@@ -1,0 +1,91 @@
+"""Access-matrix rows of the interviews (issue 16, mithaq/interviews): the request form and
+its tracking are public (a request is opened only by a session that proved its reference
+and the phone or email); the office's pages are for the citizens' affairs office (its
+officers and managers screen and record), reception (registers, sees the day's list and
+what it registered) and the officials themselves (none among the personas: their own
+access is tested in mithaq/interviews/tests)."""
+
+import datetime
+
+from mithaq.accounts.models import Membership, Role
+from mithaq.interviews import services, visits
+from mithaq.interviews.models_visits import ChecklistTemplate
+from mithaq.interviews.testing import REQUEST, make_official
+from tests.access_personas import everyone, only
+
+
+def extend_world(world):
+    org = world["org"]
+    official = make_official(org)
+    row = services.submit_request(
+        official=official, unit=org.root, received_by=org.reception, **REQUEST
+    )
+    world["interview"] = row.code
+    world["visit"] = visits.plan_visit(
+        unit=org.college_a,
+        template=ChecklistTemplate.objects.first(),
+        planned_for=datetime.date(2026, 12, 10),
+        team="فريق المكتب",
+        scope="",
+        actor=org.office_manager,
+    ).pk
+    world["official_membership"] = Membership.objects.get(user=official, role=Role.OFFICIAL).pk
+
+
+# The office's officers and managers (the office manager among the personas) and reception.
+SEES = only(200, "office_manager", "reception")
+VISIT_READERS = only(200, "office_manager", "leader", "auditor")
+MATRIX = {
+    "interviews:request": ("get", lambda w: [], everyone(200)),
+    "interviews:track": ("get", lambda w: [], everyone(200)),
+    # Not proved in this session: back to the tracking form.
+    "interviews:track_request": ("get", lambda w: [w["interview"]], everyone(302)),
+    "interviews:move": ("post", lambda w: [w["interview"]], everyone(302)),
+    "interviews:cancel": ("post", lambda w: [w["interview"]], everyone(302)),
+    "interviews:ics": ("get", lambda w: [w["interview"]], everyone(404)),
+    "interview_office:list": ("get", lambda w: [], SEES),
+    "interview_office:today": ("get", lambda w: [], SEES),
+    "interview_office:new": ("get", lambda w: [], SEES),
+    # Reception registered the request: it reads it; only the office acts on it.
+    "interview_office:detail": ("get", lambda w: [w["interview"]], SEES),
+    # Declining with no reason: the page comes back with its error.
+    "interview_office:act": (
+        "post",
+        lambda w: [w["interview"], "decline"],
+        only(400, "office_manager"),
+    ),
+    # Monthly records: the office, leadership and auditors read every official's; a dean's
+    # office (manager_college_a) its college's only: the world's official is the president's.
+    "interview_office:records": (
+        "get",
+        lambda w: [],
+        only(200, "office_manager", "leader", "auditor", "manager_college_a"),
+    ),
+    "interview_office:record": (
+        "get",
+        lambda w: [w["official_membership"], "2026-11"],
+        only(200, "office_manager", "leader", "auditor"),
+    ),
+    # An empty form: the keeper gets the page back with its errors; readers get 404.
+    "interview_office:record_add": (
+        "post",
+        lambda w: [w["official_membership"], "2026-11"],
+        only(400, "office_manager"),
+    ),
+    "interview_office:record_submit": (
+        "post",
+        lambda w: [w["official_membership"], "2026-11"],
+        only(302, "office_manager"),
+    ),
+    # Field visits: the office plans, scores and reports; leadership and auditors read.
+    "interview_office:visits": ("get", lambda w: [], VISIT_READERS),
+    "interview_office:visit": ("get", lambda w: [w["visit"]], VISIT_READERS),
+    "interview_office:visit_pdf": ("get", lambda w: [w["visit"]], VISIT_READERS),
+    "interview_office:visit_score": ("post", lambda w: [w["visit"]], only(302, "office_manager")),
+    # A finding posted empty: the page again with its errors.
+    "interview_office:visit_finding": (
+        "post",
+        lambda w: [w["visit"]],
+        only(400, "office_manager"),
+    ),
+}
