@@ -337,7 +337,10 @@ def test_every_role_is_held_alone_by_a_persona(org):
         )
         if len(roles) == 1:
             alone.setdefault(roles[0], name)
-    assert set(alone) == set(Role)
+    # Officials (the president, assistants, deans: issue 16) are not yet a persona of the
+    # site-wide matrix; their rights are walked in mithaq/interviews/tests and
+    # tests/matrix_interviews.py. Every other role must be held alone by someone.
+    assert set(alone) == set(Role) - {Role.OFFICIAL}
     assert not getattr(org, alone[Role.ADMINISTRATOR]).is_superuser
 
 
