@@ -52,8 +52,8 @@ def load(*, units, people, office_manager, now: datetime.datetime) -> int:
         received_by=people["reception"],
         now=now,
     )
-    schedule = slots.schedule_for(people["president"].pk)
-    free = slots.free_slots(schedule=schedule, now=now) if schedule else []
+    president_schedule = slots.schedule_for(people["president"].pk)
+    free = slots.free_slots(schedule=president_schedule, now=now) if president_schedule else []
     if free:
         interviews.schedule_request(
             request=booked, starts_at=free[0].starts_at, actor=office_manager, now=now
