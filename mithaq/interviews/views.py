@@ -79,25 +79,30 @@ def _verified_row(request, code: str) -> InterviewRequest | None:
     )
 
 
+def _submit(data: dict, **extra) -> InterviewRequest:
+    """A request from the public form or registered at reception (RequestForm's fields)."""
+    return services.submit_request(
+        official=data["official"].user,
+        unit=data["official"].unit,
+        subject=data["subject"],
+        summary=data["summary"],
+        earlier_references=data["earlier_references"],
+        preferred_days=data["preferred_days"],
+        citizen_name=data["citizen_name"],
+        citizen_phone=data["citizen_phone"],
+        citizen_email=data["citizen_email"],
+        citizen_language=(translation.get_language() or "ar")[:2],
+        **extra,
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_form(request):
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            row = services.submit_request(
-                official=data["official"].user,
-                unit=data["official"].unit,
-                subject=data["subject"],
-                summary=data["summary"],
-                earlier_references=data["earlier_references"],
-                preferred_days=data["preferred_days"],
-                citizen_name=data["citizen_name"],
-                citizen_phone=data["citizen_phone"],
-                citizen_email=data["citizen_email"],
-                citizen_language=(translation.get_language() or "ar")[:2],
-            )
+            row = _submit(form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -286,21 +291,8 @@ def today(request):
 def office_new(request):
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            row = services.submit_request(
-                official=data["official"].user,
-                unit=data["official"].unit,
-                subject=data["subject"],
-                summary=data["summary"],
-                earlier_references=data["earlier_references"],
-                preferred_days=data["preferred_days"],
-                citizen_name=data["citizen_name"],
-                citizen_phone=data["citizen_phone"],
-                citizen_email=data["citizen_email"],
-                citizen_language=(translation.get_language() or "ar")[:2],
-                received_by=request.user,
-            )
+            row = _submit(form.cleaned_data, received_by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
