@@ -14,6 +14,15 @@ from mithaq.interviews.testing import REQUEST, make_official
 from tests.access_personas import everyone, only
 
 
+def _checklist() -> ChecklistTemplate:
+    """The default checklist a migration adds; a transactional test's flush removes it."""
+    template = ChecklistTemplate.objects.first()
+    if template is None:
+        template = ChecklistTemplate.objects.create(name="زيارة ميدانية لتقييم الخدمات")
+        template.items.create(text="ميثاق الخدمة معلَّق في مكان ظاهر", position=0)
+    return template
+
+
 def extend_world(world):
     org = world["org"]
     official = make_official(org)
@@ -23,7 +32,7 @@ def extend_world(world):
     world["interview"] = row.code
     world["visit"] = visits.plan_visit(
         unit=org.college_a,
-        template=ChecklistTemplate.objects.first(),
+        template=_checklist(),
         planned_for=datetime.date(2026, 12, 10),
         team="فريق المكتب",
         scope="",

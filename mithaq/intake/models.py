@@ -67,6 +67,8 @@ class ApiSubmission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("API submission")
+        verbose_name_plural = _("API submissions")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -141,6 +143,8 @@ class MailMessage(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("email read")
+        verbose_name_plural = _("emails read")
         ordering = ["-received_at", "-id"]
 
     def __str__(self):
@@ -184,6 +188,8 @@ class WhatsAppInbound(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("WhatsApp message received")
+        verbose_name_plural = _("WhatsApp messages received")
         ordering = ["-received_at", "-id"]
 
     def __str__(self):
@@ -220,6 +226,10 @@ class WebhookCursor(models.Model):
 
     last_event_id = models.BigIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("webhook position")
+        verbose_name_plural = _("webhook positions")
+
     def __str__(self):
         return str(self.last_event_id)
 
@@ -245,6 +255,8 @@ class WebhookDelivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(

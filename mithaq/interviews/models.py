@@ -97,6 +97,8 @@ class InterviewEvent(models.Model):
     at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("interview event")
+        verbose_name_plural = _("interview events")
         ordering = ["at", "pk"]
 
     def __str__(self):

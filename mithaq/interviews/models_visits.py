@@ -69,6 +69,8 @@ class VisitScore(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        verbose_name = _("visit score")
+        verbose_name_plural = _("visit scores")
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -91,6 +93,8 @@ class Finding(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("visit finding")
+        verbose_name_plural = _("visit findings")
         ordering = ["pk"]
 
     def __str__(self):

@@ -37,7 +37,7 @@ def link_in_the_outbox(case) -> str:
     sms = Message.objects.get(case=case, channel="sms", event_key="decided")
     # The SMS tells the decision and the closing at once (they came within the window).
     assert [p["event"] for p in sms.parts] == ["decided", "closed"]
-    found = re.search(r"(/survey/c/[A-Za-z0-9.]+/)", sms.body)
+    found = re.search(r"(/survey/c/[A-Za-z0-9._-]+/)", sms.body)
     assert found, sms.body
     return found.group(1)
 

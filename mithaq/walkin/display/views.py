@@ -98,7 +98,8 @@ async def display_stream(request, hall):
     response = StreamingHttpResponse(
         live.hall_stream(hall_id), content_type="text/event-stream; charset=utf-8"
     )
-    response["Cache-Control"] = "no-cache, no-transform"
+    # Never stored (the security headers ask it of every personal response), never transformed.
+    response["Cache-Control"] = "no-store, no-transform"
     # nginx and its kin would otherwise hold the events back in a buffer.
     response["X-Accel-Buffering"] = "no"
     return response

@@ -191,7 +191,7 @@ def test_stream_view_answers_event_stream_then_state_then_event(hall):
     response, first, second = async_to_sync(scenario)()
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/event-stream")
-    assert response["Cache-Control"] == "no-cache, no-transform"
+    assert response["Cache-Control"] == "no-store, no-transform"
     assert response["X-Accel-Buffering"] == "no"
     assert first["event"] == "state"
     assert second["event"] == "hall"
