@@ -2,6 +2,7 @@
 personal, and the browser features the site never uses turned off."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils.cache import patch_cache_control
 
 # Pages built for the person asking: staff pages, a citizen's tracking pages, any form with
@@ -33,6 +34,15 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # A NUL byte in the query string is never ours: PostgreSQL refuses it in any text
+        # lookup (a 500), so it is a bad request before any view reads it. Forms already
+        # refuse it in posted fields (Django's ProhibitNullCharactersValidator).
+        if any(
+            "\x00" in key or "\x00" in value
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            raise BadRequest("NUL byte in the query string")
         response = self.get_response(request)
         if request.path.startswith(settings.STATIC_URL):
             return response
