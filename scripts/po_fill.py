@@ -7,19 +7,29 @@ Line forms:
     context :: English => عربي                       (pgettext)
     singular || plural => f0 || f1 || f2 || f3 || f4 || f5   (ngettext; Arabic has six forms)
 Only empty translations are filled (and fuzzy guesses replaced); lines whose msgid is not in
-the catalogue are reported."""
+the catalogue are reported. A line's texts are written as in a .po file: `\\n` is a new line,
+`\\t` a tab, `\\\\` one backslash; quotes need no escape."""
 
 import re
 import sys
 from pathlib import Path
 
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    """The text a .po escape sequence stands for (`\\n` → a new line)."""
+    return re.sub(r'\\([nt"\\])', lambda m: _ESCAPES[m.group(1)], text)
+
 
 def _quote(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
 
 
 def _unquote_block(lines: list[str]) -> str:
-    return "".join(re.match(r'^(?:msg\w+(?:\[\d\])?\s+)?"(.*)"$', line).group(1) for line in lines)
+    return _unescape(
+        "".join(re.match(r'^(?:msg\w+(?:\[\d\])?\s+)?"(.*)"$', line).group(1) for line in lines)
+    )
 
 
 def parse_entries(text: str):
@@ -66,7 +76,7 @@ def main(catalogue: str, sources: list[str]) -> int:
         for raw in Path(source).read_text(encoding="utf-8").splitlines():
             if "=>" not in raw or raw.lstrip().startswith("#"):
                 continue
-            left, right = (part.strip() for part in raw.split("=>", 1))
+            left, right = (_unescape(part.strip()) for part in raw.split("=>", 1))
             context = None
             if " :: " in left:
                 context, left = (part.strip() for part in left.split(" :: ", 1))
@@ -86,9 +96,11 @@ def main(catalogue: str, sources: list[str]) -> int:
         if key not in wanted:
             continue
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in entry)
-        current = [_field(entry, f"msgstr[{i}]") for i in range(6)] if _field(
-            entry, "msgid_plural"
-        ) is not None else [_field(entry, "msgstr")]
+        current = (
+            [_field(entry, f"msgstr[{i}]") for i in range(6)]
+            if _field(entry, "msgid_plural") is not None
+            else [_field(entry, "msgstr")]
+        )
         if any(current) and not fuzzy:
             done.add(key)
             continue
