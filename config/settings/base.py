@@ -362,6 +362,7 @@ MITHAQ_PERIODIC_TASKS = [
     ("mithaq.reports.tasks.build_due_packs", 3600),
     ("mithaq.intake.tasks.poll_mailboxes", 60),
     ("mithaq.intake.tasks.deliver_webhooks", 15),
+    ("mithaq.interviews.tasks.remind_missing_records", 3600),
 ]
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Its `rqworker` command.
