@@ -50,6 +50,7 @@ def _page(request, visit: Visit, finding_form=None, status=200):
             "average": visits.average(visit),
             "plans": access.plans_visits(request),
             "finding_form": finding_form or FindingForm(),
+            "no_office_phone": visits.office_phone() is None,
         },
         status=status,
     )

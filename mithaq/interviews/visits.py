@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from mithaq.accounts.models import OrgUnit, User
 from mithaq.cases.services import submit_case
 from mithaq.cases.states import Channel, Kind
+from mithaq.common.phones import parse_phone
 
 from .models_visits import ChecklistTemplate, Finding, Visit, VisitScore
 
@@ -75,6 +76,18 @@ def score_visit(
     return visit
 
 
+def office_phone() -> str | None:
+    """The phone a finding's case is opened with: MITHAQ_OFFICE_PHONE, else the first of the
+    institution's hotlines that is a phone number (a short code is not); None without."""
+    for raw in (settings.MITHAQ_OFFICE_PHONE, *settings.MITHAQ_HOTLINES):
+        if raw:
+            try:
+                return parse_phone(raw)
+            except ValidationError:
+                continue
+    return None
+
+
 def add_finding(
     *,
     visit: Visit,
@@ -91,9 +104,14 @@ def add_finding(
         raise ValidationError(_("Write the finding."), code="text")
     if due_date < timezone.localdate(now):
         raise ValidationError(_("A decision's due date cannot be in the past."), code="due")
-    if not settings.MITHAQ_OFFICE_PHONE:
+    phone = office_phone()
+    if phone is None:
         raise ValidationError(
-            _("Findings open cases in the office's name: set MITHAQ_OFFICE_PHONE first."),
+            _(
+                "A finding opens a case in the office's name, and the office has no phone "
+                "number: ask the administrator to set MITHAQ_OFFICE_PHONE (or a hotline, "
+                "MITHAQ_HOTLINES)."
+            ),
             code="office_phone",
         )
     with translation.override(settings.LANGUAGE_CODE):
@@ -107,7 +125,7 @@ def add_finding(
             subject=text[:200],
             body=text,
             citizen_name=office_name,
-            citizen_phone=settings.MITHAQ_OFFICE_PHONE,
+            citizen_phone=phone,
             now=now,
         )
         return Finding.objects.create(

@@ -74,9 +74,10 @@ def test_a_finding_opens_a_case_of_its_unit(org, visit):
     assert case.clocks.exists()
 
 
-def test_without_the_offices_phone_a_finding_writes_nothing(org, visit, settings):
+def test_without_the_offices_phone_or_a_hotline_a_finding_writes_nothing(org, visit, settings):
     settings.MITHAQ_OFFICE_PHONE = ""
-    with pytest.raises(ValidationError):
+    settings.MITHAQ_HOTLINES = ["5555"]  # a short code, not a phone a case can hold
+    with pytest.raises(ValidationError) as refused:
         visits.add_finding(
             visit=visit,
             text="x",
@@ -84,7 +85,33 @@ def test_without_the_offices_phone_a_finding_writes_nothing(org, visit, settings
             due_date=timezone.localdate(),
             actor=org.office_manager,
         )
+    assert refused.value.code == "office_phone"
+    assert "MITHAQ_OFFICE_PHONE" in refused.value.messages[0]
     assert not Case.objects.exists()
+
+
+def test_without_the_offices_phone_the_institutions_hotline_opens_the_case(org, visit, settings):
+    settings.MITHAQ_OFFICE_PHONE = ""
+    settings.MITHAQ_HOTLINES = ["5555", "07701112233"]
+    finding = visits.add_finding(
+        visit=visit,
+        text="لا يوجد صندوق شكاوى",
+        unit=org.dept_a,
+        due_date=timezone.localdate(),
+        actor=org.office_manager,
+    )
+    assert finding.case.citizen_phone == "+9647701112233"
+
+
+def test_the_visits_page_says_the_phone_is_missing_before_the_form(client, org, visit, settings):
+    settings.MITHAQ_OFFICE_PHONE = ""
+    settings.MITHAQ_HOTLINES = []
+    client.force_login(org.office_manager)
+    page = client.get(reverse("interview_office:visit", args=[visit.pk])).content.decode()
+    assert "MITHAQ_OFFICE_PHONE" in page
+    settings.MITHAQ_OFFICE_PHONE = "+9647801234567"
+    page = client.get(reverse("interview_office:visit", args=[visit.pk])).content.decode()
+    assert "MITHAQ_OFFICE_PHONE" not in page
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
