@@ -8,10 +8,13 @@ none of the president's, to whom the world's request is addressed."""
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from mithaq.accounts.models import Membership, Role
 from mithaq.interviews import services, visits
-from mithaq.interviews.models_visits import ChecklistTemplate
+from mithaq.interviews.models_visits import ChecklistTemplate, Visit
 from mithaq.interviews.testing import REQUEST, make_official
+from mithaq.testing import png_bytes
 from tests.access_personas import everyone, only
 
 
@@ -39,6 +42,12 @@ def extend_world(world):
         scope="",
         actor=org.office_manager,
     ).pk
+    world["photo"] = visits.add_photos(
+        visit=Visit.objects.get(pk=world["visit"]),
+        uploads=[SimpleUploadedFile("hall.png", png_bytes(), "image/png")],
+        caption="",
+        actor=org.office_manager,
+    )[0].pk
     world["official_membership"] = Membership.objects.get(user=official, role=Role.OFFICIAL).pk
 
 
@@ -94,6 +103,10 @@ MATRIX = {
     "interview_office:visits": ("get", lambda w: [], VISIT_READERS),
     "interview_office:visit": ("get", lambda w: [w["visit"]], VISIT_READERS),
     "interview_office:visit_pdf": ("get", lambda w: [w["visit"]], VISIT_READERS),
+    "interview_office:visit_trends": ("get", lambda w: [], VISIT_READERS),
+    "interview_office:visit_photo": ("get", lambda w: [w["visit"], w["photo"]], VISIT_READERS),
+    # No photo chosen: the page again with its error.
+    "interview_office:visit_photos": ("post", lambda w: [w["visit"]], only(400, "office_manager")),
     "interview_office:visit_score": ("post", lambda w: [w["visit"]], only(302, "office_manager")),
     # A finding posted empty: the page again with its errors.
     "interview_office:visit_finding": (
