@@ -15,7 +15,8 @@ PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
 # The one list of personas, the Org's people, that every access test walks (the site's access
 # matrix, tests/test_access_matrix.py, adds the anonymous visitor). Each holds exactly one
-# membership but `nobody` (none); every Role is held alone by one of them; `admin` (an
+# membership but `nobody` (none); every Role is held alone by one of them (`official` holds the
+# role that receives interviews and reads no case); `admin` (an
 # administrator who is also a superuser) and `superuser_officer` (a superuser whose only
 # membership is an officer's) show that the superuser flag adds nothing to a membership.
 PERSONAS = (
@@ -30,6 +31,7 @@ PERSONAS = (
     "administrator",
     "admin",
     "superuser_officer",
+    "official",
     "nobody",
 )
 
@@ -57,6 +59,7 @@ class Org:
     administrator: object
     admin: object
     superuser_officer: object
+    official: object
     nobody: object
 
     def people(self) -> dict:
@@ -167,6 +170,8 @@ def make_org() -> Org:
             is_staff=True,
             is_superuser=True,
         ),
+        # The president's assistant, who receives interviews (issue 16) and holds no case role.
+        official=member("assistant", "مساعد رئيس الجامعة", root, Role.OFFICIAL),
         nobody=make_user("nobody", "بلا عضوية"),
     )
 

@@ -11,8 +11,9 @@ PERSONAS = ["anonymous", *PEOPLE]
 LOGIN = "login"  # a redirect to the sign-in page
 
 # Signed in, but holding no role that sees cases: an administrator (superuser or not) keeps
-# the configuration and reads no case; `nobody` has no membership at all.
-NOT_CASE_STAFF = {"administrator", "admin", "nobody"}
+# the configuration and reads no case; an official (the president's assistant) receives
+# interviews and reads no case; `nobody` has no membership at all.
+NOT_CASE_STAFF = {"administrator", "admin", "official", "nobody"}
 # Office managers and administrators keep the working calendar and the routing rules; the
 # superuser flag adds nothing (superuser_officer is an officer, and only that).
 CONFIGURATION = {"office_manager", "administrator", "admin"}

@@ -2,15 +2,19 @@
 its tracking are public (a request is opened only by a session that proved its reference
 and the phone or email); the office's pages are for the citizens' affairs office (its
 officers and managers screen and record), reception (registers, sees the day's list and
-what it registered) and the officials themselves (none among the personas: their own
-access is tested in mithaq/interviews/tests)."""
+what it registered) and the officials themselves: the persona `official` (the president's
+assistant) has the lists of the requests addressed to them and their own monthly record, and
+none of the president's, to whom the world's request is addressed."""
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from mithaq.accounts.models import Membership, Role
 from mithaq.interviews import services, visits
-from mithaq.interviews.models_visits import ChecklistTemplate
+from mithaq.interviews.models_visits import ChecklistTemplate, Visit
 from mithaq.interviews.testing import REQUEST, make_official
+from mithaq.testing import png_bytes
 from tests.access_personas import everyone, only
 
 
@@ -38,11 +42,19 @@ def extend_world(world):
         scope="",
         actor=org.office_manager,
     ).pk
+    world["photo"] = visits.add_photos(
+        visit=Visit.objects.get(pk=world["visit"]),
+        uploads=[SimpleUploadedFile("hall.png", png_bytes(), "image/png")],
+        caption="",
+        actor=org.office_manager,
+    )[0].pk
     world["official_membership"] = Membership.objects.get(user=official, role=Role.OFFICIAL).pk
 
 
 # The office's officers and managers (the office manager among the personas) and reception.
 SEES = only(200, "office_manager", "reception")
+# ... and the lists, for an official (theirs only).
+LISTS = only(200, "office_manager", "reception", "official")
 VISIT_READERS = only(200, "office_manager", "leader", "auditor")
 MATRIX = {
     "interviews:request": ("get", lambda w: [], everyone(200)),
@@ -52,8 +64,8 @@ MATRIX = {
     "interviews:move": ("post", lambda w: [w["interview"]], everyone(302)),
     "interviews:cancel": ("post", lambda w: [w["interview"]], everyone(302)),
     "interviews:ics": ("get", lambda w: [w["interview"]], everyone(404)),
-    "interview_office:list": ("get", lambda w: [], SEES),
-    "interview_office:today": ("get", lambda w: [], SEES),
+    "interview_office:list": ("get", lambda w: [], LISTS),
+    "interview_office:today": ("get", lambda w: [], LISTS),
     "interview_office:new": ("get", lambda w: [], SEES),
     # Reception registered the request: it reads it; only the office acts on it.
     "interview_office:detail": ("get", lambda w: [w["interview"]], SEES),
@@ -64,11 +76,12 @@ MATRIX = {
         only(400, "office_manager"),
     ),
     # Monthly records: the office, leadership and auditors read every official's; a dean's
-    # office (manager_college_a) its college's only: the world's official is the president's.
+    # office (manager_college_a) its college's only, an official their own: the world's
+    # official is the president's.
     "interview_office:records": (
         "get",
         lambda w: [],
-        only(200, "office_manager", "leader", "auditor", "manager_college_a"),
+        only(200, "office_manager", "leader", "auditor", "manager_college_a", "official"),
     ),
     "interview_office:record": (
         "get",
@@ -90,6 +103,10 @@ MATRIX = {
     "interview_office:visits": ("get", lambda w: [], VISIT_READERS),
     "interview_office:visit": ("get", lambda w: [w["visit"]], VISIT_READERS),
     "interview_office:visit_pdf": ("get", lambda w: [w["visit"]], VISIT_READERS),
+    "interview_office:visit_trends": ("get", lambda w: [], VISIT_READERS),
+    "interview_office:visit_photo": ("get", lambda w: [w["visit"], w["photo"]], VISIT_READERS),
+    # No photo chosen: the page again with its error.
+    "interview_office:visit_photos": ("post", lambda w: [w["visit"]], only(400, "office_manager")),
     "interview_office:visit_score": ("post", lambda w: [w["visit"]], only(302, "office_manager")),
     # A finding posted empty: the page again with its errors.
     "interview_office:visit_finding": (

@@ -78,11 +78,11 @@ MATRIX = {
     "accounts:enroll": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
     "accounts:security": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
     # Every member of staff has an inbox; an administrator, who reads no case, is sent on to
-    # the routing rules.
+    # the routing rules, an official who reads none to the interviews addressed to them.
     "cases:inbox": (
         "get",
         lambda w: [],
-        STAFF | dict.fromkeys(CONFIGURATION - {"office_manager"}, 302),
+        STAFF | dict.fromkeys(CONFIGURATION - {"office_manager"}, 302) | {"official": 302},
     ),
     # Reception, officers and managers register cases; leadership and auditors do not.
     "cases:new": (

@@ -289,7 +289,8 @@ MITHAQ_GRIEVANCE_DAYS_BY_KIND = {
 MITHAQ_GRIEVANCES_PER_HOUR = envint("MITHAQ_GRIEVANCES_PER_HOUR", "5")
 MITHAQ_INSTITUTION_NAME = os.environ.get("MITHAQ_INSTITUTION_NAME", "")
 # The citizens' affairs office's phone: a field visit's finding opens a case in the office's
-# name (mithaq.interviews.visits), and a case needs a phone to reach.
+# name (mithaq.interviews.visits), and a case needs a phone to reach. Unset, the first of
+# MITHAQ_HOTLINES that is a valid phone number stands in; with neither, a finding is refused.
 MITHAQ_OFFICE_PHONE = os.environ.get("MITHAQ_OFFICE_PHONE", "")
 # The public charter page's channels (mithaq/reports): hotlines (comma-separated), the
 # emergency number, the office's email and postal address; an empty one is not shown.
@@ -362,6 +363,7 @@ MITHAQ_PERIODIC_TASKS = [
     ("mithaq.reports.tasks.build_due_packs", 3600),
     ("mithaq.intake.tasks.poll_mailboxes", 60),
     ("mithaq.intake.tasks.deliver_webhooks", 15),
+    ("mithaq.interviews.tasks.remind_missing_records", 3600),
 ]
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Its `rqworker` command.

@@ -613,8 +613,10 @@ def interview_filter(request_or_user: Asker) -> Q | None:
 # unit and below; an official their own. Each keeps (writes) what they read, but leadership
 # and auditors, who only read.
 def interview_record_units(request_or_user: Asker) -> Q | None:
-    """A filter over `unit` for the officials' units whose records this person reads (Q()
-    for all of them); None when they read none."""
+    """A filter over officials' memberships (`unit`, `user`) for those whose records this
+    person reads (Q() for all of them); None when they read none. An official reads their
+    own only, not another official's of the same unit (the president's assistant is not the
+    president)."""
     access = access_for(request_or_user)
     if access.routes_cases or access.roles & {Role.LEADERSHIP, Role.AUDITOR}:
         return Q()
@@ -624,13 +626,16 @@ def interview_record_units(request_or_user: Asker) -> Q | None:
         q |= Q(unit__path__startswith=path)
     own = official_units(access)
     if own:
-        q |= Q(unit_id__in=own)
+        q |= Q(unit_id__in=own, user_id=access.user.pk)
     return q if paths or own else None
 
 
-def keeps_interview_record(request_or_user: Asker, unit: OrgUnit) -> bool:
+def keeps_interview_record(request_or_user: Asker, unit: OrgUnit, official_id: int) -> bool:
+    """May this person write the monthly record of the official `official_id` on `unit`?"""
     access = access_for(request_or_user)
-    if access.routes_cases or unit.pk in official_units(access):
+    if access.routes_cases:
+        return True
+    if official_id == access.user.pk and unit.pk in official_units(access):
         return True
     return any(g.role == Role.UNIT_MANAGER and g.covers(unit.path, unit.pk) for g in access.grants)
 

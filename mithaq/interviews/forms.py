@@ -9,6 +9,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from mithaq.accounts.models import Membership, OrgUnit, Role
+from mithaq.cases.forms.fields import MultipleFileField, MultipleFileInput
 from mithaq.common.phones import parse_phone
 
 from .models import InterviewRequest
@@ -207,3 +208,12 @@ class FindingForm(forms.Form):
         label=_("Owner unit"), queryset=OrgUnit.objects.active().filter(accepts_cases=True)
     )
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class VisitPhotoForm(forms.Form):
+    photos = MultipleFileField(
+        label=_("Photos"),
+        required=True,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)

@@ -7,6 +7,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mithaq.notifications.attachments import MailAttachment
+from mithaq.notifications.models import Message
+
 from .models import InterviewRequest
 
 
@@ -56,3 +59,27 @@ def interview_event(row: InterviewRequest) -> str:
         "END:VCALENDAR",
     ]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def booking_attachments(message: Message) -> list[MailAttachment]:
+    """The calendar file of the booking an `interview_scheduled` email tells (registered in
+    InterviewsConfig.ready()): the interview as it is booked when the email goes, so a move
+    made meanwhile is the one the citizen's calendar holds (same UID: it replaces)."""
+    # notify_contact's key: contact:interview:<code>:<occasion>:<channel>
+    parts = message.dedupe_key.split(":")
+    if len(parts) < 4 or parts[:2] != ["contact", "interview"]:
+        return []
+    row = (
+        InterviewRequest.objects.select_related("booking", "official", "unit")
+        .filter(code=parts[2])
+        .first()
+    )
+    if row is None or row.booking is None:
+        return []
+    return [
+        MailAttachment(
+            filename=f"interview-{row.code}.ics",
+            content=interview_event(row).encode(),
+            mimetype="text/calendar",
+        )
+    ]

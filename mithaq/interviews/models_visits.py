@@ -1,6 +1,8 @@
 """Field visits to units (seed 004 item 4): checklist templates the office edits, visits
 planned from them, each item scored with a note, findings opened as cases."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -99,3 +101,34 @@ class Finding(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+def _photo_path(instance, filename):
+    # The stored name is made here; the uploaded file's name is kept only as data.
+    return f"visits/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class VisitPhoto(models.Model):
+    """A photo taken on a visit: checked by its content (mithaq.common.uploads), served only
+    as a download to who reads the visit."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=_photo_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.original_name

@@ -4,13 +4,17 @@ Mithaq plus those recorded after the fact), who has submitted, and the writes.""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import Membership, Role, User
+from mithaq.notifications.services import notify_staff
+from mithaq.notifications.states import StaffEvent
 from mithaq.routing.calendar import active_calendar
 
 from .models import InterviewRequest, MonthlyRecord, RecordedInterview
@@ -146,3 +150,50 @@ def submit_month(
         record.submitted_at, record.submitted_by = now, actor
         record.save(update_fields=["submitted_at", "submitted_by"])
     return record
+
+
+# Reminders -------------------------------------------------------------------------------------
+
+# The officials are reminded on the first working days of the month after (seed 004 item 13:
+# the month's record is due at its start).
+REMINDER_WORKING_DAYS = 3
+
+
+def working_day_of_month(day: datetime.date) -> int | None:
+    """Which working day of its month `day` is (1 for the first), None when it is not one."""
+    calendar = active_calendar()
+    if not calendar.is_working_day(day):
+        return None
+    count = 0
+    for n in range(1, day.day + 1):
+        count += calendar.is_working_day(day.replace(day=n))
+    return count
+
+
+def remind_missing_records(*, now: datetime.datetime | None = None) -> int:
+    """On each of the first REMINDER_WORKING_DAYS working days of a month, each official
+    whose last month's record is not submitted gets one email that day (the dedupe key holds
+    the day: an hourly job runs this many times). Returns the messages written."""
+    now = now or timezone.now()
+    today = now.astimezone(active_calendar().tz).date()
+    nth = working_day_of_month(today)
+    if nth is None or nth > REMINDER_WORKING_DAYS:
+        return 0
+    month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    base = settings.MITHAQ_PUBLIC_URL.rstrip("/")
+    made = 0
+    for row in month_overview(Q(), month):
+        official = row.membership.user
+        if row.submitted or not official.is_active:
+            continue
+        with translation.override(official.language or settings.LANGUAGE_CODE):
+            unit = row.membership.unit.name
+        url = reverse("interview_office:record", args=[row.membership.pk, f"{month:%Y-%m}"])
+        message = notify_staff(
+            user=official,
+            event_key=StaffEvent.INTERVIEW_RECORD_DUE,
+            context={"month": f"{month:%m/%Y}", "unit": unit, "url": base + url},
+            dedupe=f"record-due:{row.membership.pk}:{month:%Y-%m}:{today.isoformat()}",
+        )
+        made += message is not None
+    return made

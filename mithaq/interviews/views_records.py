@@ -76,7 +76,7 @@ def _page(request, membership, month, form=None, status=200):
             "record": record,
             "entries": record.entries.all() if record else [],
             "held": records.held_interviews(membership, month),
-            "keeps": access.keeps_interview_record(request, membership.unit),
+            "keeps": access.keeps_interview_record(request, membership.unit, membership.user_id),
             "form": form or RecordedInterviewForm(),
         },
         status=status,
@@ -91,7 +91,7 @@ def record(request, pk: int, month: str):
 
 def _keeper(request, pk: int) -> Membership:
     membership = _membership(request, pk)
-    if not access.keeps_interview_record(request, membership.unit):
+    if not access.keeps_interview_record(request, membership.unit, membership.user_id):
         raise Http404
     return membership
 

@@ -5,15 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mithaq.accounts import access
 from mithaq.accounts.decorators import staff_required
+from mithaq.cases.views import attachment_response
 
 from . import visits
-from .forms import FindingForm, VisitForm
-from .models_visits import Visit
+from .forms import FindingForm, VisitForm, VisitPhotoForm
+from .models_visits import Visit, VisitPhoto
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,7 +41,7 @@ def visit_list(request):
     )
 
 
-def _page(request, visit: Visit, finding_form=None, status=200):
+def _page(request, visit: Visit, finding_form=None, photo_form=None, status=200):
     return render(
         request,
         "interviews/visit.html",
@@ -50,6 +52,9 @@ def _page(request, visit: Visit, finding_form=None, status=200):
             "average": visits.average(visit),
             "plans": access.plans_visits(request),
             "finding_form": finding_form or FindingForm(),
+            "photos": visit.photos.all(),
+            "photo_form": photo_form or VisitPhotoForm(),
+            "no_office_phone": visits.office_phone() is None,
         },
         status=status,
     )
@@ -106,3 +111,53 @@ def visit_pdf(request, pk: int):
     response = HttpResponse(visits.report_pdf(visit, language="ar"), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="visit-{visit.pk}.pdf"'
     return response
+
+
+@require_POST
+@staff_required(allow=access.plans_visits)
+def visit_photos(request, pk: int):
+    visit = get_object_or_404(Visit, pk=pk)
+    form = VisitPhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            visits.add_photos(
+                visit=visit,
+                uploads=form.cleaned_data["photos"],
+                caption=form.cleaned_data["caption"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("photos", exc)
+        else:
+            messages.success(request, _("The photos are added."))
+            return redirect("interview_office:visit", pk=pk)
+    return _page(request, visit, photo_form=form, status=400)
+
+
+@require_GET
+@staff_required(allow=access.reads_visits)
+def visit_photo(request, pk: int, photo: int):
+    """A photo as a download, never inline (cases.views.attachment_response)."""
+    return attachment_response(get_object_or_404(VisitPhoto, pk=photo, visit_id=pk))
+
+
+@require_GET
+@staff_required(allow=access.reads_visits)
+def unit_scores(request):
+    """Each unit's average checklist score per month, the last twelve months."""
+    months, rows = visits.scores_by_unit_and_month(timezone.localdate())
+    return render(
+        request,
+        "interviews/visit_trends.html",
+        {
+            "months": months,
+            "rows": [
+                {
+                    "unit": row.unit,
+                    # (score, bar height out of 40 px) per month
+                    "cells": [(m, None if m is None else round(m * 8)) for m in row.by_month],
+                }
+                for row in rows
+            ],
+        },
+    )

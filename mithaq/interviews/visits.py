@@ -4,10 +4,13 @@ Arabic pdftotext reads back in logical order)."""
 
 import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Avg
+from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,8 +18,10 @@ from django.utils.translation import gettext as _
 from mithaq.accounts.models import OrgUnit, User
 from mithaq.cases.services import submit_case
 from mithaq.cases.states import Channel, Kind
+from mithaq.common.phones import parse_phone
+from mithaq.common.uploads import check_upload
 
-from .models_visits import ChecklistTemplate, Finding, Visit, VisitScore
+from .models_visits import ChecklistTemplate, Finding, Visit, VisitPhoto, VisitScore
 
 MAX_SCORE = 5
 
@@ -75,6 +80,18 @@ def score_visit(
     return visit
 
 
+def office_phone() -> str | None:
+    """The phone a finding's case is opened with: MITHAQ_OFFICE_PHONE, else the first of the
+    institution's hotlines that is a phone number (a short code is not); None without."""
+    for raw in (settings.MITHAQ_OFFICE_PHONE, *settings.MITHAQ_HOTLINES):
+        if raw:
+            try:
+                return parse_phone(raw)
+            except ValidationError:
+                continue
+    return None
+
+
 def add_finding(
     *,
     visit: Visit,
@@ -91,9 +108,14 @@ def add_finding(
         raise ValidationError(_("Write the finding."), code="text")
     if due_date < timezone.localdate(now):
         raise ValidationError(_("A decision's due date cannot be in the past."), code="due")
-    if not settings.MITHAQ_OFFICE_PHONE:
+    phone = office_phone()
+    if phone is None:
         raise ValidationError(
-            _("Findings open cases in the office's name: set MITHAQ_OFFICE_PHONE first."),
+            _(
+                "A finding opens a case in the office's name, and the office has no phone "
+                "number: ask the administrator to set MITHAQ_OFFICE_PHONE (or a hotline, "
+                "MITHAQ_HOTLINES)."
+            ),
             code="office_phone",
         )
     with translation.override(settings.LANGUAGE_CODE):
@@ -107,7 +129,7 @@ def add_finding(
             subject=text[:200],
             body=text,
             citizen_name=office_name,
-            citizen_phone=settings.MITHAQ_OFFICE_PHONE,
+            citizen_phone=phone,
             now=now,
         )
         return Finding.objects.create(
@@ -115,9 +137,87 @@ def add_finding(
         )
 
 
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def add_photos(
+    *,
+    visit: Visit,
+    uploads: list,
+    caption: str,
+    actor: User,
+    now: datetime.datetime | None = None,
+) -> list[VisitPhoto]:
+    """The visit's photos, each checked by its content (a photo: JPEG, PNG or WebP); one
+    refused file keeps them all out."""
+    now = now or timezone.now()
+    if not uploads:
+        raise ValidationError(_("Choose a photo."), code="none")
+    if len(uploads) > settings.MITHAQ_MAX_UPLOADS_PER_FORM:
+        raise ValidationError(_("Too many files at once."), code="too_many")
+    checked = []
+    for upload in uploads:
+        kind, digest = check_upload(upload)
+        if kind.content_type not in PHOTO_TYPES:
+            raise ValidationError(
+                _("“%(name)s” is not a photo. Send JPEG, PNG or WebP.") % {"name": upload.name},
+                code="not_photo",
+            )
+        checked.append((upload, kind, digest))
+    with transaction.atomic():
+        return [
+            VisitPhoto.objects.create(
+                visit=visit,
+                file=upload,
+                original_name=upload.name[:200],
+                content_type=kind.content_type,
+                extension=kind.extension,
+                size=upload.size,
+                sha256=digest,
+                caption=caption.strip(),
+                uploaded_by=actor,
+                created_at=now,
+            )
+            for upload, kind, digest in checked
+        ]
+
+
 def average(visit: Visit) -> float | None:
     scored = [s.score for s in visit.scores.all() if s.score is not None]
     return round(sum(scored) / len(scored), 2) if scored else None
+
+
+@dataclass(frozen=True)
+class UnitScores:
+    unit: OrgUnit
+    by_month: list[float | None]  # one per month of the table, oldest first
+
+
+def scores_by_unit_and_month(
+    last_month: datetime.date, *, months: int = 12
+) -> tuple[list[datetime.date], list[UnitScores]]:
+    """Each visited unit's average checklist score (the items scored, 0 to 5) per month of
+    the visits' dates, over the `months` months up to `last_month`: one query."""
+    firsts = [last_month.replace(day=1)]
+    for _i in range(months - 1):
+        firsts.insert(0, (firsts[0] - datetime.timedelta(days=1)).replace(day=1))
+    end = (firsts[-1] + datetime.timedelta(days=32)).replace(day=1)
+    rows = (
+        VisitScore.objects.filter(
+            score__isnull=False, visit__planned_for__gte=firsts[0], visit__planned_for__lt=end
+        )
+        .annotate(month=TruncMonth("visit__planned_for"))
+        .values("visit__unit", "month")
+        .annotate(mean=Avg("score"))
+        .values_list("visit__unit", "month", "mean")
+    )
+    means: dict[int, dict[datetime.date, float]] = {}
+    for unit_id, month, mean in rows:
+        means.setdefault(unit_id, {})[month] = round(float(mean), 2)
+    units = OrgUnit.objects.filter(pk__in=means).order_by("path")
+    return firsts, [
+        UnitScores(unit=u, by_month=[means[u.pk].get(m) for m in firsts]) for u in units
+    ]
 
 
 def report_pdf(visit: Visit, *, language: str = "ar") -> bytes:

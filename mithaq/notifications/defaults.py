@@ -36,6 +36,9 @@ PLACEHOLDERS = {
     # {text}: what happened, one short line of each event (its line.txt), joined;
     # {details}: the last event's own SMS, or every event's email text.
     "updates": (*CITIZEN_PLACEHOLDERS, "details"),
+    # An official's month not yet submitted: {month} is MM/YYYY, {unit} the official's unit,
+    # {url} the month's record page.
+    "interview_record_due": ("name", "month", "unit", "url"),
     # Interview requests (mithaq.interviews): {when} is the Gregorian date and time, {hijri}
     # the Hijri date; {text} the office's reason, {unit} the unit a request was sent to.
     **dict.fromkeys(

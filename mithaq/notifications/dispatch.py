@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from mithaq.accounts.models import User
 
+from . import attachments
 from .models import Attempt, GatewayState, Message
 from .states import BreakerState, MessageChannel, MessageStatus, Outcome, RecipientKind
 from .transports import Outgoing, TransportError, transport_for
@@ -296,6 +297,9 @@ def _send_claimed(message: Message, token, batch: Batch, *, rng=None) -> Result:
                 html=message.html,
                 language=message.language,
                 event_key=message.event_key,
+                attachments=tuple(
+                    (a.filename, a.content, a.mimetype) for a in attachments.for_message(message)
+                ),
             )
         )
     except Exception as exc:

@@ -106,6 +106,8 @@ class StaffEvent(models.TextChoices):
     ESCALATED = "escalated", _("Escalation: a target was missed")
     DAILY_DIGEST = "daily_digest", _("Daily digest of what is due")
     LOW_SATISFACTION = "low_satisfaction", _("A citizen was not satisfied")
+    # An official's monthly interview record not yet submitted (mithaq.interviews.records).
+    INTERVIEW_RECORD_DUE = "interview_record_due", _("Monthly interview record due")
 
 
 EVENT_LABELS = dict(CitizenEvent.choices) | dict(StaffEvent.choices)

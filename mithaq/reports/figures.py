@@ -8,8 +8,8 @@ last event that closed it against the last that took it out of closed), not from
 current state, so that a past period's figures do not move when a case moves today.
 
 A section is one entry of SECTIONS: a function of a Window returning plain JSON values.
-Satisfaction, interviews and field visits say they have no data until their apps land
-(mithaq.surveys, mithaq.interviews); wiring one is replacing its entry.
+Satisfaction says it has no data until its app lands (mithaq.surveys); wiring it is
+replacing its entry. Interviews and field visits read mithaq.interviews.
 """
 
 import datetime
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    Avg,
     Count,
     DateTimeField,
     Exists,
@@ -35,6 +36,10 @@ from django.utils import timezone
 from mithaq.accounts.models import OrgUnit
 from mithaq.cases.models import Case, CaseEvent
 from mithaq.cases.states import Channel, EventKind, Kind, State
+from mithaq.interviews.models import Decision, InterviewEvent, InterviewRequest, RecordedInterview
+from mithaq.interviews.models_visits import Finding, Visit, VisitScore
+from mithaq.interviews.states import EventKind as InterviewEventKind
+from mithaq.interviews.states import RequestState
 from mithaq.routing import calendar as working
 from mithaq.routing.models import CaseClock, Target
 from mithaq.routing.worktime import Calendar
@@ -412,6 +417,71 @@ def trend(w: Window) -> dict:
     }
 
 
+def interviews(w: Window) -> dict:
+    """Interviews with officials (mithaq.interviews) of the scope (the official's unit under
+    it): requests received in the period; interviews whose slot fell in it, held and the
+    citizen's no-shows; requests sent to a unit as a case, and decisions of a meeting opened
+    as cases, in the period; interviews the officials recorded after the fact (their monthly
+    records), by the day they were held. Held and no-show are final states: a past period's
+    figures do not move."""
+    scope = Q() if w.unit is None else Q(unit__path__startswith=w.unit.path)
+    requests = InterviewRequest.objects.filter(scope)
+    received = requests.filter(created_at__gte=w.start, created_at__lt=w.end).count()
+    slots = requests.filter(
+        booking__starts_at__gte=w.start, booking__starts_at__lt=w.end
+    ).aggregate(
+        held=Count("pk", filter=Q(state=RequestState.HELD)),
+        no_shows=Count("pk", filter=Q(state=RequestState.NO_SHOW)),
+    )
+    referred = InterviewEvent.objects.filter(
+        kind=InterviewEventKind.REFERRED,
+        at__gte=w.start,
+        at__lt=w.end,
+        request__in=requests,
+    ).count()
+    decisions = Decision.objects.filter(
+        case__created_at__gte=w.start, case__created_at__lt=w.end, request__in=requests
+    ).count()
+    first, last = w.period.first_day, w.period.last_day
+    recorded = RecordedInterview.objects.filter(
+        held_on__gte=first,
+        held_on__lte=last,
+        **({} if w.unit is None else {"record__unit__path__startswith": w.unit.path}),
+    ).count()
+    return {
+        "available": True,
+        "received": received,
+        **slots,
+        "no_show_share": ratio(slots["no_shows"], slots["held"] + slots["no_shows"]),
+        "referred_as_cases": referred,
+        "decisions_opened_as_cases": decisions,
+        "recorded_after_the_fact": recorded,
+    }
+
+
+def field_visits(w: Window) -> dict:
+    """Field visits (mithaq.interviews) to units of the scope, by their date in the period:
+    visits, those scored, the average of their scored items (0 to 5), and their findings
+    opened as cases."""
+    visits = Visit.objects.filter(
+        planned_for__gte=w.period.first_day, planned_for__lte=w.period.last_day
+    )
+    if w.unit is not None:
+        visits = visits.filter(unit__path__startswith=w.unit.path)
+    counts = visits.aggregate(
+        visits=Count("pk"), scored=Count("pk", filter=Q(scored_at__isnull=False))
+    )
+    mean = VisitScore.objects.filter(visit__in=visits, score__isnull=False).aggregate(
+        mean=Avg("score")
+    )["mean"]
+    return {
+        "available": True,
+        **counts,
+        "average_score": None if mean is None else round(float(mean), 2),
+        "findings": Finding.objects.filter(visit__in=visits).count(),
+    }
+
+
 def no_data_yet(w: Window) -> dict:
     """A section whose records are not kept yet: it says so, it never shows a number."""
     return {"available": False}
@@ -419,8 +489,8 @@ def no_data_yet(w: Window) -> dict:
 
 Section = Callable[[Window], dict]
 
-# The pack's sections in their order. Satisfaction (mithaq.surveys), interviews and field
-# visits (mithaq.interviews) are wired here when those apps land.
+# The pack's sections in their order. Satisfaction (mithaq.surveys) is wired here when its
+# app lands.
 SECTIONS: dict[str, Section] = {
     "volume": volume,
     "received": received,
@@ -430,8 +500,8 @@ SECTIONS: dict[str, Section] = {
     "hall": hall,
     "trend": trend,
     "satisfaction": no_data_yet,
-    "interviews": no_data_yet,
-    "field_visits": no_data_yet,
+    "interviews": interviews,
+    "field_visits": field_visits,
 }
 
 

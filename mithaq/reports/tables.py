@@ -274,6 +274,45 @@ def hall(f: dict) -> Table:
     return table
 
 
+def interviews(f: dict) -> Table | None:
+    if f["current"].get("interviews", {}).get("available") is not True:
+        return None
+    table = Table("interviews", _("Interviews"), _compare_columns(_("Figure")))
+    rows = [
+        (_("Requests received"), lambda w: w["interviews"]["received"]),
+        (_("Interviews held"), lambda w: w["interviews"]["held"]),
+        (_("The citizen did not come"), lambda w: w["interviews"]["no_shows"]),
+        (_("Share of no-shows"), lambda w: w["interviews"]["no_show_share"]),
+        (_("Requests sent to a unit as a case"), lambda w: w["interviews"]["referred_as_cases"]),
+        (
+            _("Meeting decisions opened as cases"),
+            lambda w: w["interviews"]["decisions_opened_as_cases"],
+        ),
+        (
+            _("Interviews recorded after the fact"),
+            lambda w: w["interviews"]["recorded_after_the_fact"],
+        ),
+    ]
+    table.rows = [_comparison(label, "int", get, f) for label, get in rows]
+    table.row_formats = {3: "pct"}
+    return table
+
+
+def field_visits(f: dict) -> Table | None:
+    if f["current"].get("field_visits", {}).get("available") is not True:
+        return None
+    table = Table("field_visits", _("Field visits"), _compare_columns(_("Figure")))
+    rows = [
+        (_("Visits"), lambda w: w["field_visits"]["visits"]),
+        (_("Visits scored"), lambda w: w["field_visits"]["scored"]),
+        (_("Average score (0 to 5)"), lambda w: w["field_visits"]["average_score"]),
+        (_("Findings opened as cases"), lambda w: w["field_visits"]["findings"]),
+    ]
+    table.rows = [_comparison(label, "int", get, f) for label, get in rows]
+    table.row_formats = {2: "num"}
+    return table
+
+
 _PENDING = {
     "satisfaction": lambda: _("Satisfaction"),
     "interviews": lambda: _("Interviews"),
@@ -305,5 +344,6 @@ def pack_tables(f: dict) -> list[Table]:
         compliance_by_unit(f),
         reentry(f),
         hall(f),
+        *(t for t in (interviews(f), field_visits(f)) if t is not None),
         *pending(f),
     ]

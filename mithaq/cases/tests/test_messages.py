@@ -78,7 +78,8 @@ def test_the_table_names_the_messages_expected():
     [(e, CITIZEN_PARTS) for e in CITIZEN]
     + [(e, STAFF_PARTS) for e in STAFF]
     + [("daily_digest", [*STAFF_PARTS, "item.txt"]), ("turn_near", CITIZEN_PARTS)]
-    + [("updates", CITIZEN_PARTS), ("low_satisfaction", STAFF_PARTS)],
+    + [("updates", CITIZEN_PARTS), ("low_satisfaction", STAFF_PARTS)]
+    + [("interview_record_due", STAFF_PARTS)],
 )
 @pytest.mark.parametrize("language", ["ar", "en", "fr", "es"])
 def test_every_message_has_its_default_files(event_key, parts, language):

@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mithaq.accounts.access import StaffAccess, access_for, may_override_minimum_time
+from mithaq.accounts.access import (
+    StaffAccess,
+    access_for,
+    may_override_minimum_time,
+    official_units,
+)
 from mithaq.accounts.decorators import staff_required
 from mithaq.cases import services
 from mithaq.cases.access import cases_visible_to, get_case_for_user
@@ -30,7 +35,7 @@ PAGE_SIZE = 25
 
 def _staff_or_configuration(request) -> bool:
     access = access_for(request)
-    return access.is_staff_member or access.manages_configuration
+    return access.is_staff_member or access.manages_configuration or bool(official_units(access))
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,9 +46,13 @@ def inbox(request):
     POST (the filter bar): keep the search text for the session and redirect to the address
     that carries its key, never the text (mithaq.common.recent); from HTMX, answer with the
     results and push that address. An administrator reads no cases: the inbox, where signing
-    in lands, sends them on to the routing rules."""
-    if not access_for(request).is_staff_member:
-        return redirect("routes:rules")
+    in lands, sends them on to the routing rules; an official who holds no case role (the
+    president's assistant, a dean) on to the interviews addressed to them."""
+    access = access_for(request)
+    if not access.is_staff_member:
+        if access.manages_configuration:
+            return redirect("routes:rules")
+        return redirect("interview_office:list")
     results_only = (
         request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox-results"
     )

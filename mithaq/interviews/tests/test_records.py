@@ -136,3 +136,48 @@ def test_a_deans_office_adds_an_interview_through_the_page(client, org, official
     )
     assert bad.status_code == 400
     assert MonthlyRecord.objects.get().entries.count() == 1
+
+
+# Reminders: October 2027 opens on a Friday and a Saturday (the weekend) and Sunday the 3rd is
+# National Day, so its first working days are Monday 4, Tuesday 5 and Wednesday 6; Thursday 7
+# is the fourth.
+def _reminders(day: int) -> int:
+    return records.remind_missing_records(now=datetime.datetime(2027, 10, day, 10, 0, tzinfo=TZ))
+
+
+def test_officials_who_have_not_submitted_are_reminded_on_the_first_three_working_days(
+    org, officials
+):
+    from mithaq.notifications.models import Message
+
+    records.submit_month(
+        membership=officials["dean"],
+        month=SEPTEMBER,
+        actor=org.manager_college_a,
+        now=datetime.datetime(2027, 10, 1, 9, 0, tzinfo=TZ),
+    )
+    # Friday, Saturday, the holiday: nothing.
+    assert [_reminders(1), _reminders(2), _reminders(3)] == [0, 0, 0]
+    # The president, his assistant (the persona `official`) and the dean of medicine have
+    # not submitted September; the dean of engineering has.
+    assert _reminders(4) == 3
+    assert _reminders(4) == 0  # the hourly job again the same day: already told
+    assert [_reminders(5), _reminders(6), _reminders(7)] == [3, 3, 0]
+    sent = Message.objects.filter(event_key="interview_record_due")
+    assert sent.count() == 9
+    assert set(sent.values_list("user__username", flat=True)) == {"assistant", "dean_b", "official"}
+    one = sent.filter(user__username="dean_b").first()
+    assert one.language == "ar"
+    assert one.subject.startswith("تذكير: سجل مقابلات شهر") and "09/2027" in one.subject
+    record_url = reverse("interview_office:record", args=[officials["dean_b"].pk, "2027-09"])
+    assert record_url in one.body and "كلية الطب" in one.body
+
+
+def test_the_reminder_speaks_the_officials_language(org, officials):
+    from mithaq.notifications.models import Message
+
+    officials["dean_b"].user.__class__.objects.filter(username="dean_b").update(language="fr")
+    _reminders(4)
+    french = Message.objects.get(event_key="interview_record_due", user__username="dean_b")
+    assert french.subject.startswith("Rappel : le registre des entretiens de")
+    assert "College of Medicine" in french.body  # a unit has Arabic and English names

@@ -229,3 +229,48 @@ def test_a_no_show_is_recorded_only_once_the_time_has_come(org, asked):
     )
     asked.refresh_from_db()
     assert asked.state == RequestState.NO_SHOW
+
+
+def test_the_booking_email_carries_the_interview_as_a_calendar_file(org, asked, settings, tmp_path):
+    import json
+
+    from mithaq.notifications import attachments, dispatch
+    from mithaq.notifications.transports import Outgoing
+    from mithaq.notifications.transports.email import build_mail
+
+    settings.MITHAQ_MESSAGES_FILE = str(tmp_path / "messages.jsonl")
+    settings.MITHAQ_TRANSPORTS = {"email": "console", "sms": "console"}
+    row = services.schedule_request(
+        request=asked, starts_at=TUESDAY_10, actor=org.office_manager, now=NOW
+    )
+    told = _messages(row, "interview_scheduled")
+    email, sms = told.get(channel="email"), told.get(channel="sms")
+    # Only the email carries it; the SMS and the other events none.
+    assert attachments.for_message(sms) == ()
+    files = attachments.for_message(email)
+    assert [(f.filename, f.mimetype) for f in files] == [
+        (f"interview-{row.code}.ics", "text/calendar")
+    ]
+    ics = files[0].content.decode()
+    # Tuesday 7 September 2027 10:00 in Baghdad (UTC+3) is 07:00 UTC.
+    assert "DTSTART:20270907T070000Z" in ics and f"UID:interview-{row.code}@" in ics
+    # Through the dispatcher: the outbox's transport is handed the file.
+    assert dispatch.dispatch_one(email.pk).outcome == "sent"
+    lines = [json.loads(line) for line in (tmp_path / "messages.jsonl").read_text().splitlines()]
+    assert [line["attachments"] for line in lines if line["channel"] == "email"] == [
+        [[f"interview-{row.code}.ics", "text/calendar"]]
+    ]
+    # And the SMTP transport writes it as a MIME part of the email.
+    mail = build_mail(
+        Outgoing(
+            message_id=email.pk,
+            channel="email",
+            to="khaled@example.com",
+            subject=email.subject,
+            body=email.body,
+            attachments=tuple((f.filename, f.content, f.mimetype) for f in files),
+        )
+    )
+    raw = mail.message().as_string()
+    assert "Content-Type: text/calendar" in raw
+    assert f'filename="interview-{row.code}.ics"' in raw

@@ -29,6 +29,8 @@ class Outgoing:
     language: str = "ar"
     event_key: str = ""
     extra: dict = field(default_factory=dict)
+    # (file name, content, MIME type) of each file an email carries (notifications.attachments)
+    attachments: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,10 @@ class FileTransport(Transport):
                 "language": message.language,
                 "subject": message.subject,
                 "body": message.body,
+                # The files an email carries: their names and types (the content stays out).
+                "attachments": [
+                    [name, mimetype] for name, _content, mimetype in message.attachments
+                ],
             },
             ensure_ascii=False,
         )

@@ -23,16 +23,7 @@ class SmtpTransport(Transport):
             timeout=settings.MITHAQ_SMTP_TIMEOUT,
             **self.connection_options,
         )
-        mail = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.to],
-            connection=connection,
-            headers={"X-Mithaq-Message": str(message.message_id)},
-        )
-        if message.html:
-            mail.attach_alternative(message.html, "text/html")
+        mail = build_mail(message, connection)
         try:
             mail.send()
         except smtplib.SMTPRecipientsRefused as exc:
@@ -45,3 +36,20 @@ class SmtpTransport(Transport):
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise TransportError(f"SMTP: {exc}", permanent=False) from exc
         return Sent(provider_id=mail.extra_headers.get("Message-ID", ""))
+
+
+def build_mail(message: Outgoing, connection=None) -> EmailMultiAlternatives:
+    """The email of `message`: its text, its HTML as an alternative, its files attached."""
+    mail = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        connection=connection,
+        headers={"X-Mithaq-Message": str(message.message_id)},
+    )
+    if message.html:
+        mail.attach_alternative(message.html, "text/html")
+    for filename, content, mimetype in message.attachments:
+        mail.attach(filename, content, mimetype)
+    return mail

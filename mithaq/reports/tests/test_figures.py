@@ -156,8 +156,11 @@ def test_scope_is_the_unit_and_its_subtree(month):
 
 def test_sections_without_records_say_so(month):
     _org, _codes, pack = month
-    for name in ("satisfaction", "interviews", "field_visits"):
-        assert pack["current"][name] == {"available": False}
+    assert pack["current"]["satisfaction"] == {"available": False}
+    # Interviews and visits are kept (mithaq.interviews): none in this month, zeros.
+    assert pack["current"]["interviews"]["available"] is True
+    assert pack["current"]["interviews"]["received"] == 0
+    assert pack["current"]["field_visits"]["visits"] == 0
 
 
 def test_empty_period_is_all_zeros(org):
