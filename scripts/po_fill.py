@@ -7,7 +7,8 @@ Line forms:
     context :: English => عربي                       (pgettext)
     singular || plural => f0 || f1 || f2 || f3 || f4 || f5   (ngettext; Arabic has six forms)
 Only empty translations are filled (and fuzzy guesses replaced); lines whose msgid is not in
-the catalogue are reported. A line's texts are written as in a .po file: `\\n` is a new line,
+the catalogue are reported. With --replace first, the lines' translations replace the ones in
+the catalogue too (a correction). A line's texts are written as in a .po file: `\\n` is a new line,
 `\\t` a tab, `\\\\` one backslash; quotes need no escape."""
 
 import re
@@ -70,7 +71,7 @@ def fill(entry, translation):
     return out
 
 
-def main(catalogue: str, sources: list[str]) -> int:
+def main(catalogue: str, sources: list[str], *, replace: bool = False) -> int:
     wanted = {}
     for source in sources:
         for raw in Path(source).read_text(encoding="utf-8").splitlines():
@@ -101,7 +102,7 @@ def main(catalogue: str, sources: list[str]) -> int:
             if _field(entry, "msgid_plural") is not None
             else [_field(entry, "msgstr")]
         )
-        if any(current) and not fuzzy:
+        if any(current) and not fuzzy and not replace:
             done.add(key)
             continue
         entries[index] = fill(entry, wanted[key])
@@ -113,4 +114,8 @@ def main(catalogue: str, sources: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2:]))
+    arguments = sys.argv[1:]
+    replace = arguments[:1] == ["--replace"]
+    if replace:
+        arguments = arguments[1:]
+    sys.exit(main(arguments[0], arguments[1:], replace=replace))

@@ -59,3 +59,20 @@ def test_filled_catalogue_reads_back_through_gettext(tmp_path, capsys):
     assert catalogue.pgettext("state", "Open") == "Ouverte"
     assert catalogue.gettext("Already") == "Déjà"  # a translation already there is kept
     assert catalogue.ngettext("%(n)s case", "%(n)s cases", 3) == "%(n)s dossiers"
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+def test_replace_corrects_a_translation_already_there(tmp_path):
+    spec = importlib.util.spec_from_file_location("po_fill", SCRIPT)
+    po_fill = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(po_fill)
+    po, pending = tmp_path / "django.po", tmp_path / "fr.txt"
+    po.write_text(CATALOGUE, encoding="utf-8")
+    pending.write_text("Already => Encore\n", encoding="utf-8")
+
+    po_fill.main(str(po), [str(pending)], replace=True)
+
+    mo = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+    with mo.open("rb") as handle:
+        assert gettext.GNUTranslations(handle).gettext("Already") == "Encore"
