@@ -256,8 +256,20 @@ MITHAQ_MAX_UPLOADS_PER_FORM = envint("MITHAQ_MAX_UPLOADS_PER_FORM", "5")
 MITHAQ_MAIL_MAX_BYTES = envint("MITHAQ_MAIL_MAX_BYTES", str(25 * 1024 * 1024))
 MITHAQ_MAIL_PER_SENDER_PER_HOUR = envint("MITHAQ_MAIL_PER_SENDER_PER_HOUR", "20")
 MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR = envint("MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR", "30")
+# Office files are zips: refused past this size unpacked or this many entries (zip bombs).
+MITHAQ_UPLOAD_MAX_UNPACKED_BYTES = envint(
+    "MITHAQ_UPLOAD_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)
+)
+MITHAQ_UPLOAD_MAX_ENTRIES = envint("MITHAQ_UPLOAD_MAX_ENTRIES", "2000")
+# Antivirus: the path of clamd's Unix socket (e.g. /run/clamav/clamd.ctl); every upload is
+# sent to it and refused when infected, or when clamd does not answer. Empty: no scanning.
+MITHAQ_CLAMD_SOCKET = os.environ.get("MITHAQ_CLAMD_SOCKET", "")
+MITHAQ_CLAMD_TIMEOUT = envint("MITHAQ_CLAMD_TIMEOUT", "30")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded files are readable by the application's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # The default region for phone numbers written without a country code.
 MITHAQ_PHONE_REGION = os.environ.get("MITHAQ_PHONE_REGION", "IQ")
 # Citizens' tracking page: attempts per address in a 15-minute window.
