@@ -171,6 +171,9 @@ AXES_RESET_ON_SUCCESS = True
 # is always asked for it; this says whether setting one up is compulsory.
 MITHAQ_REQUIRE_STAFF_2FA = envbool("MITHAQ_REQUIRE_STAFF_2FA", "true")
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Mithaq")
+# Setting up the second factor needs a one-time enrolment code from an administrator
+# (accounts.two_factor); it expires after this many hours.
+MITHAQ_ENROLMENT_CODE_HOURS = envint("MITHAQ_ENROLMENT_CODE_HOURS", "72")
 
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 # The language of a first visit, whatever the browser asks for (mithaq.common.language):
