@@ -1,11 +1,21 @@
-"""Email over the configured SMTP server (Django's EMAIL_* settings), text and HTML."""
+"""Email over the configured SMTP server (Django's EMAIL_* settings), text and HTML.
+
+Each outbox message has one Message-ID, the same at every attempt: a mail sent again after a
+worker died mid-send (mithaq.notifications.dispatch) is the same message to the receiving
+servers and mail clients, which drop or thread the duplicate."""
 
 import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from . import Outgoing, Sent, Transport, TransportError
+from . import Outgoing, Sent, Transport, TransportError, send_timeout
+
+
+def message_id_for(message_id: int) -> str:
+    """The outbox message's Message-ID (RFC 5322), under the sender's domain."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "localhost"
+    return f"<mithaq-message-{message_id}@{domain}>"
 
 
 class SmtpTransport(Transport):
@@ -20,7 +30,7 @@ class SmtpTransport(Transport):
         connection = get_connection(
             "django.core.mail.backends.smtp.EmailBackend",
             fail_silently=False,
-            timeout=settings.MITHAQ_SMTP_TIMEOUT,
+            timeout=send_timeout(settings.MITHAQ_SMTP_TIMEOUT),
             **self.connection_options,
         )
         mail = EmailMultiAlternatives(
@@ -29,7 +39,10 @@ class SmtpTransport(Transport):
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.to],
             connection=connection,
-            headers={"X-Mithaq-Message": str(message.message_id)},
+            headers={
+                "X-Mithaq-Message": str(message.message_id),
+                "Message-ID": message_id_for(message.message_id),
+            },
         )
         if message.html:
             mail.attach_alternative(message.html, "text/html")
