@@ -403,3 +403,6 @@ else:
 # Seconds between two heartbeats on an open display stream: they keep proxies from closing
 # an idle connection and let the page notice a connection that died silently.
 MITHAQ_DISPLAY_HEARTBEAT = envint("MITHAQ_DISPLAY_HEARTBEAT", "15")
+# Display streams one client address may hold open in one process (a hall's screens may
+# share an address behind its router); more are refused with 429.
+MITHAQ_DISPLAY_STREAMS_PER_ADDRESS = envint("MITHAQ_DISPLAY_STREAMS_PER_ADDRESS", "20")
