@@ -362,8 +362,8 @@ MITHAQ_MESSAGE_RETRY_BASE_SECONDS = envint("MITHAQ_MESSAGE_RETRY_BASE_SECONDS", 
 MITHAQ_MESSAGE_RETRY_MAX_SECONDS = envint("MITHAQ_MESSAGE_RETRY_MAX_SECONDS", "3600")
 # A message still "sending" after this long belonged to a worker that died: the next
 # dispatch (every 15 s) sends it, so a killed worker's messages go on within a minute. A run
-# renews a claim older than half this just before its send, and gateways' timeouts are held
-# under a third of it (transports.send_timeout).
+# renews a claim older than half this just before its send: keep every gateway's timeout
+# (MITHAQ_SMTP_TIMEOUT, the gateways' own) well under half of it.
 MITHAQ_MESSAGE_CLAIM_TIMEOUT = envint("MITHAQ_MESSAGE_CLAIM_TIMEOUT", "45")
 # Circuit breaker: this many transient failures in a row pause a gateway for the cool-off.
 MITHAQ_BREAKER_THRESHOLD = envint("MITHAQ_BREAKER_THRESHOLD", "5")

@@ -46,13 +46,6 @@ class Transport:
         raise NotImplementedError
 
 
-def send_timeout(configured: float) -> float:
-    """A gateway's timeout, held under a third of the claim timeout: a send begun just before
-    its claim is renewed (at half the claim timeout) ends before another worker may take the
-    message over (mithaq.notifications.dispatch)."""
-    return min(float(configured), settings.MITHAQ_MESSAGE_CLAIM_TIMEOUT / 3)
-
-
 def transport_for(channel: str) -> Transport:
     """The configured transport for a channel (settings.MITHAQ_TRANSPORTS)."""
     from . import console, email, sms, whatsapp

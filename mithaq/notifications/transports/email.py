@@ -9,7 +9,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from . import Outgoing, Sent, Transport, TransportError, send_timeout
+from . import Outgoing, Sent, Transport, TransportError
 
 
 def message_id_for(message_id: int) -> str:
@@ -30,7 +30,7 @@ class SmtpTransport(Transport):
         connection = get_connection(
             "django.core.mail.backends.smtp.EmailBackend",
             fail_silently=False,
-            timeout=send_timeout(settings.MITHAQ_SMTP_TIMEOUT),
+            timeout=settings.MITHAQ_SMTP_TIMEOUT,
             **self.connection_options,
         )
         mail = EmailMultiAlternatives(

@@ -6,7 +6,7 @@ worker died mid-send, or a lost answer)."""
 
 import re
 
-from . import Outgoing, Sent, Transport, TransportError, send_timeout
+from . import Outgoing, Sent, Transport, TransportError
 from .http import auth_headers, request
 
 
@@ -54,7 +54,7 @@ class HttpSmsTransport(Transport):
                 method="POST",
                 json_body=params,
                 headers=headers,
-                timeout=send_timeout(c.timeout_seconds),
+                timeout=c.timeout_seconds,
             )
         else:
             answer = request(
@@ -62,7 +62,7 @@ class HttpSmsTransport(Transport):
                 method=c.method,
                 params=params,
                 headers=headers,
-                timeout=send_timeout(c.timeout_seconds),
+                timeout=c.timeout_seconds,
             )
         if c.success_pattern and not re.search(c.success_pattern, answer.body):
             # The gateway answered but refused: resending the same message will not help.

@@ -4,7 +4,7 @@ name is the event and whose one body parameter is the rendered text."""
 
 import json
 
-from . import Outgoing, Sent, Transport, TransportError, send_timeout
+from . import Outgoing, Sent, Transport, TransportError
 from .http import request
 
 
@@ -54,7 +54,7 @@ class WhatsAppTransport(Transport):
             method="POST",
             json_body=self.payload(message),
             headers={"Authorization": f"Bearer {c.secret()}"},
-            timeout=send_timeout(c.timeout_seconds),
+            timeout=c.timeout_seconds,
         )
         try:
             provider_id = json.loads(answer.body)["messages"][0]["id"]
