@@ -219,6 +219,17 @@ def png_bytes() -> bytes:
     )
 
 
+def jpeg_bytes(exif: bytes = b"") -> bytes:
+    """A real 8x8 red JPEG, with the EXIF block given."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
 def zip_bytes(members: dict[str, str]) -> bytes:
     import io
     import zipfile

@@ -24,4 +24,5 @@ AUDITORS = only(200, "office_manager", "auditor", "leader")
 
 MATRIX = {
     "cases:confidential_reads": ("get", lambda w: [], AUDITORS),
+    "cases:confidential_reads_chain": ("get", lambda w: [], AUDITORS),
 }

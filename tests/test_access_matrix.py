@@ -77,6 +77,8 @@ MATRIX = {
     "accounts:verify": ("get", lambda w: [], everyone(302) | {"anonymous": LOGIN}),
     "accounts:enroll": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
     "accounts:security": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
+    # Office managers and administrators give staff their second-factor enrolment codes.
+    "accounts:enrolment_codes": ("get", lambda w: [], only(200, *CONFIGURATION)),
     # Every member of staff has an inbox; an administrator, who reads no case, is sent on to
     # the routing rules, an official who reads none to the interviews addressed to them.
     "cases:inbox": (

@@ -171,6 +171,9 @@ AXES_RESET_ON_SUCCESS = True
 # is always asked for it; this says whether setting one up is compulsory.
 MITHAQ_REQUIRE_STAFF_2FA = envbool("MITHAQ_REQUIRE_STAFF_2FA", "true")
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Mithaq")
+# Setting up the second factor needs a one-time enrolment code from an administrator
+# (accounts.two_factor); it expires after this many hours.
+MITHAQ_ENROLMENT_CODE_HOURS = envint("MITHAQ_ENROLMENT_CODE_HOURS", "72")
 
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 # The language of a first visit, whatever the browser asks for (mithaq.common.language):
@@ -256,8 +259,20 @@ MITHAQ_MAX_UPLOADS_PER_FORM = envint("MITHAQ_MAX_UPLOADS_PER_FORM", "5")
 MITHAQ_MAIL_MAX_BYTES = envint("MITHAQ_MAIL_MAX_BYTES", str(25 * 1024 * 1024))
 MITHAQ_MAIL_PER_SENDER_PER_HOUR = envint("MITHAQ_MAIL_PER_SENDER_PER_HOUR", "20")
 MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR = envint("MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR", "30")
+# Office files are zips: refused past this size unpacked or this many entries (zip bombs).
+MITHAQ_UPLOAD_MAX_UNPACKED_BYTES = envint(
+    "MITHAQ_UPLOAD_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)
+)
+MITHAQ_UPLOAD_MAX_ENTRIES = envint("MITHAQ_UPLOAD_MAX_ENTRIES", "2000")
+# Antivirus: the path of clamd's Unix socket (e.g. /run/clamav/clamd.ctl); every upload is
+# sent to it and refused when infected, or when clamd does not answer. Empty: no scanning.
+MITHAQ_CLAMD_SOCKET = os.environ.get("MITHAQ_CLAMD_SOCKET", "")
+MITHAQ_CLAMD_TIMEOUT = envint("MITHAQ_CLAMD_TIMEOUT", "30")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded files are readable by the application's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # The default region for phone numbers written without a country code.
 MITHAQ_PHONE_REGION = os.environ.get("MITHAQ_PHONE_REGION", "IQ")
 # Citizens' tracking page: attempts per address in a 15-minute window.
@@ -346,9 +361,11 @@ MITHAQ_SMTP_TIMEOUT = envint("MITHAQ_SMTP_TIMEOUT", "10")
 MITHAQ_MESSAGE_MAX_ATTEMPTS = envint("MITHAQ_MESSAGE_MAX_ATTEMPTS", "10")
 MITHAQ_MESSAGE_RETRY_BASE_SECONDS = envint("MITHAQ_MESSAGE_RETRY_BASE_SECONDS", "30")
 MITHAQ_MESSAGE_RETRY_MAX_SECONDS = envint("MITHAQ_MESSAGE_RETRY_MAX_SECONDS", "3600")
-# A message still "sending" after this long belonged to a worker that died. A run renews a
-# claim older than half this just before its send, so keep it far above any gateway timeout.
-MITHAQ_MESSAGE_CLAIM_TIMEOUT = envint("MITHAQ_MESSAGE_CLAIM_TIMEOUT", "600")
+# A message still "sending" after this long belonged to a worker that died: the next
+# dispatch (every 15 s) sends it, so a killed worker's messages go on within a minute. A run
+# renews a claim older than half this just before its send: keep every gateway's timeout
+# (MITHAQ_SMTP_TIMEOUT, the gateways' own) well under half of it.
+MITHAQ_MESSAGE_CLAIM_TIMEOUT = envint("MITHAQ_MESSAGE_CLAIM_TIMEOUT", "45")
 # Circuit breaker: this many transient failures in a row pause a gateway for the cool-off.
 MITHAQ_BREAKER_THRESHOLD = envint("MITHAQ_BREAKER_THRESHOLD", "5")
 MITHAQ_BREAKER_COOLOFF_SECONDS = envint("MITHAQ_BREAKER_COOLOFF_SECONDS", "60")
@@ -388,3 +405,6 @@ else:
 # Seconds between two heartbeats on an open display stream: they keep proxies from closing
 # an idle connection and let the page notice a connection that died silently.
 MITHAQ_DISPLAY_HEARTBEAT = envint("MITHAQ_DISPLAY_HEARTBEAT", "15")
+# Display streams one client address may hold open in one process (a hall's screens may
+# share an address behind its router); more are refused with 429.
+MITHAQ_DISPLAY_STREAMS_PER_ADDRESS = envint("MITHAQ_DISPLAY_STREAMS_PER_ADDRESS", "20")

@@ -499,6 +499,12 @@ def may_manage_routing(request_or_user: Asker) -> bool:
     return access_for(request_or_user).manages_configuration
 
 
+def may_issue_enrolment_codes(request_or_user: Asker) -> bool:
+    """Giving staff a code to set up their second factor: office managers and
+    administrators (StaffAccess.manages_configuration)."""
+    return access_for(request_or_user).manages_configuration
+
+
 def may_view_audit_log(request_or_user: Asker) -> bool:
     return access_for(request_or_user).views_audit_log
 

@@ -1,12 +1,15 @@
 from typing import cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, OrgUnit, User
 from .services import save_unit
+from .two_factor import issue_enrolment_code
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,6 +27,23 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "email", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     inlines = [MembershipInline]
+    actions = ["issue_enrolment_codes"]
+
+    @admin.action(description=_("Give a second-factor enrolment code"))
+    def issue_enrolment_codes(self, request, queryset):
+        # Each code is shown once, here; it is stored hashed (accounts.two_factor).
+        for person in queryset.filter(is_active=True):
+            code, row = issue_enrolment_code(user=person, issued_by=request.user)
+            self.message_user(
+                request,
+                _("Enrolment code for %(person)s: %(code)s (works once, until %(until)s).")
+                % {
+                    "person": person,
+                    "code": code,
+                    "until": date_format(localtime(row.expires_at), "DATETIME_FORMAT"),
+                },
+                messages.SUCCESS,
+            )
 
 
 class OrgUnitForm(forms.ModelForm):

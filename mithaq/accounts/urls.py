@@ -9,4 +9,5 @@ urlpatterns = [
     path("login/verify/", views.verify, name="verify"),
     path("security/", views.security, name="security"),
     path("security/authenticator/", views.enroll, name="enroll"),
+    path("security/enrolment-codes/", views.enrolment_codes, name="enrolment_codes"),
 ]

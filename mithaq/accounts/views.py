@@ -5,14 +5,16 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import two_factor
-from .decorators import second_factor_redirect
-from .forms import OneTimeCodeForm, StaffLoginForm
+from .access import may_issue_enrolment_codes
+from .decorators import second_factor_redirect, staff_required
+from .forms import EnrolmentCodeForm, IssueEnrolmentCodeForm, OneTimeCodeForm, StaffLoginForm
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -60,9 +62,34 @@ def verify(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enroll(request):
-    """Set up an authenticator app: scan the code, type the number it shows."""
+    """Set up an authenticator app: first the enrolment code an administrator gave (the
+    password alone is not enough), then scan the code and type the number the app shows.
+    The authenticator is made once and kept until confirmed: visiting again shows the same."""
     if two_factor.has_second_factor(request.user) and not request.user.is_verified():
         return redirect("accounts:verify")
+    if not two_factor.may_enrol(request):
+        code_form = EnrolmentCodeForm(request.POST or None)
+        if request.method == "POST" and code_form.is_valid():
+            if two_factor.redeem_enrolment_code(
+                request=request, code=code_form.cleaned_data["enrolment_code"]
+            ):
+                target = reverse("accounts:enroll")
+                if next_url := _next_url(request, ""):
+                    target += "?" + urlencode({"next": next_url})
+                return redirect(target)
+            code_form.add_error(
+                "enrolment_code",
+                _(
+                    "This enrolment code is not right, was already used or has expired. "
+                    "Ask an administrator for a new one."
+                ),
+            )
+        return render(
+            request,
+            "accounts/enrolment_code.html",
+            {"form": code_form, "next": _next_url(request, "")},
+            status=400 if code_form.errors else 200,
+        )
     form = OneTimeCodeForm(request.POST or None)
     device = two_factor.pending_device(request.user)
     if request.method == "POST" and device is not None and form.is_valid():
@@ -74,19 +101,39 @@ def enroll(request):
                 {"codes": codes, "next": _next_url(request)},
             )
         form.add_error("code", _("This code is not right. Check the time on your phone."))
-    if device is None or request.method == "GET":
+    if device is None:
         device = two_factor.start_enrolment(user=request.user)
-        form = OneTimeCodeForm() if request.method == "GET" else form
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
         "accounts/enroll.html",
         {
-            "form": form,
+            "form": form if request.method == "POST" else OneTimeCodeForm(),
             "qr_svg": qr.svg_inline(scale=5, dark="#1d2a33", border=2),
             "secret": two_factor.secret_for_display(device),
             "next": _next_url(request, ""),
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@staff_required(allow=may_issue_enrolment_codes)
+@require_http_methods(["GET", "POST"])
+def enrolment_codes(request):
+    """An administrator gives a member of staff a one-time code to set up their second
+    factor; the code is shown once, here, and stored hashed."""
+    form = IssueEnrolmentCodeForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["user"]
+        code, row = two_factor.issue_enrolment_code(user=person, issued_by=request.user)
+        issued = {"code": code, "person": person, "expires_at": row.expires_at}
+        form = IssueEnrolmentCodeForm()
+    return render(
+        request,
+        "accounts/enrolment_codes.html",
+        {"form": form, "issued": issued},
         status=400 if form.errors else 200,
     )
 
@@ -105,5 +152,8 @@ def security(request):
     return render(
         request,
         "accounts/security.html",
-        {"enrolled": two_factor.has_second_factor(request.user)},
+        {
+            "enrolled": two_factor.has_second_factor(request.user),
+            "may_issue_codes": may_issue_enrolment_codes(request),
+        },
     )

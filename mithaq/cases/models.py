@@ -1,10 +1,13 @@
 """Cases, their history (events) and their files."""
 
+import datetime
+import hashlib
+import json
 import secrets
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -329,12 +332,70 @@ class CaseDocument(models.Model):
         return self.status in {DocumentStatus.RECEIVED, DocumentStatus.VERIFIED}
 
 
-class ConfidentialRead(models.Model):
-    """Who read the identity of a citizen who asked for confidentiality, and when."""
+class AppendOnlyError(Exception):
+    """A change or removal of a row of an append-only log was attempted."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="confidential_reads")
+
+GENESIS = "0" * 64
+# Rows are chained under this PostgreSQL advisory lock ("MithaqRd" in ASCII), so that two
+# writers never chain onto the same previous row. SQLite runs one writer at a time anyway.
+CHAIN_LOCK = 0x4D69746861715264
+
+
+def read_hash(*, prev_hash: str, case_id: int, user_id: int, at: datetime.datetime) -> str:
+    """The SHA-256 of one read over its canonical fields (the time in UTC, to the
+    microsecond) and the previous row's hash."""
+    moment = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    canonical = json.dumps([prev_hash, case_id, user_id, moment], separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class ConfidentialReadQuerySet(models.QuerySet):
+    """The log only grows: rows are added (chained to the last one) and never changed or
+    removed through the application."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            connection = connections[self.db]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+            last = self.order_by("-id").values_list("row_hash", flat=True).first()
+            prev_hash = last or GENESIS
+            for obj in objs:
+                obj.prev_hash = prev_hash
+                obj.row_hash = prev_hash = read_hash(
+                    prev_hash=prev_hash, case_id=obj.case_id, user_id=obj.user_id, at=obj.at
+                )
+            return super().bulk_create(objs, *args, **kwargs)
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("reads of confidential identities are never changed")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnlyError("reads of confidential identities are never changed")
+
+    def update_or_create(self, *args, **kwargs):
+        raise AppendOnlyError("reads of confidential identities are never changed")
+
+    def delete(self):
+        raise AppendOnlyError("reads of confidential identities are never removed")
+
+
+class ConfidentialRead(models.Model):
+    """Who read the identity of a citizen who asked for confidentiality, and when.
+    Append-only, each row chained to the one before by its hash (cases.selectors.
+    check_read_chain checks the chain for the auditors)."""
+
+    # PROTECT: a case whose identity was read keeps its log; the log is never cut.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="confidential_reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64, editable=False)
+    row_hash = models.CharField(max_length=64, editable=False)
+
+    objects = ConfidentialReadQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("read of a confidential identity")
@@ -349,3 +410,11 @@ class ConfidentialRead(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("reads of confidential identities are never changed")
+        type(self).objects.using(kwargs.get("using") or "default").bulk_create([self])
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("reads of confidential identities are never removed")

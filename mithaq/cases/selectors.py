@@ -16,7 +16,7 @@ from mithaq.common.baked import Baked
 from mithaq.common.cache import ProcessCopy
 
 from .forms.staff import InboxFilterForm, inbox_filter_options
-from .models import Attachment, Case, CaseEvent, ConfidentialRead
+from .models import GENESIS, Attachment, Case, CaseEvent, ConfidentialRead, read_hash
 
 # What a timeline shows of the people and units an event names.
 _PERSON = ("username", "full_name", "first_name", "last_name")
@@ -189,3 +189,47 @@ def confidential_reads(*, code: str = "", user: User | None = None) -> QuerySet[
     if user is not None:
         reads = reads.filter(user=user)
     return reads
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainBreak:
+    """Where the reads' hash chain breaks. `altered`: the row's fields no longer give its
+    hash (changed in place); otherwise its link to the row before is wrong (a row before
+    it was removed, inserted or rewritten)."""
+
+    read: ConfidentialRead
+    altered: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainCheck:
+    checked: int
+    breaks: list[ChainBreak]
+    more_breaks: bool
+
+
+def check_read_chain(*, show: int = 20) -> ChainCheck:
+    """Recompute the hash chain over every read, oldest first (in id order, as they were
+    chained); the first `show` breaks with their rows. Each row is judged against the hash
+    stored in the row before, so a single altered row is one break, not all that follow."""
+    prev_hash = GENESIS
+    checked = 0
+    broken: list[tuple[int, bool]] = []
+    rows = ConfidentialRead.objects.order_by("id").values_list(
+        "id", "case_id", "user_id", "at", "prev_hash", "row_hash"
+    )
+    for pk, case_id, user_id, at, stored_prev, stored_hash in rows.iterator(chunk_size=5000):
+        checked += 1
+        altered = stored_hash != read_hash(
+            prev_hash=stored_prev, case_id=case_id, user_id=user_id, at=at
+        )
+        if altered or stored_prev != prev_hash:
+            broken.append((pk, altered))
+        prev_hash = stored_hash
+    shown = broken[:show]
+    reads = ConfidentialRead.objects.select_related("user", "case").in_bulk([pk for pk, _ in shown])
+    return ChainCheck(
+        checked=checked,
+        breaks=[ChainBreak(read=reads[pk], altered=altered) for pk, altered in shown],
+        more_breaks=len(broken) > show,
+    )

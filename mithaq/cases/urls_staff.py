@@ -12,4 +12,9 @@ urlpatterns = [
     path("cases/<str:code>/documents/", checklist.mark_documents, name="documents"),
     path("cases/<str:code>/file-complete/", checklist.complete_file, name="file_complete"),
     path("audit/confidential-reads/", audit.confidential_reads, name="confidential_reads"),
+    path(
+        "audit/confidential-reads/chain/",
+        audit.confidential_reads_chain,
+        name="confidential_reads_chain",
+    ),
 ]

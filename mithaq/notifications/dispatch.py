@@ -17,9 +17,12 @@ machine lost) after the gateway took it and before its result was committed; it 
 to the queue after the claim timeout and is sent again. At most one message per dead
 worker. Likewise a send whose answer is lost (a timeout after the gateway took it) is
 retried, and a send lasting longer than the claim timeout (transport timeouts are far
-shorter) can be overtaken. The HTTP SMS transport sends the message's Idempotency-Key
-(the same for every attempt at one message): a gateway that honours it sends even these
-once. The other transports (SMTP, WhatsApp, the file) send no key."""
+shorter) can be overtaken. Every gateway request that can carry a key carries one, the
+same for every attempt at one message: the HTTP SMS transport's Idempotency-Key header (a
+gateway that honours it sends even these once) and the email's Message-ID (receiving
+servers and mail clients drop or thread the copy). The WhatsApp Cloud API takes no key,
+and the file transport needs none. The claim timeout is short (45 s by default), so a dead
+worker's message goes on within a minute."""
 
 import datetime
 import logging

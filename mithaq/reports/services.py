@@ -171,12 +171,13 @@ def set_letterhead_logo(
 ) -> Letterhead:
     """The logo printed on the reports from now on: a PNG or JPEG, its type read from its
     bytes (mithaq.common.uploads). Packs already built keep the logo they were built with."""
-    kind, _digest = check_upload(upload)
+    checked = check_upload(upload)
+    kind = checked.kind
     if kind.content_type not in LOGO_TYPES:
         raise ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_type")
     with transaction.atomic():
         row, _created = Letterhead.objects.select_for_update().get_or_create(pk=1)
-        row.logo.save(f"logo.{kind.extension}", upload, save=False)
+        row.logo.save(f"logo.{kind.extension}", checked.content, save=False)
         row.content_type = kind.content_type
         row.updated_by = actor
         row.updated_at = now or timezone.now()

@@ -9,12 +9,19 @@ Each message carries the hall's sequence number (a counter in the cache, shared 
 Redis when there are several processes). A display that sees a number it did not expect
 has missed something (a Redis blip, a full queue) and reconnects; every new stream starts
 with the full current state, so a reconnecting screen never keeps a stale picture.
+
+A process holds one subscription per hall (`StreamHub`), however many displays it serves:
+the hall's messages are received once and copied to each stream's queue. A stream whose
+state cannot be read (the database or Redis away) says `retry` and tries again; it does not
+die.
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
+import weakref
 from collections.abc import AsyncIterator
 
 from asgiref.sync import async_to_sync, sync_to_async
@@ -29,8 +36,13 @@ from mithaq.walkin.display.speech import announcement
 logger = logging.getLogger(__name__)
 
 MESSAGE_TYPE = "hall.event"
-# The browser waits this long before reconnecting a dropped stream (the SSE `retry:` hint).
+# The browser waits this long before reconnecting a dropped stream (the SSE `retry:` hint);
+# a stream whose state read failed tries again after as long.
 RETRY_MS = 2000
+STATE_RETRY_SECONDS = RETRY_MS / 1000
+# Messages waiting for one slow stream; past this it misses some, sees the gap in sequence
+# numbers and reconnects (every message carries the whole state anyway).
+STREAM_QUEUE = 64
 
 
 def group_name(hall_id: int) -> str:
@@ -174,22 +186,171 @@ def sse(event: str, data: dict | str, *, id: int | None = None, retry: int | Non
     return ("\n".join(lines) + "\n\n").encode()
 
 
+class _HallFeed:
+    """This process's one subscription to a hall's group, copied to every stream's queue."""
+
+    def __init__(self, hall_id: int, layer, heartbeat: float):
+        self.subscription = HallSubscription(hall_id, layer=layer)
+        self.heartbeat = heartbeat
+        self.queues: set[asyncio.Queue] = set()
+        self.task: asyncio.Future | None = None
+
+    async def start(self) -> None:
+        await self.subscription.__aenter__()
+        self.task = asyncio.ensure_future(self._pump())
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(BaseException):
+                await self.task
+        with contextlib.suppress(Exception):
+            await self.subscription.__aexit__(None, None, None)
+
+    async def _pump(self) -> None:
+        while True:
+            try:
+                message = await self.subscription.receive(timeout=self.heartbeat)
+                if message is None:
+                    await self.subscription.refresh()
+                    continue
+            except Exception:
+                # Redis away: the streams go on with their heartbeats, and see the gap.
+                logger.exception("the hall's subscription failed; trying again")
+                await asyncio.sleep(STATE_RETRY_SECONDS)
+                continue
+            for queue in list(self.queues):
+                with contextlib.suppress(asyncio.QueueFull):
+                    queue.put_nowait(message)
+
+
+class StreamHub:
+    """The display streams of one process (one event loop, one layer): one subscription per
+    hall, opened by its first stream and closed with its last."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.feeds: dict[int, _HallFeed] = {}
+        self.lock = asyncio.Lock()
+
+    @contextlib.asynccontextmanager
+    async def listen(self, hall_id: int, heartbeat: float):
+        queue: asyncio.Queue = asyncio.Queue(maxsize=STREAM_QUEUE)
+        async with self.lock:
+            feed = self.feeds.get(hall_id)
+            if feed is None:
+                feed = _HallFeed(hall_id, self.layer, heartbeat)
+                await feed.start()
+                self.feeds[hall_id] = feed
+            feed.queues.add(queue)
+        try:
+            yield queue
+        finally:
+            async with self.lock:
+                feed.queues.discard(queue)
+                if not feed.queues and self.feeds.get(hall_id) is feed:
+                    del self.feeds[hall_id]
+                    await feed.stop()
+
+
+# Per event loop (weakly: a loop that is gone takes its hubs with it), then per layer.
+_hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def hub_for(layer) -> StreamHub:
+    """The hub of the running event loop and this layer (a layer's queues and connections
+    belong to one loop)."""
+    hubs = _hubs.setdefault(asyncio.get_running_loop(), {})
+    hub = hubs.get(id(layer))
+    if hub is None or hub.layer is not layer:
+        hub = hubs[id(layer)] = StreamHub(layer)
+    return hub
+
+
+class CountedStreams:
+    """Open display streams per client address in this process, for the cap
+    (settings.MITHAQ_DISPLAY_STREAMS_PER_ADDRESS). `open()` takes a place or returns None;
+    the stream it wraps gives the place back when it ends, fails or is cancelled (the
+    client gone), or when it is dropped unread."""
+
+    def __init__(self):
+        self.open_by_address: dict[str, int] = {}
+
+    def open(self, address: str, stream: AsyncIterator[bytes], limit: int):
+        if self.open_by_address.get(address, 0) >= limit:
+            return None
+        self.open_by_address[address] = self.open_by_address.get(address, 0) + 1
+        return _Counted(self, address, stream)
+
+    def release(self, address: str) -> None:
+        left = self.open_by_address.get(address, 0) - 1
+        if left > 0:
+            self.open_by_address[address] = left
+        else:
+            self.open_by_address.pop(address, None)
+
+
+class _Counted:
+    def __init__(self, counter: CountedStreams, address: str, stream: AsyncIterator[bytes]):
+        self.counter, self.address, self.stream = counter, address, stream
+        self.released = False
+
+    def _release(self) -> None:
+        if not self.released:
+            self.released = True
+            self.counter.release(self.address)
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self) -> bytes:
+        try:
+            return await anext(self.stream)
+        except BaseException:
+            self._release()
+            raise
+
+    async def aclose(self) -> None:
+        self._release()
+        await self.stream.aclose()  # type: ignore[attr-defined]
+
+    def __del__(self):
+        self._release()
+
+
+streams_by_address = CountedStreams()
+
+
 async def hall_stream(
     hall_id: int, *, heartbeat: float | None = None, layer=None
 ) -> AsyncIterator[bytes]:
     """A display's stream: the full state first, then every event of the hall, and a
     heartbeat (a comment and a `ping` event carrying the hall's sequence number) whenever
-    the hall is quiet. Ends, leaving the group, when the client goes away."""
+    the hall is quiet. A failed read of the state or the number sends `retry` instead and
+    the stream goes on. Ends, leaving the hall's feed, when the client goes away."""
     heartbeat = heartbeat or settings.MITHAQ_DISPLAY_HEARTBEAT
-    async with HallSubscription(hall_id, layer=layer) as subscription:
+    hub = hub_for(layer or get_channel_layer())
+    async with hub.listen(hall_id, heartbeat) as queue:
         # Joined before reading: whatever happens from here on reaches us.
-        state, seq = await sync_to_async(_state_and_seq)(hall_id)
+        while True:
+            try:
+                state, seq = await sync_to_async(_state_and_seq)(hall_id)
+                break
+            except Exception:
+                logger.exception("could not read the display state of hall %s", hall_id)
+                yield sse("retry", {"after": RETRY_MS}, retry=RETRY_MS)
+                await asyncio.sleep(STATE_RETRY_SECONDS)
         yield sse("state", {"seq": seq, "state": state}, id=seq, retry=RETRY_MS)
         while True:
-            message = await subscription.receive(timeout=heartbeat)
-            if message is None:
-                await subscription.refresh()
-                seq = await sync_to_async(_ping_seq)(hall_id)
+            try:
+                message = await asyncio.wait_for(queue.get(), timeout=heartbeat)
+            except TimeoutError:
+                try:
+                    seq = await sync_to_async(_ping_seq)(hall_id)
+                except Exception:
+                    logger.exception("could not read the sequence number of hall %s", hall_id)
+                    yield b": heartbeat\n" + sse("retry", {"after": RETRY_MS})
+                    continue
                 yield b": heartbeat\n" + sse("ping", {"seq": seq})
                 continue
             if message.get("type") != MESSAGE_TYPE:

@@ -7,6 +7,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mithaq.accounts.two_factor import issue_enrolment_code
 from mithaq.testing import PASSWORD
 
 
@@ -30,9 +31,17 @@ def test_required_second_factor_sends_new_staff_to_enrolment(org, client):
     assert response["Location"].startswith(reverse("accounts:enroll"))
 
 
+def give_enrolment_code(client, user) -> None:
+    """The administrator gives `user` a code, which they type on the enrolment page."""
+    code, _row = issue_enrolment_code(user=user, issued_by=None)
+    response = client.post(reverse("accounts:enroll"), {"enrolment_code": code})
+    assert response.status_code == 302
+
+
 @override_settings(MITHAQ_REQUIRE_STAFF_2FA=True)
 def test_enrolment_with_the_right_code_opens_the_inbox_and_gives_backup_codes(org, client):
     sign_in(client, org.officer_a)
+    give_enrolment_code(client, org.officer_a)
     page = client.get(reverse("accounts:enroll"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=org.officer_a, confirmed=False)
@@ -46,6 +55,7 @@ def test_enrolment_with_the_right_code_opens_the_inbox_and_gives_backup_codes(or
 @override_settings(MITHAQ_REQUIRE_STAFF_2FA=True)
 def test_wrong_enrolment_code_confirms_nothing(org, client):
     sign_in(client, org.officer_a)
+    give_enrolment_code(client, org.officer_a)
     client.get(reverse("accounts:enroll"))
     response = client.post(reverse("accounts:enroll"), {"code": "000000"})
     assert response.status_code == 400 and response.context["form"].errors["code"]

@@ -159,21 +159,21 @@ def store_files(
     written: list[Attachment],
 ) -> None:
     for upload in files or ():
-        kind, digest = check_upload(upload)
+        checked = check_upload(upload)
         attachment = Attachment(
             case=case,
             event=event,
-            original_name=upload.name[:200],
-            content_type=kind.content_type,
-            extension=kind.extension,
-            size=upload.size,
-            sha256=digest,
+            original_name=checked.name,
+            content_type=checked.kind.content_type,
+            extension=checked.kind.extension,
+            size=checked.size,
+            sha256=checked.sha256,
             is_public=is_public,
             by_citizen=by_citizen,
             uploaded_by=uploaded_by,
             created_at=now,
         )
-        attachment.file.save("upload", upload, save=False)
+        attachment.file.save("upload", checked.content, save=False)
         written.append(attachment)
         attachment.save()
 

@@ -18,9 +18,9 @@ from mithaq.cases.models import Attachment, Case, CaseEvent
 from mithaq.cases.states import Channel, CitizenGroup, ClosureCode, Decision, EventKind, State
 from mithaq.notifications.models import Message
 from mithaq.routing.calendar import add_working
-from mithaq.testing import PDF
+from mithaq.testing import PDF, png_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = png_bytes()
 
 
 def pdf(name="letter.pdf"):

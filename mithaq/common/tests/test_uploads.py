@@ -15,12 +15,13 @@ from mithaq.testing import (
     HTML,
     PDF,
     docx_bytes,
+    jpeg_bytes,
     png_bytes,
     xlsx_bytes,
     zip_bytes,
 )
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+JPEG = jpeg_bytes()
 WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00"
 
 
@@ -58,8 +59,8 @@ def test_accepted_types_are_recognised_by_their_bytes(name, content, expected):
     ],
 )
 def test_the_name_does_not_decide_the_type(misleading_name, content, real_extension):
-    kind, _digest = check_upload(upload(misleading_name, content, "text/plain"))
-    assert kind.extension == real_extension
+    checked = check_upload(upload(misleading_name, content, "text/plain"))
+    assert checked.kind.extension == real_extension
 
 
 @pytest.mark.parametrize(
@@ -97,7 +98,7 @@ def test_sniffing_leaves_the_file_at_its_start():
 def test_check_returns_the_sha256_of_the_whole_file_and_rewinds_it():
     content = PDF + b"x" * 200_000  # several 64 KiB chunks
     checked = upload("big.pdf", content)
-    _kind, digest = check_upload(checked)
+    digest = check_upload(checked).sha256
     assert digest == hashlib.sha256(content).hexdigest()
     assert checked.tell() == 0
     assert checked.read() == content
@@ -111,8 +112,7 @@ def test_empty_file_is_refused():
 
 @override_settings(MITHAQ_MAX_UPLOAD_BYTES=len(PDF))
 def test_file_at_the_size_limit_is_accepted():
-    kind, _digest = check_upload(upload("letter.pdf", PDF))
-    assert kind.extension == "pdf"
+    assert check_upload(upload("letter.pdf", PDF)).kind.extension == "pdf"
 
 
 @override_settings(MITHAQ_MAX_UPLOAD_BYTES=len(PDF) - 1)

@@ -127,6 +127,18 @@ def test_abandoned_claims_return_to_the_queue(sms_only, gateway):
     assert list(sms_only.attempts.values_list("outcome", flat=True)) == ["abandoned", "sent"]
 
 
+def test_a_killed_workers_message_goes_on_within_a_minute(sms_only, gateway):
+    # The worker claimed it at 0 and died. The scheduler runs dispatch_due every 15 s: the
+    # message must be released and sent by the first run 45 s on, not after ten minutes.
+    Message.objects.filter(pk=sms_only.pk).update(status="sending", claimed_at=at(0))
+    dispatch.dispatch_due(now=at(30))
+    assert gateway.count == 0  # a live worker's claim is not overtaken so soon
+    dispatch.dispatch_due(now=at(60))
+    sms_only.refresh_from_db()
+    assert sms_only.status == "sent"
+    assert gateway.count == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_send_one_message_twice(sms_gateway, gateway):
     if connection.vendor != "postgresql":

@@ -1,6 +1,7 @@
 """Each transport against a real local server started by the test."""
 
 import base64
+import email
 import json
 import socket
 import time
@@ -95,6 +96,22 @@ def test_smtp_sends_text_and_html(smtp, settings):
     assert envelope.mail_from == "office@example.org"
     raw = envelope.content.decode()
     assert "text/html" in raw and "text/plain" in raw and "X-Mithaq-Message: 7" in raw
+
+
+def test_smtp_sends_every_attempt_at_one_message_with_the_same_message_id(smtp, settings):
+    sink = Sink()
+    smtp(sink)
+    settings.DEFAULT_FROM_EMAIL = "Mithaq <office@example.org>"
+    first = SmtpTransport().send(outgoing(channel="email", to="ahmed@example.com"))
+    again = SmtpTransport().send(outgoing(channel="email", to="ahmed@example.com"))
+    other = SmtpTransport().send(outgoing(channel="email", to="ahmed@example.com", message_id=8))
+    ids = [email.message_from_bytes(e.content)["Message-ID"] for e in sink.envelopes]
+    assert ids == [
+        "<mithaq-message-7@example.org>",
+        "<mithaq-message-7@example.org>",
+        "<mithaq-message-8@example.org>",
+    ]
+    assert first.provider_id == again.provider_id == ids[0] != other.provider_id
 
 
 def test_smtp_refused_recipient_is_permanent(smtp):

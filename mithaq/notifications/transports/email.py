@@ -1,4 +1,8 @@
-"""Email over the configured SMTP server (Django's EMAIL_* settings), text and HTML."""
+"""Email over the configured SMTP server (Django's EMAIL_* settings), text and HTML.
+
+Each outbox message has one Message-ID, the same at every attempt: a mail sent again after a
+worker died mid-send (mithaq.notifications.dispatch) is the same message to the receiving
+servers and mail clients, which drop or thread the duplicate."""
 
 import smtplib
 
@@ -6,6 +10,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
 from . import Outgoing, Sent, Transport, TransportError
+
+
+def message_id_for(message_id: int) -> str:
+    """The outbox message's Message-ID (RFC 5322), under the sender's domain."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "localhost"
+    return f"<mithaq-message-{message_id}@{domain}>"
 
 
 class SmtpTransport(Transport):
@@ -46,7 +56,10 @@ def build_mail(message: Outgoing, connection=None) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         connection=connection,
-        headers={"X-Mithaq-Message": str(message.message_id)},
+        headers={
+            "X-Mithaq-Message": str(message.message_id),
+            "Message-ID": message_id_for(message.message_id),
+        },
     )
     if message.html:
         mail.attach_alternative(message.html, "text/html")

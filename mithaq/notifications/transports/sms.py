@@ -50,11 +50,19 @@ class HttpSmsTransport(Transport):
         headers["Idempotency-Key"] = f"mithaq-message-{message.message_id}"
         if c.method == "POST" and c.body_format == "json":
             answer = request(
-                c.url, method="POST", json_body=params, headers=headers, timeout=c.timeout_seconds
+                c.url,
+                method="POST",
+                json_body=params,
+                headers=headers,
+                timeout=c.timeout_seconds,
             )
         else:
             answer = request(
-                c.url, method=c.method, params=params, headers=headers, timeout=c.timeout_seconds
+                c.url,
+                method=c.method,
+                params=params,
+                headers=headers,
+                timeout=c.timeout_seconds,
             )
         if c.success_pattern and not re.search(c.success_pattern, answer.body):
             # The gateway answered but refused: resending the same message will not help.

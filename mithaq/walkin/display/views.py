@@ -4,7 +4,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from mithaq.common.ratelimit import client_address
 from mithaq.walkin import live
 from mithaq.walkin.models import Hall
 from mithaq.walkin.selectors import display_state
@@ -95,9 +96,20 @@ async def display_stream(request, hall):
     hall_id = await sync_to_async(_active_hall_id)(hall)
     if hall_id is None:
         raise Http404
-    response = StreamingHttpResponse(
-        live.hall_stream(hall_id), content_type="text/event-stream; charset=utf-8"
+    stream = live.streams_by_address.open(
+        client_address(request),
+        live.hall_stream(hall_id),
+        settings.MITHAQ_DISPLAY_STREAMS_PER_ADDRESS,
     )
+    if stream is None:
+        # A hall has a few screens; hundreds from one address are a flood, not a hall.
+        return HttpResponse(
+            _("Too many display screens are open from this address."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "30"},
+        )
+    response = StreamingHttpResponse(stream, content_type="text/event-stream; charset=utf-8")
     # Never stored (the security headers ask it of every personal response), never transformed.
     response["Cache-Control"] = "no-store, no-transform"
     # nginx and its kin would otherwise hold the events back in a buffer.

@@ -338,3 +338,143 @@ def test_a_display_that_goes_away_leaves_the_group(transactional_db, org, memory
     finally:
         server.should_exit = True
         thread.join(5)
+
+
+# Many screens, failing reads, and the cap per address ---------------------------------
+
+
+def _redis_or_skip():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    return client
+
+
+def test_many_streams_of_a_process_share_one_subscription_on_redis(hall):
+    """100 screens of one hall on one process: one Redis subscription for the hall (not
+    one each), and every screen gets the event published by another process."""
+    pytest.importorskip("channels_redis")
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    client = _redis_or_skip()
+    prefix = f"mithaq-test-{os.getpid()}-"
+    displays_process = RedisPubSubChannelLayer(hosts=[REDIS_URL], prefix=prefix)
+    officer_process = RedisPubSubChannelLayer(hosts=[REDIS_URL], prefix=prefix)
+    screens = 100
+
+    async def scenario():
+        streams = [
+            live.hall_stream(hall.pk, heartbeat=5, layer=displays_process) for _ in range(screens)
+        ]
+        firsts = await asyncio.gather(*(anext(s) for s in streams))
+        await asyncio.sleep(0.2)  # the subscription reaches Redis
+        subscribed = await sync_to_async(client.pubsub_channels)(f"{prefix}*")
+        channel_layers.set("default", officer_process)
+        await sync_to_async(live.publish_hall_event)(
+            hall.pk, {"event": "called", "ticket": "A017", "counter": 3}
+        )
+        got = await asyncio.wait_for(asyncio.gather(*(anext(s) for s in streams)), 10)
+        for stream in streams:
+            await stream.aclose()
+        left = await sync_to_async(client.pubsub_channels)(f"{prefix}*")
+        await displays_process.flush()
+        await officer_process.flush()
+        return firsts, subscribed, got, left
+
+    firsts, subscribed, got, left = async_to_sync(scenario)()
+    assert {parse(f)["event"] for f in firsts} == {"state"}
+    # The hall's group and this process's one channel for it.
+    assert len(subscribed) == 2, subscribed
+    assert [parse(g)["data"]["event"]["ticket"] for g in got] == ["A017"] * screens
+    assert left == []  # the last screen gone, the subscription goes too
+
+
+def test_streams_of_a_process_share_one_group_member(hall, memory_layer):
+    async def scenario():
+        streams = [live.hall_stream(hall.pk, heartbeat=5) for _ in range(30)]
+        for stream in streams:
+            await anext(stream)
+        members = len(memory_layer.groups[live.group_name(hall.pk)])
+        for stream in streams:
+            await stream.aclose()
+        return members, live.group_name(hall.pk) in memory_layer.groups
+
+    members, still = async_to_sync(scenario)()
+    assert members == 1
+    assert not still
+
+
+def test_a_failed_state_read_sends_retry_and_the_stream_goes_on(hall, monkeypatch):
+    real = live._state_and_seq
+    calls = []
+
+    def flaky(hall_id):
+        calls.append(hall_id)
+        if len(calls) == 1:
+            raise ConnectionError("the database restarts")
+        return real(hall_id)
+
+    monkeypatch.setattr(live, "_state_and_seq", flaky)
+    monkeypatch.setattr(live, "STATE_RETRY_SECONDS", 0)
+
+    async def scenario():
+        stream = live.hall_stream(hall.pk, heartbeat=5)
+        first, second = parse(await anext(stream)), parse(await anext(stream))
+        await stream.aclose()
+        return first, second
+
+    first, second = async_to_sync(scenario)()
+    assert first["event"] == "retry"
+    assert second["event"] == "state"
+
+
+def test_a_failed_sequence_read_at_a_heartbeat_sends_retry_not_an_error(hall, monkeypatch):
+    def broken(hall_id):
+        raise ConnectionError("Redis restarts")
+
+    monkeypatch.setattr(live, "_ping_seq", broken)
+
+    async def scenario():
+        stream = live.hall_stream(hall.pk, heartbeat=0.05)
+        first = parse(await anext(stream))
+        beats = [parse(await asyncio.wait_for(anext(stream), 2)) for _ in range(2)]
+        await stream.aclose()
+        return first, beats
+
+    first, beats = async_to_sync(scenario)()
+    assert first["event"] == "state"
+    assert [b["event"] for b in beats] == ["retry", "retry"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_streams_per_address_are_capped_and_freed_when_a_screen_goes(hall, settings):
+    settings.MITHAQ_DISPLAY_STREAMS_PER_ADDRESS = 2
+    live.streams_by_address.open_by_address.clear()  # streams earlier tests left unread
+    url = reverse("walkin:display_stream", args=["main"])
+
+    async def scenario():
+        client = AsyncClient()
+        screens = [await client.get(url) for _ in range(2)]
+        readers = [aiter(r.streaming_content) for r in screens]
+        for reader in readers:
+            await anext(reader)
+        refused = await client.get(url)
+        # A screen goes away: its connection's task is cancelled while it waits.
+        waiting = asyncio.ensure_future(anext(readers[0]))
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        again = await client.get(url)
+        await anext(aiter(again.streaming_content))
+        full_again = await client.get(url)
+        return [refused.status_code, again.status_code, full_again.status_code], refused
+
+    statuses, refused = async_to_sync(scenario)()
+    assert statuses == [429, 200, 429]
+    assert refused["Retry-After"] == "30"
+    live.streams_by_address.open_by_address.clear()

@@ -315,6 +315,11 @@
         ahead = false;
       }
     });
+    // The server could not read the hall just now: it keeps the stream and tries again.
+    source.addEventListener("retry", function () {
+      setStatus("offline");
+      alive();
+    });
     source.onerror = function () {
       setStatus("offline");
       // CONNECTING: the browser retries by itself. CLOSED (an error page, a proxy's 502
