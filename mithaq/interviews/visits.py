@@ -157,29 +157,32 @@ def add_photos(
         raise ValidationError(_("Too many files at once."), code="too_many")
     checked = []
     for upload in uploads:
-        kind, digest = check_upload(upload)
-        if kind.content_type not in PHOTO_TYPES:
+        photo = check_upload(upload)
+        if photo.kind.content_type not in PHOTO_TYPES:
             raise ValidationError(
                 _("“%(name)s” is not a photo. Send JPEG, PNG or WebP.") % {"name": upload.name},
                 code="not_photo",
             )
-        checked.append((upload, kind, digest))
+        checked.append(photo)
     with transaction.atomic():
-        return [
-            VisitPhoto.objects.create(
+        kept = []
+        for photo in checked:
+            row = VisitPhoto(
                 visit=visit,
-                file=upload,
-                original_name=upload.name[:200],
-                content_type=kind.content_type,
-                extension=kind.extension,
-                size=upload.size,
-                sha256=digest,
+                original_name=photo.name[:200],
+                content_type=photo.kind.content_type,
+                extension=photo.kind.extension,
+                size=photo.size,
+                sha256=photo.sha256,
                 caption=caption.strip(),
                 uploaded_by=actor,
                 created_at=now,
             )
-            for upload, kind, digest in checked
-        ]
+            # What is stored is the checked copy: a photo without its EXIF and GPS.
+            row.file.save(photo.name, photo.content, save=False)
+            row.save()
+            kept.append(row)
+        return kept
 
 
 def average(visit: Visit) -> float | None:
