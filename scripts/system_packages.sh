@@ -34,6 +34,12 @@ if [ ! -x /usr/sbin/dovecot ]; then
     missing+=(dovecot-imapd)
 fi
 
+# clamav-daemon: the optional antivirus hook is tested against a real clamd started by the test
+# with a one-signature database of its own (mithaq/common/tests/test_upload_hardening.py).
+if [ ! -x /usr/sbin/clamd ]; then
+    missing+=(clamav-daemon)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
