@@ -8,8 +8,9 @@ last event that closed it against the last that took it out of closed), not from
 current state, so that a past period's figures do not move when a case moves today.
 
 A section is one entry of SECTIONS: a function of a Window returning plain JSON values.
-Satisfaction, interviews and field visits say they have no data until their apps land
-(mithaq.surveys, mithaq.interviews); wiring one is replacing its entry.
+Satisfaction comes from mithaq.surveys (its rule of at least five answers kept); interviews
+and field visits say they have no data until they are wired (mithaq.interviews): wiring one
+is replacing its entry.
 """
 
 import datetime
@@ -38,6 +39,7 @@ from mithaq.cases.states import Channel, EventKind, Kind, State
 from mithaq.routing import calendar as working
 from mithaq.routing.models import CaseClock, Target
 from mithaq.routing.worktime import Calendar
+from mithaq.surveys import selectors as surveys
 from mithaq.walkin.models import Rating, Ticket
 from mithaq.walkin.states import Face, TicketState
 
@@ -412,6 +414,22 @@ def trend(w: Window) -> dict:
     }
 
 
+def satisfaction(w: Window) -> dict:
+    """The survey answers given in the period on the scope's cases and hall visits
+    (mithaq.surveys): their count, and the share satisfied (4 or 5), the mean ease and the
+    share resolved, each None when fewer than surveys.MIN_ANSWERS answers make it."""
+    units = Q() if w.unit is None else Q(unit__path__startswith=w.unit.path)
+    got = surveys.overall(surveys.answers_in(units, start=w.start, end=w.end))
+    return {
+        "available": True,
+        "answers": got.count,
+        "min_answers": surveys.MIN_ANSWERS,
+        "satisfied_share": None if got.satisfied is None else round(got.satisfied, 4),
+        "mean_ease": None if got.effort is None else round(got.effort, 2),
+        "resolved_share": None if got.resolved is None else round(got.resolved, 4),
+    }
+
+
 def no_data_yet(w: Window) -> dict:
     """A section whose records are not kept yet: it says so, it never shows a number."""
     return {"available": False}
@@ -419,8 +437,8 @@ def no_data_yet(w: Window) -> dict:
 
 Section = Callable[[Window], dict]
 
-# The pack's sections in their order. Satisfaction (mithaq.surveys), interviews and field
-# visits (mithaq.interviews) are wired here when those apps land.
+# The pack's sections in their order. Interviews and field visits (mithaq.interviews) are
+# wired here when their figures are written.
 SECTIONS: dict[str, Section] = {
     "volume": volume,
     "received": received,
@@ -429,7 +447,7 @@ SECTIONS: dict[str, Section] = {
     "reentry": reentry,
     "hall": hall,
     "trend": trend,
-    "satisfaction": no_data_yet,
+    "satisfaction": satisfaction,
     "interviews": no_data_yet,
     "field_visits": no_data_yet,
 }

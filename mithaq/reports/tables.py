@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from mithaq.cases.states import Channel, Kind
@@ -274,7 +274,30 @@ def hall(f: dict) -> Table:
     return table
 
 
+def satisfaction(f: dict) -> Table:
+    """The survey's figures beside the previous period and the year before; a figure made
+    by fewer than the survey's minimum of answers is left blank (for improvement, not
+    punishment: mithaq.surveys)."""
+    table = Table("satisfaction", _("Satisfaction"), _compare_columns(_("Figure"), "num"))
+    rows = [
+        (_("Answers"), lambda w: w["satisfaction"]["answers"]),
+        (_("Share satisfied (4 or 5 of 5)"), lambda w: w["satisfaction"]["satisfied_share"]),
+        (_("Ease, mean of 1 to 5"), lambda w: w["satisfaction"]["mean_ease"]),
+        (_("Share resolved"), lambda w: w["satisfaction"]["resolved_share"]),
+    ]
+    table.rows = [_comparison(label, "num", get, f) for label, get in rows]
+    table.row_formats = {0: "int", 1: "pct", 3: "pct"}
+    minimum = f["current"]["satisfaction"]["min_answers"]
+    table.note = ngettext(
+        "A figure is shown only where at least %(n)s answer makes it.",
+        "A figure is shown only where at least %(n)s answers make it.",
+        minimum,
+    ) % {"n": minimum}
+    return table
+
+
 _PENDING = {
+    # A pack built before the survey's figures were wired kept satisfaction as "no data".
     "satisfaction": lambda: _("Satisfaction"),
     "interviews": lambda: _("Interviews"),
     "field_visits": lambda: _("Field visits"),
@@ -305,5 +328,6 @@ def pack_tables(f: dict) -> list[Table]:
         compliance_by_unit(f),
         reentry(f),
         hall(f),
+        *([satisfaction(f)] if f["current"].get("satisfaction", {}).get("available") else []),
         *pending(f),
     ]

@@ -113,7 +113,10 @@ def test_workbook_has_a_sheet_per_table_with_numbers_and_dates(pack):
     assert [r[0] for r in rows] == [codes["E"], codes["H"], codes["L"]]
     assert rows[0][3] == datetime.datetime(2026, 11, 5)  # noqa: DTZ001 (a spreadsheet date)
     assert reentry["D2"].number_format == "yyyy-mm-dd"
-    assert book["الرضا"]["A1"].value.startswith("لا توجد بيانات بعد")
+    assert book["المقابلات"]["A1"].value.startswith("لا توجد بيانات بعد")
+    # The survey's sheet: the fixture has no answer, so a count of none in each period.
+    satisfaction = book["الرضا"]
+    assert [c.value for c in satisfaction[2]] == ["الإجابات", 0, 0, 0]
 
 
 def test_english_workbook_reads_left_to_right(pack):
