@@ -245,6 +245,26 @@ def reentry(f: dict) -> Table:
     return table
 
 
+# The PDF and the pack's page list at most this many cases still to enter; the workbook
+# lists every one (at a large office that list runs to thousands: 96 PDF pages at 3,352).
+LISTED_ROWS = 100
+
+
+def shortened(table: Table, limit: int | None = None) -> Table:
+    """`table` with at most `limit` (LISTED_ROWS) rows of a case list, saying how many it
+    leaves out."""
+    limit = LISTED_ROWS if limit is None else limit
+    if table.key != "reentry" or len(table.rows) <= limit:
+        return table
+    total = len(table.rows)
+    note = ngettext(
+        "The first %(shown)s of %(n)s case; the workbook lists them all.",
+        "The first %(shown)s of %(n)s cases; the workbook lists them all.",
+        total,
+    ) % {"shown": limit, "n": total}
+    return Table(table.key, table.title, table.columns, table.rows[:limit], note=note)
+
+
 def hall(f: dict) -> Table:
     table = Table("hall", _("The walk-in hall"), _compare_columns(_("Figure"), "num"))
     rows = [

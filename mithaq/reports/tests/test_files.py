@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from mithaq.reports import figures, render
+from mithaq.reports import figures, render, tables
 from mithaq.reports.periods import monthly
 
 from . import fixture
@@ -90,6 +90,25 @@ def test_english_pdf_on_request(pack, tmp_path):
     assert "Cases at a glance" in text
     assert "Report of the citizens' affairs office" in text
     assert "Page 1 of" in text
+
+
+def test_a_long_reentry_list_is_cut_in_the_pdf_and_whole_in_the_workbook(
+    pack, tmp_path, monkeypatch
+):
+    codes, data = pack
+    # The fixture's list is E H L (test_figures); at most two are printed.
+    monkeypatch.setattr(tables, "LISTED_ROWS", 2)
+    text, _path = _pdf(data, "en", tmp_path)
+    assert codes["E"] in text and codes["H"] in text and codes["L"] not in text
+    assert "The first 2 of 3 cases; the workbook lists them all." in " ".join(text.split())
+    with translation.override("en"):
+        book = openpyxl.load_workbook(io.BytesIO(render.xlsx(data, number="X", language="en")))
+    [reentry] = [book[n] for n in book.sheetnames if n.startswith("Closed cases")]
+    assert [r[0] for r in reentry.iter_rows(min_row=2, values_only=True)] == [
+        codes["E"],
+        codes["H"],
+        codes["L"],
+    ]
 
 
 def test_workbook_has_a_sheet_per_table_with_numbers_and_dates(pack):
