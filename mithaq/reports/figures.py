@@ -8,9 +8,9 @@ last event that closed it against the last that took it out of closed), not from
 current state, so that a past period's figures do not move when a case moves today.
 
 A section is one entry of SECTIONS: a function of a Window returning plain JSON values.
-Satisfaction comes from mithaq.surveys (its rule of at least five answers kept); interviews
-and field visits say they have no data until they are wired (mithaq.interviews): wiring one
-is replacing its entry.
+Satisfaction comes from mithaq.surveys (its rule of at least five answers kept), interviews
+and field visits from mithaq.interviews; a section whose records are not kept says so
+(no_data_yet), as packs built before those were wired do.
 """
 
 import datetime
@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    Avg,
     Count,
     DateTimeField,
     Exists,
@@ -38,6 +39,9 @@ from django.utils import timezone
 from mithaq.accounts.models import OrgUnit
 from mithaq.cases.models import Case, CaseEvent
 from mithaq.cases.states import Channel, EventKind, Kind, State
+from mithaq.interviews.models import InterviewRequest
+from mithaq.interviews.models_visits import Finding, Visit, VisitScore
+from mithaq.interviews.states import RequestState
 from mithaq.routing import calendar as working
 from mithaq.routing.models import CaseClock, Target
 from mithaq.routing.worktime import Calendar
@@ -478,6 +482,41 @@ def satisfaction(w: Window) -> dict:
     }
 
 
+def interviews(w: Window) -> dict:
+    """Requests to meet an official received in the period (mithaq.interviews), by the state
+    each is in now: held, scheduled, sent to a unit as a case, declined, cancelled, the
+    citizen did not come, or waiting for the office. One grouped query."""
+    requests = InterviewRequest.objects.filter(created_at__gte=w.start, created_at__lt=w.end)
+    if w.unit is not None:
+        requests = requests.filter(unit__path__startswith=w.unit.path)
+    found = dict(requests.values_list("state").annotate(n=Count("pk")).order_by())
+    by_state = {state: found.get(state, 0) for state in RequestState.values}
+    return {"available": True, "requests": sum(by_state.values()), "by_state": by_state}
+
+
+def field_visits(w: Window) -> dict:
+    """Field visits planned for a day of the period on the scope's units: how many, how many
+    scored, the findings they opened as cases, and the mean score (0 to 5) of the items
+    seen. Three queries."""
+    visits = Visit.objects.filter(
+        planned_for__gte=w.period.first_day, planned_for__lte=w.period.last_day
+    )
+    if w.unit is not None:
+        visits = visits.filter(unit__path__startswith=w.unit.path)
+    counts = visits.aggregate(
+        visits=Count("pk"), scored=Count("pk", filter=Q(scored_at__isnull=False))
+    )
+    mean = VisitScore.objects.filter(visit__in=visits, score__isnull=False).aggregate(
+        mean=Avg("score")
+    )["mean"]
+    return {
+        "available": True,
+        **counts,
+        "findings": Finding.objects.filter(visit__in=visits).count(),
+        "mean_score": None if mean is None else round(float(mean), 2),
+    }
+
+
 def no_data_yet(w: Window) -> dict:
     """A section whose records are not kept yet: it says so, it never shows a number."""
     return {"available": False}
@@ -485,8 +524,7 @@ def no_data_yet(w: Window) -> dict:
 
 Section = Callable[[Window], dict]
 
-# The pack's sections in their order. Interviews and field visits (mithaq.interviews) are
-# wired here when their figures are written.
+# The pack's sections in their order. A section whose records are not kept is no_data_yet.
 SECTIONS: dict[str, Section] = {
     "volume": volume,
     "received": received,
@@ -496,8 +534,8 @@ SECTIONS: dict[str, Section] = {
     "hall": hall,
     "trend": trend,
     "satisfaction": satisfaction,
-    "interviews": no_data_yet,
-    "field_visits": no_data_yet,
+    "interviews": interviews,
+    "field_visits": field_visits,
 }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from mithaq.cases.states import Channel, Kind
+from mithaq.interviews.states import RequestState
 from mithaq.routing.models import Target
 from mithaq.walkin.states import Face
 
@@ -245,6 +246,31 @@ def reentry(f: dict) -> Table:
     return table
 
 
+def interviews(f: dict) -> Table:
+    table = Table("interviews", _("Interviews"), _compare_columns(_("Figure")))
+    rows = [(_("Requests received"), lambda w: w["interviews"]["requests"])]
+    rows += [
+        (str(RequestState(state).label), lambda w, state=state: w["interviews"]["by_state"][state])
+        for state in RequestState.values
+    ]
+    table.rows = [_comparison(label, "int", get, f) for label, get in rows]
+    table.note = _("The requests received in the period, by where each stands now.")
+    return table
+
+
+def field_visits(f: dict) -> Table:
+    table = Table("field_visits", _("Field visits"), _compare_columns(_("Figure"), "num"))
+    rows = [
+        (_("Visits planned in the period"), lambda w: w["field_visits"]["visits"]),
+        (_("Visits scored"), lambda w: w["field_visits"]["scored"]),
+        (_("Findings opened as cases"), lambda w: w["field_visits"]["findings"]),
+        (_("Mean score, 0 to 5"), lambda w: w["field_visits"]["mean_score"]),
+    ]
+    table.rows = [_comparison(label, "num", get, f) for label, get in rows]
+    table.row_formats = {0: "int", 1: "int", 2: "int"}
+    return table
+
+
 # The PDF and the pack's page list at most this many cases still to enter; the workbook
 # lists every one (at a large office that list runs to thousands: 96 PDF pages at 3,352).
 LISTED_ROWS = 100
@@ -317,7 +343,7 @@ def satisfaction(f: dict) -> Table:
 
 
 _PENDING = {
-    # A pack built before the survey's figures were wired kept satisfaction as "no data".
+    # Packs built before these sections were wired kept them as "no data".
     "satisfaction": lambda: _("Satisfaction"),
     "interviews": lambda: _("Interviews"),
     "field_visits": lambda: _("Field visits"),
@@ -348,6 +374,14 @@ def pack_tables(f: dict) -> list[Table]:
         compliance_by_unit(f),
         reentry(f),
         hall(f),
-        *([satisfaction(f)] if f["current"].get("satisfaction", {}).get("available") else []),
+        *(
+            build(f)
+            for key, build in (
+                ("satisfaction", satisfaction),
+                ("interviews", interviews),
+                ("field_visits", field_visits),
+            )
+            if f["current"].get(key, {}).get("available")
+        ),
         *pending(f),
     ]

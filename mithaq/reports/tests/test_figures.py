@@ -9,6 +9,10 @@ from django.utils import translation
 
 from mithaq.cases.services import close_case
 from mithaq.cases.states import ClosureCode
+from mithaq.interviews.models_visits import ChecklistTemplate
+from mithaq.interviews.services import decline_request, submit_request
+from mithaq.interviews.testing import REQUEST, make_official
+from mithaq.interviews.visits import add_finding, plan_visit, score_visit
 from mithaq.reports import figures, tables
 from mithaq.reports.periods import monthly
 from mithaq.surveys.services import Answer, answer_case_survey
@@ -159,13 +163,81 @@ def test_scope_is_the_unit_and_its_subtree(month):
     assert pack["current"]["received"]["urgent"] == 0
 
 
-def test_sections_without_records_say_so(month):
+def test_sections_without_records_are_zeros_never_made_up(month):
     _org, _codes, pack = month
-    for name in ("interviews", "field_visits"):
-        assert pack["current"][name] == {"available": False}
-    # The survey's section is wired: a month without answers has a count of none, no figure.
+    # The survey's, interviews' and visits' sections are wired: a month without any has
+    # counts of none and no figure.
     assert pack["current"]["satisfaction"]["answers"] == 0
     assert pack["current"]["satisfaction"]["satisfied_share"] is None
+    assert pack["current"]["interviews"]["requests"] == 0
+    assert pack["current"]["field_visits"] == {
+        "available": True,
+        "visits": 0,
+        "scored": 0,
+        "findings": 0,
+        "mean_score": None,
+    }
+
+
+def test_interviews_and_field_visits_sections(org, settings):
+    settings.MITHAQ_OFFICE_PHONE = "+9647801234567"  # a finding's case needs a phone
+    official = make_official(org)
+
+    def request(month, day):
+        return submit_request(
+            official=official, unit=org.root, **REQUEST, now=fixture.at(month, day, 10)
+        )
+
+    # November: three requests, one of them declined; one in October, one in December.
+    _first, _second, third = request(11, 3), request(11, 10), request(11, 29)
+    decline_request(request=third, reason="خارج الاختصاص", actor=org.office_manager)
+    request(10, 30)
+    request(12, 2)
+    template = ChecklistTemplate.objects.get(name="زيارة ميدانية لتقييم الخدمات")
+
+    def visit(day, month=11):
+        return plan_visit(
+            unit=org.dept_a,
+            template=template,
+            planned_for=datetime.date(2026, month, day),
+            team="فريق المتابعة",
+            scope="",
+            actor=org.office_manager,
+        )
+
+    # November: two visits, one scored (5, 2 and one item not seen) with one finding;
+    # one in December.
+    scored, _planned = visit(12), visit(26)
+    items = list(scored.scores.all())
+    score_visit(visit=scored, scores={items[0].pk: (5, ""), items[1].pk: (2, ""), items[2].pk: (None, "")})
+    add_finding(
+        visit=scored,
+        text="لا توجد لوحة بالرسوم",
+        unit=org.dept_a,
+        due_date=datetime.date(2026, 12, 20),
+        actor=org.office_manager,
+    )
+    visit(3, month=12)
+
+    pack = figures.pack_figures(monthly(2026, 11), None, now=NOW)
+    got = pack["current"]["interviews"]
+    assert got["requests"] == 3
+    assert {k: v for k, v in got["by_state"].items() if v} == {"requested": 2, "declined": 1}
+    assert pack["previous"]["interviews"]["requests"] == 1
+    assert pack["current"]["field_visits"] == {
+        "available": True,
+        "visits": 2,
+        "scored": 1,
+        "findings": 1,
+        "mean_score": 3.5,  # (5 + 2) / 2: the item not seen does not count
+    }
+    # A college's pack: the requests were to the institution's official, the visits to
+    # civil engineering (college A).
+    college_b = figures.pack_figures(monthly(2026, 11), org.college_b, now=NOW)["current"]
+    assert college_b["interviews"]["requests"] == 0 and college_b["field_visits"]["visits"] == 0
+    with translation.override("en"):
+        keys = [t.key for t in tables.pack_tables(pack)]
+    assert keys[-3:] == ["satisfaction", "interviews", "field_visits"]
 
 
 def _answered(org, unit, when, scores):
