@@ -2,6 +2,7 @@
 spreadsheet and the pages all show these, so they say the same."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -248,11 +249,14 @@ def reentry(f: dict) -> Table:
 
 def interviews(f: dict) -> Table:
     table = Table("interviews", _("Interviews"), _compare_columns(_("Figure")))
-    rows = [(_("Requests received"), lambda w: w["interviews"]["requests"])]
-    rows += [
-        (str(RequestState(state).label), lambda w, state=state: w["interviews"]["by_state"][state])
-        for state in RequestState.values
+
+    def in_state(state: str) -> Callable[[dict], Any]:
+        return lambda w: w["interviews"]["by_state"][state]
+
+    rows: list[tuple[str, Callable[[dict], Any]]] = [
+        (_("Requests received"), lambda w: w["interviews"]["requests"])
     ]
+    rows += [(str(RequestState(state).label), in_state(state)) for state in RequestState.values]
     table.rows = [_comparison(label, "int", get, f) for label, get in rows]
     table.note = _("The requests received in the period, by where each stands now.")
     return table
