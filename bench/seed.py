@@ -56,8 +56,10 @@ def _columns(model, names):
     for column, field in fields.items():
         if column in names or column == "id":
             continue
-        if field.has_default() or field.null:
-            value = field.get_default() if field.has_default() else None
+        # A blank text column without a default (e.g. Case.declaration) takes "".
+        blank_text = field.blank and field.empty_strings_allowed
+        if field.has_default() or field.null or blank_text:
+            value = field.get_default() if field.has_default() or blank_text else None
             extra[column] = (field, field.get_db_prep_save(value, connection))
         else:
             raise SystemExit(f"{model.__name__}.{column} has no default: update bench/seed.py")
@@ -419,9 +421,9 @@ def seed(count: int, *, workers: int = 3, batch: int = 10_000) -> None:
 
 def verify_sample(size: int = 500) -> None:
     """Check a sample of cases: their events chain through allowed transitions to the
-    case's state, the first event is `submitted`, references have the right form, and the
-    search document is the one mithaq.common.search_text makes, and the last decided and closed events
-carry the case's decision and closure, as the services record them."""
+        case's state, the first event is `submitted`, references have the right form, and the
+        search document is the one mithaq.common.search_text makes, and the last decided and closed events
+    carry the case's decision and closure, as the services record them."""
     import re
 
     from mithaq.cases.models import CODE_ALPHABET, Case

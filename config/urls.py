@@ -21,6 +21,7 @@ urlpatterns = [
     path("hall/", include("mithaq.walkin.urls")),
     path("staff/satisfaction/", include("mithaq.surveys.urls_staff")),
     path("survey/", include("mithaq.surveys.urls")),
+    path("you-said-we-did/", include("mithaq.surveys.urls_public")),
     path("faq/", include("mithaq.knowledge.urls_public")),
     path("charter/", include("mithaq.reports.urls_charter")),
     path("api/v1/", api.urls),

@@ -5,7 +5,7 @@ for every member of staff (their own at least), the comments and the follow-up l
 those who oversee units, their moderation for the managers of the answer's unit."""
 
 from mithaq.cases import services
-from mithaq.cases.states import ClosureCode
+from mithaq.cases.states import ClosureCode, Decision, Kind
 from mithaq.common import links
 from mithaq.surveys import services as surveys
 from mithaq.surveys.services import Answer
@@ -28,6 +28,13 @@ def extend_world(world):
     world["case_token"] = links.make_token("case", world["case"].pk)
     world["survey_answer"] = answer.pk
     world["follow_up"] = answer.follow_up.pk
+    # An accepted suggestion, whose outcome the office records.
+    idea = make_case(org, kind=Kind.SUGGESTION, subject="اقتراح للمتابعة")
+    services.acknowledge_case(case=idea, actor=org.office_manager)
+    idea = services.decide_case(
+        case=idea, actor=org.office_manager, decision=Decision.ACCEPTED, reasons="مفيد"
+    )
+    world["suggestion"] = idea.code
 
 
 HALL_STAFF = only(200, "officer_a", "reception", "office_manager", "manager_college_a")
@@ -51,4 +58,9 @@ MATRIX = {
     "satisfaction:comment_hide": ("post", lambda w: [w["survey_answer"]], MODERATORS),
     "satisfaction:comment_acted": ("post", lambda w: [w["survey_answer"]], MODERATORS),
     "satisfaction:follow_up_done": ("post", lambda w: [w["follow_up"]], MODERATORS),
+    # Suggestions followed to the end: the citizens' affairs office records their stages
+    # (as it routes cases); the public page "you said, we did" is anyone's.
+    "satisfaction:suggestions": ("get", lambda w: [], only(200, "office_manager")),
+    "satisfaction:suggestion": ("get", lambda w: [w["suggestion"]], only(200, "office_manager")),
+    "you_said:index": ("get", lambda w: [], everyone(200)),
 }

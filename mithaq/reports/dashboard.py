@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mithaq.accounts.models import OrgUnit
-from mithaq.cases.forms.staff import INBOX_OPEN
+from mithaq.cases.forms.staff import INBOX_OPEN, RECEIVED_TODAY, start_of_today
 from mithaq.cases.models import Case
 from mithaq.routing import calendar as working
 from mithaq.routing.selectors import ClockFilter, filter_by_clock
@@ -27,11 +27,9 @@ def inbox_link(unit_id: int, **filters: str) -> str:
 
 def by_unit(scope: Q, *, now: datetime.datetime) -> list[dict]:
     """Per unit (the case's own unit, as the inbox filters it): open, overdue and due within
-    a working day (the inbox's deadline filters), and received today. Four grouped queries."""
-    calendar = working.active_calendar()
-    today_start = datetime.datetime.combine(
-        timezone.localdate(now, calendar.tz), datetime.time(), tzinfo=calendar.tz
-    )
+    a working day (the inbox's deadline filters), and received today (its "received" filter).
+    Four grouped queries."""
+    today_start = start_of_today(now)
     cases = Case.objects.filter(scope)
     open_cases = cases.open()
 
@@ -63,6 +61,7 @@ def by_unit(scope: Q, *, now: datetime.datetime) -> list[dict]:
                 "due_soon": columns["due_soon"].get(unit_id, 0),
                 "new_today": columns["new_today"].get(unit_id, 0),
                 "links": {
+                    "new_today": inbox_link(unit_id, received=RECEIVED_TODAY),
                     "open": inbox_link(unit_id, state=INBOX_OPEN),
                     "overdue": inbox_link(unit_id, state=INBOX_OPEN, clock=ClockFilter.OVERDUE),
                     "due_soon": inbox_link(unit_id, state=INBOX_OPEN, clock=ClockFilter.DUE_SOON),

@@ -21,7 +21,7 @@ from mithaq.common.dates import hijri
 
 from . import charts
 from .models import Letterhead
-from .tables import Table, pack_tables
+from .tables import Table, pack_tables, shortened
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -101,7 +101,7 @@ def cells(table: Table) -> list[list[str]]:
 
 
 def pdf_html(figures: dict, *, number: str, language: str, now: datetime.datetime) -> str:
-    tables = pack_tables(figures)
+    tables = [shortened(t) for t in pack_tables(figures)]
     today = now.date()
     context = {
         "number": number,

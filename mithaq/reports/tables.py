@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from mithaq.cases.states import Channel, Kind
@@ -245,6 +245,26 @@ def reentry(f: dict) -> Table:
     return table
 
 
+# The PDF and the pack's page list at most this many cases still to enter; the workbook
+# lists every one (at a large office that list runs to thousands: 96 PDF pages at 3,352).
+LISTED_ROWS = 100
+
+
+def shortened(table: Table, limit: int | None = None) -> Table:
+    """`table` with at most `limit` (LISTED_ROWS) rows of a case list, saying how many it
+    leaves out."""
+    limit = LISTED_ROWS if limit is None else limit
+    if table.key != "reentry" or len(table.rows) <= limit:
+        return table
+    total = len(table.rows)
+    note = ngettext(
+        "The first %(shown)s of %(n)s case; the workbook lists them all.",
+        "The first %(shown)s of %(n)s cases; the workbook lists them all.",
+        total,
+    ) % {"shown": limit, "n": total}
+    return Table(table.key, table.title, table.columns, table.rows[:limit], note=note)
+
+
 def hall(f: dict) -> Table:
     table = Table("hall", _("The walk-in hall"), _compare_columns(_("Figure"), "num"))
     rows = [
@@ -313,7 +333,30 @@ def field_visits(f: dict) -> Table | None:
     return table
 
 
+def satisfaction(f: dict) -> Table:
+    """The survey's figures beside the previous period and the year before; a figure made
+    by fewer than the survey's minimum of answers is left blank (for improvement, not
+    punishment: mithaq.surveys)."""
+    table = Table("satisfaction", _("Satisfaction"), _compare_columns(_("Figure"), "num"))
+    rows = [
+        (_("Answers"), lambda w: w["satisfaction"]["answers"]),
+        (_("Share satisfied (4 or 5 of 5)"), lambda w: w["satisfaction"]["satisfied_share"]),
+        (_("Ease, mean of 1 to 5"), lambda w: w["satisfaction"]["mean_ease"]),
+        (_("Share resolved"), lambda w: w["satisfaction"]["resolved_share"]),
+    ]
+    table.rows = [_comparison(label, "num", get, f) for label, get in rows]
+    table.row_formats = {0: "int", 1: "pct", 3: "pct"}
+    minimum = f["current"]["satisfaction"]["min_answers"]
+    table.note = ngettext(
+        "A figure is shown only where at least %(n)s answer makes it.",
+        "A figure is shown only where at least %(n)s answers make it.",
+        minimum,
+    ) % {"n": minimum}
+    return table
+
+
 _PENDING = {
+    # Packs built before these sections were wired kept them as "no data".
     "satisfaction": lambda: _("Satisfaction"),
     "interviews": lambda: _("Interviews"),
     "field_visits": lambda: _("Field visits"),
@@ -344,6 +387,14 @@ def pack_tables(f: dict) -> list[Table]:
         compliance_by_unit(f),
         reentry(f),
         hall(f),
-        *(t for t in (interviews(f), field_visits(f)) if t is not None),
+        *(
+            build(f)
+            for key, build in (
+                ("satisfaction", satisfaction),
+                ("interviews", interviews),
+                ("field_visits", field_visits),
+            )
+            if f["current"].get(key, {}).get("available")
+        ),
         *pending(f),
     ]

@@ -21,7 +21,7 @@ from . import charter, dashboard, services
 from .forms import CharterTextForm, LogoForm, RequestPackForm, SignOffForm, SubmitForm
 from .models import CharterText, ReportPack, Submission
 from .render import cells, logo_data_uri
-from .tables import pack_tables
+from .tables import pack_tables, shortened
 
 
 def _reads_reports(request) -> bool:
@@ -84,7 +84,9 @@ def pack(request, pk: int):
     access = access_for(request)
     tables = [
         {"table": t, "rows": cells(t)}
-        for t in (pack_tables(found.figures) if found.figures else [])
+        for t in (
+            [shortened(table) for table in pack_tables(found.figures)] if found.figures else []
+        )
     ]
     versions = (
         packs_visible_to(access)

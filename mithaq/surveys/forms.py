@@ -98,3 +98,34 @@ class PeriodForm(forms.Form):
             day=1
         )
         return start, end
+
+
+class OutcomeStepForm(forms.Form):
+    """The next stage of an accepted suggestion, with its public note; the first stage also
+    takes the suggestion in public words (`first`)."""
+
+    said_ar = forms.CharField(
+        label=_("The suggestion, in public words (Arabic)"),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "rtl", "lang": "ar"}),
+        help_text=_("Shown on the public page: name no one."),
+    )
+    said_en = forms.CharField(
+        label=_("The suggestion, in public words (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "ltr", "lang": "en"}),
+    )
+    note_ar = forms.CharField(
+        label=_("Public note (Arabic)"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "rtl", "lang": "ar"}),
+    )
+    note_en = forms.CharField(
+        label=_("Public note (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr", "lang": "en"}),
+    )
+
+    def __init__(self, *args, first: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not first:
+            del self.fields["said_ar"]
+            del self.fields["said_en"]

@@ -106,3 +106,61 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.answer_id} {self.created_at:%Y-%m-%d}"
+
+
+class OutcomeStage(models.TextChoices):
+    """What became of an accepted suggestion, in this order (issue 15)."""
+
+    ADOPTED = "adopted", _("Adopted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    IMPLEMENTED = "implemented", _("Implemented")
+
+
+STAGE_ORDER = [OutcomeStage.ADOPTED, OutcomeStage.IN_PROGRESS, OutcomeStage.IMPLEMENTED]
+
+
+class SuggestionOutcome(models.Model):
+    """An accepted suggestion followed to the end: what the citizen said, told in public
+    words the office writes (never the case's own text, which may name people), and where it
+    stands. The public page "you said, we did" lists the implemented ones."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, related_name="suggestion_outcome"
+    )
+    said_ar = models.TextField(_("the suggestion, in public words (Arabic)"))
+    said_en = models.TextField(_("the suggestion, in public words (English)"), blank=True)
+    stage = models.CharField(_("stage"), max_length=12, choices=OutcomeStage.choices)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("suggestion's outcome")
+        verbose_name_plural = _("suggestions' outcomes")
+        indexes = [models.Index(fields=["stage", "updated_at"], name="outcome_stage_updated")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.stage}"
+
+
+class OutcomeStep(models.Model):
+    """One stage reached, with its public note."""
+
+    outcome = models.ForeignKey(SuggestionOutcome, on_delete=models.CASCADE, related_name="steps")
+    stage = models.CharField(_("stage"), max_length=12, choices=OutcomeStage.choices)
+    note_ar = models.TextField(_("public note (Arabic)"))
+    note_en = models.TextField(_("public note (English)"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("suggestion's step")
+        verbose_name_plural = _("suggestions' steps")
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "stage"], name="outcome_step_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.outcome_id} {self.stage}"

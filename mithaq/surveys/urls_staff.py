@@ -12,4 +12,6 @@ urlpatterns = [
     path("comments/<int:pk>/acted/", views.comment_acted, name="comment_acted"),
     path("follow-up/", views.follow_up, name="follow_up"),
     path("follow-up/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    path("suggestions/", views.suggestions, name="suggestions"),
+    path("suggestions/<str:code>/", views.suggestion, name="suggestion"),
 ]

@@ -24,9 +24,9 @@ from mithaq.walkin import selectors as hall_selectors
 from mithaq.walkin.models import Ticket
 from mithaq.walkin.states import TicketState
 
-from . import selectors, services
-from .forms import PeriodForm, SurveyForm
-from .models import FollowUp, SurveyAnswer
+from . import outcomes, selectors, services
+from .forms import OutcomeStepForm, PeriodForm, SurveyForm
+from .models import FollowUp, OutcomeStage, SuggestionOutcome, SurveyAnswer
 from .states import Via
 
 RATE_WINDOW = 3600
@@ -176,6 +176,11 @@ def tablet(request, hall: str, number: int):
 # Staff --------------------------------------------------------------------------------------
 
 
+def _follows_suggestions(request) -> bool:
+    """The citizens' affairs office records what became of accepted suggestions."""
+    return access.access_for(request).routes_cases
+
+
 def _period(request) -> tuple[PeriodForm, datetime.datetime, datetime.datetime]:
     form = PeriodForm(request.GET or None)
     first, last = form.period(timezone.localdate())
@@ -200,6 +205,7 @@ def results(request):
         "end": end - datetime.timedelta(days=1),
         "min_answers": selectors.MIN_ANSWERS,
         "own": selectors.own_figures(request.user, start=start, end=end),
+        "follows_suggestions": _follows_suggestions(request),
     }
     if units is not None:
         answers = selectors.answers_in(units, start=start, end=end)
@@ -227,7 +233,10 @@ def comments(request):
     return render(
         request,
         "surveys/comments.html",
-        {"rows": [(row, access.may_moderate_survey_comments(request, row.unit)) for row in rows]},
+        {
+            "rows": [(row, access.may_moderate_survey_comments(request, row.unit)) for row in rows],
+            "follows_suggestions": _follows_suggestions(request),
+        },
     )
 
 
@@ -263,7 +272,10 @@ def follow_up(request):
     return render(
         request,
         "surveys/follow_up.html",
-        {"rows": [(row, access.may_moderate_survey_comments(request, row.unit)) for row in rows]},
+        {
+            "rows": [(row, access.may_moderate_survey_comments(request, row.unit)) for row in rows],
+            "follows_suggestions": _follows_suggestions(request),
+        },
     )
 
 
@@ -276,3 +288,78 @@ def follow_up_done(request, pk: int):
         raise Http404
     services.close_follow_up(follow_up=row, actor=request.user)
     return redirect("satisfaction:follow_up")
+
+
+# Suggestions followed to the end ------------------------------------------------------------
+
+
+@require_GET
+@staff_required(allow=_follows_suggestions)
+def suggestions(request):
+    """The accepted suggestions and the stage each has reached."""
+    cases = list(
+        outcomes.accepted_suggestions()
+        .select_related("unit", "suggestion_outcome")
+        .order_by("-updated_at", "-id")[:200]
+    )
+    rows = []
+    for case in cases:
+        outcome = getattr(case, "suggestion_outcome", None)
+        following = outcomes.next_stage(outcome)
+        rows.append(
+            {
+                "case": case,
+                "outcome": outcome,
+                "next": OutcomeStage(following).label if following else None,
+            }
+        )
+    return render(request, "surveys/suggestions.html", {"rows": rows, "oversees": True})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(allow=_follows_suggestions)
+def suggestion(request, code: str):
+    """One accepted suggestion: its stages so far and the form for the next."""
+    case = get_object_or_404(outcomes.accepted_suggestions().select_related("unit"), code=code)
+    outcome = (
+        SuggestionOutcome.objects.filter(case=case).prefetch_related("steps__recorded_by").first()
+    )
+    following = outcomes.next_stage(outcome)
+    form = OutcomeStepForm(request.POST or None, first=outcome is None)
+    if request.method == "POST" and following is not None and form.is_valid():
+        try:
+            outcomes.record_stage(
+                case=case, actor=request.user, stage=following, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("The stage is recorded."))
+            return redirect("satisfaction:suggestion", code=case.code)
+    return render(
+        request,
+        "surveys/suggestion.html",
+        {
+            "case": case,
+            "outcome": outcome,
+            "steps": list(outcome.steps.all()) if outcome else [],
+            "next": OutcomeStage(following) if following else None,
+            "form": form if following else None,
+            "oversees": True,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_GET
+def you_said_we_did(request):
+    """The public page: implemented suggestions, in public words only."""
+    return render(
+        request,
+        "surveys/you_said_we_did.html",
+        {"nav": "you_said", "outcomes": outcomes.implemented()},
+    )

@@ -110,3 +110,40 @@ def test_the_office_manager_reads_the_figures(new_page, org, screenshot, languag
     screenshot(page, f"voice-06-follow-up-{language}")
     page.goto("/staff/satisfaction/comments/")
     screenshot(page, f"voice-07-comments-{language}")
+
+
+def test_a_suggestion_followed_to_the_public_page(new_page, org, screenshot):
+    """The office records adopted, in progress and implemented on an accepted suggestion
+    (in Arabic); the public page "you said, we did" shows it in Arabic and English."""
+    idea = make_case(
+        org, kind="suggestion", subject="اقتراح: مظلة لموقف الحافلات", citizen_name="سعاد"
+    )
+    services.acknowledge_case(case=idea, actor=org.officer_a)
+    services.decide_case(case=idea, actor=org.officer_a, decision=Decision.ACCEPTED, reasons="مفيد")
+    page = new_page(locale="ar")
+    sign_in(page, org.office_manager)
+    page.goto("/staff/satisfaction/suggestions/")
+    screenshot(page, "voice-08-suggestions-ar")
+    page.locator(f"#suggestion-{idea.code} a").last.click()
+    page.fill("#id_said_ar", "مظلة تقي المنتظرين الشمس في موقف الحافلات")
+    page.fill("#id_said_en", "A shade over the bus stop")
+    page.fill("#id_note_ar", "اعتمدت رئاسة الجامعة المقترح.")
+    page.fill("#id_note_en", "The presidency adopted it.")
+    screenshot(page, "voice-09-suggestion-form-ar")
+    page.locator("main form button[type=submit]").click()
+    for note_ar, note_en in (("بدأ التركيب.", "Work began."), ("رُكّبت المظلة.", "The shade is up.")):
+        page.fill("#id_note_ar", note_ar)
+        page.fill("#id_note_en", note_en)
+        page.locator("main form button[type=submit]").click()
+    assert "رُكّبت المظلة." in page.locator("main").inner_text()
+    screenshot(page, "voice-10-suggestion-done-ar")
+    for language, said, note in (
+        ("ar", "مظلة تقي المنتظرين الشمس", "رُكّبت المظلة."),
+        ("en", "A shade over the bus stop", "The shade is up."),
+    ):
+        public = new_page(locale=language)
+        public.goto("/charter/")
+        public.locator("a[href='/you-said-we-did/']").click()
+        text = public.locator("main").inner_text()
+        assert said in text and note in text and "سعاد" not in text
+        screenshot(public, f"voice-11-you-said-we-did-{language}")

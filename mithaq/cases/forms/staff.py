@@ -1,5 +1,6 @@
 """Forms of the staff side: inbox filters and one form per case action."""
 
+import datetime
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -35,6 +36,7 @@ from mithaq.cases.states import (
 )
 from mithaq.common import recent
 from mithaq.common.ids import PAGE_MAX
+from mithaq.routing import calendar as working
 from mithaq.routing.selectors import ClockFilter, filter_by_clock, order_by_due
 
 SORTS = {
@@ -56,6 +58,8 @@ def unit_choices(units):
 
 
 INBOX_OPEN = "open"
+# The cases received since midnight in the institution's time zone (the dashboard's column).
+RECEIVED_TODAY = "today"
 
 
 def inbox_filter_options(units, assignees) -> dict[str, OptionList]:
@@ -80,6 +84,9 @@ def inbox_filter_options(units, assignees) -> dict[str, OptionList]:
                 (ClockFilter.DUE_SOON, _("Due within one working day")),
                 (ClockFilter.PAUSED, _("Clock paused")),
             ]
+        ),
+        "received": OptionList(
+            [("", _("Received any day")), (RECEIVED_TODAY, _("Received today"))]
         ),
         "sort": OptionList(
             [
@@ -112,6 +119,7 @@ class InboxFilterForm(forms.Form):
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
     clock = OptionField(label=_("Deadline"), required=False)
+    received = OptionField(label=_("Received"), required=False)
     sort = OptionField(label=_("Sort"), required=False)
     page = forms.IntegerField(
         required=False, min_value=1, max_value=PAGE_MAX, widget=forms.HiddenInput
@@ -201,6 +209,8 @@ class InboxFilterForm(forms.Form):
             qs = qs.filter(is_urgent=True)
         if data.get("clock"):
             qs = filter_by_clock(qs, data["clock"], now=now or timezone.now())
+        if data.get("received") == RECEIVED_TODAY:
+            qs = qs.filter(created_at__gte=start_of_today(now or timezone.now()))
         return cls.ordered(qs, data.get("sort"))
 
     @staticmethod
@@ -235,6 +245,12 @@ class InboxFilterForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("page"):
             return self.cleaned_data["page"]
         return 1
+
+
+def start_of_today(now: datetime.datetime) -> datetime.datetime:
+    """Midnight of `now`'s day in the institution's time zone."""
+    tz = working.active_calendar().tz
+    return datetime.datetime.combine(timezone.localdate(now, tz), datetime.time(), tzinfo=tz)
 
 
 def inbox_fields() -> list[str]:

@@ -5,9 +5,14 @@ import datetime
 import json
 
 import pytest
+from django.utils import translation
 
-from mithaq.reports import figures
+from mithaq.cases.services import close_case
+from mithaq.cases.states import ClosureCode
+from mithaq.reports import figures, tables
 from mithaq.reports.periods import monthly
+from mithaq.surveys.services import Answer, answer_case_survey
+from mithaq.testing import make_case
 
 from . import fixture
 
@@ -154,13 +159,68 @@ def test_scope_is_the_unit_and_its_subtree(month):
     assert pack["current"]["received"]["urgent"] == 0
 
 
-def test_sections_without_records_say_so(month):
+def test_sections_without_records_are_zeros_never_made_up(month):
     _org, _codes, pack = month
-    assert pack["current"]["satisfaction"] == {"available": False}
-    # Interviews and visits are kept (mithaq.interviews): none in this month, zeros.
-    assert pack["current"]["interviews"]["available"] is True
+    # The survey's, interviews' and visits' sections are wired: a month without any has
+    # counts of none and no figure.
+    assert pack["current"]["satisfaction"]["answers"] == 0
+    assert pack["current"]["satisfaction"]["satisfied_share"] is None
     assert pack["current"]["interviews"]["received"] == 0
+    assert pack["current"]["interviews"]["held"] == 0
     assert pack["current"]["field_visits"]["visits"] == 0
+    assert pack["current"]["field_visits"]["average_score"] is None
+    # The interviews' and visits' figures against hand counts: test_interview_figures.py.
+    with translation.override("en"):
+        keys = [t.key for t in tables.pack_tables(pack)]
+    assert "satisfaction" in keys
+
+
+def _answered(org, unit, when, scores):
+    """A case of `unit` closed and answered at `when` with (satisfaction, ease, resolved)."""
+    satisfaction, effort, resolved = scores
+    case = make_case(org, unit=unit, now=when)
+    case = close_case(
+        case=case, actor=org.office_manager, closure_code=ClosureCode.ANSWERED, now=when
+    )
+    answer_case_survey(
+        case=case,
+        answer=Answer(satisfaction=satisfaction, effort=effort, resolved=resolved),
+        now=when + datetime.timedelta(hours=1),
+    )
+
+
+def test_satisfaction_section_comes_from_the_survey(org):
+    # Five answers in November on college A's departments, one in October, one in
+    # December, one in November on college B.
+    november = [(5, 5, "yes"), (4, 3, "yes"), (3, 4, "partly"), (2, 2, "no"), (5, 4, "yes")]
+    for day, scores in enumerate(november, start=3):
+        _answered(org, org.dept_a if day % 2 else org.dept_a2, fixture.at(11, day, 10), scores)
+    _answered(org, org.dept_a, fixture.at(10, 20, 10), (1, 1, "no"))
+    _answered(org, org.dept_a, fixture.at(12, 1, 10), (1, 1, "no"))
+    _answered(org, org.dept_b, fixture.at(11, 10, 10), (1, 1, "no"))
+
+    pack = figures.pack_figures(monthly(2026, 11), org.college_a, now=NOW)
+    # By hand: satisfied (4 or 5) 3 of 5; ease (5+3+4+2+4)/5 = 3.6; resolved "yes" 3 of 5.
+    assert pack["current"]["satisfaction"] == {
+        "available": True,
+        "answers": 5,
+        "min_answers": 5,
+        "satisfied_share": 0.6,
+        "mean_ease": 3.6,
+        "resolved_share": 0.6,
+    }
+    # October's one answer is counted but makes no figure (at least five answers).
+    previous = pack["previous"]["satisfaction"]
+    assert previous["answers"] == 1
+    assert previous["satisfied_share"] is previous["mean_ease"] is None
+    # The whole institution's November: college B's answer joins (6 answers, 3 satisfied).
+    whole = figures.pack_figures(monthly(2026, 11), None, now=NOW)["current"]["satisfaction"]
+    assert (whole["answers"], whole["satisfied_share"], whole["resolved_share"]) == (6, 0.5, 0.5)
+
+    with translation.override("en"):
+        [table] = [t for t in tables.pack_tables(pack) if t.key == "satisfaction"]
+    assert table.rows[0] == ["Answers", 5, 1, 0]
+    assert table.rows[1] == ["Share satisfied (4 or 5 of 5)", 0.6, None, None]
 
 
 def test_empty_period_is_all_zeros(org):

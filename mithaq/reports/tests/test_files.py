@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from mithaq.reports import figures, render
+from mithaq.reports import figures, render, tables
 from mithaq.reports.periods import monthly
 
 from . import fixture
@@ -65,7 +65,8 @@ def test_arabic_pdf_reads_back_in_logical_order(pack, tmp_path):
         "المعاملات الواردة حسب النوع والقناة",
         "الالتزام بالميثاق حسب كل التزام",
         "قاعة المراجعين",
-        "لا توجد بيانات بعد",
+        "الرضا",
+        "الزيارات الميدانية",
     ):
         assert _readable(heading) in text, heading
     assert "MONTHLY-2026-11-ALL-V1" in text
@@ -92,6 +93,25 @@ def test_english_pdf_on_request(pack, tmp_path):
     assert "Page 1 of" in text
 
 
+def test_a_long_reentry_list_is_cut_in_the_pdf_and_whole_in_the_workbook(
+    pack, tmp_path, monkeypatch
+):
+    codes, data = pack
+    # The fixture's list is E H L (test_figures); at most two are printed.
+    monkeypatch.setattr(tables, "LISTED_ROWS", 2)
+    text, _path = _pdf(data, "en", tmp_path)
+    assert codes["E"] in text and codes["H"] in text and codes["L"] not in text
+    assert "The first 2 of 3 cases; the workbook lists them all." in " ".join(text.split())
+    with translation.override("en"):
+        book = openpyxl.load_workbook(io.BytesIO(render.xlsx(data, number="X", language="en")))
+    [reentry] = [book[n] for n in book.sheetnames if n.startswith("Closed cases")]
+    assert [r[0] for r in reentry.iter_rows(min_row=2, values_only=True)] == [
+        codes["E"],
+        codes["H"],
+        codes["L"],
+    ]
+
+
 def test_workbook_has_a_sheet_per_table_with_numbers_and_dates(pack):
     codes, data = pack
     with translation.override("ar"):
@@ -113,7 +133,11 @@ def test_workbook_has_a_sheet_per_table_with_numbers_and_dates(pack):
     assert [r[0] for r in rows] == [codes["E"], codes["H"], codes["L"]]
     assert rows[0][3] == datetime.datetime(2026, 11, 5)  # noqa: DTZ001 (a spreadsheet date)
     assert reentry["D2"].number_format == "yyyy-mm-dd"
-    assert book["الرضا"]["A1"].value.startswith("لا توجد بيانات بعد")
+    # Interviews: a count of none in each period (the fixture has no request).
+    assert [c.value for c in book["المقابلات"][2]][1:] == [0, 0, 0]
+    # The survey's sheet: the fixture has no answer, so a count of none in each period.
+    satisfaction = book["الرضا"]
+    assert [c.value for c in satisfaction[2]] == ["الإجابات", 0, 0, 0]
 
 
 def test_english_workbook_reads_left_to_right(pack):

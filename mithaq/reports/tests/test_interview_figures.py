@@ -169,7 +169,10 @@ def test_the_packs_tables_show_the_two_sections(november):
     shown = {t.key: t for t in tables.pack_tables(pack)}
     assert [row[1] for row in shown["interviews"].rows] == [4, 2, 1, 0.3333, 1, 1, 1]
     assert shown["field_visits"].rows[0][1:] == [2, 0, 0]
-    assert "satisfaction" in shown and not shown["satisfaction"].rows
+    # No survey was answered this month: the satisfaction table counts none and shows no
+    # figure (at least five answers make one).
+    assert shown["satisfaction"].rows[0][1] == 0
+    assert all(row[1] is None for row in shown["satisfaction"].rows[1:])
 
 
 def test_the_pdf_and_the_workbook_carry_the_interviews(november, tmp_path):
