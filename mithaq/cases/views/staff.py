@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mithaq.accounts.access import StaffAccess, access_for, may_override_minimum_time
+from mithaq.accounts.access import (
+    StaffAccess,
+    access_for,
+    may_override_minimum_time,
+    may_restrict_cases,
+)
 from mithaq.accounts.decorators import staff_required
 from mithaq.cases import services
 from mithaq.cases.access import cases_visible_to, get_case_for_user
@@ -120,6 +125,7 @@ def _case_context(request, case, *, bound_form=None):
         ],
         "open_action": bound_form.action.value if bound_form is not None else "",
         "show_identity": show_identity,
+        "may_restrict": may_restrict_cases(access),
         "read_only": not allowed,
         # A service's checklist (cases.services.checklist), when the case has one.
         "documents": list(case.documents.select_related("document", "attachment")),
