@@ -20,12 +20,22 @@ from mithaq.accounts.access import (
     may_restrict_cases,
 )
 from mithaq.accounts.decorators import staff_required
+from mithaq.accounts.models import Role
 from mithaq.cases.access import cases_visible_to, get_case_for_user, get_citizen_for_user
 from mithaq.cases.services.privacy import restrict_case
 
 from . import collect, export, services
 from .forms import RestrictForm
 from .models import DataRequest, RequestKind, RequestState
+
+CASE_ROLES = [
+    Role.RECEPTION,
+    Role.OFFICER,
+    Role.UNIT_MANAGER,
+    Role.OFFICE_MANAGER,
+    Role.LEADERSHIP,
+    Role.AUDITOR,
+]
 
 
 def _on_data_rights(request) -> bool:
@@ -133,7 +143,10 @@ def decide_erasure(request, request_id: int):
 @staff_required(allow=may_restrict_cases)
 def restrict(request, code: str):
     case = get_case_for_user(request, code)
-    staff = get_user_model().objects.filter(is_active=True, memberships__isnull=False).distinct()
+    # Whoever works cases may be named (not administrators or officials, who read none).
+    staff = (
+        get_user_model().objects.filter(is_active=True, memberships__role__in=CASE_ROLES).distinct()
+    )
     if request.method == "POST":
         form = RestrictForm(request.POST, staff=staff)
         if form.is_valid():
