@@ -354,13 +354,15 @@ class StaffAccess:
     @cached_property
     def restricted_case_ids(self) -> frozenset:
         """The restricted cases this person is named on (one query, when first asked)."""
-        if not self.grants:
+        if not self.grants or self.user.pk is None:
             return frozenset()
         return frozenset(_restricted_cases(self.user.pk))
 
     def _named_filter(self) -> Q:
         # A restricted case is seen by the people named on it, and by nobody else whatever
         # their role (the case's page asks may_see_case, lists this filter).
+        if self.user.pk is None:
+            return Q(pk__in=[])
         return Q(pk__in=_restricted_cases(self.user.pk))
 
     def case_filter(self) -> Q:

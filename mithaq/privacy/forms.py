@@ -20,4 +20,6 @@ class RestrictForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = staff.order_by("full_name", "username")
+        people = self.fields["people"]
+        assert isinstance(people, forms.ModelMultipleChoiceField)  # noqa: S101 - for the type
+        people.queryset = staff.order_by("full_name", "username")

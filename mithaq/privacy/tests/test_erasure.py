@@ -128,6 +128,9 @@ def test_an_approved_erasure_leaves_the_reports_and_nothing_of_the_person(org, l
     everything, access = Case.objects.all(), access_for(org.office_manager)
     assert not search(everything, "أحمد", access=access).exists()
     assert list(search(everything, month["A"].code, access=access)) == [month["A"]]
+    # The case's page still opens, with nothing of the person.
+    page = office.get(reverse("cases:detail", args=[month["A"].code])).content.decode()
+    assert "أحمد" not in page and "7701234567" not in page
 
 
 def django_capture_on_commit():
