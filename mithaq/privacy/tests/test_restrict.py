@@ -3,10 +3,14 @@ exports and the API's list (one filter: cases.access.cases_visible_to), set only
 with the right, through the page and the service."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from mithaq.cases.access import cases_visible_to
 from mithaq.cases.models import CaseEvent
+from mithaq.cases.services import assign_case
+from mithaq.cases.services.privacy import restrict_case
 from mithaq.cases.states import EventKind
+from mithaq.notifications.models import Message
 from mithaq.testing import make_case
 
 
@@ -64,3 +68,13 @@ def test_an_inactive_person_cannot_be_named(org, login, case_a):
     assert response.status_code == 200  # the form again, with its error
     case_a.refresh_from_db()
     assert not case_a.is_restricted
+
+
+def test_staff_not_named_hear_nothing_of_a_restricted_case(org, case_a):
+    restrict_case(
+        case=case_a, actor=org.office_manager, people=[org.manager_college_a], now=timezone.now()
+    )
+    assign_case(case=case_a, actor=org.office_manager, assignee=org.officer_a)
+    assign_case(case=case_a, actor=org.office_manager, assignee=org.manager_college_a)
+    assert not Message.objects.filter(user=org.officer_a).exists()
+    assert Message.objects.filter(user=org.manager_college_a).count() == 1
