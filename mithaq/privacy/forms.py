@@ -1,3 +1,5 @@
+"""The form of a case's restriction to named people."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
