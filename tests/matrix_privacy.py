@@ -17,6 +17,9 @@ def extend_world(world):
     restricted = make_case(
         org,
         subject="معاملة لا يراها إلا من سُمّي",
+        # Another person than the world's: who sees the world's citizen stays as it was.
+        citizen_name="نور المحجوبة",
+        citizen_phone="+9647801112223",
         files=[SimpleUploadedFile("r.pdf", b"%PDF-1.4 test\n%%EOF", "application/pdf")],
     )
     restrict_case(case=restricted, actor=org.officer_a, people=[org.officer_a2], now=timezone.now())
