@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/routing/", include("mithaq.cases.urls_workbench")),
     path("staff/search/", include("mithaq.search.urls")),
     path("staff/citizens/", include("mithaq.cases.urls_registry")),
+    path("staff/privacy/", include("mithaq.privacy.urls")),
     path("staff/knowledge/", include("mithaq.knowledge.urls")),
     path("staff/reports/", include("mithaq.reports.urls")),
     path("staff/dashboard/", include("mithaq.reports.urls_dashboard")),

@@ -256,3 +256,22 @@ def test_access_matrix(client, world, name, persona):
             assert response["Location"].startswith(reverse("accounts:login")), url_name
         else:
             assert response.status_code == want, (url_name, persona, response.status_code)
+
+
+_RESTRICTED = importlib.import_module("tests.matrix_privacy").RESTRICTED_MATRIX
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_restricted_case_matrix(client, world, persona):
+    """A case restricted to named people (tests/matrix_privacy.py), walked as the matrix:
+    every row in one test per persona (one world each)."""
+    if persona != "anonymous":
+        client.force_login(getattr(world["org"], persona))
+    for name, (method, args, expected) in sorted(_RESTRICTED.items()):
+        want = expected[persona]
+        response = getattr(client, method)(reverse(name, args=args(world)))
+        if want == LOGIN:
+            assert response.status_code == 302, (name, persona, response.status_code)
+            assert response["Location"].startswith(reverse("accounts:login")), name
+        else:
+            assert response.status_code == want, (name, persona, response.status_code)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mithaq.intake",
     "mithaq.scheduling",
     "mithaq.interviews",
+    "mithaq.privacy",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -302,6 +303,26 @@ MITHAQ_GRIEVANCE_DAYS_BY_KIND = {
     )
 }
 MITHAQ_GRIEVANCES_PER_HOUR = envint("MITHAQ_GRIEVANCES_PER_HOUR", "5")
+# The people's data rights (mithaq.privacy): days after closing before a case's personal data
+# is erased by the daily job, per kind; MITHAQ_RETENTION_DAYS="complaint=1825,inquiry=365"
+# changes the kinds it names. A kind left out is kept. Defaults: five years for complaints,
+# service requests and requests to the president, two for suggestions and praise, one for
+# inquiries.
+MITHAQ_RETENTION_DAYS = {
+    "complaint": 1825,
+    "service_request": 1825,
+    "president_request": 1825,
+    "suggestion": 730,
+    "praise": 730,
+    "inquiry": 365,
+} | {
+    kind.strip(): int(days)
+    for kind, _sep, days in (
+        part.partition("=")
+        for part in os.environ.get("MITHAQ_RETENTION_DAYS", "").split(",")
+        if part.strip()
+    )
+}
 MITHAQ_INSTITUTION_NAME = os.environ.get("MITHAQ_INSTITUTION_NAME", "")
 # The citizens' affairs office's phone: a field visit's finding opens a case in the office's
 # name (mithaq.interviews.visits), and a case needs a phone to reach. Unset, the first of
@@ -381,6 +402,7 @@ MITHAQ_PERIODIC_TASKS = [
     ("mithaq.intake.tasks.poll_mailboxes", 60),
     ("mithaq.intake.tasks.deliver_webhooks", 15),
     ("mithaq.interviews.tasks.remind_missing_records", 3600),
+    ("mithaq.privacy.tasks.apply_retention", 86400),
 ]
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Its `rqworker` command.

@@ -112,6 +112,20 @@ def set_open_consultations(lookup: Callable[[Q], Iterable[int]]) -> None:
     _open_consultations = lookup
 
 
+# The restricted cases a person is named on (a lazy queryset of case ids, used as a
+# subquery), handed over by cases when it loads, as the consultations are.
+def _no_restricted_cases(user_id: int) -> Iterable[int]:
+    return ()
+
+
+_restricted_cases: Callable[[int], Iterable[int]] = _no_restricted_cases
+
+
+def set_restricted_cases(lookup: Callable[[int], Iterable[int]]) -> None:
+    global _restricted_cases
+    _restricted_cases = lookup
+
+
 @dataclass(frozen=True)
 class Grant:
     role: str
@@ -148,6 +162,8 @@ class CaseFacts(Protocol):
     def received_by_id(self) -> int | None: ...
     @property
     def identity_confidential(self) -> bool: ...
+    @property
+    def is_restricted(self) -> bool: ...
 
 
 class HasUnit(Protocol):
@@ -335,10 +351,24 @@ class StaffAccess:
             return Q()
         return self.report_unit_filter()
 
+    @cached_property
+    def restricted_case_ids(self) -> frozenset:
+        """The restricted cases this person is named on (one query, when first asked)."""
+        if not self.grants or self.user.pk is None:
+            return frozenset()
+        return frozenset(_restricted_cases(self.user.pk))
+
+    def _named_filter(self) -> Q:
+        # A restricted case is seen by the people named on it, and by nobody else whatever
+        # their role (the case's page asks may_see_case, lists this filter).
+        if self.user.pk is None:
+            return Q(pk__in=[])
+        return Q(pk__in=_restricted_cases(self.user.pk))
+
     def case_filter(self) -> Q:
-        """A filter for the cases this person may see (Q() when all of them)."""
+        """A filter for the cases this person may see."""
         if self.sees_everything:
-            return Q()
+            return Q(is_restricted=False) | self._named_filter()
         q = Q(assignee=self.user) | Q(received_by=self.user)
         if self.consulted_case_ids:
             q |= Q(pk__in=self.consulted_case_ids)
@@ -348,7 +378,7 @@ class StaffAccess:
         for g in self.grants:
             if g.subtree:
                 q |= Q(unit__path__startswith=g.unit_path)
-        return q
+        return (q & Q(is_restricted=False)) | self._named_filter()
 
     def case_actions(self, case: CaseFacts) -> frozenset:
         """Every action this person may take on `case`, whatever its state."""
@@ -372,6 +402,8 @@ class StaffAccess:
     def may_see_case(self, case: CaseFacts) -> bool:
         if not self.grants:
             return False
+        if case.is_restricted:
+            return case.pk in self.restricted_case_ids
         if self.sees_everything or case.assignee_id == self.user.pk:
             return True
         if case.received_by_id == self.user.pk:
@@ -411,6 +443,11 @@ class StaffAccess:
     def reads_visits(self) -> bool:
         """The field visits: see reads_visits below."""
         return reads_visits(self)
+
+    @property
+    def handles_data_rights(self) -> bool:
+        """The people's data rights: see handles_data_rights below."""
+        return handles_data_rights(self)
 
 
 # A request (its user is asked about), a user, or the StaffAccess already made for them.
@@ -659,3 +696,20 @@ def plans_visits(request_or_user: Asker) -> bool:
 def reads_visits(request_or_user: Asker) -> bool:
     access = access_for(request_or_user)
     return access.routes_cases or bool(access.roles & {Role.LEADERSHIP, Role.AUDITOR})
+
+
+# The people's data rights (capability 12, mithaq.privacy). The head of the citizens' affairs
+# office (its office manager) exports what is held about a person, approves an erasure and
+# restricts a case to named people; the office's staff and reception, who hear the person's
+# request, file an erasure request; a second person with the right approves it.
+def handles_data_rights(request_or_user: Asker) -> bool:
+    return Role.OFFICE_MANAGER in access_for(request_or_user).roles
+
+
+def may_request_erasure(request_or_user: Asker) -> bool:
+    access = access_for(request_or_user)
+    return access.routes_cases or Role.RECEPTION in access.roles or handles_data_rights(access)
+
+
+def may_restrict_cases(request_or_user: Asker) -> bool:
+    return handles_data_rights(request_or_user)

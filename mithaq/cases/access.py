@@ -26,6 +26,14 @@ def open_consultation_case_ids(units: Q) -> Iterable[int]:
     )
 
 
+def restricted_case_ids(user_id: int) -> QuerySet[Any, int]:
+    """The restricted cases `user_id` is named on, as a subquery (handed to accounts.access
+    when the app loads: cases.apps)."""
+    return Case.restricted_to.through.objects.filter(user_id=user_id).values_list(
+        "case_id", flat=True
+    )
+
+
 def has_relations() -> ExpressionWrapper:
     """An annotation: whether any case is linked to this one or merged into it."""
     linked = Q(Exists(CaseLink.objects.filter(case_low=OuterRef("pk")))) | Q(

@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from mithaq.accounts.access import set_open_consultations
+        from mithaq.accounts.access import set_open_consultations, set_restricted_cases
         from mithaq.routing.services import clock_config_saved
 
         from . import access, tasks
@@ -16,3 +16,4 @@ class CasesConfig(AppConfig):
         # The two ways the layers below hear of cases: explicit, and only here.
         clock_config_saved.connect(tasks.recompute_after_commit, dispatch_uid="cases.recompute")
         set_open_consultations(access.open_consultation_case_ids)
+        set_restricted_cases(access.restricted_case_ids)

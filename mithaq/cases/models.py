@@ -176,6 +176,19 @@ class Case(models.Model):
     search_text = models.TextField(default="", blank=True, editable=False)
     # The form's one-time token: a double click or a resent form makes one case, not two.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A case restricted to named people (capability 12, "visible to named people only"):
+    # nobody else sees it, whatever their role (accounts.access.StaffAccess.case_filter).
+    # Set only by cases.services.privacy.restrict_case.
+    is_restricted = models.BooleanField(_("restricted to named people"), default=False)
+    restricted_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="restricted_cases",
+        verbose_name=_("visible only to"),
+    )
+    # When its personal data was erased (cases.services.privacy.anonymise_case): what the
+    # reports count stays, nothing about the person does.
+    anonymised_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 

@@ -103,6 +103,10 @@ class EventKind(models.TextChoices):
     WAIT_OVERRIDDEN = "wait_overridden", _("Minimum time before a decision overridden")
     # The citizen's grievance (تظلم) from the tracking page: it reopens the case.
     GRIEVANCE = "grievance", _("Grievance filed")
+    # The people's data rights (cases.services.privacy).
+    RESTRICTED = "restricted", _("Restricted to named people")
+    UNRESTRICTED = "unrestricted", _("Restriction lifted")
+    ANONYMISED = "anonymised", _("Personal data erased")
 
 
 @dataclass(frozen=True)

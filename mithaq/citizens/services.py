@@ -190,3 +190,23 @@ def update_preferences(
     locked.updated_at = now or timezone.now()
     locked.save()
     return locked
+
+
+ERASED_NAME = "—"
+
+
+@transaction.atomic
+def anonymise_citizen(*, citizen_id: int) -> None:
+    """The people's data rights (mithaq.privacy): the record keeps its row (the cases point
+    at it) and its group, the language and the dates; name, phone, email and national ID are
+    replaced. The key the table requires is a placeholder that names nobody. Idempotent."""
+    Citizen.objects.filter(pk=citizen_id).update(
+        name=ERASED_NAME,
+        phone="",
+        email="",
+        national_id=f"erased-{citizen_id}",
+        preferred_channel="",
+        allow_sms=False,
+        allow_email=False,
+        allow_whatsapp=False,
+    )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.constants import OnConflict
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -718,3 +719,17 @@ __all__ = [
     "record_receipt",
     "resend_message",
 ]
+
+
+def erase_messages(messages: QuerySet[Message]) -> int:
+    """The people's data rights (mithaq.privacy): what `messages` said and to whom is
+    replaced; their channel, event, status and times stay for the counts. A message not yet
+    sent is cancelled, so that nothing erased goes out afterwards."""
+    ids = list(messages.values_list("pk", flat=True))
+    Attempt.objects.filter(message_id__in=ids).update(address="", error="")
+    Message.objects.filter(pk__in=ids, status=MessageStatus.QUEUED).update(
+        status=MessageStatus.CANCELLED
+    )
+    return Message.objects.filter(pk__in=ids).update(
+        address="", subject="", body="", html="", parts=[], last_error=""
+    )

@@ -20,6 +20,7 @@ _RIGHTS = (
     "reads_reports",
     "sees_interviews",
     "reads_interview_records",
+    "handles_data_rights",
 )
 _RENDERED: dict[tuple, str] = {}
 _MAX = 2000

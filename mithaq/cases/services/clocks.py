@@ -53,6 +53,10 @@ NEUTRAL_EVENTS = {
     # A service's checklist: documents marked, a decision's wait overridden.
     EventKind.DOCUMENTS_CHECKED,
     EventKind.WAIT_OVERRIDDEN,
+    # The people's data rights: who may see a case, its personal data erased.
+    EventKind.RESTRICTED,
+    EventKind.UNRESTRICTED,
+    EventKind.ANONYMISED,
 }
 
 

@@ -123,7 +123,12 @@ def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
     staff = STAFF_MESSAGES.get(EventKind(event.kind))
     if staff is None:
         return
-    for person in _staff_told(case, event):
+    told = _staff_told(case, event)
+    if case.is_restricted and told:
+        # A case restricted to named people is told of to them only.
+        named = set(case.restricted_to.values_list("pk", flat=True))
+        told = [person for person in told if person.pk in named]
+    for person in told:
         messages.notify_staff(
             user=person,
             event_key=staff,

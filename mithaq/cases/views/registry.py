@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mithaq.accounts.access import access_for
+from mithaq.accounts.access import access_for, handles_data_rights, may_request_erasure
 from mithaq.accounts.decorators import staff_required
 from mithaq.cases.access import (
     cases_visible_to,
@@ -151,6 +151,8 @@ def detail(request, pk: int):
         "citizen": citizen,
         "earlier": list(_earlier_cases(request).filter(citizen=citizen)[:50]),
         "may_edit": access.may_edit_registry,
+        # The person's data page (mithaq.privacy): export and erasure.
+        "data_rights": handles_data_rights(access) or may_request_erasure(access),
         "preferences": PreferencesForm(
             initial={
                 "allow_sms": citizen.allow_sms,

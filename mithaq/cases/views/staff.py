@@ -13,6 +13,7 @@ from mithaq.accounts.access import (
     StaffAccess,
     access_for,
     may_override_minimum_time,
+    may_restrict_cases,
     official_units,
 )
 from mithaq.accounts.decorators import staff_required
@@ -129,6 +130,7 @@ def _case_context(request, case, *, bound_form=None):
         ],
         "open_action": bound_form.action.value if bound_form is not None else "",
         "show_identity": show_identity,
+        "may_restrict": may_restrict_cases(access),
         "read_only": not allowed,
         # A service's checklist (cases.services.checklist), when the case has one.
         "documents": list(case.documents.select_related("document", "attachment")),

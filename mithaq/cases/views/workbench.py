@@ -13,7 +13,7 @@ from mithaq.accounts import access
 from mithaq.accounts.access import access_for
 from mithaq.accounts.decorators import staff_required
 from mithaq.accounts.models import OrgUnit
-from mithaq.cases.access import get_case_for_user
+from mithaq.cases.access import cases_visible_to, get_case_for_user
 from mithaq.routing import rules
 from mithaq.routing.models import (
     AssignmentMode,
@@ -210,7 +210,10 @@ def triage(request):
     cases = []
     if office is not None:
         cases = list(
-            Case.objects.filter(unit=office, state=State.RECEIVED, assignee__isnull=True)
+            cases_visible_to(
+                request,
+                Case.objects.filter(unit=office, state=State.RECEIVED, assignee__isnull=True),
+            )
             .select_related("service")
             .only("code", "subject", "kind", "channel", "is_urgent", "created_at", "service")
             .order_by("-is_urgent", "created_at")[:QUEUE_SIZE]

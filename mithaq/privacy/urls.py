@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/export/", views.export_person, name="export"),
+    path("people/<int:pk>/erasure/", views.request_erasure, name="request_erasure"),
+    path("erasures/", views.erasures, name="erasures"),
+    path("erasures/<int:request_id>/", views.decide_erasure, name="decide"),
+    path("cases/<str:code>/restrict/", views.restrict, name="restrict"),
+]
