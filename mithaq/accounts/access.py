@@ -648,3 +648,16 @@ def plans_visits(request_or_user: Asker) -> bool:
 def reads_visits(request_or_user: Asker) -> bool:
     access = access_for(request_or_user)
     return access.routes_cases or bool(access.roles & {Role.LEADERSHIP, Role.AUDITOR})
+
+
+def works_government_systems(request_or_user: Asker) -> bool:
+    """The office's officers and managers enter cases in the government's systems and keep
+    the letters with the ministry (seed 004 items 5 and 11)."""
+    return access_for(request_or_user).routes_cases
+
+
+def reads_government_systems(request_or_user: Asker) -> bool:
+    """Who reads the re-entry lists and the letters: whoever sees every case (the office's
+    members, its reception included, leadership, auditors); only the office works them."""
+    access = access_for(request_or_user)
+    return access.routes_cases or access.sees_everything

@@ -103,6 +103,11 @@ class EventKind(models.TextChoices):
     WAIT_OVERRIDDEN = "wait_overridden", _("Minimum time before a decision overridden")
     # The citizen's grievance (تظلم) from the tracking page: it reopens the case.
     GRIEVANCE = "grievance", _("Grievance filed")
+    # Government systems and the ministry (cases.services.external): an entry in an external
+    # system while the case is open, a letter received from or sent to another body.
+    EXTERNAL_RECORDED = "external_recorded", _("Entered in an external system")
+    LETTER_RECEIVED = "letter_received", _("Letter received")
+    LETTER_SENT = "letter_sent", _("Answer sent to the requesting body")
 
 
 @dataclass(frozen=True)
