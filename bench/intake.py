@@ -64,31 +64,35 @@ def bench_mail(count: int, profile: bool) -> dict:
             "is_active": False,
         },
     )
-    emails = [raw_email(n) for n in range(count + 5)]
+    emails = [raw_email(n) for n in range(count + 6)]
     for raw in emails[:5]:  # warm: imports, per-process copies, prepared statements
         mail.process_message(mailbox, raw)
-    profiler = cProfile.Profile() if profile else None
+    # Queries counted on one more email: capturing them slows every query, so not timed.
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        if profiler:
-            profiler.enable()
-        for raw in emails[5:]:
-            row = mail.process_message(mailbox, raw)
-            if row.outcome != "new_case":
-                raise SystemExit(f"an email was not made a case: {row.reason}")
-        if profiler:
-            profiler.disable()
-        elapsed = time.perf_counter() - started
+        mail.process_message(mailbox, emails[5])
+    profiler = cProfile.Profile() if profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    for raw in emails[6:]:
+        row = mail.process_message(mailbox, raw)
+        if row.outcome != "new_case":
+            raise SystemExit(f"an email was not made a case: {row.reason}")
+    if profiler:
+        profiler.disable()
+    elapsed = time.perf_counter() - started
     statements = [q for q in queries.captured_queries if not TRANSACTION.match(q["sql"])]
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler, stream=out).sort_stats(
+            os.environ.get("BENCH_SORT", "cumulative")
+        ).print_stats(45)
         print(out.getvalue())
     return {
         "emails": count,
         "per_second": count / elapsed,
         "ms_per_email": 1000 * elapsed / count,
-        "queries_per_email": len(statements) / count,
+        "queries_per_email": len(statements),
     }
 
 
