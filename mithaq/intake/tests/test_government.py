@@ -244,3 +244,17 @@ def test_letter_for_an_unknown_case_writes_nothing(login, org, case_a):
     assert "No case you may see has this reference." in answer.content.decode()
     assert not Letter.objects.exists()
     assert not CaseEvent.objects.filter(kind__startswith="letter_").exists()
+
+
+def test_case_page_history_shows_the_external_entry(login, org, case_a):
+    services.record_external_entry(
+        case=case_a,
+        actor=org.office_manager,
+        system="eg_unified",
+        reference="EG-55-901",
+        status="قيد الفحص",
+    )
+    page = login(org.office_manager).get(reverse("cases:detail", args=[case_a.code]))
+    html = page.content.decode()
+    assert "<bdi>EG-55-901</bdi>" in html
+    assert "قيد الفحص" in html
