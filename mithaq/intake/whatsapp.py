@@ -101,7 +101,12 @@ def download_media(config: GatewayConfig, message: dict) -> SimpleUploadedFile |
     limit, timeout = settings.MITHAQ_MAX_UPLOAD_BYTES, config.timeout_seconds
     try:
         described = json.loads(
-            _get(f"{config.url.rstrip('/')}/{media_id}", config.secret(), limit=65536, timeout=timeout)
+            _get(
+                f"{config.url.rstrip('/')}/{media_id}",
+                config.secret(),
+                limit=65536,
+                timeout=timeout,
+            )
         )
         data = _get(str(described["url"]), config.secret(), limit=limit, timeout=timeout)
     except (OSError, ValueError, KeyError, TypeError, urllib.error.URLError) as exc:
