@@ -61,6 +61,9 @@ def _columns(model, names):
         if field.has_default() or field.null or blank_text:
             value = field.get_default() if field.has_default() or blank_text else None
             extra[column] = (field, field.get_db_prep_save(value, connection))
+        elif field.blank and field.empty_strings_allowed:
+            # A text column that may be blank (its form leaves it empty): "".
+            extra[column] = (field, "")
         else:
             raise SystemExit(f"{model.__name__}.{column} has no default: update bench/seed.py")
     return fields, extra

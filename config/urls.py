@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("mithaq.intake.urls")),
     path("open311/v2/", include("mithaq.intake.urls_open311")),
     path("webhooks/", include("mithaq.intake.urls_webhooks")),
+    path("staff/government/", include("mithaq.intake.urls_government")),
     path("staff/interviews/", include("mithaq.interviews.urls_staff")),
     path("interviews/", include("mithaq.interviews.urls")),
     path("staff/catalogue/", include("mithaq.catalog.urls")),

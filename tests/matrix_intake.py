@@ -2,7 +2,7 @@
 every persona, signed in or not, gets 401 from an operation; the schema and the docs page are
 public; ninja's root only names where the docs are (404)."""
 
-from tests.access_personas import everyone
+from tests.access_personas import everyone, only
 
 NO_KEY = everyone(401)
 
@@ -34,4 +34,15 @@ MATRIX |= {
 # handshake and signature are tested in mithaq/intake/tests/test_whatsapp.py.
 MATRIX |= {
     "webhooks:whatsapp": ("get", lambda w: ["wa-office"], everyone(404)),
+}
+
+# Government systems and the ministry's letters: the office's officers and managers work
+# them; its reception, leadership and auditors (who see every case) read the lists and the
+# letters; no one else, not even a unit's manager.
+GOVERNMENT_READERS = only(200, "office_manager", "reception", "leader", "auditor")
+MATRIX |= {
+    "government:reentry": ("get", lambda w: [], GOVERNMENT_READERS),
+    "government:reentry_csv": ("get", lambda w: [], GOVERNMENT_READERS),
+    "government:letters": ("get", lambda w: [], GOVERNMENT_READERS),
+    "government:external_entry": ("get", lambda w: [w["code"]], only(200, "office_manager")),
 }

@@ -713,3 +713,14 @@ def may_request_erasure(request_or_user: Asker) -> bool:
 
 def may_restrict_cases(request_or_user: Asker) -> bool:
     return handles_data_rights(request_or_user)
+def works_government_systems(request_or_user: Asker) -> bool:
+    """The office's officers and managers enter cases in the government's systems and keep
+    the letters with the ministry (seed 004 items 5 and 11)."""
+    return access_for(request_or_user).routes_cases
+
+
+def reads_government_systems(request_or_user: Asker) -> bool:
+    """Who reads the re-entry lists and the letters: whoever sees every case (the office's
+    members, its reception included, leadership, auditors); only the office works them."""
+    access = access_for(request_or_user)
+    return access.routes_cases or access.sees_everything

@@ -165,6 +165,17 @@ class Case(models.Model):
         _("external system"), max_length=20, choices=ExternalSystem.choices, blank=True
     )
     external_reference = models.CharField(_("external reference"), max_length=80, blank=True)
+    # The case as the external system shows it (cases.services.external): its status there,
+    # the code that system gives when it closes the request, and when staff last wrote them.
+    external_status = models.CharField(
+        _("status in the external system"), max_length=80, blank=True
+    )
+    external_closure_code = models.CharField(
+        _("closure code in the external system"), max_length=40, blank=True
+    )
+    external_updated_at = models.DateTimeField(
+        _("external system last updated"), null=True, blank=True
+    )
 
     due_at = models.DateTimeField(_("expected answer by"), null=True, blank=True)
     created_at = models.DateTimeField(_("received at"), db_index=True)

@@ -107,6 +107,11 @@ class EventKind(models.TextChoices):
     RESTRICTED = "restricted", _("Restricted to named people")
     UNRESTRICTED = "unrestricted", _("Restriction lifted")
     ANONYMISED = "anonymised", _("Personal data erased")
+    # Government systems and the ministry (cases.services.external): an entry in an external
+    # system while the case is open, a letter received from or sent to another body.
+    EXTERNAL_RECORDED = "external_recorded", _("Entered in an external system")
+    LETTER_RECEIVED = "letter_received", _("Letter received")
+    LETTER_SENT = "letter_sent", _("Answer sent to the requesting body")
 
 
 @dataclass(frozen=True)

@@ -198,6 +198,13 @@ def render_timeline(case) -> SafeString:
                     f' · <span class="muted">{systems.get(system, escape(system))}</span>'
                     f" <bdi>{escape(ev['external_reference'])}</bdi>"
                 )
+        elif kind == EventKind.EXTERNAL_RECORDED and ev["external_reference"]:
+            # An entry in an external system while open (cases.services.external).
+            system = ev["external_system"]
+            outcome = (
+                f'<span class="muted">{systems.get(system, escape(system))}</span>'
+                f" <bdi>{escape(ev['external_reference'])}</bdi>"
+            )
         if outcome:
             value = escape(ev["decision"] or ev["closure_code"])
             parts.append(f'<div class="ev-outcome outcome-{value}">{outcome}</div>')

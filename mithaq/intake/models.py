@@ -181,6 +181,9 @@ class WhatsAppInbound(models.Model):
     """One WhatsApp message received, by its id: Meta retries a webhook, we act once."""
 
     wa_message_id = models.CharField(max_length=128, unique=True)
+    # The sender's number as a digest (whatsapp.sender_digest), never the number: the 24-hour
+    # customer-service window is counted from their last message.
+    sender = models.CharField(max_length=64, blank=True, db_index=True)
     outcome = models.CharField(max_length=12, choices=MailOutcome.choices)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -266,3 +269,36 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} #{self.case_event_id}"
+
+
+class Letter(models.Model):
+    """A letter exchanged with the body a request came from (the ministry, another body): the
+    request it sent (received) or the answer sent back (sent), by its number and date, on
+    its case (seed 004 item 11). Its event is on the case's history
+    (cases.services.record_letter_event)."""
+
+    class Direction(models.TextChoices):
+        RECEIVED = "received", _("Received from the body")
+        SENT = "sent", _("Answer sent to the body")
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="letters", verbose_name=_("case")
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    body_name = models.CharField(_("body"), max_length=150)
+    number = models.CharField(_("letter number"), max_length=60)
+    date = models.DateField(_("letter date"))
+    summary = models.TextField(_("summary"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        indexes = [models.Index(fields=["number"], name="intake_letter_number")]
+
+    def __str__(self):
+        return f"{self.number} ({self.date})"

@@ -61,20 +61,17 @@ def submit_via_api(
     whether it is new. The same Idempotency-Key with the same fields returns the first case;
     with other fields, IdempotencyConflict."""
     digest = body_digest({**fields, "service": service.code if service else ""})
-    earlier = ApiSubmission.objects.filter(api_key=api_key, idempotency_key=idempotency_key).first()
-    if earlier is not None:
-        if earlier.body_digest != digest:
-            raise IdempotencyConflict
-        return earlier.case, False
-    # One case per (key, Idempotency-Key) even when two requests race: the case's own
-    # submission token is unique (cases.services.submit_case returns the first one's case).
+    # One case per (key, Idempotency-Key), replayed or racing: the case's own submission
+    # token is unique, and submit_case's first SELECT already finds the case made for it (a
+    # replay writes nothing there); the submission's row is unique too, so a replay's INSERT
+    # fails and the first row answers. No SELECT of our own before: a new key, the common
+    # case, costs the INSERT only.
     token = uuid.uuid5(uuid.NAMESPACE_URL, f"mithaq-api:{api_key.pk}:{idempotency_key}")
     try:
         with transaction.atomic():
             case = case_services.submit_case(
                 channel=Channel.WEB, service=service, submission_token=token, **fields
             )
-            # Checked above: none yet (a racing twin makes this INSERT fail, handled below).
             submission = ApiSubmission.objects.create(
                 api_key=api_key, idempotency_key=idempotency_key, body_digest=digest, case=case
             )

@@ -13,6 +13,7 @@ register = template.Library()
 _RIGHTS = (
     "is_staff_member",
     "routes_cases",
+    "sees_everything",
     "gives_opinions",
     "manages_configuration",
     "views_audit_log",

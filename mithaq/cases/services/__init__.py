@@ -6,11 +6,13 @@
 - `assignment`: who gets a new or a returned case;
 - `clocks`, `escalation`: the charter's clocks of a case and what happens when they run out;
 - `duplicates`: merging and linking cases;
-- `bulk`: one action on many cases.
+- `bulk`: one action on many cases;
+- `external`: entries in government systems, letters with the body a request came from.
 
 The names most callers need are re-exported here."""
 
 from .events import CaseStateError, check_action, lock_case, record_event
+from .external import record_external_entry, record_letter_event
 from .workflow import (
     GrievanceClosed,
     acknowledge_case,
@@ -44,6 +46,8 @@ __all__ = [
     "log_confidential_read",
     "record_citizen_response",
     "record_event",
+    "record_external_entry",
+    "record_letter_event",
     "refer_case",
     "reopen_case",
     "reply_to_citizen",

@@ -11,11 +11,13 @@ import socket
 import subprocess
 import tempfile
 import time
+import traceback
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, connections
 
 from mithaq.cases.models import Attachment, Case, CaseEvent
 from mithaq.cases.states import Channel, EventKind, State
@@ -372,3 +374,82 @@ def test_kill_and_reprocess_loses_nothing_and_doubles_nothing(mailbox, dovecot, 
     assert set(MailMessage.objects.values_list("message_id", flat=True)) == set(ids)
     assert folder_count(dovecot, "INBOX") == 0
     assert folder_count(dovecot, "Processed") == 100
+
+
+def _poll_in_child(mailbox) -> int:
+    """A worker in a child process (forked: it inherits this test's settings and database
+    name, and opens its own connections), reading the mailbox once."""
+    connections.close_all()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        # The child must not use the parent's sockets: forget (without closing) the
+        # inherited connections and connection pool; the child opens its own.
+        for connection in connections.all(initialized_only=True):
+            connection.connection = None
+            pools = getattr(type(connection), "_connection_pools", None)
+            if pools is not None:
+                type(connection)._connection_pools = {}
+        status = 0
+        try:
+            mail.poll_mailbox(mailbox)
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        os._exit(status)
+    return pid
+
+
+def test_sigkilled_worker_loses_nothing_and_doubles_nothing(
+    transactional_db, mailbox, dovecot, settings
+):
+    """A real crash: the worker runs in a child process and is SIGKILLed at a random moment
+    (while connecting, fetching, inside a case's transaction, between a commit and the MOVE),
+    round after round; the worker that runs after it finds every email made into one case."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a second process needs a shared database (PostgreSQL)")
+    settings.MITHAQ_MAIL_PER_SENDER_PER_HOUR = 10_000
+    rounds, per_round = 10, 2
+    # One email read in this process first: the children are forked from a warm worker (the
+    # modules a first case imports), so a kill lands in the work, not in imports.
+    ids = [deliver(dovecot, sender="Person W <pw@example.com>")]
+    mail.poll_mailbox(mailbox)
+    # How long a warm run takes here (a shared machine varies): kills spread over it.
+    ids.append(deliver(dovecot, sender="Person V <pv@example.com>"))
+    started = time.monotonic()
+    mail.poll_mailbox(mailbox)
+    window = 1.5 * per_round * (time.monotonic() - started)
+    rng = random.Random()
+    killed_mid_run = 0
+    for round_ in range(rounds):
+        for i in range(per_round):
+            n = round_ * per_round + i
+            ids.append(deliver(dovecot, sender=f"Person {n} <p{n}@example.com>"))
+        pid = _poll_in_child(mailbox)
+        # A bounded wait of random length, then the kill: the moment it lands is the point.
+        deadline = time.monotonic() + rng.uniform(0.0, window)
+        finished = False
+        while time.monotonic() < deadline:
+            done, _status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                finished = True
+                break
+            time.sleep(0.005)
+        if not finished:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            killed_mid_run += 1
+    # The next worker, not killed.
+    pid = _poll_in_child(mailbox)
+    _done, status = os.waitpid(pid, 0)
+    assert status == 0
+    total = rounds * per_round + 2
+    cases = Case.objects.filter(channel=Channel.EMAIL)
+    assert cases.count() == total
+    assert set(cases.values_list("citizen_email", flat=True)) == {
+        f"p{i}@example.com" for i in range(total - 2)
+    } | {"pw@example.com", "pv@example.com"}
+    assert set(MailMessage.objects.values_list("message_id", flat=True)) == set(ids)
+    assert folder_count(dovecot, "INBOX") == 0
+    assert folder_count(dovecot, "Processed") == total
+    # Most kills landed while the worker ran (not after it had finished on its own).
+    assert killed_mid_run >= rounds // 2

@@ -1,20 +1,26 @@
 """The WhatsApp Cloud webhook through HTTP: handshake, signature, messages into cases or
 answers, statuses into the message log; forged or malformed posts write nothing."""
 
+import datetime
 import hashlib
 import hmac
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from mithaq.cases import services as case_services
-from mithaq.cases.models import Case, CaseEvent
+from mithaq.cases.models import Attachment, Case, CaseEvent
 from mithaq.cases.states import Channel, EventKind, State
 from mithaq.intake.models import WhatsAppInbound, WhatsAppNumber
 from mithaq.notifications.models import GatewayConfig, Message
 from mithaq.notifications.states import GatewayKind
-from mithaq.testing import make_case
+from mithaq.notifications.transports import Outgoing
+from mithaq.notifications.transports.whatsapp import WhatsAppTransport
+from mithaq.testing import EXE, PDF, make_case, png_bytes
 
 SECRET = "app-secret-for-tests"
 URL = "/webhooks/whatsapp/wa-office"
@@ -156,3 +162,146 @@ def test_sender_rate_limit(client, number, settings):
     for i in range(4):
         post(client, payload(messages=[text(f"Message number {i}", wa_id=f"wamid.{i}")]))
     assert Case.objects.count() == 2
+
+
+# ------------------------------------------------------------------ media and the 24-hour window
+
+TOKEN = "graph-token-for-tests"
+
+
+class GraphStub:
+    """The Cloud API on loopback: GET /<media id> names the file's URL, GET /files/<id>
+    gives its bytes (both with the bearer token only), POST /123/messages takes a message."""
+
+    def __init__(self, files):
+        self.files, self.requests = files, []
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _answer(self, status, body, content_type="application/json"):
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self):
+                stub.requests.append(("GET", self.path, self.headers.get("Authorization")))
+                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+                    return self._answer(401, b'{"error": "token"}')
+                name = self.path.strip("/")
+                if name.startswith("files/") and name[6:] in stub.files:
+                    return self._answer(200, stub.files[name[6:]], "application/octet-stream")
+                if name in stub.files:
+                    url = f"http://127.0.0.1:{self.server.server_address[1]}/files/{name}"
+                    return self._answer(200, json.dumps({"url": url, "id": name}).encode())
+                return self._answer(404, b'{"error": "no such media"}')
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length))
+                stub.requests.append(("POST", self.path, body))
+                self._answer(200, json.dumps({"messages": [{"id": "wamid.out"}]}).encode())
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def graph(number, monkeypatch):
+    stub = GraphStub({"media-pdf": PDF, "media-png": png_bytes(), "media-exe": EXE})
+    monkeypatch.setenv("MITHAQ_TEST_WA_TOKEN", TOKEN)
+    GatewayConfig.objects.filter(code="wa-office").update(
+        url=stub.url, secret_env="MITHAQ_TEST_WA_TOKEN"
+    )
+    yield stub
+    stub.close()
+
+
+def media(kind, media_id, wa_id="wamid.m1", **extra):
+    return {"from": "9647701234567", "id": wa_id, "type": kind, kind: {"id": media_id, **extra}}
+
+
+def test_document_is_downloaded_and_kept_as_the_cases_file(client, graph):
+    message = media("document", "media-pdf", caption="My transcript", filename="transcript.pdf")
+    assert post(client, payload(messages=[message])).status_code == 200
+    case = Case.objects.get()
+    assert case.body == "My transcript"
+    attachment = Attachment.objects.get(case=case)
+    assert (attachment.original_name, attachment.content_type, attachment.size) == (
+        "transcript.pdf",
+        "application/pdf",
+        len(PDF),
+    )
+    assert attachment.file.read() == PDF
+    # The id, then the file's URL, each with the token.
+    assert [(m, p, a) for m, p, a in graph.requests] == [
+        ("GET", "/media-pdf", f"Bearer {TOKEN}"),
+        ("GET", "/files/media-pdf", f"Bearer {TOKEN}"),
+    ]
+
+
+def test_photo_without_caption_makes_a_case_with_its_file(client, graph):
+    post(client, payload(messages=[media("image", "media-png")]))
+    case = Case.objects.get()
+    assert case.subject  # a placeholder, in the office's language
+    assert Attachment.objects.get(case=case).content_type == "image/png"
+
+
+def test_photo_answers_the_case_waiting_for_it(client, graph, org):
+    case = make_case(org)
+    case_services.request_information(case=case, actor=org.officer_a, question="Your ID card?")
+    post(client, payload(messages=[media("image", "media-png", caption="ID card")]))
+    event = CaseEvent.objects.get(case=case, kind=EventKind.CITIZEN_RESPONDED)
+    assert list(event.attachments.values_list("content_type", flat=True)) == ["image/png"]
+    assert Case.objects.count() == 1
+
+
+def test_refused_file_is_left_out_and_the_case_kept(client, graph):
+    post(client, payload(messages=[media("document", "media-exe", caption="Form attached")]))
+    case = Case.objects.get()
+    assert case.body == "Form attached"
+    assert not Attachment.objects.exists()
+
+
+def test_media_that_cannot_be_fetched_still_makes_the_case(client, graph):
+    post(client, payload(messages=[media("document", "media-gone", caption="See the file")]))
+    assert Case.objects.get().body == "See the file"
+    assert not Attachment.objects.exists()
+
+
+def _send(config):
+    WhatsAppTransport(config).send(
+        Outgoing(
+            message_id=1,
+            channel="whatsapp",
+            to="+9647701234567",
+            subject="",
+            body="Your case was answered.",
+            event_key="replied",
+        )
+    )
+
+
+def test_free_text_inside_24_hours_template_outside(client, graph):
+    config = GatewayConfig.objects.get(code="wa-office")
+    _send(config)  # never wrote to us: a template
+    post(client, payload(messages=[text("Any news on my case?")]))
+    _send(config)  # wrote a minute ago: free text
+    WhatsAppInbound.objects.update(received_at=timezone.now() - datetime.timedelta(hours=25))
+    _send(config)  # 25 hours ago: a template again
+    sent = [body for method, _path, body in graph.requests if method == "POST"]
+    assert [m["type"] for m in sent] == ["template", "text", "template"]
+    assert sent[1]["text"] == {"body": "Your case was answered."}
+    assert sent[2]["template"]["name"] == "mithaq_replied"
+    # Our rows keep a digest of the number, never the number.
+    assert "9647701234567" not in WhatsAppInbound.objects.get().sender

@@ -1,11 +1,32 @@
 """The WhatsApp Business Cloud API: POST {base}/{phone_number_id}/messages with a bearer
-token. Free text inside the 24-hour service window; otherwise an approved template whose
-name is the event and whose one body parameter is the rendered text."""
+token. Free text inside the 24-hour customer-service window (the citizen wrote to us in the
+last 24 hours: asked of the intake app, which records inbound messages, through
+`set_service_window`); otherwise an approved template whose name is the event and whose one
+body parameter is the rendered text."""
 
+import datetime
 import json
+from collections.abc import Callable
+
+from django.utils import timezone
 
 from . import Outgoing, Sent, Transport, TransportError
 from .http import request
+
+
+def _no_window(phone: str, now: datetime.datetime) -> bool:
+    return False
+
+
+_service_window: Callable[[str, datetime.datetime], bool] = _no_window
+
+
+def set_service_window(lookup: Callable[[str, datetime.datetime], bool]) -> None:
+    """How the transport learns whether a number wrote to us in the last 24 hours: set once,
+    by the app that receives WhatsApp messages (mithaq.intake's ready()). Until then every
+    message goes as a template, which is always allowed."""
+    global _service_window
+    _service_window = lookup
 
 
 class WhatsAppTransport(Transport):
@@ -25,7 +46,10 @@ class WhatsAppTransport(Transport):
 
     def payload(self, message: Outgoing) -> dict:
         to = message.to.lstrip("+")
-        if message.extra.get("use_template", True):
+        use_template = message.extra.get("use_template")
+        if use_template is None:
+            use_template = not _service_window(message.to, timezone.now())
+        if use_template:
             return {
                 "messaging_product": "whatsapp",
                 "to": to,
