@@ -155,3 +155,25 @@ def test_arabic_calls_a_case_a_muamala_only():
     messages = ROOT / "mithaq" / "notifications" / "templates" / "notifications" / "messages"
     for path in messages.glob("*/ar/*"):
         assert not wrong.search(path.read_text(encoding="utf-8")), path
+
+
+@pytest.mark.parametrize(
+    ("model", "language", "expected"),
+    [
+        ("walkin.Hall", "ar", "مفعَّلة"),  # القاعة
+        ("walkin.Counter", "ar", "مفعَّل"),  # الشباك
+        ("walkin.Hall", "fr", "active"),  # la salle
+        ("walkin.Counter", "fr", "actif"),  # le guichet
+        ("walkin.Counter", "es", "activa"),  # la ventanilla
+        ("catalog.Service", "es", "activo"),  # el servicio
+        ("intake.ApiKey", "fr", "active"),  # la clé
+        ("intake.ApiKey", "ar", "مفعَّل"),  # المفتاح
+    ],
+)
+def test_active_agrees_with_the_noun_it_describes(model, language, expected):
+    from django.apps import apps
+    from django.utils import translation
+
+    field = apps.get_model(model)._meta.get_field("is_active")
+    with translation.override(language):
+        assert str(field.verbose_name) == expected

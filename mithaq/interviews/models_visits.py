@@ -4,11 +4,12 @@ planned from them, each item scored with a note, findings opened as cases."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChecklistTemplate(models.Model):
     name = models.CharField(_("name"), max_length=150)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("visit checklist", "active"), default=True)
 
     class Meta:
         ordering = ["name"]
