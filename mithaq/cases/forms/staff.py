@@ -300,6 +300,43 @@ class NoteForm(CaseActionForm):
     files = MultipleFileField(label=_("Attachments"))  # type: ignore[assignment]
 
 
+class ComposerForm(CaseActionForm):
+    """The one composer under a case's conversation (cases.services.answer_case): a reply or
+    an internal note, a ready answer inserted from the picker, files, and "send and set the
+    state". Its prefix is the reply's, so the ready-answer picker fills its text."""
+
+    action = Action.REPLY
+    mode = forms.ChoiceField(
+        label=_("Write"),
+        choices=[("reply", _("Reply to the citizen")), ("note", _("Internal note"))],
+        widget=forms.RadioSelect,
+        initial="reply",
+    )
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}))
+    # A declared field: Django's form metaclass takes it off the class, so BaseForm.files stays.
+    files = MultipleFileField(label=_("Attachments"))  # type: ignore[assignment]
+    # Set by the button pressed: "" sends only, or the action that follows the reply.
+    then = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), (Action.RESOLVE.value, ""), (Action.REQUEST_INFO.value, "")],
+    )
+
+    def __init__(self, *args, modes=("reply", "note"), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["mode"])
+        field.choices = [c for c in field.choices if c[0] in modes]
+        field.initial = field.choices[0][0]
+
+    @property
+    def internal(self) -> bool:
+        return self.cleaned_data.get("mode") == "note"
+
+    @property
+    def then_action(self) -> Action | None:
+        then = self.cleaned_data.get("then")
+        return Action(then) if then else None
+
+
 class DecideForm(CaseActionForm):
     action = Action.DECIDE
     decision = forms.ChoiceField(
