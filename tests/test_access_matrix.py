@@ -107,6 +107,12 @@ MATRIX = {
         lambda w: [w["code"], "note"],
         only(400, "officer_a", "reception", "office_manager", "manager_college_a", "leader"),
     ),
+    # The composer posted empty: whoever may reply or note gets it back with its errors.
+    "cases:compose": (
+        "post",
+        lambda w: [w["code"]],
+        only(400, "officer_a", "reception", "office_manager", "manager_college_a", "leader"),
+    ),
 }
 # Messages (mithaq/notifications): the template editor is the office managers' alone.
 OFFICE_MANAGER_ONLY = only(200, "office_manager")
