@@ -84,6 +84,8 @@ MATRIX = {
         lambda w: [],
         STAFF | dict.fromkeys(CONFIGURATION - {"office_manager"}, 302),
     ),
+    # The inbox's views' counts: whoever has an inbox of cases.
+    "cases:inbox_views": ("get", lambda w: [], STAFF),
     # Reception, officers and managers register cases; leadership and auditors do not.
     "cases:new": (
         "get",

@@ -5,6 +5,7 @@ from .views import audit, checklist, staff
 app_name = "cases"
 urlpatterns = [
     path("", staff.inbox, name="inbox"),
+    path("views/", staff.inbox_views, name="inbox_views"),
     path("cases/new/", staff.new_case, name="new"),
     path("cases/<str:code>/", staff.case_detail, name="detail"),
     path("cases/<str:code>/act/<str:action>/", staff.case_act, name="act"),

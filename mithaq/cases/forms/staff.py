@@ -77,6 +77,7 @@ def inbox_filter_options(units, assignees) -> dict[str, OptionList]:
             [
                 ("", _("Any deadline")),
                 (ClockFilter.OVERDUE, _("Overdue")),
+                (ClockFilter.DUE_TODAY, _("Due today")),
                 (ClockFilter.DUE_SOON, _("Due within one working day")),
                 (ClockFilter.PAUSED, _("Clock paused")),
             ]
@@ -235,6 +236,17 @@ class InboxFilterForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("page"):
             return self.cleaned_data["page"]
         return 1
+
+
+# The inbox's views above its filters: each a filter of the inbox (its address's parameters),
+# with the count of the person's cases in it (staff.inbox_views).
+INBOX_VIEWS: tuple[tuple[str, Any, dict[str, str]], ...] = (
+    ("mine", _("Mine"), {"state": INBOX_OPEN, "mine": "on"}),
+    ("due_today", _("Due today"), {"state": INBOX_OPEN, "clock": ClockFilter.DUE_TODAY}),
+    ("late", _("Late"), {"state": INBOX_OPEN, "clock": ClockFilter.OVERDUE}),
+    ("waiting", _("Waiting for the citizen"), {"state": State.AWAITING_CITIZEN.value}),
+    ("unassigned", _("Unassigned"), {"state": INBOX_OPEN, "assignee": "none"}),
+)
 
 
 def inbox_fields() -> list[str]:

@@ -1,5 +1,7 @@
 """Staff pages: the inbox, a case and its actions, and attachment downloads."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -15,7 +17,13 @@ from mithaq.cases import services
 from mithaq.cases.access import cases_visible_to, get_case_for_user
 from mithaq.cases.facts import render_case_facts
 from mithaq.cases.forms.reception import ReceptionCaseForm
-from mithaq.cases.forms.staff import ACTION_FORMS, ComposerForm, InboxFilterForm, inbox_url
+from mithaq.cases.forms.staff import (
+    ACTION_FORMS,
+    INBOX_VIEWS,
+    ComposerForm,
+    InboxFilterForm,
+    inbox_url,
+)
 from mithaq.cases.inbox import render_rows
 from mithaq.cases.models import Attachment
 from mithaq.cases.selectors import baked_page, filter_options_for, inbox_rows
@@ -90,6 +98,7 @@ def _inbox(request, params, *, results_only):
         "has_previous": page > 1,
         "now": now,
         "query_params": params,  # recent.page_params: paging and exports go on from it
+        "views": _views(request, counted=False),
     }
     template = "cases/staff/_inbox_results.html" if results_only else "cases/staff/inbox.html"
     return render(request, template, context)
@@ -112,6 +121,34 @@ def _composer(case, possible, *, bound=None, user=None):
         return None, []
     then = [(a.value, label) for a, label in COMPOSER_THEN if a in possible and "reply" in modes]
     return bound or ComposerForm(case=case, user=user, modes=modes), then
+
+
+def _views(request, *, counted: bool) -> list[dict]:
+    """The inbox's views (mine, due today, late, waiting for the citizen, unassigned) with
+    their addresses and, when `counted`, how many of the person's cases each holds."""
+    base = reverse("cases:inbox")
+    views = []
+    now = timezone.now()
+    visible = cases_visible_to(request, inbox_rows()) if counted else None
+    for key, label, params in INBOX_VIEWS:
+        view = {"key": key, "label": label, "url": f"{base}?{urlencode(params)}"}
+        if visible is not None:
+            data = {k: (True if k == "mine" else v) for k, v in params.items()}
+            cases_qs = InboxFilterForm.filter_by(visible, data, request.user, now=now)
+            view["count"] = cases_qs.order_by().count()
+        views.append(view)
+    return views
+
+
+@require_GET
+@staff_required
+def inbox_views(request):
+    """The inbox's views with their counts, fetched once the inbox has shown (the inbox itself
+    counts nothing)."""
+    if not access_for(request).is_staff_member:
+        raise Http404
+    context = {"views": _views(request, counted=True), "counted": True}
+    return render(request, "cases/staff/_inbox_views.html", context)
 
 
 def _case_context(request, case, *, bound_form=None, composer=None):
