@@ -102,6 +102,12 @@ MATRIX = {
         ),
     ),
     "cases:detail": ("get", lambda w: [w["code"]], STAFF_GET_A),
+    # The receipt: whoever may register cases, of a case they may see.
+    "cases:receipt": (
+        "get",
+        lambda w: [w["code"]],
+        only(200, "officer_a", "reception", "office_manager", "manager_college_a"),
+    ),
     "cases:attachment": ("get", lambda w: [w["code"], w["file"]], STAFF_GET_A),
     # A note posted empty: allowed people get the form back with its error (400).
     "cases:act": (

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<str:code>/", staff.case_detail, name="detail"),
     path("cases/<str:code>/act/<str:action>/", staff.case_act, name="act"),
     path("cases/<str:code>/compose/", staff.case_compose, name="compose"),
+    path("cases/<str:code>/receipt/", staff.receipt, name="receipt"),
     path("cases/<str:code>/files/<int:pk>/", staff.attachment, name="attachment"),
     path("cases/<str:code>/documents/", checklist.mark_documents, name="documents"),
     path("cases/<str:code>/file-complete/", checklist.complete_file, name="file_complete"),

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mithaq.accounts.access import StaffAccess, access_for, may_override_minimum_time
 from mithaq.accounts.decorators import staff_required
+from mithaq.accounts.institution import institution_name
 from mithaq.cases import services
 from mithaq.cases.access import cases_visible_to, get_case_for_user
 from mithaq.cases.facts import render_case_facts
@@ -31,7 +33,7 @@ from mithaq.cases.services import checklist, consultations, duplicates, referral
 from mithaq.cases.states import TRANSITIONS, Action
 from mithaq.cases.timeline import render_timeline
 from mithaq.cases.views import attachment_response
-from mithaq.common import recent
+from mithaq.common import links, recent
 
 PAGE_SIZE = 25
 
@@ -180,6 +182,7 @@ def _case_context(request, case, *, bound_form=None, composer=None):
         "composer": composer_form,
         "composer_then": composer_then,
         "may_pick_answer": Action.REPLY in possible,
+        "may_register": access.may_register_cases,
         "show_identity": show_identity,
         "read_only": not allowed,
         # A service's checklist (cases.services.checklist), when the case has one.
@@ -355,6 +358,23 @@ def case_compose(request, code):
             return redirect("cases:detail", code=updated.code)
     context = _case_context(request, case, composer=form)
     return render(request, "cases/staff/case.html", context, status=400)
+
+
+@require_GET
+@staff_required
+def receipt(request, code):
+    """Reception's receipt (وصل استلام) for a case it registered or may register: the
+    reference, when it was received, and a QR code of the case's short link, which opens it
+    once the last digits of its phone are typed (common.links.case_url)."""
+    if not access_for(request).may_register_cases:
+        raise Http404
+    case = get_case_for_user(request, code)
+    qr = segno.make(links.case_url(case.pk), error="m").svg_inline(scale=4, border=1)
+    return render(
+        request,
+        "cases/staff/receipt.html",
+        {"case": case, "qr_svg": qr, "institution": institution_name()},
+    )
 
 
 @require_GET
