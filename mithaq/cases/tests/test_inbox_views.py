@@ -19,7 +19,8 @@ def _due(case, moment):
 
 
 def _counts(client) -> dict[str, int]:
-    html = client.get(reverse("cases:inbox_views")).content.decode()
+    html = client.get(reverse("cases:inbox_views"), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in html
     found = re.findall(r'data-view="(\w+)">[^<]*<span class="count"><bdi>(\d+)</bdi>', html)
     return {key: int(n) for key, n in found}
 

@@ -150,7 +150,8 @@ def inbox_views(request):
     if not access_for(request).is_staff_member:
         raise Http404
     context = {"views": _views(request, counted=True), "counted": True}
-    return render(request, "cases/staff/_inbox_views.html", context)
+    partial = "_inbox_views.html" if request.headers.get("HX-Request") else "inbox_views.html"
+    return render(request, f"cases/staff/{partial}", context)
 
 
 def _case_context(request, case, *, bound_form=None, composer=None):
