@@ -318,11 +318,9 @@ class ComposerForm(CaseActionForm):
     state". Its prefix is the reply's, so the ready-answer picker fills its text."""
 
     action = Action.REPLY
+    MODES = (("reply", _("Reply to the citizen")), ("note", _("Internal note")))
     mode = forms.ChoiceField(
-        label=_("Write"),
-        choices=[("reply", _("Reply to the citizen")), ("note", _("Internal note"))],
-        widget=forms.RadioSelect,
-        initial="reply",
+        label=_("Write"), choices=MODES, widget=forms.RadioSelect, initial="reply"
     )
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}))
     # A declared field: Django's form metaclass takes it off the class, so BaseForm.files stays.
@@ -336,8 +334,8 @@ class ComposerForm(CaseActionForm):
     def __init__(self, *args, modes=("reply", "note"), **kwargs):
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["mode"])
-        field.choices = [c for c in field.choices if c[0] in modes]
-        field.initial = field.choices[0][0]
+        field.choices = [(value, label) for value, label in self.MODES if value in modes]
+        field.initial = modes[0]
 
     @property
     def internal(self) -> bool:
