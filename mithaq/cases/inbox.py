@@ -87,7 +87,11 @@ def render_rows(rows, *, now, pick: bool = False) -> SafeString:
         clock = None
         if row["state"] in OPEN_STATES:
             clock = deadline_view(row["deadline__due_at"], row["deadline__paused"], now, calendar)
-        clock_cell = f"<bdi>{day(row['due_at'])}</bdi>" if row["due_at"] else ""
+        # The date and the countdown come from one clock: the next unmet target's, while one
+        # runs (before, a resolution date stood beside the acknowledgement's countdown); the
+        # date the citizen was given otherwise.
+        shown = row["deadline__due_at"] if clock and clock["status"] != "paused" else row["due_at"]
+        clock_cell = f"<bdi>{day(shown)}</bdi>" if shown else ""
         overdue = ""
         if clock is not None:
             overdue = " overdue" if clock["status"] == "overdue" else ""

@@ -72,3 +72,25 @@ def test_the_inbox_itself_counts_nothing_and_fetches_the_counts(org, login):
 
 def test_someone_who_reads_no_cases_gets_404(org, login):
     assert login(org.nobody).get(reverse("cases:inbox_views")).status_code == 404
+
+
+MONTHS = "January February March April May June July August September October November December"
+
+
+def test_the_deadline_columns_date_and_countdown_come_from_one_clock(org, login):
+    case = make_case(org)
+    tz = active_calendar().tz
+    late_since = timezone.now() - datetime.timedelta(days=3)
+    _due(case, late_since)
+    case.refresh_from_db()
+    client = login(org.officer_a)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("cases:inbox")).content.decode()
+    row = html[html.index(case.code) :]
+    row = row[: row.index("</tr>")]
+    local = late_since.astimezone(tz).date()
+    shown = f"{local.day} {MONTHS.split()[local.month - 1]} {local.year}"
+    promised = case.due_at.astimezone(tz).date()
+    assert f"<bdi>{shown}</bdi>" in row and "overdue" in row
+    if promised != local:  # the date the citizen was given is not the one beside "late"
+        assert f"{promised.day} {MONTHS.split()[promised.month - 1]} {promised.year}" not in row
