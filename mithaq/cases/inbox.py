@@ -115,8 +115,8 @@ def render_rows(rows, *, now, pick: bool = False) -> SafeString:
             f"{_label(labels['state'], row['state'])}</span></td>"
             f"<td>{escape(row[unit_name] or row['unit__name_ar'])}</td>"
             f"<td>{escape(_assignee_name(row))}</td>"
-            f'<td class="nowrap"><bdi>{day(row["created_at"])}</bdi></td>'
-            f'<td class="nowrap clock-cell{overdue}">{clock_cell}</td>'
+            f'<td class="date-cell"><bdi>{day(row["created_at"])}</bdi></td>'
+            f'<td class="date-cell clock-cell{overdue}">{clock_cell}</td>'
             "</tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
