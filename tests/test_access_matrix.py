@@ -86,6 +86,8 @@ MATRIX = {
         lambda w: [],
         STAFF | dict.fromkeys(CONFIGURATION - {"office_manager"}, 302) | {"official": 302},
     ),
+    # The inbox's views' counts: whoever has an inbox of cases.
+    "cases:inbox_views": ("get", lambda w: [], STAFF),
     # Reception, officers and managers register cases; leadership and auditors do not.
     "cases:new": (
         "get",
@@ -102,11 +104,23 @@ MATRIX = {
         ),
     ),
     "cases:detail": ("get", lambda w: [w["code"]], STAFF_GET_A),
+    # The receipt: whoever may register cases, of a case they may see.
+    "cases:receipt": (
+        "get",
+        lambda w: [w["code"]],
+        only(200, "officer_a", "reception", "office_manager", "manager_college_a"),
+    ),
     "cases:attachment": ("get", lambda w: [w["code"], w["file"]], STAFF_GET_A),
     # A note posted empty: allowed people get the form back with its error (400).
     "cases:act": (
         "post",
         lambda w: [w["code"], "note"],
+        only(400, "officer_a", "reception", "office_manager", "manager_college_a", "leader"),
+    ),
+    # The composer posted empty: whoever may reply or note gets it back with its errors.
+    "cases:compose": (
+        "post",
+        lambda w: [w["code"]],
         only(400, "officer_a", "reception", "office_manager", "manager_college_a", "leader"),
     ),
 }

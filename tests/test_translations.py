@@ -2,6 +2,7 @@
 and the compiled catalogue matches its source. Needs GNU gettext (installed by `make test`)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -117,3 +118,62 @@ def test_no_arabic_string_is_missing_in_french_or_spanish(language):
     other = _catalogue_ids(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
     missing = sorted(arabic - other)
     assert not missing, f"{len(missing)} Arabic strings lack a {language} entry: {missing[:15]}"
+
+
+def _catalogue_pairs(path: Path) -> list[tuple[str, str]]:
+    """(msgid, msgstr) of every entry, plural forms joined, read back through msgcat."""
+    text = subprocess.run(
+        ["msgcat", "--no-wrap", "--no-location", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    pairs, msgid, msgstr = [], "", []
+    for line in text.splitlines() + [""]:
+        if line.startswith('msgid "'):
+            msgid, msgstr = line[7:-1], []
+        elif line.startswith("msgstr"):
+            msgstr.append(line.split('"', 1)[1][:-1])
+        elif not line and msgid:
+            pairs.append((msgid, " ".join(msgstr)))
+            msgid = ""
+    return pairs
+
+
+def test_arabic_calls_a_case_a_muamala_only():
+    """The one word for a case is معاملة: حالة means a state (right for "state"), قضية a
+    lawsuit. Every Arabic translation of a text that says "case" avoids both."""
+    wrong = re.compile("قضي|قضاي|(?<![إاأم])حال(?:ة|ات|ت)")  # not إحالة (a referral)
+    found = [
+        (msgid, msgstr)
+        for msgid, msgstr in _catalogue_pairs(ROOT / "locale" / "ar" / "LC_MESSAGES" / "django.po")
+        if re.search(r"\bcases?\b", msgid, re.IGNORECASE)
+        and not re.search(r"\b(state|status)\b", msgid)
+        and wrong.search(msgstr)
+    ]
+    assert not found, found
+    messages = ROOT / "mithaq" / "notifications" / "templates" / "notifications" / "messages"
+    for path in messages.glob("*/ar/*"):
+        assert not wrong.search(path.read_text(encoding="utf-8")), path
+
+
+@pytest.mark.parametrize(
+    ("model", "language", "expected"),
+    [
+        ("walkin.Hall", "ar", "مفعَّلة"),  # القاعة
+        ("walkin.Counter", "ar", "مفعَّل"),  # الشباك
+        ("walkin.Hall", "fr", "active"),  # la salle
+        ("walkin.Counter", "fr", "actif"),  # le guichet
+        ("walkin.Counter", "es", "activa"),  # la ventanilla
+        ("catalog.Service", "es", "activo"),  # el servicio
+        ("intake.ApiKey", "fr", "active"),  # la clé
+        ("intake.ApiKey", "ar", "مفعَّل"),  # المفتاح
+    ],
+)
+def test_active_agrees_with_the_noun_it_describes(model, language, expected):
+    from django.apps import apps
+    from django.utils import translation
+
+    field = apps.get_model(model)._meta.get_field("is_active")
+    with translation.override(language):
+        assert str(field.verbose_name) == expected

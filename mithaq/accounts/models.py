@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,7 +60,7 @@ class OrgUnit(models.Model):
         help_text=_("Its members follow every case of the institution."),
     )
     accepts_cases = models.BooleanField(_("citizens may address it"), default=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("organisation unit", "active"), default=True)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
     objects = OrgUnitQuerySet.as_manager()

@@ -87,7 +87,11 @@ def render_rows(rows, *, now, pick: bool = False) -> SafeString:
         clock = None
         if row["state"] in OPEN_STATES:
             clock = deadline_view(row["deadline__due_at"], row["deadline__paused"], now, calendar)
-        clock_cell = f"<bdi>{day(row['due_at'])}</bdi>" if row["due_at"] else ""
+        # The date and the countdown come from one clock: the next unmet target's, while one
+        # runs (before, a resolution date stood beside the acknowledgement's countdown); the
+        # date the citizen was given otherwise.
+        shown = row["deadline__due_at"] if clock and clock["status"] != "paused" else row["due_at"]
+        clock_cell = f"<bdi>{day(shown)}</bdi>" if shown else ""
         overdue = ""
         if clock is not None:
             overdue = " overdue" if clock["status"] == "overdue" else ""
@@ -111,8 +115,8 @@ def render_rows(rows, *, now, pick: bool = False) -> SafeString:
             f"{_label(labels['state'], row['state'])}</span></td>"
             f"<td>{escape(row[unit_name] or row['unit__name_ar'])}</td>"
             f"<td>{escape(_assignee_name(row))}</td>"
-            f'<td class="nowrap"><bdi>{day(row["created_at"])}</bdi></td>'
-            f'<td class="nowrap clock-cell{overdue}">{clock_cell}</td>'
+            f'<td class="date-cell"><bdi>{day(row["created_at"])}</bdi></td>'
+            f'<td class="date-cell clock-cell{overdue}">{clock_cell}</td>'
             "</tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped

@@ -5,9 +5,12 @@ from .views import audit, checklist, staff
 app_name = "cases"
 urlpatterns = [
     path("", staff.inbox, name="inbox"),
+    path("views/", staff.inbox_views, name="inbox_views"),
     path("cases/new/", staff.new_case, name="new"),
     path("cases/<str:code>/", staff.case_detail, name="detail"),
     path("cases/<str:code>/act/<str:action>/", staff.case_act, name="act"),
+    path("cases/<str:code>/compose/", staff.case_compose, name="compose"),
+    path("cases/<str:code>/receipt/", staff.receipt, name="receipt"),
     path("cases/<str:code>/files/<int:pk>/", staff.attachment, name="attachment"),
     path("cases/<str:code>/documents/", checklist.mark_documents, name="documents"),
     path("cases/<str:code>/file-complete/", checklist.complete_file, name="file_complete"),

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,7 +42,7 @@ class Service(Bilingual, models.Model):
     name_en = models.CharField(_("name in English"), max_length=200)
     description_ar = models.TextField(_("description in Arabic"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("service", "active"), default=True)
 
     objects = ServiceQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 KEY_PREFIX = "mq_"
 
@@ -41,7 +42,7 @@ class ApiKey(models.Model):
         verbose_name=_("acts for member of staff"),
     )
     per_minute = models.PositiveIntegerField(_("requests per minute"), default=120)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("API key", "active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -110,7 +111,7 @@ class Mailbox(models.Model):
         related_name="+",
         verbose_name=_("registered in the name of"),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("office mailbox", "active"), default=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -166,7 +167,7 @@ class WhatsAppNumber(models.Model):
         related_name="+",
         verbose_name=_("registered in the name of"),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("WhatsApp intake number", "active"), default=True)
 
     class Meta:
         ordering = ["gateway_code"]
@@ -213,7 +214,7 @@ class WebhookSubscription(models.Model):
     url = models.URLField(_("URL"), max_length=400)
     secret_env = models.CharField(_("environment variable holding the secret"), max_length=100)
     events = models.JSONField(_("events"), default=list)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("webhook subscription", "active"), default=True)
 
     class Meta:
         ordering = ["name", "id"]

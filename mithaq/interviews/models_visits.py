@@ -6,11 +6,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChecklistTemplate(models.Model):
     name = models.CharField(_("name"), max_length=150)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("visit checklist", "active"), default=True)
 
     class Meta:
         ordering = ["name"]

@@ -21,7 +21,7 @@ from mithaq.accounts.models import Membership, OrgUnit, Role, User
 from mithaq.cases.models import Case, new_tracking_code
 from mithaq.cases.services import submit_case
 from mithaq.cases.states import Channel, Kind
-from mithaq.common.dates import hijri
+from mithaq.common.dates import hijri, long_date
 from mithaq.common.phones import parse_phone
 from mithaq.notifications.services import cancel_contact_messages, notify_contact
 from mithaq.routing.calendar import active_calendar
@@ -131,7 +131,7 @@ def _when(moment: datetime.datetime, language: str) -> tuple[str, str]:
     Hijri date, in `language` and the institution's time zone."""
     local = moment.astimezone(active_calendar().tz)
     with translation.override(language):
-        when = f"{formats.date_format(local, 'l j F Y')} {formats.time_format(local, 'H:i')}"
+        when = f"{long_date(local.date(), weekday=True)} {formats.time_format(local, 'H:i')}"
         return when, hijri(local.date())
 
 

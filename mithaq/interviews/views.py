@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mithaq.accounts import access
 from mithaq.accounts.decorators import staff_required
-from mithaq.common.dates import hijri
+from mithaq.common.dates import hijri, long_date
 from mithaq.common.ratelimit import client_address, over_limit
 from mithaq.routing.calendar import active_calendar
 from mithaq.scheduling import services as slots
@@ -36,7 +36,7 @@ SLOTS_SHOWN = 60
 def slot_label(moment: datetime.datetime) -> str:
     local = moment.astimezone(active_calendar().tz)
     return (
-        f"{formats.date_format(local, 'l j F Y')} · {formats.time_format(local, 'H:i')}"
+        f"{long_date(local.date(), weekday=True)} · {formats.time_format(local, 'H:i')}"
         f" · {hijri(local.date())}"
     )
 

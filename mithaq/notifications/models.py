@@ -6,6 +6,7 @@ import os
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .states import (
     AuthKind,
@@ -175,7 +176,7 @@ class GatewayConfig(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=GatewayKind.choices)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("gateway", "active"), default=True)
     url = models.URLField(
         _("URL"), max_length=400, help_text=_("For WhatsApp, the API's base URL.")
     )

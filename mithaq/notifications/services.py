@@ -13,12 +13,14 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.constants import OnConflict
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from mithaq.accounts.institution import institution_name
 from mithaq.accounts.models import User
@@ -613,7 +615,10 @@ def notify_staff(
 @transaction.atomic
 def resend_message(*, message: Message, actor: User) -> Message:
     """A new message with the same text to the recipient's current address, linked to the
-    old one; the old one keeps its history."""
+    old one; the old one keeps its history. Only a message that failed: one that went, or is
+    still on its way, would reach the person twice."""
+    if message.status != MessageStatus.FAILED:
+        raise ValidationError(_("Only a message that failed can be sent again."), code="not_failed")
     now = timezone.now()
     count = Message.objects.filter(resent_from=message).count()
     copy = Message.objects.create(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -138,8 +139,12 @@ def resend(request, pk):
         case = message.case
         if not (access.may_see_case(case) and access.may_take(case, Action.REPLY)):
             raise Http404
-    services.resend_message(message=message, actor=request.user)
-    django_messages_success(request)
+    try:
+        services.resend_message(message=message, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        django_messages_success(request)
     if message.case is not None:
         return redirect(f"{_case_url(message.case)}#messages")
     return redirect("notifications:templates")

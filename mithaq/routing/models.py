@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mithaq.catalog.vocab import Channel, CitizenGroup, Kind
@@ -54,7 +54,7 @@ class WorkingCalendar(models.Model):
         validators=[validate_time_zone],
         help_text=_("An IANA name, such as Asia/Baghdad, Africa/Cairo or Asia/Riyadh."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("working calendar", "active"), default=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
 
     class Meta:
@@ -280,7 +280,7 @@ class EscalationStep(models.Model):
         help_text=_("Negative for a reminder before the due moment, 0 at the due moment."),
     )
     recipient = models.CharField(_("who"), max_length=20, choices=Recipient.choices)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("escalation step", "active"), default=True)
 
     class Meta:
         ordering = ["target", "offset_hours", "id"]
@@ -376,7 +376,7 @@ class RoutingRule(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     position = models.PositiveIntegerField(_("order"), default=0, db_index=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("routing rule", "active"), default=True)
     service = models.ForeignKey(
         "catalog.Service",
         on_delete=models.CASCADE,

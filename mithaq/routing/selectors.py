@@ -31,17 +31,27 @@ def current_clocks(case: Model) -> list[CaseClock]:
 class ClockFilter:
     OVERDUE = "overdue"
     DUE_SOON = "due_soon"
+    DUE_TODAY = "due_today"
     PAUSED = "paused"
 
 
 def filter_by_clock(cases: _Q, which: str, *, now: datetime.datetime) -> _Q:
-    """Cases whose next unmet target is overdue, due within one working day, or paused."""
+    """Cases whose next unmet target is overdue, due within one working day, due before the
+    day ends, or paused."""
     if which == ClockFilter.OVERDUE:
         return cases.filter(deadline__due_at__lt=now)
     if which == ClockFilter.DUE_SOON:
         calendar = working.active_calendar()
         until = calendar.add_seconds(now, calendar.day_seconds or 8 * 3600)
         return cases.filter(deadline__due_at__gte=now, deadline__due_at__lte=until)
+    if which == ClockFilter.DUE_TODAY:
+        # Due from now to the end of the institution's day: the same clock the column reads.
+        calendar = working.active_calendar()
+        local = now.astimezone(calendar.tz)
+        midnight = datetime.datetime.combine(
+            local.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=calendar.tz
+        )
+        return cases.filter(deadline__due_at__gte=now, deadline__due_at__lt=midnight)
     if which == ClockFilter.PAUSED:
         return cases.filter(deadline__paused=True)
     return cases

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Schedule(models.Model):
@@ -20,7 +21,7 @@ class Schedule(models.Model):
         verbose_name=_("official"),
     )
     name = models.CharField(_("name"), max_length=150)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("schedule", "active"), default=True)
 
     class Meta:
         ordering = ["name"]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .states import Face, HallEventKind, IssuedAt, Outcome, TicketState
@@ -69,7 +69,7 @@ class Hall(models.Model):
     notify_when_ahead = models.PositiveSmallIntegerField(
         _("send “your turn is near” when this many are ahead"), default=3
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("hall", "active"), default=True)
 
     objects = HallQuerySet.as_manager()
 
@@ -107,7 +107,7 @@ class HallService(models.Model):
     )
     target_wait_minutes = models.PositiveSmallIntegerField(_("target wait (minutes)"), default=15)
     position = models.PositiveSmallIntegerField(_("order on the kiosk"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("hall service", "active"), default=True)
 
     class Meta:
         ordering = ["hall", "position", "letter"]
@@ -137,7 +137,7 @@ class Counter(models.Model):
     is_priority = models.BooleanField(
         _("window for the elderly and people with special needs"), default=False
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("window", "active"), default=True)
     # Set by open_counter / close_counter only.
     is_open = models.BooleanField(_("open"), default=False, editable=False)
     officer = models.ForeignKey(

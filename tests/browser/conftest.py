@@ -15,6 +15,9 @@ def sign_in(page, user, base=""):
 
 
 def open_action(page, name):
-    """Opens the case page's `name` action and returns its form."""
+    """Opens the case page's actions menu, then its `name` action, and returns its form."""
+    menu = page.locator("details#actions")
+    if menu.get_attribute("open") is None:
+        menu.locator("> summary").click()
     page.locator(f"#action-{name} > summary").click()
     return page.locator(f"#action-{name} form")

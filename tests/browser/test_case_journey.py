@@ -1,11 +1,12 @@
 """The foundation's journey in a real browser: a citizen submits a complaint in Arabic and
-tracks it; an officer refers it; the other unit replies; the office manager closes it with
+tracks it; an officer refers it; the other unit replies and resolves in one submission; the office manager closes it with
 an external reference; the citizen sees the answer. Screenshots of each step are kept."""
 
 import re
 
 import pytest
 
+from mithaq.notifications.models import Message
 from tests.browser.conftest import open_action, sign_in
 
 pytestmark = pytest.mark.browser
@@ -55,15 +56,23 @@ def test_complaint_from_portal_to_closure(new_page, org, screenshot):
     form.locator("button").click()
     officer_a.wait_for_url("**/staff/")
 
-    # Unit B's officer finds it in the inbox and replies to the citizen.
+    # Unit B's officer finds it in the inbox and, in the composer under the conversation,
+    # replies and resolves in one submission: the citizen gets one message, not two.
     officer_b = new_page(locale="ar")
     sign_in(officer_b, org.officer_b)
     officer_b.locator(f"a.code:has-text('{code}')").click()
-    form = open_action(officer_b, "reply")
-    form.locator("textarea").fill("أُصدر كشف الدرجات ويمكنك استلامه من شعبة التسجيل.")
-    form.locator("button").click()
+    composer = officer_b.locator("#composer")
+    assert composer.locator("input[value=reply]").is_checked()
+    composer.locator("textarea").fill("أُصدر كشف الدرجات ويمكنك استلامه من شعبة التسجيل.")
+    screenshot(officer_b, "journey-06-composer-ar")
+    composer.locator("button[value=resolve]").click()
+    officer_b.wait_for_load_state()
     assert "أُصدر كشف الدرجات" in officer_b.locator(".timeline").first.inner_text()
-    screenshot(officer_b, "journey-06-other-unit-replies-ar")
+    assert officer_b.locator(".case-title .badge").first.inner_text() == "تمت المعالجة"
+    answers = Message.objects.filter(case__code=code, event_key__in=["replied", "resolved"])
+    assert {m.event_key for m in answers} == {"resolved"}
+    assert answers.count() == len({m.channel for m in answers})
+    screenshot(officer_b, "journey-06-other-unit-replies-and-resolves-ar")
 
     # The office manager closes it with the reference of Iraq's e-citizen programme.
     manager = new_page(locale="ar")

@@ -67,6 +67,7 @@ def _screens(w, case):
         ("staff-messages", "office_manager", reverse("notifications:templates")),
         ("staff-supervise", "office_manager", reverse("walkin:supervise", args=[w["hall"]])),
         ("staff-register", "reception", reverse("cases:new")),
+        ("staff-receipt", "reception", reverse("cases:receipt", args=[case.code])),
         ("staff-counter", "reception", reverse("walkin:counter", args=[w["hall"], 1])),
     ]
 

@@ -107,16 +107,16 @@ def test_faq_before_an_inquiry_and_a_canned_reply_sent(new_page, org, screenshot
     citizen.wait_for_url("**/submit/done/")
     code = CODE.search(citizen.locator(".reference").inner_text()).group(0)
 
-    # The officer opens the reply form, picks the canned reply and edits it before sending.
+    # The officer, in the composer under the conversation, picks the canned reply and edits
+    # it before sending.
     officer = new_page(locale="ar")
     sign_in(officer, org.officer_a)
     officer.goto(f"/staff/cases/{code}/")
-    officer.locator("#action-reply > summary").click()
-    hook = officer.locator("#action-reply details.canned-hook")
+    hook = officer.locator("#composer details.canned-hook")
     hook.wait_for()
-    # The form came by HTMX: open the hook once htmx listens on it (a toggle before is lost).
+    # Open the hook once htmx listens on it (a toggle before is lost).
     officer.wait_for_function(
-        "document.querySelector('#action-reply details.canned-hook > div')"
+        "document.querySelector('#composer details.canned-hook > div')"
         "['htmx-internal-data'] !== undefined"
     )
     hook.locator("summary").click()
@@ -127,7 +127,7 @@ def test_faq_before_an_inquiry_and_a_canned_reply_sent(new_page, org, screenshot
     requested = []
     officer.on("request", lambda request: requested.append(request.url))
     search = hook.locator("input[type=search]")
-    listed = "document.querySelectorAll('#action-reply details.canned-hook .canned-list li')"
+    listed = "document.querySelectorAll('#composer details.canned-hook .canned-list li')"
     search.fill("مختبر")
     officer.wait_for_function(f"{listed}.length === 0")
     search.fill("الدرجات")
@@ -142,7 +142,7 @@ def test_faq_before_an_inquiry_and_a_canned_reply_sent(new_page, org, screenshot
     assert code in text and "علي المدني" in text and "{" not in text
     textarea.fill(text.replace("شباك رقم ٣", "شباك رقم ٣ (النسخة الإنكليزية)"))
     screenshot(officer, "ready-answers-03-reply-filled-ar")
-    officer.locator("#action-reply form button[type=submit]").click()
+    officer.locator("#composer form button[value='']").click()
     officer.wait_for_selector(".flash")
     assert "النسخة الإنكليزية" in officer.locator(".timeline").first.inner_text()
 
@@ -166,11 +166,10 @@ def open_reply_on_a_busy_machine(new_page, org):
     sign_in(officer, org.office_manager)
     officer.add_init_script(LATE_TIMERS)
     officer.goto(f"/staff/cases/{case.code}/")
-    officer.locator("#action-reply > summary").click()
-    return officer, officer.locator("#action-reply details.canned-hook")
+    return officer, officer.locator("#composer details.canned-hook")
 
 
-PICKED = "document.querySelectorAll('#action-reply details.canned-hook .canned-list li').length"
+PICKED = "document.querySelectorAll('#composer details.canned-hook .canned-list li').length"
 
 
 def test_the_picker_hears_a_search_typed_as_soon_as_its_list_shows(new_page, org):
@@ -179,7 +178,7 @@ def test_the_picker_hears_a_search_typed_as_soon_as_its_list_shows(new_page, org
     officer, hook = open_reply_on_a_busy_machine(new_page, org)
     hook.wait_for()
     officer.wait_for_function(
-        "document.querySelector('#action-reply details.canned-hook > div')"
+        "document.querySelector('#composer details.canned-hook > div')"
         "['htmx-internal-data'] !== undefined"
     )
     hook.locator("summary").click()
@@ -208,8 +207,7 @@ def test_the_picker_keeps_the_last_searchs_answer_only(new_page, org):
     officer = new_page(locale="ar")
     sign_in(officer, org.office_manager)
     officer.goto(f"/staff/cases/{case.code}/")
-    officer.locator("#action-reply > summary").click()
-    hook = officer.locator("#action-reply details.canned-hook")
+    hook = officer.locator("#composer details.canned-hook")
     hook.locator("summary").click()
     hook.locator(".canned-list li").first.wait_for()
     held = []
@@ -258,10 +256,9 @@ def test_editor_picker_and_public_faq_screens(new_page, org, screenshot, locale)
     screenshot(manager, f"ready-answers-faq-editor-{locale}")
 
     manager.goto(f"/staff/cases/{case.code}/")
-    manager.locator("#action-reply > summary").click()
-    manager.locator("#action-reply details.canned-hook summary").click()
-    manager.locator("#action-reply .canned-list li").first.wait_for()
-    first = manager.locator("#action-reply .canned-list li").first
+    manager.locator("#composer details.canned-hook summary").click()
+    manager.locator("#composer .canned-list li").first.wait_for()
+    first = manager.locator("#composer .canned-list li").first
     # The citizen's language comes first.
     assert first.get_attribute("lang") == locale
     screenshot(manager, f"ready-answers-picker-{locale}")

@@ -81,6 +81,7 @@ def inbox_filter_options(units, assignees) -> dict[str, OptionList]:
             [
                 ("", _("Any deadline")),
                 (ClockFilter.OVERDUE, _("Overdue")),
+                (ClockFilter.DUE_TODAY, _("Due today")),
                 (ClockFilter.DUE_SOON, _("Due within one working day")),
                 (ClockFilter.PAUSED, _("Clock paused")),
             ]
@@ -251,6 +252,15 @@ def start_of_today(now: datetime.datetime) -> datetime.datetime:
     """Midnight of `now`'s day in the institution's time zone."""
     tz = working.active_calendar().tz
     return datetime.datetime.combine(timezone.localdate(now, tz), datetime.time(), tzinfo=tz)
+# The inbox's views above its filters: each a filter of the inbox (its address's parameters),
+# with the count of the person's cases in it (staff.inbox_views).
+INBOX_VIEWS: tuple[tuple[str, Any, dict[str, str]], ...] = (
+    ("mine", _("Mine"), {"state": INBOX_OPEN, "mine": "on"}),
+    ("due_today", _("Due today"), {"state": INBOX_OPEN, "clock": ClockFilter.DUE_TODAY}),
+    ("late", _("Late"), {"state": INBOX_OPEN, "clock": ClockFilter.OVERDUE}),
+    ("waiting", _("Waiting for the citizen"), {"state": State.AWAITING_CITIZEN.value}),
+    ("unassigned", _("Unassigned"), {"state": INBOX_OPEN, "assignee": "none"}),
+)
 
 
 def inbox_fields() -> list[str]:
@@ -314,6 +324,41 @@ class NoteForm(CaseActionForm):
     )
     # A declared field: Django's form metaclass takes it off the class, so BaseForm.files stays.
     files = MultipleFileField(label=_("Attachments"))  # type: ignore[assignment]
+
+
+class ComposerForm(CaseActionForm):
+    """The one composer under a case's conversation (cases.services.answer_case): a reply or
+    an internal note, a ready answer inserted from the picker, files, and "send and set the
+    state". Its prefix is the reply's, so the ready-answer picker fills its text."""
+
+    action = Action.REPLY
+    MODES = (("reply", _("Reply to the citizen")), ("note", _("Internal note")))
+    mode = forms.ChoiceField(
+        label=_("Write"), choices=MODES, widget=forms.RadioSelect, initial="reply"
+    )
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}))
+    # A declared field: Django's form metaclass takes it off the class, so BaseForm.files stays.
+    files = MultipleFileField(label=_("Attachments"))  # type: ignore[assignment]
+    # Set by the button pressed: "" sends only, or the action that follows the reply.
+    then = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), (Action.RESOLVE.value, ""), (Action.REQUEST_INFO.value, "")],
+    )
+
+    def __init__(self, *args, modes=("reply", "note"), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["mode"])
+        field.choices = [(value, label) for value, label in self.MODES if value in modes]
+        field.initial = modes[0]
+
+    @property
+    def internal(self) -> bool:
+        return self.cleaned_data.get("mode") == "note"
+
+    @property
+    def then_action(self) -> Action | None:
+        then = self.cleaned_data.get("then")
+        return Action(then) if then else None
 
 
 class DecideForm(CaseActionForm):

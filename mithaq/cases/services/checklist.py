@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import User
 from mithaq.catalog.models import RequiredDocument
+from mithaq.common.dates import long_date
 from mithaq.routing import calendar as working
 
 from ..models import Attachment, Case, CaseDocument, CaseEvent, DocumentStatus
@@ -184,7 +185,7 @@ def check_minimum_time(
             )
         raise ValidationError(
             _("This service may not be decided before %(date)s.")
-            % {"date": timezone.localtime(earliest).strftime("%Y-%m-%d")},
+            % {"date": long_date(timezone.localtime(earliest).date())},
             code="too_early",
         )
     if not may_override:

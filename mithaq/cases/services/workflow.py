@@ -563,6 +563,72 @@ def add_note(
     )
 
 
+# What "send and set the state" may do after a reply, and the event that carries the text.
+ANSWER_THEN: dict[Action, EventKind] = {
+    Action.RESOLVE: EventKind.RESOLVED,
+    Action.REQUEST_INFO: EventKind.INFO_REQUESTED,
+}
+
+
+def answer_case(
+    *,
+    case: Case,
+    actor: User,
+    body: str,
+    files: Sequence = (),
+    internal: bool = False,
+    then: Action | None = None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    """The staff case page's composer: an internal note, a reply to the citizen, or a reply
+    that also moves the case ("send and resolve", "send and ask for information"). A reply
+    that moves the case is one event, the resolution or the question, carrying the text and
+    the files: the citizen gets one message, not a reply followed by a resolution."""
+    if internal:
+        if then is not None:
+            raise ValidationError(
+                _("An internal note cannot change the case's state; send it as a reply."),
+                code="then",
+            )
+        return add_note(case=case, actor=actor, body=body, files=files, now=now)
+    if then is None:
+        return reply_to_citizen(case=case, actor=actor, body=body, files=files, now=now)
+    if then not in ANSWER_THEN:
+        raise ValidationError(_("Choose what happens to the case."), code="then")
+    if not body.strip():
+        raise ValidationError(_("The text cannot be empty."), code="empty")
+    now = now or timezone.now()
+    with files_kept_only_on_commit() as written, transaction.atomic():
+        locked = lock_case(case)
+        check_action(Action.REPLY, locked)
+        check_action(then, locked)
+        before = locked.state
+        locked.state = cast(State, TRANSITIONS[then].target)  # both ANSWER_THEN actions move it
+        locked.updated_at = now
+        locked.search_text = search_index.with_text_added(locked.search_text, body)
+        locked.save()
+        event = record_event(
+            locked,
+            kind=ANSWER_THEN[then],
+            actor=actor,
+            now=now,
+            from_state=before,
+            body=body.strip(),
+            is_public=True,
+        )
+        store_files(
+            locked,
+            event,
+            files,
+            by_citizen=False,
+            uploaded_by=actor,
+            is_public=True,
+            now=now,
+            written=written,
+        )
+    return locked
+
+
 def decide_case(
     *,
     case: Case,

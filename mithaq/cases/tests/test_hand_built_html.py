@@ -164,5 +164,5 @@ def test_the_kept_dates_follow_the_language_and_the_time_zone(org):
         with translation.override(language), timezone.override(zone):
             page = str(render_rows(rows, now=timezone.now()))
             expected = html.escape(date_format(day, "SHORT_DATE_FORMAT"))
-        received = page.split('<td class="nowrap"><bdi>')[-1].split("</bdi>")[0]
+        received = page.split('<td class="date-cell"><bdi>')[-1].split("</bdi>")[0]
         assert received == expected, (language, zone)

@@ -1,5 +1,8 @@
 """Staff pages: the inbox, a case and its actions, and attachment downloads."""
 
+from urllib.parse import urlencode
+
+import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -17,11 +20,18 @@ from mithaq.accounts.access import (
     official_units,
 )
 from mithaq.accounts.decorators import staff_required
+from mithaq.accounts.institution import institution_name
 from mithaq.cases import services
 from mithaq.cases.access import cases_visible_to, get_case_for_user
 from mithaq.cases.facts import render_case_facts
 from mithaq.cases.forms.reception import ReceptionCaseForm
-from mithaq.cases.forms.staff import ACTION_FORMS, InboxFilterForm, inbox_url
+from mithaq.cases.forms.staff import (
+    ACTION_FORMS,
+    INBOX_VIEWS,
+    ComposerForm,
+    InboxFilterForm,
+    inbox_url,
+)
 from mithaq.cases.inbox import render_rows
 from mithaq.cases.models import Attachment
 from mithaq.cases.selectors import baked_page, filter_options_for, inbox_rows
@@ -29,7 +39,7 @@ from mithaq.cases.services import checklist, consultations, duplicates, referral
 from mithaq.cases.states import TRANSITIONS, Action
 from mithaq.cases.timeline import render_timeline
 from mithaq.cases.views import attachment_response
-from mithaq.common import recent
+from mithaq.common import links, recent
 
 PAGE_SIZE = 25
 
@@ -100,21 +110,72 @@ def _inbox(request, params, *, results_only):
         "has_previous": page > 1,
         "now": now,
         "query_params": params,  # recent.page_params: paging and exports go on from it
+        "views": _views(request, counted=False),
     }
     template = "cases/staff/_inbox_results.html" if results_only else "cases/staff/inbox.html"
     return render(request, template, context)
 
 
-def _case_context(request, case, *, bound_form=None):
+# Written in the composer under the conversation, not in the actions menu.
+COMPOSED = frozenset({Action.REPLY, Action.NOTE, Action.RESOLVE, Action.REQUEST_INFO})
+# The composer's "send and …" buttons, in the order shown.
+COMPOSER_THEN = (
+    (Action.RESOLVE, _("Send and resolve")),
+    (Action.REQUEST_INFO, _("Send and ask for information")),
+)
+
+
+def _composer(case, possible, *, bound=None, user=None):
+    """The composer's form and its "send and …" buttons, or (None, []) when the person may
+    neither reply nor note."""
+    modes = [m for m, a in (("reply", Action.REPLY), ("note", Action.NOTE)) if a in possible]
+    if not modes:
+        return None, []
+    then = [(a.value, label) for a, label in COMPOSER_THEN if a in possible and "reply" in modes]
+    return bound or ComposerForm(case=case, user=user, modes=modes), then
+
+
+def _views(request, *, counted: bool) -> list[dict]:
+    """The inbox's views (mine, due today, late, waiting for the citizen, unassigned) with
+    their addresses and, when `counted`, how many of the person's cases each holds."""
+    base = reverse("cases:inbox")
+    views = []
+    now = timezone.now()
+    visible = cases_visible_to(request, inbox_rows()) if counted else None
+    for key, label, params in INBOX_VIEWS:
+        view = {"key": key, "label": label, "url": f"{base}?{urlencode(params)}"}
+        if visible is not None:
+            data = {k: (True if k == "mine" else v) for k, v in params.items()}
+            cases_qs = InboxFilterForm.filter_by(visible, data, request.user, now=now)
+            view["count"] = cases_qs.order_by().count()
+        views.append(view)
+    return views
+
+
+@require_GET
+@staff_required
+def inbox_views(request):
+    """The inbox's views with their counts, fetched once the inbox has shown (the inbox itself
+    counts nothing)."""
+    if not access_for(request).is_staff_member:
+        raise Http404
+    context = {"views": _views(request, counted=True), "counted": True}
+    partial = "_inbox_views.html" if request.headers.get("HX-Request") else "inbox_views.html"
+    return render(request, f"cases/staff/{partial}", context)
+
+
+def _case_context(request, case, *, bound_form=None, composer=None):
     access = access_for(request)
     allowed = access.case_actions(case)
-    # Each action's form is fetched when its panel opens (see case_act's GET), so the page
-    # pays only for the one form that came back with errors.
+    possible = {a for a in Action if a in allowed and case.state in TRANSITIONS[a].sources}
+    # Each action's form is fetched when it is opened from the menu (see case_act's GET), so
+    # the page pays only for the one form that came back with errors.
     forms = {
         action.value: bound_form if bound_form is not None and bound_form.action == action else None
         for action in Action
-        if action in allowed and case.state in TRANSITIONS[action].sources
+        if action in possible and action not in COMPOSED
     }
+    composer_form, composer_then = _composer(case, possible, bound=composer, user=request.user)
     # One reverse() for every action's form URL.
     act_base = reverse("cases:act", args=[case.code, "-"]).removesuffix("-/")
     show_identity = access.may_see_identity(case)
@@ -129,6 +190,10 @@ def _case_context(request, case, *, bound_form=None):
             (name, Action(name).label, form, f"{act_base}{name}/") for name, form in forms.items()
         ],
         "open_action": bound_form.action.value if bound_form is not None else "",
+        "composer": composer_form,
+        "composer_then": composer_then,
+        "may_pick_answer": Action.REPLY in possible,
+        "may_register": access.may_register_cases,
         "show_identity": show_identity,
         "may_restrict": may_restrict_cases(access),
         "read_only": not allowed,
@@ -269,6 +334,59 @@ def case_act(request, code, action):
             return redirect("cases:inbox")
     context = _case_context(request, case, bound_form=form)
     return render(request, "cases/staff/case.html", context, status=400)
+
+
+@require_http_methods(["POST"])
+@staff_required
+def case_compose(request, code):
+    """The composer's submission (cases.services.answer_case): a reply, a note, or a reply that
+    resolves the case or asks the citizen for information, in one event."""
+    case = get_case_for_user(request, code)
+    access = access_for(request)
+    allowed = access.case_actions(case)
+    modes = [m for m, a in (("reply", Action.REPLY), ("note", Action.NOTE)) if a in allowed]
+    if not modes:
+        raise Http404
+    form = ComposerForm(request.POST, request.FILES, case=case, user=request.user, modes=modes)
+    if form.is_valid():
+        then = form.then_action
+        if then is not None and then not in allowed:
+            raise Http404
+        try:
+            updated = services.answer_case(
+                case=case,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"],
+                internal=form.internal,
+                then=then,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            done = DONE_MESSAGES[then or (Action.NOTE if form.internal else Action.REPLY)]
+            messages.success(request, done)
+            return redirect("cases:detail", code=updated.code)
+    context = _case_context(request, case, composer=form)
+    return render(request, "cases/staff/case.html", context, status=400)
+
+
+@require_GET
+@staff_required
+def receipt(request, code):
+    """Reception's receipt (وصل استلام) for a case it registered or may register: the
+    reference, when it was received, and a QR code of the case's short link, which opens it
+    once the last digits of its phone are typed (common.links.case_url)."""
+    if not access_for(request).may_register_cases:
+        raise Http404
+    case = get_case_for_user(request, code)
+    qr = segno.make(links.case_url(case.pk), error="m").svg_inline(scale=4, border=1)
+    return render(
+        request,
+        "cases/staff/receipt.html",
+        {"case": case, "qr_svg": qr, "institution": institution_name()},
+    )
 
 
 @require_GET

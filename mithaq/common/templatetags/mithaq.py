@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 
 from mithaq.common import links
 from mithaq.common.dates import hijri as _hijri
+from mithaq.common.dates import long_date
 from mithaq.common.recent import page_params
 from mithaq.common.sizes import file_size
 from mithaq.common.text import to_arabic_indic_digits
@@ -86,6 +87,17 @@ def hijri(value):
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
     return _hijri(value)
+
+
+@register.filter
+def longdate(value, arg=""):
+    """A date in the language's one style (mithaq.common.dates.long_date); "weekday" puts the
+    weekday's name before it."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return long_date(value, weekday=arg == "weekday")
 
 
 @register.simple_tag(takes_context=True)

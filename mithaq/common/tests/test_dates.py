@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 from hijridate import Gregorian
 
-from mithaq.common.dates import hijri
+from mithaq.common.dates import hijri, long_date
 
 EID_AL_FITR_1447 = datetime.date(2026, 3, 20)
 
@@ -82,3 +82,42 @@ def test_every_month_name_matches_the_calendar_month():
 )
 def test_dates_outside_the_umm_al_qura_table_give_an_empty_string(day):
     assert hijri(day) == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "1 Chawwal 1447"), ("es", "1 Shawwal 1447"), ("fr-ca", "1 Chawwal 1447")],
+)
+def test_french_and_spanish_readers_get_their_month_names(language, expected):
+    with translation.override(language):
+        assert hijri(EID_AL_FITR_1447) == expected
+
+
+def test_ramadan_in_each_language():
+    day = EID_AL_FITR_1447 - datetime.timedelta(days=1)
+    names = {}
+    for language in ("ar", "en", "fr", "es"):
+        with translation.override(language):
+            names[language] = hijri(day)
+    assert names == {
+        "ar": "30 رمضان 1447",
+        "en": "30 Ramadan 1447",
+        "fr": "30 Ramadan 1447",
+        "es": "30 Ramadán 1447",
+    }
+
+
+@pytest.mark.parametrize(
+    ("language", "plain", "with_weekday"),
+    [
+        ("ar", "6 ديسمبر 2026", "الأحد 6 ديسمبر 2026"),
+        ("en", "6 December 2026", "Sunday 6 December 2026"),
+        ("fr", "6 décembre 2026", "dimanche 6 décembre 2026"),
+        ("es", "6 de diciembre de 2026", "domingo 6 de diciembre de 2026"),
+    ],
+)
+def test_one_date_style_per_language(language, plain, with_weekday):
+    day = datetime.date(2026, 12, 6)
+    with translation.override(language):
+        assert long_date(day) == plain
+        assert long_date(day, weekday=True) == with_weekday

@@ -110,6 +110,7 @@ def test_breaker_state_is_shown_to_office_managers(org, login, sms_gateway):
 
 def test_resend_makes_a_new_linked_message(sms_only, gateway, login, org):
     dispatch.dispatch_one(sms_only.pk, now=at(1))
+    Message.objects.filter(pk=sms_only.pk).update(status="failed")
     response = login(org.officer_a).post(f"/staff/messages/{sms_only.pk}/resend/")
     assert response.status_code == 302
     copy = Message.objects.get(resent_from=sms_only)
@@ -164,3 +165,23 @@ def test_two_workers_never_send_one_message_twice(sms_gateway, gateway):
     bodies = [r.body for r in gateway.requests]
     assert len(bodies) == 40 == len(set(bodies))
     assert Message.objects.filter(status="sent").count() == 40
+
+
+def test_only_a_failed_message_is_offered_and_sent_again(sms_only, gateway, login, org):
+    dispatch.dispatch_one(sms_only.pk, now=at(1))
+    sms_only.refresh_from_db()
+    assert sms_only.status == "sent"
+    client = login(org.officer_a)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/staff/cases/{sms_only.case.code}/").content.decode()
+    resend = f"/staff/messages/{sms_only.pk}/resend/"
+    assert resend not in page
+    response = client.post(resend, follow=True)
+    assert "Only a message that failed can be sent again." in response.content.decode()
+    assert not Message.objects.filter(resent_from=sms_only).exists()
+    Message.objects.filter(pk=sms_only.pk).update(status="failed")
+    page = client.get(f"/staff/cases/{sms_only.case.code}/").content.decode()
+    # Offered behind a question: the form that sends opens from a closed "Send again".
+    offer = page[page.index('<details class="resend">') :]
+    offer = offer[: offer.index("</details>")]
+    assert resend in offer and "Send this message again" in offer

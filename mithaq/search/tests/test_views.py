@@ -239,9 +239,16 @@ def test_xlsx_export_types_its_cells_and_styles_its_header(org, login, settings)
     quiet = make_case(org, subject="عادي")
     client = login(org.officer_a)
     client.cookies["django_language"] = "en"
-    sheet = load_workbook(io.BytesIO(client.get(reverse("search:export", args=["xlsx"])).content)).active
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("search:export", args=["xlsx"])).content)
+    ).active
     header = [c.value for c in sheet[1]]
-    assert header[-4:] == ["External reference", "Letter number", "Number of people", "Deadline breached"]
+    assert header[-4:] == [
+        "External reference",
+        "Letter number",
+        "Number of people",
+        "Deadline breached",
+    ]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:V1"
     assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb == "000F6B5C"
@@ -250,7 +257,9 @@ def test_xlsx_export_types_its_cells_and_styles_its_header(org, login, settings)
     row = rows[case.code]
     assert (row[8].value, row[8].data_type) == ("=HYPERLINK(1)", "s")
     assert (row[10].value, row[10].data_type) == ("+9647701234567", "s")
-    assert isinstance(row[1].value, datetime.datetime) and row[1].number_format == "yyyy-mm-dd hh:mm"
+    assert (
+        isinstance(row[1].value, datetime.datetime) and row[1].number_format == "yyyy-mm-dd hh:mm"
+    )
     # Baghdad's wall clock (UTC+3), the institution's zone in the test settings.
     received = (case.created_at + datetime.timedelta(hours=3)).replace(tzinfo=None)
     assert abs(row[1].value - received) < datetime.timedelta(milliseconds=1)
@@ -260,3 +269,13 @@ def test_xlsx_export_types_its_cells_and_styles_its_header(org, login, settings)
 
 def test_unknown_export_format_is_404(org, login):
     assert login(org.officer_a).get(reverse("search:export", args=["pdf"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "limit"), [("en", "50,000"), ("fr", "50\xa0000"), ("es", "50\xa0000")]
+)
+def test_the_export_limit_is_grouped_as_the_language_writes_it(org, login, language, limit):
+    client = login(org.officer_a)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("cases:inbox")).content.decode()
+    assert f"<bdi>{limit}</bdi>" in page

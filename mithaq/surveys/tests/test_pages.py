@@ -271,3 +271,17 @@ def test_officers_and_reception_have_no_comments_or_follow_up(login, org, person
     client = login(getattr(org, persona))
     assert client.get(reverse("satisfaction:comments")).status_code == 404
     assert client.get(reverse("satisfaction:follow_up")).status_code == 404
+
+
+SPANISH_MONTHS = (
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+)
+
+
+def test_a_spanish_reader_sees_dates_with_de(client, org):
+    client.cookies["django_language"] = "es"
+    case = closed_case(org)
+    text = client.post(links.survey_path("c", case.pk), ANSWER).content.decode()
+    # "6 de diciembre de 2026", never "6 diciembre 2026"
+    assert re.search(rf"\b\d{{1,2}} de ({SPANISH_MONTHS}) de \d{{4}}\b", text), text
+    assert not re.search(rf"\b\d{{1,2}} ({SPANISH_MONTHS}) \d{{4}}\b", text)
