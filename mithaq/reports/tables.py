@@ -388,13 +388,13 @@ def pack_tables(f: dict) -> list[Table]:
         reentry(f),
         hall(f),
         *(
-            build(f)
+            table
             for key, build in (
                 ("satisfaction", satisfaction),
                 ("interviews", interviews),
                 ("field_visits", field_visits),
             )
-            if f["current"].get(key, {}).get("available")
+            if f["current"].get(key, {}).get("available") and (table := build(f)) is not None
         ),
         *pending(f),
     ]
