@@ -1,7 +1,7 @@
 """The main screens in the four languages, kept as a gallery (artifacts/screenshots/gallery/),
 and nothing overflowing its box at a phone's width (390 px) or a laptop's (1366 px): the page
 itself, the header, the main column, cards, table cells, buttons, and no input whose
-placeholder is cut off."""
+placeholder, nor select whose chosen option, is cut off."""
 
 from pathlib import Path
 
@@ -47,6 +47,15 @@ OVERFLOWS = """() => {
     const room = input.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
     const wants = canvas.measureText(input.placeholder).width;
     if (wants > room + 1) bad.push(`placeholder of ${input.name} ${Math.round(wants)}>${Math.round(room)}`);
+  }
+  // A select's chosen option beside the drop-down arrow (about 16 px of the select's own box).
+  for (const select of document.querySelectorAll("select")) {
+    if (!select.offsetParent || select.multiple || !select.selectedOptions.length) continue;
+    const s = getComputedStyle(select);
+    canvas.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    const room = select.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 16;
+    const wants = canvas.measureText(select.selectedOptions[0].text).width;
+    if (wants > room + 1) bad.push(`option of ${select.name} ${Math.round(wants)}>${Math.round(room)}`);
   }
   return bad;
 }"""
