@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -71,6 +73,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy on every response (django-csp), in every environment, so
+    # that the browser tests meet the policy production sends.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and authentication: it needs to see what they did to the response
     # (no-store on every personal page; mithaq/common/headers.py).
@@ -247,6 +252,25 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), display-capture=(), browsing-topics=()"
 )
+# The Content-Security-Policy (django-csp), the same in every environment: scripts and styles
+# only from the site's own static files, never inline (no style="...", no onclick, no <style>
+# or <script> blocks) and never eval (HTMX runs with allowEval off: mithaq/templates/base.html).
+# Images may be data: URIs (the QR codes, the reports' logo). No page may be framed, nothing
+# embedded as an object, no <base> moved, and forms post only to the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Attachments: what a citizen or officer may upload.
 MITHAQ_MAX_UPLOAD_BYTES = envint("MITHAQ_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
