@@ -77,6 +77,8 @@ MATRIX = {
     "accounts:verify": ("get", lambda w: [], everyone(302) | {"anonymous": LOGIN}),
     "accounts:enroll": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
     "accounts:security": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
+    # "Stay signed in" on the idle warning: anyone signed in (mithaq.accounts.sessions).
+    "accounts:keep_session": ("post", lambda w: [], everyone(204) | {"anonymous": LOGIN}),
     # Every member of staff has an inbox; an administrator, who reads no case, is sent on to
     # the routing rules.
     "cases:inbox": (

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "mithaq.accounts.signin.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A staff session's idle and absolute limits (MITHAQ_STAFF_IDLE_MINUTES, ..._HOURS).
+    "mithaq.accounts.sessions.StaffSessionMiddleware",
     # Last, as its documentation asks: it answers locked-out logins itself.
     "axes.middleware.AxesMiddleware",
 ]
@@ -241,6 +243,11 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 SESSION_COOKIE_HTTPONLY = True
+# A staff session ends after this long without activity, and this long after sign-in whatever
+# happens (mithaq.accounts.sessions); pages with forms warn two minutes before the idle end.
+# Citizens' tracking sessions keep SESSION_COOKIE_AGE.
+MITHAQ_STAFF_IDLE_MINUTES = envint("MITHAQ_STAFF_IDLE_MINUTES", "30")
+MITHAQ_STAFF_SESSION_HOURS = envint("MITHAQ_STAFF_SESSION_HOURS", "12")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

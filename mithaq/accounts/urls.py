@@ -9,4 +9,5 @@ urlpatterns = [
     path("login/verify/", views.verify, name="verify"),
     path("security/", views.security, name="security"),
     path("security/authenticator/", views.enroll, name="enroll"),
+    path("session/keep/", views.keep_session, name="keep_session"),
 ]

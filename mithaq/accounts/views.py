@@ -4,6 +4,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -107,3 +108,12 @@ def security(request):
         "accounts/security.html",
         {"enrolled": two_factor.has_second_factor(request.user)},
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def keep_session(request):
+    """ "Stay signed in" on the idle warning: a request from the person is activity, which the
+    session middleware records (mithaq.accounts.sessions); nothing else to do."""
+    return HttpResponse(status=204)
