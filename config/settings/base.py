@@ -167,10 +167,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:inbox"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Axes: five failed sign-ins from one address and user lock that pair for 30 minutes.
+# Axes: five failed sign-ins from one address and user lock that pair for 30 minutes; twenty
+# to one account from any addresses lock the account.
+# The client's address, for the rate limits and the sign-in lockouts, is the connection's
+# peer, or, from a proxy listed here, the one it forwarded in X-Forwarded-For (config.wsgi,
+# mithaq.common.wsgi; uvicorn is given the same list by scripts/run.py). Comma-separated
+# addresses or networks, `*` for any; empty (the default): trust no proxy.
+FORWARDED_ALLOW_IPS = os.environ.get("FORWARDED_ALLOW_IPS", "")
+AXES_CLIENT_IP_CALLABLE = "mithaq.common.ratelimit.client_address"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+# Failed sign-ins to one account from any addresses (a password tried from many places).
+AXES_ACCOUNT_FAILURE_LIMIT = envint("AXES_ACCOUNT_FAILURE_LIMIT", "20")
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+# Both limits, per address and account and per account (mithaq.accounts.lockout).
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "username"]
+AXES_HANDLER = "mithaq.accounts.lockout.AccountLockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
