@@ -138,10 +138,25 @@ LINKS = (
 )
 
 
-def links(host: str, port: int) -> str:
+# The demo hall's one-time kiosk link, left by `manage.py load_demo` (load_demo_hall): only a
+# browser enrolled as a kiosk takes tickets (mithaq.walkin.kiosk), and opening it enrols one.
+DEMO_KIOSK_LINK = Path(__file__).resolve().parent.parent / "var" / "demo-kiosk-link"
+KIOSK_LABEL = "Hall kiosk (enrols the browser that opens it, once)"
+
+
+def demo_kiosk_link(path: Path = DEMO_KIOSK_LINK) -> tuple[tuple[str, str], ...]:
+    try:
+        link = path.read_text().strip()
+    except OSError:
+        return ()
+    return ((KIOSK_LABEL, link),) if link.startswith("/") else ()
+
+
+def links(host: str, port: int, extra: tuple[tuple[str, str], ...] = ()) -> str:
     base = f"http://{host}:{port}"
-    width = max(len(label) for label, _path in LINKS)
-    return "\n".join(f"  {label.ljust(width)}  {base}{path}" for label, path in LINKS)
+    shown = LINKS + extra
+    width = max(len(label) for label, _path in shown)
+    return "\n".join(f"  {label.ljust(width)}  {base}{path}" for label, path in shown)
 
 
 def main() -> int:
@@ -173,7 +188,7 @@ def main() -> int:
     )
     print(
         f"Mithaq is starting on http://{args.host}:{args.port}/, {served} (Ctrl-C stops it)\n"
-        f"{links(args.host, args.port)}\n"
+        f"{links(args.host, args.port, demo_kiosk_link())}\n"
         f"  Messages link to {os.environ['MITHAQ_PUBLIC_URL']} (MITHAQ_PUBLIC_URL)",
         flush=True,
     )

@@ -306,6 +306,11 @@ MITHAQ_PHONE_REGION = os.environ.get("MITHAQ_PHONE_REGION", "IQ")
 MITHAQ_TRACK_ATTEMPTS = envint("MITHAQ_TRACK_ATTEMPTS", "10")
 # Portal submissions per client address per hour (each one messages the number given).
 MITHAQ_SUBMISSIONS_PER_HOUR = envint("MITHAQ_SUBMISSIONS_PER_HOUR", "20")
+# Taps on one enrolled kiosk (or from one address on a hall's kiosk networks) per minute:
+# generous for a busy door, far below a script's (mithaq.walkin.kiosk).
+MITHAQ_KIOSK_TAPS_PER_MINUTE = envint("MITHAQ_KIOSK_TAPS_PER_MINUTE", "60")
+# The one-time kiosk links of the demo (`make run` prints one): development settings only.
+MITHAQ_KIOSK_ENROL_LINKS = False
 # Kiosk tickets per phone number per day (each may send a "your turn is near" SMS).
 MITHAQ_TICKETS_PER_PHONE_PER_DAY = envint("MITHAQ_TICKETS_PER_PHONE_PER_DAY", "5")
 # Surveys (mithaq.surveys): how long a personal link opens the survey, how long an answer

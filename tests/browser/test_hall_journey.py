@@ -127,8 +127,19 @@ def test_ticket_from_kiosk_to_display_to_case(site, new_page, org, screenshot):
     start_display(display, site, hall)
     assert display.locator("h1").inner_text().startswith("قاعة المراجعين")
 
-    # A visitor takes a number for transcripts at the kiosk.
+    # The office manager enrols the kiosk's browser from the hall's supervision page, and
+    # signs out: only an enrolled browser takes tickets (mithaq.walkin.kiosk).
     kiosk = new_page(locale="ar")
+    sign_in(kiosk, org.office_manager, base=site)
+    kiosk.goto(f"{site}/hall/{hall}/supervise/")
+    kiosk.fill("#kiosk-label", "كشك الباب")
+    kiosk.locator("form[action$='/kiosk/enrol/'] button").click()
+    kiosk.locator("#kiosk-devices").get_by_text("كشك الباب").wait_for()
+    screenshot(kiosk, "hall-00-kiosk-enrolled-ar")
+    kiosk.locator("form[action$='/logout/'] button").click()
+    kiosk.wait_for_url("**/login/")
+
+    # A visitor takes a number for transcripts at the kiosk.
     kiosk.goto(f"{site}/hall/{hall}/kiosk/")
     kiosk.locator(f"button.kiosk-button[value='{world.transcripts.pk}']").click()
     kiosk.wait_for_url("**/print/?kiosk=1")
