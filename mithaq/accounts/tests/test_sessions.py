@@ -16,6 +16,8 @@ HOUR = 3600
 
 
 def _signed_in(client, user):
+    # In English: the tests read the sign-in page's message.
+    client.cookies["django_language"] = "en"
     client.force_login(user)
     assert client.get(reverse("cases:inbox")).status_code == 200
     return client
