@@ -106,6 +106,22 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+# Every page reports what the Content-Security-Policy refused (config/settings/base.py): an
+# inline style or script, an eval, a resource from elsewhere. Chromium logs most refusals on
+# the console; the event catches the rest (a refused style attribute swapped in by HTMX).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("Content Security Policy violation: " + event.violatedDirective + " " +
+    (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
+def _csp_violation(message) -> str | None:
+    text = message.text
+    return text if "Content Security Policy" in text else None
+
+
 def _save_screenshot(page, name: str, folder: Path = SCREENSHOTS) -> Path:
     path = folder / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name).strip('-')}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,9 +170,17 @@ def browser_locale():
 
 
 @pytest.fixture
-def new_page(request, browser, live_server):
+def csp_violations():
+    """What the Content-Security-Policy refused on the test's pages; any left at its end fail
+    the test (new_page)."""
+    return []
+
+
+@pytest.fixture
+def new_page(request, browser, live_server, csp_violations):
     """new_page(locale="ar", **context_options) opens a page in a fresh browser context."""
     contexts = []
+    violations = csp_violations
 
     def _new_page(locale: str = "ar", **options):
         options.setdefault("viewport", {"width": 1280, "height": 800})
@@ -165,7 +189,14 @@ def new_page(request, browser, live_server):
         # The site follows the language switch's cookie, not the browser's Accept-Language
         # (mithaq.common.language): a page in `locale` is a visitor who chose it.
         language = locale.split("-")[0]
-        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        context.add_init_script(CSP_LISTENER)
+        context.on(
+            "console",
+            lambda message: (found := _csp_violation(message)) and violations.append(found),
+        )
         contexts.append(context)
         return context.new_page()
 
@@ -183,6 +214,10 @@ def new_page(request, browser, live_server):
                     pass
     for context in contexts:
         context.close()
+    # A journey that went well but met a refusal of the CSP fails: the page it saw is not the
+    # page a browser enforcing the policy shows.
+    if violations and not any(report.failed for report in reports.values()):
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations)))
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ to gunicorn, as the production proxy's rule does (README, docs/decisions/0008).
 
 For development only, and kept that small: it reads the request line and headers, chooses the
 server by the path, asks it to close the connection after its answer (gunicorn's sync workers
-close it anyway), adds the client to X-Forwarded-For, and then copies bytes both ways until
-either side closes. One request per connection: the browser opens another for the next.
+close it anyway), puts the client in X-Forwarded-For (replacing whatever the client wrote there:
+the router is the edge, and a header the client wrote is anyone's to write; issue 19, finding
+5), and then copies bytes both ways until either side closes. One request per connection: the browser opens another for the next.
 Standard library only, like the rest of scripts/.
 """
 
@@ -18,6 +19,7 @@ import sys
 # The hall display's event stream (mithaq/walkin/display/urls.py, under /hall/).
 STREAM_PATHS = re.compile(r"^/hall/[^/?#]+/display/stream/(?:$|\?)")
 HEAD_LIMIT = 64 * 1024
+DROPPED = ("connection", "keep-alive", "x-forwarded-for", "x-forwarded-proto")
 
 
 def is_stream(target: str) -> bool:
@@ -25,21 +27,18 @@ def is_stream(target: str) -> bool:
 
 
 def rewrite_head(head: bytes, client: str) -> tuple[str, bytes]:
-    """The request's target, and its head as it goes on: `Connection: close`, the client
-    appended to X-Forwarded-For."""
+    """The request's target, and its head as it goes on: `Connection: close`, and the client
+    as the only X-Forwarded-For (a client's own X-Forwarded-For and -Proto are dropped)."""
     lines = head.decode("latin-1").split("\r\n")
     request_line, headers = lines[0], [line for line in lines[1:] if line]
     parts = request_line.split(" ")
     target = parts[1] if len(parts) == 3 else ""
-    kept, forwarded = [], []
+    kept = []
     for line in headers:
-        name, _colon, value = line.partition(":")
-        lowered = name.strip().lower()
-        if lowered == "x-forwarded-for":
-            forwarded.append(value.strip())
-        elif lowered not in ("connection", "keep-alive"):
+        name, _colon, _value = line.partition(":")
+        if name.strip().lower() not in DROPPED:
             kept.append(line)
-    kept.append("X-Forwarded-For: " + ", ".join([*forwarded, client]))
+    kept.append(f"X-Forwarded-For: {client}")
     kept.append("Connection: close")
     return target, ("\r\n".join([request_line, *kept]) + "\r\n\r\n").encode("latin-1")
 

@@ -31,7 +31,14 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-def uvicorn(host: str, port: int) -> list[str]:
+def trusted_proxies() -> str:
+    """The proxies whose X-Forwarded-For is believed: the setting FORWARDED_ALLOW_IPS (README),
+    none when unset. uvicorn would trust 127.0.0.1 by default."""
+    return os.environ.get("FORWARDED_ALLOW_IPS", "").strip()
+
+
+def uvicorn(host: str, port: int, trusted: str) -> list[str]:
+    proxies = ["--forwarded-allow-ips", trusted] if trusted else ["--no-proxy-headers"]
     return [
         sys.executable,
         "-m",
@@ -48,6 +55,7 @@ def uvicorn(host: str, port: int) -> list[str]:
         # three seconds, and the displays reconnect on their own.
         "--timeout-graceful-shutdown",
         "3",
+        *proxies,
     ]
 
 
@@ -55,7 +63,7 @@ def web(host: str, port: int, *, shared: bool) -> dict[str, list[str]]:
     """The web's processes on host:port: pages, streams and the router between them when the
     live screens are `shared` through Redis, else one uvicorn."""
     if not shared:
-        return {"web": uvicorn(host, port)}
+        return {"web": uvicorn(host, port, trusted_proxies())}
     pages, streams = free_port(), free_port()
     return {
         "pages": [
@@ -69,8 +77,11 @@ def web(host: str, port: int, *, shared: bool) -> dict[str, list[str]]:
             f"127.0.0.1:{pages}",
             "--access-logfile",
             "-",
+            # Behind the router (the edge: it replaces X-Forwarded-For), which alone is trusted.
+            "--env",
+            "FORWARDED_ALLOW_IPS=127.0.0.1",
         ],
-        "streams": uvicorn("127.0.0.1", streams),
+        "streams": uvicorn("127.0.0.1", streams, "127.0.0.1"),
         "router": [
             sys.executable,
             ROUTE,
@@ -127,10 +138,25 @@ LINKS = (
 )
 
 
-def links(host: str, port: int) -> str:
+# The demo hall's one-time kiosk link, left by `manage.py load_demo` (load_demo_hall): only a
+# browser enrolled as a kiosk takes tickets (mithaq.walkin.kiosk), and opening it enrols one.
+DEMO_KIOSK_LINK = Path(__file__).resolve().parent.parent / "var" / "demo-kiosk-link"
+KIOSK_LABEL = "Hall kiosk (enrols the browser that opens it, once)"
+
+
+def demo_kiosk_link(path: Path = DEMO_KIOSK_LINK) -> tuple[tuple[str, str], ...]:
+    try:
+        link = path.read_text().strip()
+    except OSError:
+        return ()
+    return ((KIOSK_LABEL, link),) if link.startswith("/") else ()
+
+
+def links(host: str, port: int, extra: tuple[tuple[str, str], ...] = ()) -> str:
     base = f"http://{host}:{port}"
-    width = max(len(label) for label, _path in LINKS)
-    return "\n".join(f"  {label.ljust(width)}  {base}{path}" for label, path in LINKS)
+    shown = LINKS + extra
+    width = max(len(label) for label, _path in shown)
+    return "\n".join(f"  {label.ljust(width)}  {base}{path}" for label, path in shown)
 
 
 def main() -> int:
@@ -162,7 +188,7 @@ def main() -> int:
     )
     print(
         f"Mithaq is starting on http://{args.host}:{args.port}/, {served} (Ctrl-C stops it)\n"
-        f"{links(args.host, args.port)}\n"
+        f"{links(args.host, args.port, demo_kiosk_link())}\n"
         f"  Messages link to {os.environ['MITHAQ_PUBLIC_URL']} (MITHAQ_PUBLIC_URL)",
         flush=True,
     )

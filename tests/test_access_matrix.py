@@ -79,6 +79,8 @@ MATRIX = {
     "accounts:security": ("get", lambda w: [], everyone(200) | {"anonymous": LOGIN}),
     # Office managers and administrators give staff their second-factor enrolment codes.
     "accounts:enrolment_codes": ("get", lambda w: [], only(200, *CONFIGURATION)),
+    # "Stay signed in" on the idle warning: anyone signed in (mithaq.accounts.sessions).
+    "accounts:keep_session": ("post", lambda w: [], everyone(204) | {"anonymous": LOGIN}),
     # Every member of staff has an inbox; an administrator, who reads no case, is sent on to
     # the routing rules, an official who reads none to the interviews addressed to them.
     "cases:inbox": (
@@ -170,6 +172,19 @@ MATRIX |= {
         only(200, "office_manager", "manager_college_a"),
     ),
     "walkin:kiosk": ("get", lambda w: [w["hall"]], everyone(200)),
+    # Enrolling this browser as a kiosk, revoking one: the hall's supervisors.
+    "walkin:kiosk_enrol": (
+        "post",
+        lambda w: [w["hall"]],
+        only(302, "office_manager", "manager_college_a"),
+    ),
+    "walkin:kiosk_revoke": (
+        "post",
+        lambda w: [w["hall"], w["kiosk_device"]],
+        only(302, "office_manager", "manager_college_a"),
+    ),
+    # The demo's one-time kiosk link: development settings only (404 under any other).
+    "walkin:kiosk_enrol_link": ("get", lambda w: [w["hall"], "a-token"], everyone(404)),
     "walkin:ticket": ("get", lambda w: [w["ticket_token"]], everyone(200)),
     "walkin:ticket_print": ("get", lambda w: [w["ticket_token"]], everyone(200)),
     # Rating a ticket not yet served: back to the ticket's page with the error.

@@ -109,7 +109,9 @@ def test_the_router_sends_streams_to_uvicorn_and_pages_to_gunicorn_one_request_e
         assert "\r\nConnection: close\r\n" in page_heads[0]
         assert "keep-alive" not in page_heads[0].lower()
         assert "\r\nX-Forwarded-For: 127.0.0.1\r\n" in page_heads[0]
-        assert "\r\nX-Forwarded-For: 198.51.100.7, 127.0.0.1\r\n" in page_heads[2]
+        # What the client wrote itself is dropped: the router is the edge (issue 19, finding 5).
+        assert "\r\nX-Forwarded-For: 127.0.0.1\r\n" in page_heads[2]
+        assert "198.51.100.7" not in page_heads[2]
 
         # A stream's first event comes through while the stream is still open, and when the
         # display goes away its server sees the connection close.
@@ -161,6 +163,9 @@ def test_make_run_serves_as_production_when_the_screens_can_be_shared(monkeypatc
         return
     assert "web" not in commands
     pages, streams, router = commands["pages"], commands["streams"], commands["router"]
+    # Behind the router both trust it, and it alone, with X-Forwarded-For.
+    assert pages[pages.index("--env") + 1] == "FORWARDED_ALLOW_IPS=127.0.0.1"
+    assert streams[streams.index("--forwarded-allow-ips") + 1] == "127.0.0.1"
     assert pages[1:4] == ["-m", "gunicorn", "config.wsgi:application"]
     assert streams[1:4] == ["-m", "uvicorn", "config.asgi:application"]
     listen = router[router.index("--listen") + 1]
@@ -168,3 +173,19 @@ def test_make_run_serves_as_production_when_the_screens_can_be_shared(monkeypatc
     assert router[router.index("--pages") + 1] == pages[pages.index("--bind") + 1]
     port = streams[streams.index("--port") + 1]
     assert router[router.index("--streams") + 1] == f"127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize(("trusted", "expected"), [("", None), ("10.0.0.5", "10.0.0.5")])
+def test_make_runs_lone_uvicorn_trusts_only_the_proxies_of_the_setting(
+    monkeypatch, trusted, expected
+):
+    """uvicorn trusts X-Forwarded-For from 127.0.0.1 unless told otherwise: a local client
+    rotating the header would escape every limit per address (issue 19, finding 5)."""
+    run = _load("run")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", trusted)
+    web = run.processes("127.0.0.1", 8000)["web"]
+    if expected is None:
+        assert "--no-proxy-headers" in web and "--forwarded-allow-ips" not in web
+    else:
+        assert web[web.index("--forwarded-allow-ips") + 1] == expected

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -72,6 +74,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy on every response (django-csp), in every environment, so
+    # that the browser tests meet the policy production sends.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and authentication: it needs to see what they did to the response
     # (no-store on every personal page; mithaq/common/headers.py).
@@ -84,6 +89,8 @@ MIDDLEWARE = [
     "mithaq.accounts.signin.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A staff session's idle and absolute limits (MITHAQ_STAFF_IDLE_MINUTES, ..._HOURS).
+    "mithaq.accounts.sessions.StaffSessionMiddleware",
     # Last, as its documentation asks: it answers locked-out logins itself.
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,10 +168,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:inbox"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Axes: five failed sign-ins from one address and user lock that pair for 30 minutes.
+# Axes: five failed sign-ins from one address and user lock that pair for 30 minutes; twenty
+# to one account from any addresses lock the account.
+# The client's address, for the rate limits and the sign-in lockouts, is the connection's
+# peer, or, from a proxy listed here, the one it forwarded in X-Forwarded-For (config.wsgi,
+# mithaq.common.wsgi; uvicorn is given the same list by scripts/run.py). Comma-separated
+# addresses or networks, `*` for any; empty (the default): trust no proxy.
+FORWARDED_ALLOW_IPS = os.environ.get("FORWARDED_ALLOW_IPS", "")
+AXES_CLIENT_IP_CALLABLE = "mithaq.common.ratelimit.client_address"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+# Failed sign-ins to one account from any addresses (a password tried from many places).
+AXES_ACCOUNT_FAILURE_LIMIT = envint("AXES_ACCOUNT_FAILURE_LIMIT", "20")
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+# Both limits, per address and account and per account (mithaq.accounts.lockout).
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "username"]
+AXES_HANDLER = "mithaq.accounts.lockout.AccountLockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -240,6 +258,11 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 SESSION_COOKIE_HTTPONLY = True
+# A staff session ends after this long without activity, and this long after sign-in whatever
+# happens (mithaq.accounts.sessions); pages with forms warn two minutes before the idle end.
+# Citizens' tracking sessions keep SESSION_COOKIE_AGE.
+MITHAQ_STAFF_IDLE_MINUTES = envint("MITHAQ_STAFF_IDLE_MINUTES", "30")
+MITHAQ_STAFF_SESSION_HOURS = envint("MITHAQ_STAFF_SESSION_HOURS", "12")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -251,6 +274,25 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), display-capture=(), browsing-topics=()"
 )
+# The Content-Security-Policy (django-csp), the same in every environment: scripts and styles
+# only from the site's own static files, never inline (no style="...", no onclick, no <style>
+# or <script> blocks) and never eval (HTMX runs with allowEval off: mithaq/templates/base.html).
+# Images may be data: URIs (the QR codes, the reports' logo). No page may be framed, nothing
+# embedded as an object, no <base> moved, and forms post only to the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Attachments: what a citizen or officer may upload.
 MITHAQ_MAX_UPLOAD_BYTES = envint("MITHAQ_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
@@ -280,6 +322,11 @@ MITHAQ_PHONE_REGION = os.environ.get("MITHAQ_PHONE_REGION", "IQ")
 MITHAQ_TRACK_ATTEMPTS = envint("MITHAQ_TRACK_ATTEMPTS", "10")
 # Portal submissions per client address per hour (each one messages the number given).
 MITHAQ_SUBMISSIONS_PER_HOUR = envint("MITHAQ_SUBMISSIONS_PER_HOUR", "20")
+# Taps on one enrolled kiosk (or from one address on a hall's kiosk networks) per minute:
+# generous for a busy door, far below a script's (mithaq.walkin.kiosk).
+MITHAQ_KIOSK_TAPS_PER_MINUTE = envint("MITHAQ_KIOSK_TAPS_PER_MINUTE", "60")
+# The one-time kiosk links of the demo (`make run` prints one): development settings only.
+MITHAQ_KIOSK_ENROL_LINKS = False
 # Kiosk tickets per phone number per day (each may send a "your turn is near" SMS).
 MITHAQ_TICKETS_PER_PHONE_PER_DAY = envint("MITHAQ_TICKETS_PER_PHONE_PER_DAY", "5")
 # Surveys (mithaq.surveys): how long a personal link opens the survey, how long an answer

@@ -27,3 +27,6 @@ if not os.environ.get("REDIS_URL"):
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+
+# The demo's kiosk link, printed by `make run`, enrols the browser that opens it (once).
+MITHAQ_KIOSK_ENROL_LINKS = True

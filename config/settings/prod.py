@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, SECRET_KEY, envbool
+from .base import CACHES, SECRET_KEY, envbool, envint
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
@@ -25,3 +25,12 @@ if CACHES["default"]["BACKEND"] in PROCESS_LOCAL_CACHES:
     )
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")
 CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")
+# HTTPS only: HTTP is redirected, and browsers are told to come back over HTTPS alone for a year
+# (HSTS; SECURE_HSTS_SECONDS=0 turns it off while a new domain is tried). Behind the proxy, a
+# request is HTTPS when the proxy says so in X-Forwarded-Proto: config.wsgi drops that header
+# from any peer that is not a trusted proxy (FORWARDED_ALLOW_IPS, mithaq.common.wsgi).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(365 * 24 * 3600))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("security/", views.security, name="security"),
     path("security/authenticator/", views.enroll, name="enroll"),
     path("security/enrolment-codes/", views.enrolment_codes, name="enrolment_codes"),
+    path("session/keep/", views.keep_session, name="keep_session"),
 ]

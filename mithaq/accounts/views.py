@@ -4,6 +4,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -157,3 +158,12 @@ def security(request):
             "may_issue_codes": may_issue_enrolment_codes(request),
         },
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def keep_session(request):
+    """ "Stay signed in" on the idle warning: a request from the person is activity, which the
+    session middleware records (mithaq.accounts.sessions); nothing else to do."""
+    return HttpResponse(status=204)

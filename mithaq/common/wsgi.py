@@ -5,12 +5,16 @@ for every client: the sign-in lockouts (django-axes) and the portal's limits per
 (mithaq.common.ratelimit) would count everyone together. From a proxy it trusts, this takes
 the client from X-Forwarded-For instead, as uvicorn's --proxy-headers does for the streams:
 the nearest address in the header that is not itself a trusted proxy. The trusted proxies are
-FORWARDED_ALLOW_IPS (comma-separated addresses or networks, `*` for any), the variable gunicorn
-and uvicorn read too; 127.0.0.1 and ::1 when it is unset. A connection without an address (a
-Unix socket) is trusted, as gunicorn trusts it."""
+the setting FORWARDED_ALLOW_IPS (comma-separated addresses or networks, `*` for any; from the
+environment variable gunicorn and uvicorn read too, and scripts/run.py hands uvicorn): none
+when it is unset, so that a client's own X-Forwarded-For never changes its address (issue 19,
+finding 5). A connection without an address (a Unix socket) is trusted, as gunicorn trusts it.
+From a peer it does not trust, X-Forwarded-For and X-Forwarded-Proto are dropped: the latter
+says whether the request came over HTTPS (SECURE_PROXY_SSL_HEADER in production)."""
 
 import ipaddress
-import os
+
+from django.conf import settings
 
 
 def _networks(spec: str):
@@ -25,7 +29,7 @@ class ForwardedFor:
     def __init__(self, application, trusted: str | None = None):
         self.application = application
         if trusted is None:
-            trusted = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+            trusted = settings.FORWARDED_ALLOW_IPS
         self.trusted = _networks(trusted)
 
     def trusts(self, address: str) -> bool:
@@ -46,8 +50,12 @@ class ForwardedFor:
         return hops[0] if hops else ""
 
     def __call__(self, environ, start_response):
+        if not self.trusts(environ.get("REMOTE_ADDR", "")):
+            environ.pop("HTTP_X_FORWARDED_FOR", None)
+            environ.pop("HTTP_X_FORWARDED_PROTO", None)
+            return self.application(environ, start_response)
         forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded and self.trusts(environ.get("REMOTE_ADDR", "")):
+        if forwarded:
             client = self.client(forwarded)
             try:
                 environ["REMOTE_ADDR"] = str(ipaddress.ip_address(client))

@@ -2,10 +2,12 @@
 sequence, tickets, calls, ratings and the hall's history."""
 
 import datetime
+import ipaddress
 import secrets
 import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -22,6 +24,25 @@ def _localized(obj) -> str:
 def new_ticket_token() -> str:
     # The live page's address: unguessable, and carries nothing about the visitor.
     return secrets.token_urlsafe(18)
+
+
+def parse_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The networks of a hall's kiosk_networks (one per line or comma-separated)."""
+    parts = (part.strip() for line in text.splitlines() for part in line.split(","))
+    return [ipaddress.ip_network(part, strict=False) for part in parts if part]
+
+
+def validate_networks(text: str) -> None:
+    try:
+        parse_networks(text)
+    except ValueError as exc:
+        raise ValidationError(
+            _("Write address ranges such as 10.20.30.0/24, one per line."), code="invalid"
+        ) from exc
+
+
+def new_device_key() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class HallQuerySet(models.QuerySet):
@@ -70,6 +91,17 @@ class Hall(models.Model):
         _("send “your turn is near” when this many are ahead"), default=3
     )
     is_active = models.BooleanField(pgettext_lazy("hall", "active"), default=True)
+    # Where a tap on the kiosk may come from, besides an enrolled browser (KioskDevice).
+    kiosk_networks = models.TextField(
+        _("kiosk networks"),
+        blank=True,
+        validators=[validate_networks],
+        help_text=_(
+            "The address ranges this hall's kiosks use, one per line (e.g. 10.20.30.0/24). "
+            "A tap from one of them, or from an enrolled browser, takes a ticket; "
+            "any other is refused."
+        ),
+    )
 
     objects = HallQuerySet.as_manager()
 
@@ -356,3 +388,47 @@ class HallEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class KioskDeviceQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class KioskDevice(models.Model):
+    """A browser a supervisor enrolled as one of the hall's kiosks: it holds a signed cookie
+    naming `key` (mithaq.walkin.kiosk). Revoked, the cookie opens nothing. `enrol_token` is
+    a one-time link that enrols the browser opening it (the demo's, printed by `make run`)."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="kiosk_devices")
+    label = models.CharField(_("label"), max_length=100)
+    key = models.CharField(max_length=64, unique=True, default=new_device_key, editable=False)
+    enrol_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolled by"),
+    )
+    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = KioskDeviceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["hall", "-enrolled_at"]
+        verbose_name = _("kiosk device")
+        verbose_name_plural = _("kiosk devices")
+
+    def __str__(self):
+        return self.label

@@ -23,7 +23,17 @@ from mithaq.notifications import services as messages
 from mithaq.routing import calendar as working_calendar
 
 from . import live
-from .models import Call, Counter, DailySequence, Hall, HallEvent, HallService, Rating, Ticket
+from .models import (
+    Call,
+    Counter,
+    DailySequence,
+    Hall,
+    HallEvent,
+    HallService,
+    KioskDevice,
+    Rating,
+    Ticket,
+)
 from .states import TRANSITIONS, Face, HallEventKind, IssuedAt, Outcome, TicketAction, TicketState
 
 log = logging.getLogger(__name__)
@@ -746,3 +756,42 @@ def notify_turn_near(
             )
             told += 1
     return told
+
+
+# -- kiosk devices (mithaq.walkin.kiosk) ---------------------------------------------------
+
+
+@transaction.atomic
+def enrol_kiosk_device(*, hall: Hall, actor: User | None, label: str = "") -> KioskDevice:
+    """A new kiosk of the hall; the browser that asked gets its cookie (the view sets it)."""
+    number = hall.kiosk_devices.count() + 1
+    return KioskDevice.objects.create(
+        hall=hall, enrolled_by=actor, label=label.strip()[:100] or _("Kiosk %(n)s") % {"n": number}
+    )
+
+
+@transaction.atomic
+def revoke_kiosk_device(*, device: KioskDevice, actor: User) -> None:
+    """The device's cookie opens nothing from now on. Revoking twice changes nothing."""
+    KioskDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=actor
+    )
+
+
+@transaction.atomic
+def claim_kiosk_enrolment(*, token: str) -> KioskDevice | None:
+    """The device a one-time enrolment link names, its link spent; None if spent or unknown."""
+    if not token:
+        return None
+    device: KioskDevice | None = (
+        KioskDevice.objects.usable()
+        .select_for_update()
+        .filter(enrol_token=token, hall__is_active=True)
+        .select_related("hall")
+        .first()
+    )
+    if device is None:
+        return None
+    device.enrol_token = ""
+    device.save(update_fields=["enrol_token"])
+    return device

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from mithaq.catalog.models import Service
 from mithaq.testing import Org
 
-from .models import Counter, Hall, HallService
+from .models import Counter, Hall, HallService, KioskDevice
 
 
 @dataclass
@@ -53,4 +53,21 @@ def hall_world(org: Org) -> dict:
 
     world = make_hall(org)
     ticket = issue_ticket(hall=world.hall, hall_service=world.transcripts)
-    return {"hall": world.hall.code, "ticket_token": ticket.token, "ticket_pk": ticket.pk}
+    device = KioskDevice.objects.create(hall=world.hall, label="Kiosk 1")
+    return {
+        "hall": world.hall.code,
+        "ticket_token": ticket.token,
+        "ticket_pk": ticket.pk,
+        "kiosk_device": device.pk,
+    }
+
+
+def enrol_kiosk(client, hall: Hall) -> KioskDevice:
+    """Makes the test client's browser an enrolled kiosk of `hall` (mithaq.walkin.kiosk)."""
+    from django.core import signing
+
+    from .kiosk import COOKIE, SALT
+
+    device = KioskDevice.objects.create(hall=hall, label="Test kiosk")
+    client.cookies[COOKIE] = signing.dumps([device.key], salt=SALT)
+    return device

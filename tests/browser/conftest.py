@@ -1,7 +1,11 @@
 """Helpers the browser journeys share. The harness itself (Chromium, the live server, the
 `page`, `new_page` and `screenshot` fixtures) is in the repository's root conftest.py."""
 
+import time
+
 from mithaq.testing import PASSWORD
+
+POLL_MS = 50
 
 
 def sign_in(page, user, base=""):
@@ -21,3 +25,18 @@ def open_action(page, name):
         menu.locator("> summary").click()
     page.locator(f"#action-{name} > summary").click()
     return page.locator(f"#action-{name} form")
+
+
+def wait_for_js(page, expression: str, arg=None, timeout: float = 15_000):
+    """page.wait_for_function without eval: Playwright's evaluates the expression with the
+    page's own eval, which the Content-Security-Policy refuses (config/settings/base.py).
+    This asks through the DevTools protocol instead, which the page's policy does not govern,
+    every POLL_MS until the value is truthy, and returns it. `expression` is a function of
+    `arg` ("x => ...") or an expression."""
+    function = expression if "=>" in expression.split("\n")[0][:40] else f"() => ({expression})"
+    deadline = time.monotonic() + timeout / 1000
+    while not (value := page.evaluate(function, arg)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true after {timeout:.0f} ms: {expression}")
+        page.wait_for_timeout(POLL_MS)
+    return value

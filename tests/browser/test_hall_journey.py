@@ -26,7 +26,7 @@ from django.conf import settings
 
 from mithaq.walkin import live, services
 from mithaq.walkin.testing import make_hall
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_for_js
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +115,7 @@ def start_display(page, base, code, query="", screenshot=None):
     if screenshot:
         screenshot(page, "display-1920-start-ar")
     page.locator("#start-button").click()
-    page.wait_for_function("document.body.dataset.status === 'live'")
+    wait_for_js(page, "document.body.dataset.status === 'live'")
 
 
 def test_ticket_from_kiosk_to_display_to_case(site, new_page, org, screenshot):
@@ -127,8 +127,19 @@ def test_ticket_from_kiosk_to_display_to_case(site, new_page, org, screenshot):
     start_display(display, site, hall)
     assert display.locator("h1").inner_text().startswith("قاعة المراجعين")
 
-    # A visitor takes a number for transcripts at the kiosk.
+    # The office manager enrols the kiosk's browser from the hall's supervision page, and
+    # signs out: only an enrolled browser takes tickets (mithaq.walkin.kiosk).
     kiosk = new_page(locale="ar")
+    sign_in(kiosk, org.office_manager, base=site)
+    kiosk.goto(f"{site}/hall/{hall}/supervise/")
+    kiosk.fill("#kiosk-label", "كشك الباب")
+    kiosk.locator("form[action$='/kiosk/enrol/'] button").click()
+    kiosk.locator("#kiosk-devices").get_by_text("كشك الباب").wait_for()
+    screenshot(kiosk, "hall-00-kiosk-enrolled-ar")
+    kiosk.locator("form[action$='/logout/'] button").click()
+    kiosk.wait_for_url("**/login/")
+
+    # A visitor takes a number for transcripts at the kiosk.
     kiosk.goto(f"{site}/hall/{hall}/kiosk/")
     kiosk.locator(f"button.kiosk-button[value='{world.transcripts.pk}']").click()
     kiosk.wait_for_url("**/print/?kiosk=1")
@@ -138,7 +149,8 @@ def test_ticket_from_kiosk_to_display_to_case(site, new_page, org, screenshot):
     # The display counts the waiting ticket as soon as it is issued, in the institution's
     # digits (MITHAQ_DIGITS: Western unless it writes Arabic-Indic).
     one = "\u0661" if settings.MITHAQ_DIGITS == "arabic-indic" else "1"
-    display.wait_for_function(
+    wait_for_js(
+        display,
         "one => [...document.querySelectorAll('#waiting .d-wait')].some("
         "li => li.textContent.includes('A') && li.querySelector('.d-count').textContent === one)",
         arg=one,
@@ -157,9 +169,7 @@ def test_ticket_from_kiosk_to_display_to_case(site, new_page, org, screenshot):
     officer.locator("form[action$='/call/'] button").wait_for()
     clicked = time.time()
     officer.locator("form[action$='/call/'] button").click()
-    shown = display.wait_for_function(
-        "() => window.mithaqDisplay.shownAt['A001']", timeout=5000
-    ).json_value()
+    shown = wait_for_js(display, "() => window.mithaqDisplay.shownAt['A001']", timeout=5000)
     latency = shown / 1000 - clicked
     print(f"display shows the call {latency * 1000:.0f} ms after the officer's click")
     assert latency < 1.0, f"the display took {latency:.2f} s"
@@ -170,7 +180,7 @@ def test_ticket_from_kiosk_to_display_to_case(site, new_page, org, screenshot):
     said = display.evaluate("window.mithaqDisplay.spoken.at(-1)")
     assert said["ar"]["clips"] == ["number", "letter-a", "n1", ",", "window", "n1"]
     # ... and plays them: the chime, then the clips, decoded from the files Mithaq serves.
-    display.wait_for_function("window.mithaqDisplay.played >= 1")
+    wait_for_js(display, "window.mithaqDisplay.played >= 1")
     assert display.evaluate("window.mithaqDisplay.fallbacks") == 0
     screenshot(display, "hall-02-display-call-ar")
 
@@ -208,7 +218,7 @@ def test_display_reconnects_and_resyncs(site, new_page, org):
     world = make_hall(org)
     display = new_page(locale="ar", viewport=TV)
     display.goto(f"{site}/hall/{world.hall.code}/display/")
-    display.wait_for_function("document.body.dataset.status === 'live'")
+    wait_for_js(display, "document.body.dataset.status === 'live'")
     # The network drops: the stream is cut from the page's side, and meanwhile a call is
     # made (here, outside the server: the offline display hears nothing of it).
     display.evaluate("window.mithaqDisplay.drop()")
@@ -218,7 +228,7 @@ def test_display_reconnects_and_resyncs(site, new_page, org):
         services.issue_ticket(hall=world.hall, hall_service=world.certificates)
         services.call_next_ticket(counter=world.window_2, actor=org.officer_a)
     # Back on its own, with the state it missed.
-    display.wait_for_function("window.mithaqDisplay.connects >= 2", timeout=10000)
+    wait_for_js(display, "window.mithaqDisplay.connects >= 2", timeout=10000)
     display.locator("#current .d-call[data-ticket='B001']").wait_for()
 
 
@@ -226,9 +236,9 @@ def test_display_comes_back_after_a_server_restart(live_site, new_page, org):
     world = make_hall(org)
     display = new_page(locale="ar", viewport=TV)
     display.goto(f"{live_site.url}/hall/{world.hall.code}/display/")
-    display.wait_for_function("document.body.dataset.status === 'live'")
+    wait_for_js(display, "document.body.dataset.status === 'live'")
     live_site.stop()
-    display.wait_for_function("document.body.dataset.status === 'offline'")
+    wait_for_js(display, "document.body.dataset.status === 'offline'")
     with offline():
         services.issue_ticket(hall=world.hall, hall_service=world.transcripts)
         services.open_counter(counter=world.window_1, actor=org.officer_a)

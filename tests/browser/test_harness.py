@@ -36,3 +36,23 @@ def test_language_cookie_outranks_the_browser_language(new_page, live_server):
     page.goto("/staff/login/")
 
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_a_refusal_of_the_content_security_policy_is_caught(page, csp_violations):
+    """The harness fails a journey on any CSP refusal (conftest.py): here an inline style and
+    an inline script put into a page, which the policy refuses."""
+    page.goto("/staff/login/")
+    page.evaluate(
+        """() => {
+          const box = document.createElement("div");
+          box.innerHTML = '<p style="color: red">x</p>';
+          document.body.append(box);
+          const script = document.createElement("script");
+          script.textContent = "window.ran = true";
+          document.body.append(script);
+        }"""
+    )
+    assert page.evaluate("() => window.ran") is None
+    found = "\n".join(csp_violations)
+    assert "style-src" in found and "script-src" in found, csp_violations
+    csp_violations.clear()  # caught: this test passes

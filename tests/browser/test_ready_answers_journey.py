@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from mithaq.knowledge.services import save_canned_reply, save_faq_entry
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_for_js
 
 pytestmark = pytest.mark.browser
 
@@ -114,10 +114,11 @@ def test_faq_before_an_inquiry_and_a_canned_reply_sent(new_page, org, screenshot
     officer.goto(f"/staff/cases/{code}/")
     hook = officer.locator("#composer details.canned-hook")
     hook.wait_for()
-    # Open the hook once htmx listens on it (a toggle before is lost).
-    officer.wait_for_function(
+    # The form came by HTMX: open the hook once htmx listens on it (a toggle before is lost).
+    wait_for_js(
+        officer,
         "document.querySelector('#composer details.canned-hook > div')"
-        "['htmx-internal-data'] !== undefined"
+        "['htmx-internal-data'] !== undefined",
     )
     hook.locator("summary").click()
     item = hook.locator(".canned-list li").first
@@ -129,15 +130,15 @@ def test_faq_before_an_inquiry_and_a_canned_reply_sent(new_page, org, screenshot
     search = hook.locator("input[type=search]")
     listed = "document.querySelectorAll('#composer details.canned-hook .canned-list li')"
     search.fill("مختبر")
-    officer.wait_for_function(f"{listed}.length === 0")
+    wait_for_js(officer, f"{listed}.length === 0")
     search.fill("الدرجات")
-    officer.wait_for_function(f"{listed}.length > 0")
+    wait_for_js(officer, f"{listed}.length > 0")
     assert "كشف الدرجات جاهز للاستلام" in item.inner_text()
     assert not [u for u in requested if "q=" in u or "%D8" in u]
     screenshot(officer, "ready-answers-02-picker-ar")
     item.locator("button.canned-insert").click()
     textarea = officer.locator("#id_reply-body")
-    officer.wait_for_function("document.querySelector('#id_reply-body').value.includes('زينب حسن')")
+    wait_for_js(officer, "document.querySelector('#id_reply-body').value.includes('زينب حسن')")
     text = textarea.input_value()
     assert code in text and "علي المدني" in text and "{" not in text
     textarea.fill(text.replace("شباك رقم ٣", "شباك رقم ٣ (النسخة الإنكليزية)"))
@@ -177,16 +178,17 @@ def test_the_picker_hears_a_search_typed_as_soon_as_its_list_shows(new_page, org
     never searched (HTMX had not yet set the search form up), and the whole list stayed."""
     officer, hook = open_reply_on_a_busy_machine(new_page, org)
     hook.wait_for()
-    officer.wait_for_function(
+    wait_for_js(
+        officer,
         "document.querySelector('#composer details.canned-hook > div')"
-        "['htmx-internal-data'] !== undefined"
+        "['htmx-internal-data'] !== undefined",
     )
     hook.locator("summary").click()
     hook.locator(".canned-list li").first.wait_for()
     hook.locator("input[type=search]").fill("مختبر")
-    officer.wait_for_function(f"{PICKED} === 0", timeout=5_000)
+    wait_for_js(officer, f"{PICKED} === 0", timeout=5_000)
     hook.locator("input[type=search]").fill("الدرجات")
-    officer.wait_for_function(f"{PICKED} > 0", timeout=5_000)
+    wait_for_js(officer, f"{PICKED} > 0", timeout=5_000)
     assert "كشف الدرجات جاهز للاستلام" in hook.locator(".canned-list").inner_text()
 
 
@@ -195,7 +197,7 @@ def test_the_picker_opens_as_soon_as_the_reply_form_shows(new_page, org):
     stayed closed (its toggle came before HTMX listened for it)."""
     officer, hook = open_reply_on_a_busy_machine(new_page, org)
     hook.locator("summary").click()
-    officer.wait_for_function(f"{PICKED} > 0", timeout=5_000)
+    wait_for_js(officer, f"{PICKED} > 0", timeout=5_000)
 
 
 def test_the_picker_keeps_the_last_searchs_answer_only(new_page, org):
@@ -223,7 +225,7 @@ def test_the_picker_keeps_the_last_searchs_answer_only(new_page, org):
         officer.wait_for_timeout(20)
     assert len(held) == 1 and held[0].request.method == "POST"
     search.fill("مختبر")
-    officer.wait_for_function(f"{PICKED} === 0", timeout=5_000)
+    wait_for_js(officer, f"{PICKED} === 0", timeout=5_000)
     with contextlib.suppress(PlaywrightError):  # dropped by the page: nothing to answer
         held[0].continue_()
     officer.wait_for_timeout(500)

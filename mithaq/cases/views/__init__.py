@@ -14,6 +14,9 @@ def attachment_response(item) -> FileResponse:
         handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
+    # Stricter than the site's policy (config/settings/base.py): nothing loads, nothing runs.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; sandbox; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
     response["Cache-Control"] = "private, no-store"
     return response

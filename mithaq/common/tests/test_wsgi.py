@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
 
-from mithaq.common.ratelimit import client_address
+from mithaq.common.ratelimit import client_address, over_limit
 from mithaq.common.wsgi import ForwardedFor
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -25,10 +25,10 @@ def probe(request):
 urlpatterns = [path("probe/", probe)]
 
 
-def _call(application, remote_addr, forwarded=None):
+def _call(application, remote_addr, forwarded=None, *, path="/probe/", proto=None):
     environ = {
         "REQUEST_METHOD": "GET",
-        "PATH_INFO": "/probe/",
+        "PATH_INFO": path,
         "QUERY_STRING": "",
         "SERVER_NAME": "testserver",
         "SERVER_PORT": "80",
@@ -41,6 +41,8 @@ def _call(application, remote_addr, forwarded=None):
     }
     if forwarded is not None:
         environ["HTTP_X_FORWARDED_FOR"] = forwarded
+    if proto is not None:
+        environ["HTTP_X_FORWARDED_PROTO"] = proto
     answer = {}
 
     def start_response(status, headers, exc_info=None):
@@ -57,18 +59,58 @@ def test_behind_the_proxy_a_page_sees_the_clients_address_not_the_proxys():
     would use up the tracking attempts of all."""
     import config.wsgi
 
-    with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]):
-        assert _call(config.wsgi.application, "127.0.0.1", "203.0.113.9") == (
-            "200 OK",
-            "203.0.113.9",
-        )
+    with override_settings(
+        ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"], FORWARDED_ALLOW_IPS="127.0.0.1"
+    ):
+        application = ForwardedFor(config.wsgi.application.application)
+        assert _call(application, "127.0.0.1", "203.0.113.9") == ("200 OK", "203.0.113.9")
         # The nearest hop that is not a trusted proxy: what the client wrote itself is not.
-        assert _call(config.wsgi.application, "127.0.0.1", "10.9.9.9, 198.51.100.7")[1] == (
-            "198.51.100.7"
-        )
+        assert _call(application, "127.0.0.1", "10.9.9.9, 198.51.100.7")[1] == "198.51.100.7"
         # From a peer that is not a trusted proxy the header is anyone's to write: ignored.
-        assert _call(config.wsgi.application, "192.0.2.44", "203.0.113.9")[1] == "192.0.2.44"
-        assert _call(config.wsgi.application, "127.0.0.1")[1] == "127.0.0.1"
+        assert _call(application, "192.0.2.44", "203.0.113.9")[1] == "192.0.2.44"
+        assert _call(application, "127.0.0.1")[1] == "127.0.0.1"
+
+
+def limited_probe(request):
+    """A view limited per address as the portal's are (mithaq.common.ratelimit)."""
+    if over_limit(f"probe:{client_address(request)}", limit=3, window=60):
+        return HttpResponse(b"blocked", status=429)
+    return HttpResponse(client_address(request).encode())
+
+
+urlpatterns.append(path("limited/", limited_probe))
+
+
+@pytest.mark.django_db
+def test_a_client_rotating_x_forwarded_for_does_not_escape_a_limit():
+    """By default no proxy is trusted (FORWARDED_ALLOW_IPS unset): a local client writing a
+    new X-Forwarded-For each time is still one address, and its fourth request is refused.
+    Before issue 19 (finding 5) 127.0.0.1 was trusted, and each request was a new client."""
+    import config.wsgi
+
+    with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]):
+        application = ForwardedFor(config.wsgi.application.application)
+        answers = [
+            _call(application, "127.0.0.1", f"203.0.113.{n}", path="/limited/")
+            for n in range(1, 6)
+        ]
+    assert [status for status, _body in answers] == ["200 OK"] * 3 + ["429 Too Many Requests"] * 2
+    assert answers[0][1] == "127.0.0.1"
+
+
+def test_the_x_forwarded_proto_of_an_untrusted_peer_is_dropped():
+    """Production takes HTTPS from the proxy's X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER):
+    a client's own header must not make plain HTTP look secure."""
+    seen = {}
+
+    def keep(environ, start_response):
+        seen.update(environ)
+        return _echo(environ, start_response)
+
+    _call(ForwardedFor(keep, ""), "192.0.2.44", "203.0.113.9", proto="https")
+    assert "HTTP_X_FORWARDED_PROTO" not in seen and "HTTP_X_FORWARDED_FOR" not in seen
+    _call(ForwardedFor(keep, "192.0.2.44"), "192.0.2.44", "203.0.113.9", proto="https")
+    assert seen["HTTP_X_FORWARDED_PROTO"] == "https"
 
 
 def _echo(environ, start_response):
@@ -92,9 +134,14 @@ def test_the_forwarded_client_is_the_nearest_untrusted_hop(trusted, peer, forwar
     assert _call(ForwardedFor(_echo, trusted), peer, forwarded)[1] == seen
 
 
-def test_the_trusted_proxies_come_from_forwarded_allow_ips(monkeypatch):
-    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.0/8")
+def test_the_trusted_proxies_come_from_the_forwarded_allow_ips_setting(settings):
+    settings.FORWARDED_ALLOW_IPS = "10.0.0.0/8"
     assert _call(ForwardedFor(_echo), "10.1.2.3", "203.0.113.9")[1] == "203.0.113.9"
+    assert _call(ForwardedFor(_echo), "127.0.0.1", "203.0.113.9")[1] == "127.0.0.1"
+
+
+def test_by_default_no_proxy_is_trusted(settings):
+    settings.FORWARDED_ALLOW_IPS = ""
     assert _call(ForwardedFor(_echo), "127.0.0.1", "203.0.113.9")[1] == "127.0.0.1"
 
 

@@ -11,6 +11,7 @@ from mithaq.cases.models import Case
 from mithaq.walkin import services
 from mithaq.walkin.models import Rating, Ticket
 from mithaq.walkin.states import HallEventKind, Outcome, TicketState
+from mithaq.walkin.testing import enrol_kiosk
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def test_the_kiosk_shows_every_service_in_both_languages(client, hw):
 
 
 def test_a_tap_on_the_kiosk_issues_a_ticket_and_shows_it_for_print(client, hw):
+    enrol_kiosk(client, hw.hall)
     token = str(uuid.uuid4())
     data = {"service": hw.transcripts.pk, "phone": "٠٧٧٠١٢٣٤٥٦٧", "token": token}
     response = client.post(kiosk_url(hw), data)
@@ -54,6 +56,7 @@ def test_a_tap_on_the_kiosk_issues_a_ticket_and_shows_it_for_print(client, hw):
 
 
 def test_a_double_tap_on_the_kiosk_prints_one_ticket(client, hw):
+    enrol_kiosk(client, hw.hall)
     data = {"service": hw.transcripts.pk, "token": str(uuid.uuid4())}
     first = client.post(kiosk_url(hw), data)
     second = client.post(kiosk_url(hw), data)
@@ -62,6 +65,7 @@ def test_a_double_tap_on_the_kiosk_prints_one_ticket(client, hw):
 
 
 def test_the_elderly_option_makes_a_priority_ticket(client, hw):
+    enrol_kiosk(client, hw.hall)
     client.post(
         kiosk_url(hw),
         {"service": hw.certificates.pk, "is_priority": "on", "token": str(uuid.uuid4())},
@@ -70,6 +74,7 @@ def test_the_elderly_option_makes_a_priority_ticket(client, hw):
 
 
 def test_a_wrong_phone_on_the_kiosk_is_refused(client, hw):
+    enrol_kiosk(client, hw.hall)
     response = client.post(
         kiosk_url(hw), {"service": hw.transcripts.pk, "phone": "123", "token": str(uuid.uuid4())}
     )
@@ -285,6 +290,7 @@ def test_reception_issues_a_ticket_at_the_desk(login, hw, org):
 
 
 def test_tickets_that_text_a_number_are_limited_per_number_and_day(client, hw, settings):
+    enrol_kiosk(client, hw.hall)
     settings.MITHAQ_TICKETS_PER_PHONE_PER_DAY = 2
     for _ in range(2):
         data = {"service": hw.transcripts.pk, "phone": "07701234567", "token": str(uuid.uuid4())}

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mithaq.common.pdf import render_pdf
 from mithaq.common.ratelimit import over_limit
 
+from .. import kiosk as kiosks
 from .. import selectors, services
 from ..forms import IssueForm, RatingForm
 from ..models import Hall, HallService, Rating, Ticket
@@ -92,6 +93,17 @@ def kiosk(request, hall):
     """One tap on a service issues the ticket; the hidden one-time token makes a double
     tap print one ticket, not two."""
     hall = _hall(hall)
+    if request.method == "POST":
+        # Only the hall's own kiosks take tickets: an enrolled browser, or its network.
+        access = kiosks.kiosk_access(request, hall)
+        if access is None:
+            return render(request, "walkin/kiosk_refused.html", {"hall": hall}, status=403)
+        if kiosks.too_many_taps(access):
+            response = render(
+                request, "walkin/kiosk_refused.html", {"hall": hall, "busy": True}, status=429
+            )
+            response["Retry-After"] = "60"
+            return response
     form = IssueForm(request.POST or None, hall=hall)
     now = timezone.now()
     if request.method == "POST" and form.is_valid():
@@ -133,6 +145,21 @@ def kiosk(request, hall):
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "walkin/kiosk.html", context, status=status)
+
+
+@require_GET
+def kiosk_enrol_link(request, hall, token):
+    """The demo's kiosk link (`make run` prints it): enrols the browser that opens it as a
+    kiosk of the hall, once. Answers 404 unless MITHAQ_KIOSK_ENROL_LINKS (development only)."""
+    if not settings.MITHAQ_KIOSK_ENROL_LINKS:
+        raise Http404
+    hall = _hall(hall)
+    device = services.claim_kiosk_enrolment(token=token)
+    if device is None or device.hall_id != hall.pk:
+        raise Http404
+    response = redirect("walkin:kiosk", hall=hall.code)
+    kiosks.remember_device(request, response, device)
+    return response
 
 
 def _ticket_context(request, ticket) -> dict:

@@ -23,9 +23,10 @@ from mithaq.cases.states import Channel, Kind
 from mithaq.common.ids import parse_id
 from mithaq.walkin import access as hall_access
 
+from .. import kiosk as kiosks
 from .. import selectors, services
 from ..forms import AttachCaseForm, FinishForm, IssueForm, RatingForm, TransferForm
-from ..models import Ticket
+from ..models import KioskDevice, Ticket
 from ..states import Face, TicketAction
 
 
@@ -286,8 +287,37 @@ def supervise(request, hall):
         "today": today,
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1) if day < today else None,
+        "devices": hall.kiosk_devices.select_related("enrolled_by", "revoked_by"),
+        "this_device": kiosks.device_for(request, hall),
     }
     template = "walkin/staff/supervise.html"
     if request.headers.get("HX-Request"):
         template = "walkin/staff/_live.html"
     return render(request, template, context)
+
+
+@require_POST
+@staff_required
+def kiosk_enrol(request, hall):
+    """A supervisor makes the browser they use one of the hall's kiosks (then signs out)."""
+    hall = hall_access.get_hall_for_user(request, hall, supervise=True)
+    device = services.enrol_kiosk_device(
+        hall=hall, actor=request.user, label=request.POST.get("label", "")
+    )
+    messages.success(
+        request,
+        _("This browser is now a kiosk of the hall: sign out and leave it on the kiosk page."),
+    )
+    response = redirect("walkin:supervise", hall=hall.code)
+    kiosks.remember_device(request, response, device)
+    return response
+
+
+@require_POST
+@staff_required
+def kiosk_revoke(request, hall, pk: int):
+    hall = hall_access.get_hall_for_user(request, hall, supervise=True)
+    device = get_object_or_404(KioskDevice, pk=pk, hall=hall)
+    services.revoke_kiosk_device(device=device, actor=request.user)
+    messages.success(request, _("The kiosk is revoked: it can no longer take tickets."))
+    return redirect("walkin:supervise", hall=hall.code)

@@ -6,20 +6,24 @@ so every ticket, call and rating has the history a real one would have."""
 
 import datetime
 import random
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from mithaq.accounts.models import OrgUnit
 from mithaq.catalog.models import Service
 from mithaq.walkin import services
-from mithaq.walkin.models import Counter, Hall, HallService, Ticket
+from mithaq.walkin.models import Counter, Hall, HallService, KioskDevice, Ticket
 from mithaq.walkin.states import Face, Outcome, TicketState
 
 HALL_CODE = "registrar-hall"
+# Where the demo kiosk's one-time link is left for scripts/run.py to print.
+DEMO_KIOSK_LINK = settings.BASE_DIR / "var" / "demo-kiosk-link"
 UNIT = "registrar"
 # (service code, letter, target wait in minutes)
 HALL_SERVICES = [
@@ -44,7 +48,26 @@ class Command(BaseCommand):
             raise CommandError("load_demo_hall runs only with DEBUG on (or --force).")
         if Hall.objects.filter(code=HALL_CODE).exists():
             self.stdout.write("Demo hall already loaded; nothing changed.")
-            return
+        else:
+            self._load()
+        self._kiosk_link()
+
+    def _kiosk_link(self) -> None:
+        """A one-time link that enrols the browser opening it as the demo hall's kiosk
+        (mithaq.walkin.kiosk; it works only where MITHAQ_KIOSK_ENROL_LINKS, the development
+        settings). A new one each run, the unspent ones before it dropped; `make run` prints
+        it from DEMO_KIOSK_LINK."""
+        hall = Hall.objects.get(code=HALL_CODE)
+        KioskDevice.objects.filter(hall=hall).exclude(enrol_token="").delete()
+        device = KioskDevice.objects.create(
+            hall=hall, label="Demo kiosk", enrol_token=secrets.token_urlsafe(16)
+        )
+        path = reverse("walkin:kiosk_enrol_link", args=[HALL_CODE, device.enrol_token])
+        DEMO_KIOSK_LINK.parent.mkdir(parents=True, exist_ok=True)
+        DEMO_KIOSK_LINK.write_text(path + "\n")
+        self.stdout.write(f"Demo kiosk link (enrols the browser that opens it, once): {path}")
+
+    def _load(self) -> None:
         unit = OrgUnit.objects.filter(code=UNIT).first()
         if unit is None:
             raise CommandError("Run load_demo first: the hall belongs to its registrar.")

@@ -1,7 +1,8 @@
 /* The hall's small behaviours, without inline scripts:
    - a form marked data-once disables its buttons on the first tap (the server's one-time
      token is what really prevents a second ticket);
-   - a page with #autoprint prints itself, then returns to the kiosk. */
+   - a page with #autoprint prints itself, then returns to the kiosk;
+   - a button marked data-print prints the page (no inline onclick: the CSP refuses it). */
 (function () {
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -11,6 +12,9 @@
     setTimeout(function () {
       form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     }, 0);
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
   document.addEventListener("DOMContentLoaded", function () {
     var marker = document.getElementById("autoprint");
