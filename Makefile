@@ -40,9 +40,10 @@ install:
 system-packages:
 	@bash scripts/system_packages.sh
 
-# ruff, the apps' layers (import-linter's contract in pyproject.toml) and the types (mypy).
+# ruff (its checks and its format), the apps' layers (import-linter's contract in pyproject.toml) and the types (mypy).
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	.venv/bin/lint-imports --no-cache
 	$(PY) -m mypy
 

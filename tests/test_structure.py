@@ -60,5 +60,7 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path):
     module.write_text("def page():\n    from mithaq.cases.models import Case\n    return Case\n")
     assert list(_imports_inside_functions(module)) == [(2, "mithaq.cases.models")]
     ready = tmp_path / "apps.py"
-    ready.write_text("class C:\n    def ready(self):\n        from mithaq.routing import services\n")
+    ready.write_text(
+        "class C:\n    def ready(self):\n        from mithaq.routing import services\n"
+    )
     assert list(_imports_inside_functions(ready)) == []

@@ -713,6 +713,8 @@ def may_request_erasure(request_or_user: Asker) -> bool:
 
 def may_restrict_cases(request_or_user: Asker) -> bool:
     return handles_data_rights(request_or_user)
+
+
 def works_government_systems(request_or_user: Asker) -> bool:
     """The office's officers and managers enter cases in the government's systems and keep
     the letters with the ministry (seed 004 items 5 and 11)."""

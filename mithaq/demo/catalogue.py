@@ -406,7 +406,15 @@ ENTRIES = [
         documents=(
             STUDENT_ID,
             ("كشف درجات السنة السابقة", "Last year's transcript", ORIG, 1, True, "", ""),
-            ("موافقة الكلية المنتقل إليها", "Consent of the receiving college", ORIG, 1, True, "", ""),
+            (
+                "موافقة الكلية المنتقل إليها",
+                "Consent of the receiving college",
+                ORIG,
+                1,
+                True,
+                "",
+                "",
+            ),
         ),
         fees=(("رسم الانتقال", "Transfer fee", 35000, None),),
         steps=(

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.browser
 GALLERY = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "gallery"
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}]
+)
 def test_every_service_waiting_count_is_on_screen(site, new_page, org, screenshot, viewport):  # noqa: F811
     world = make_hall(org)
     hall = world.hall
@@ -25,7 +27,11 @@ def test_every_service_waiting_count_is_on_screen(site, new_page, org, screensho
     for letter, code, ar, en in (("C", "civil-c", "تصديق وثائق", "Document certification"),
                                  ("D", "civil-d", "استلام الشهادات", "Certificate collection")):  # fmt: skip
         service = Service.objects.create(unit=org.dept_a, code=code, name_ar=ar, name_en=en)
-        extra.append(HallService.objects.create(hall=hall, service=service, letter=letter, position=ord(letter)))
+        extra.append(
+            HallService.objects.create(
+                hall=hall, service=service, letter=letter, position=ord(letter)
+            )
+        )
     with offline():
         for hall_service in extra:
             for _ in range(2):

@@ -341,7 +341,8 @@ class SubmitForm(forms.Form):
                 )
             elif doc.is_required and upload is None and not bring:
                 self.add_error(
-                    f"doc_{doc.pk}", _("Upload this document, or say you will bring it to the window.")
+                    f"doc_{doc.pk}",
+                    _("Upload this document, or say you will bring it to the window."),
                 )
 
     def is_refused(self) -> bool:

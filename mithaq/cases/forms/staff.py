@@ -252,6 +252,8 @@ def start_of_today(now: datetime.datetime) -> datetime.datetime:
     """Midnight of `now`'s day in the institution's time zone."""
     tz = working.active_calendar().tz
     return datetime.datetime.combine(timezone.localdate(now, tz), datetime.time(), tzinfo=tz)
+
+
 # The inbox's views above its filters: each a filter of the inbox (its address's parameters),
 # with the count of the person's cases in it (staff.inbox_views).
 INBOX_VIEWS: tuple[tuple[str, Any, dict[str, str]], ...] = (

@@ -229,7 +229,11 @@ def compute_round(
                     state.paused_at = event.at
         elif leaving and paused_since is not None:
             for state in states.values():
-                if state.met_at is None and state.paused_at is not None and state.target not in held:
+                if (
+                    state.met_at is None
+                    and state.paused_at is not None
+                    and state.target not in held
+                ):
                     waited = calendar.seconds_between(state.paused_at, event.at)
                     state.due_at = calendar.add_seconds(state.due_at, waited)
                     state.paused_at = None

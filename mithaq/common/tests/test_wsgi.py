@@ -91,8 +91,7 @@ def test_a_client_rotating_x_forwarded_for_does_not_escape_a_limit():
     with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]):
         application = ForwardedFor(config.wsgi.application.application)
         answers = [
-            _call(application, "127.0.0.1", f"203.0.113.{n}", path="/limited/")
-            for n in range(1, 6)
+            _call(application, "127.0.0.1", f"203.0.113.{n}", path="/limited/") for n in range(1, 6)
         ]
     assert [status for status, _body in answers] == ["200 OK"] * 3 + ["429 Too Many Requests"] * 2
     assert answers[0][1] == "127.0.0.1"

@@ -20,6 +20,4 @@ def case_clocks(case, now=None):
     held = bool(
         version is not None and version.file_complete_starts_clock and not case.file_completed_at
     )
-    return [
-        view_clock(clock, calendar, now, held_for_file=held) for clock in current_clocks(case)
-    ]
+    return [view_clock(clock, calendar, now, held_for_file=held) for clock in current_clocks(case)]

@@ -135,11 +135,16 @@ def test_the_admin_moves_a_holiday_within_the_limit(org, login):
 
 
 def test_the_clocks_page_counts_working_days_and_hours_in_good_arabic(org, login):
-    """"1 أيام عمل" and "2 ساعات عمل" were written before; the noun now agrees."""
+    """ "1 أيام عمل" and "2 ساعات عمل" were written before; the noun now agrees."""
     rows = list(Commitment.objects.order_by("pk")[:4])
     for row, (amount, unit) in zip(
         rows,
-        [(1, DurationUnit.DAYS), (2, DurationUnit.HOURS), (3, DurationUnit.DAYS), (11, DurationUnit.DAYS)],
+        [
+            (1, DurationUnit.DAYS),
+            (2, DurationUnit.HOURS),
+            (3, DurationUnit.DAYS),
+            (11, DurationUnit.DAYS),
+        ],
         strict=True,
     ):
         Commitment.objects.filter(pk=row.pk).update(amount=amount, unit=unit)

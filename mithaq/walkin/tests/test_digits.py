@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def _display_config(client, hall) -> dict:
     body = client.get(reverse("walkin:display", args=[hall.code])).content.decode()
-    found = re.search(r'<script id="display-config" type="application/json">(.*?)</script>', body, re.S)
+    found = re.search(
+        r'<script id="display-config" type="application/json">(.*?)</script>', body, re.S
+    )
     assert found
     return json.loads(found.group(1))
 
