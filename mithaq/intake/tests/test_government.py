@@ -239,6 +239,7 @@ def test_ministry_letter_and_answer_are_recorded_and_searchable(login, org, case
 
 def test_letter_for_an_unknown_case_writes_nothing(login, org, case_a):
     client = login(org.office_manager)
+    client.cookies["django_language"] = "en"  # the message read in English
     answer = client.post(reverse("government:letters"), _letter(case_code="AAAA-AAAA"))
     assert answer.status_code == 200
     assert "No case you may see has this reference." in answer.content.decode()

@@ -142,6 +142,7 @@ def django_capture_on_commit():
 
 def test_who_filed_the_request_may_not_approve_it(org, login, case_a):
     office = login(org.office_manager)
+    office.cookies["django_language"] = "en"  # the message read in English
     office.post(reverse("privacy:request_erasure", args=[case_a.citizen_id]))
     row = DataRequest.objects.get()
     response = office.post(
@@ -156,6 +157,7 @@ def test_who_filed_the_request_may_not_approve_it(org, login, case_a):
 
 def test_a_second_request_while_one_waits_is_refused(org, login, case_a):
     desk = login(org.reception)
+    desk.cookies["django_language"] = "en"  # the message read in English
     url = reverse("privacy:request_erasure", args=[case_a.citizen_id])
     desk.post(url)
     response = desk.post(url, follow=True)
