@@ -90,14 +90,19 @@ def test_compiled_catalogue_is_current(tmp_path, language):
     )
 
 
-def _catalogue_ids(path: Path) -> set[tuple[str, str]]:
-    """(context, msgid) of every entry in a .po file, read back through msgcat (no wrapping)."""
-    text = subprocess.run(
+def _msgcat(path: Path) -> str:
+    """The .po file as msgcat writes it: one line per string, no locations."""
+    return subprocess.run(
         ["msgcat", "--no-wrap", "--no-location", str(path)],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
+
+
+def _catalogue_ids(path: Path) -> set[tuple[str, str]]:
+    """(context, msgid) of every entry in a .po file, read back through msgcat (no wrapping)."""
+    text = _msgcat(path)
     found, context = set(), ""
     for line in text.splitlines():
         if line.startswith('msgctxt "'):
@@ -122,12 +127,7 @@ def test_no_arabic_string_is_missing_in_french_or_spanish(language):
 
 def _catalogue_pairs(path: Path) -> list[tuple[str, str]]:
     """(msgid, msgstr) of every entry, plural forms joined, read back through msgcat."""
-    text = subprocess.run(
-        ["msgcat", "--no-wrap", "--no-location", str(path)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    text = _msgcat(path)
     pairs, msgid, msgstr = [], "", []
     for line in text.splitlines() + [""]:
         if line.startswith('msgid "'):
