@@ -24,7 +24,8 @@ from .actions import Action
 from .models import Membership, OrgUnit, Role, User
 
 _EVERYWHERE_ROLES = {Role.OFFICE_MANAGER, Role.LEADERSHIP, Role.AUDITOR}
-_CASE_ROLES = {
+# The roles that work on cases (every role but the administrator's and the official's).
+CASE_ROLES = {
     Role.RECEPTION,
     Role.OFFICER,
     Role.UNIT_MANAGER,
@@ -192,7 +193,7 @@ class StaffAccess:
                 subtree=role == Role.UNIT_MANAGER,
             )
             for role, unit_id, unit_path, citizens_office in MEMBERSHIPS.get().get(self.user.pk, ())
-            if role in _CASE_ROLES
+            if role in CASE_ROLES
         ]
 
     @cached_property

@@ -14,28 +14,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mithaq.accounts.access import (
+    CASE_ROLES,
     access_for,
     handles_data_rights,
     may_request_erasure,
     may_restrict_cases,
 )
 from mithaq.accounts.decorators import staff_required
-from mithaq.accounts.models import Role
 from mithaq.cases.access import cases_visible_to, get_case_for_user, get_citizen_for_user
 from mithaq.cases.services.privacy import restrict_case
 
 from . import collect, export, services
 from .forms import RestrictForm
 from .models import DataRequest, RequestKind, RequestState
-
-CASE_ROLES = [
-    Role.RECEPTION,
-    Role.OFFICER,
-    Role.UNIT_MANAGER,
-    Role.OFFICE_MANAGER,
-    Role.LEADERSHIP,
-    Role.AUDITOR,
-]
 
 
 def _on_data_rights(request) -> bool:
