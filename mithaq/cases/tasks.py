@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -46,11 +46,16 @@ def send_daily_digests() -> int:
     made = 0
     for row in holders:
         user = get_user_model().objects.get(pk=row["assignee"])
-        cases = due.filter(assignee=user).order_by("due_at")[:50]
+        # A case restricted to named people is listed only to an assignee named on it.
+        mine = due.filter(Q(is_restricted=False) | Q(restricted_to=user), assignee=user)
+        count = mine.count()
+        if not count:
+            continue
+        cases = mine.order_by("due_at")[:50]
         message = notify_staff(
             user=user,
             event_key=StaffEvent.DAILY_DIGEST,
-            context={"count": row["n"]},
+            context={"count": count},
             # One line each, written by the digest's item template.
             items=[{"reference": c.code, "subject": c.subject} for c in cases],
             dedupe=f"digest:{today.isoformat()}",

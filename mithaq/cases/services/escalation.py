@@ -29,7 +29,7 @@ from ..messages import STAFF_MESSAGES
 from ..models import Case
 from ..states import EventKind
 from . import clocks
-from .events import lock_case, record_event
+from .events import lock_case, only_named, record_event
 
 # Ticks stop after this many steps; the next tick carries on.
 _MAX_STEPS_PER_TICK = 5000
@@ -144,7 +144,8 @@ def _tell_staff(
     now: datetime.datetime,
     calendar: worktime.Calendar,
 ) -> None:
-    people = recipients(step.recipient, case)
+    # A case restricted to named people reminds and escalates to them only.
+    people = only_named(case, recipients(step.recipient, case))
     reminder = step.recipient == Recipient.ASSIGNEE
     with translation.override(settings.LANGUAGE_CODE):
         names = "، ".join(str(p) for p in people) or _("nobody to tell")

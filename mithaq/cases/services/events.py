@@ -100,6 +100,15 @@ def _staff_told(case: Case, event: CaseEvent) -> list:
     return []
 
 
+def only_named(case: Case, people: list[User]) -> list[User]:
+    """Those of `people` who may hear of `case`: all of them, or, for a case restricted to
+    named people, only the ones named on it (an event's messages, escalation's reminders)."""
+    if not case.is_restricted or not people:
+        return people
+    named = set(case.restricted_to.values_list("pk", flat=True))
+    return [person for person in people if person.pk in named]
+
+
 def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
     """The messages one event causes (messages.py), in its transaction: the messages app
     renders each from its template, so nothing here is a sentence."""
@@ -123,12 +132,7 @@ def _send_messages(*, case: Case, event: CaseEvent, context: dict) -> None:
     staff = STAFF_MESSAGES.get(EventKind(event.kind))
     if staff is None:
         return
-    told = _staff_told(case, event)
-    if case.is_restricted and told:
-        # A case restricted to named people is told of to them only.
-        named = set(case.restricted_to.values_list("pk", flat=True))
-        told = [person for person in told if person.pk in named]
-    for person in told:
+    for person in only_named(case, _staff_told(case, event)):
         messages.notify_staff(
             user=person,
             event_key=staff,

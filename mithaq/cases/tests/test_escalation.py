@@ -11,6 +11,7 @@ import pytest
 from mithaq.cases import services
 from mithaq.cases.models import CaseEvent
 from mithaq.cases.services.escalation import fire_next_step, recipients, tick_clocks
+from mithaq.cases.services.privacy import restrict_case
 from mithaq.cases.states import EventKind
 from mithaq.citizens import services as registry
 from mithaq.notifications.models import Message
@@ -155,3 +156,14 @@ def test_the_late_notice_names_the_step_in_the_language_the_citizen_prefers(org,
     [late] = Message.objects.filter(case=case, event_key="late", channel="email")
     assert late.language == "en"
     assert "\nDecision\n" in late.body and "القرار" not in late.body
+
+
+def test_a_restricted_case_escalates_only_to_the_people_named_on_it(org, case):
+    """A case visible to named people only (mithaq.privacy): the college's dean, not named,
+    hears nothing of its breach; the office manager, named, is told as before."""
+    restrict_case(case=case, actor=org.office_manager, people=[org.office_manager], now=at(10, 9))
+    tick_clocks(now=at(11, 14, 30))  # breach: the dean would be told
+    tick_clocks(now=at(12, 14))  # six working hours on: the office manager
+    assert len(events(case, EventKind.ESCALATED)) == 2
+    assert not staff_messages(org.manager_college_a, "escalated")
+    assert len(staff_messages(org.office_manager, "escalated")) == 1

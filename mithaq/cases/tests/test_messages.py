@@ -16,6 +16,7 @@ from mithaq.cases import tasks as case_tasks
 from mithaq.cases.messages import CITIZEN_MESSAGES, STAFF_MESSAGES
 from mithaq.cases.services import duplicates
 from mithaq.cases.services.escalation import tick_clocks
+from mithaq.cases.services.privacy import restrict_case
 from mithaq.common.text import FSI, PDI
 from mithaq.notifications.defaults import placeholders_for
 from mithaq.notifications.forms import check_placeholders
@@ -207,6 +208,25 @@ def test_the_merge_is_told_by_its_own_template(org):
         "يحق لكم التظلم خلال المدة المحددة.\n"
         "جامعة ميثاق"
     )
+
+
+def test_the_daily_digest_leaves_out_a_restricted_case_its_assignee_is_not_named_on(org):
+    case = make_case(org, subject="شهادة التخرج")
+    services.assign_case(case=case, actor=org.office_manager, assignee=org.officer_a)
+    type(case).objects.filter(pk=case.pk).update(due_at=case.created_at)
+    restrict_case(
+        case=case, actor=org.office_manager, people=[org.office_manager], now=case.created_at
+    )
+    assert case_tasks.send_daily_digests.call() == 0
+    assert not Message.objects.filter(event_key="daily_digest").exists()
+    # Named on it, the assignee hears of it again.
+    restrict_case(
+        case=case,
+        actor=org.office_manager,
+        people=[org.office_manager, org.officer_a],
+        now=case.created_at,
+    )
+    assert case_tasks.send_daily_digests.call() == 1
 
 
 def test_the_daily_digest_lists_its_cases_by_its_item_template(org):
