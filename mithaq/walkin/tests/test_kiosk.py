@@ -121,6 +121,19 @@ def test_a_supervisor_enrols_this_browser_and_sees_it_listed(client, hw, org):
     assert _tap(client, hw).status_code == 302
 
 
+@pytest.mark.parametrize("label", ["nul\x00byte", "x" * 101])
+def test_a_bad_kiosk_name_enrols_nothing_and_says_why(client, hw, org, label):
+    client.force_login(org.office_manager)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("walkin:kiosk_enrol", args=[hw.hall.code]), {"label": label}, follow=True
+    )
+    assert response.status_code == 200
+    assert not KioskDevice.objects.exists()
+    page = response.content.decode()
+    assert "Null characters are not allowed." in page or "at most 100 characters" in page
+
+
 def test_an_officer_of_the_hall_may_not_enrol_a_kiosk(client, hw, org):
     client.force_login(org.officer_a)
     response = client.post(reverse("walkin:kiosk_enrol", args=[hw.hall.code]))

@@ -6,7 +6,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import CharField, Form
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -296,13 +296,23 @@ def supervise(request, hall):
     return render(request, template, context)
 
 
+class KioskLabelForm(Form):
+    label = CharField(max_length=100, required=False)
+
+
 @require_POST
 @staff_required
 def kiosk_enrol(request, hall):
     """A supervisor makes the browser they use one of the hall's kiosks (then signs out)."""
     hall = hall_access.get_hall_for_user(request, hall, supervise=True)
+    form = KioskLabelForm(request.POST)
+    if not form.is_valid():
+        # A name with a NUL byte or too long: said on the page, nothing enrolled.
+        for error in form.errors.get("label", []):
+            messages.error(request, error)
+        return redirect("walkin:supervise", hall=hall.code)
     device = services.enrol_kiosk_device(
-        hall=hall, actor=request.user, label=request.POST.get("label", "")
+        hall=hall, actor=request.user, label=form.cleaned_data["label"]
     )
     messages.success(
         request,
