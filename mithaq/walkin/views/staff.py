@@ -309,7 +309,7 @@ def kiosk_enrol(request, hall):
     if not form.is_valid():
         # A name with a NUL byte or too long: said on the page, nothing enrolled.
         for error in form.errors.get("label", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("walkin:supervise", hall=hall.code)
     device = services.enrol_kiosk_device(
         hall=hall, actor=request.user, label=form.cleaned_data["label"]
