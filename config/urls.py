@@ -1,9 +1,13 @@
 """The site's URLs: the public portal, staff pages and the admin."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from mithaq.common.ids import NumberConverter
 from mithaq.intake.api import api
+
+# Before the apps' URLs are read (by include() below): they write their numbers as <num:…>.
+register_converter(NumberConverter, "num")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -19,5 +19,5 @@ urlpatterns = [
     path("track/<str:code>/respond/", public.respond, name="respond"),
     path("track/<str:code>/contact/", public.update_contact, name="contact"),
     path("track/<str:code>/grievance/", public.grievance, name="grievance"),
-    path("track/<str:code>/files/<int:pk>/", public.attachment, name="attachment"),
+    path("track/<str:code>/files/<num:pk>/", public.attachment, name="attachment"),
 ]

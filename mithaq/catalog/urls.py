@@ -9,6 +9,6 @@ urlpatterns = [
     path("", views.service_list, name="list"),
     path("<slug:code>/", views.service_edit, name="edit"),
     path("<slug:code>/versions/", views.version_new, name="version_new"),
-    path("<slug:code>/versions/<int:pk>/", views.version_edit, name="version"),
-    path("<slug:code>/versions/<int:pk>/preview/", views.version_preview, name="preview"),
+    path("<slug:code>/versions/<num:pk>/", views.version_edit, name="version"),
+    path("<slug:code>/versions/<num:pk>/preview/", views.version_preview, name="preview"),
 ]

@@ -16,6 +16,6 @@ urlpatterns = [
         name="template_restore",
     ),
     path("templates/count/", views.sms_count, name="sms_count"),
-    path("<int:pk>/resend/", views.resend, name="resend"),
+    path("<num:pk>/resend/", views.resend, name="resend"),
     path("receipts/<slug:gateway>/", views.receipt, name="receipt"),
 ]

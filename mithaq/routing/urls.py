@@ -5,5 +5,5 @@ from . import views
 app_name = "routing"
 urlpatterns = [
     path("", views.calendar_page, name="calendar"),
-    path("holidays/<int:pk>/", views.holiday_date, name="holiday_date"),
+    path("holidays/<num:pk>/", views.holiday_date, name="holiday_date"),
 ]

@@ -6,6 +6,6 @@ from . import views
 
 app_name = "surveys"
 urlpatterns = [
-    path("hall/<slug:hall>/window/<int:number>/", views.tablet, name="tablet"),
+    path("hall/<slug:hall>/window/<num:number>/", views.tablet, name="tablet"),
     path("<str:subject>/<str:token>/", views.answer, name="answer"),
 ]
