@@ -297,7 +297,7 @@ class HashedModel:
 class HashedQuerySet(models.QuerySet):
     """`update(phone=x)` writes phone_hash along."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs) -> int:
         for source, field in hash_fields(self.model).items():
             if source in kwargs:
                 value = kwargs[source]
@@ -315,14 +315,18 @@ class HashedQuerySet(models.QuerySet):
 class _HashedLookup(Lookup):
     """`encrypted = x` / `encrypted IN (...)` as an equality on its hash column."""
 
-    def _hash_column(self, compiler, connection):
-        if not isinstance(self.lhs, Col):
+    def _hash_field(self) -> SearchHashField:
+        target = getattr(self.lhs, "target", None)
+        if not isinstance(self.lhs, Col) or not isinstance(target, EncryptedCharField):
             raise FieldError("An encrypted field is compared by its hash only, as a column.")
-        field = self.lhs.target.hash_field()
+        return target.hash_field()
+
+    def _hash_column(self, compiler, connection):
+        field = self._hash_field()
         return compiler.compile(Col(self.lhs.alias, field, output_field=field))
 
     def _hashes(self, values: Iterable) -> list[str]:
-        field = self.lhs.target.hash_field()
+        field = self._hash_field()
         out: list[str] = []
         for value in values:
             if not isinstance(value, str):

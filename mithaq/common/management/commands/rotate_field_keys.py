@@ -57,13 +57,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Encrypting with key {crypto.key_fingerprint(first)}.")
         for model in models:
             label = model._meta.label
+
+            def progress(done: int, last: int, label: str = label) -> None:
+                self.stdout.write(f"{label}: {done} rows, up to id {last}")
+
             total = crypto.rewrite_rows(
-                model,
-                batch_size=options["batch_size"],
-                after=options["after"],
-                progress=lambda done, last, label=label: self.stdout.write(
-                    f"{label}: {done} rows, up to id {last}"
-                ),
+                model, batch_size=options["batch_size"], after=options["after"], progress=progress
             )
             self.stdout.write(self.style.SUCCESS(f"{label}: {total} rows rewritten."))
 
