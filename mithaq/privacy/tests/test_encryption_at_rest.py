@@ -25,6 +25,7 @@ from mithaq.intake.models import WhatsAppInbound
 from mithaq.intake.whatsapp import sender_digest, service_window_open
 from mithaq.interviews.models import InterviewRequest
 from mithaq.notifications.models import Attempt, Message
+from mithaq.notifications.services import notify_phone
 from mithaq.privacy import collect
 from mithaq.privacy import services as privacy
 from mithaq.testing import make_case
@@ -60,10 +61,10 @@ def raw_value(table: str, column: str, pk: int) -> str:
         return cursor.fetchone()[0]
 
 
-def cells_holding(needle: str) -> list[tuple[str, object]]:
+def cells_holding(needle: str, tables: list[str] = TABLES) -> list[tuple[str, object]]:
     return [
         (table, cell)
-        for table in TABLES
+        for table in tables
         for row in raw_rows(table)
         for cell in row
         if isinstance(cell, str) and needle in cell
@@ -310,8 +311,21 @@ def test_the_whatsapp_migration_forgets_unkeyed_digests():
 
 @pytest.mark.django_db
 def test_erasure_leaves_nothing_that_decrypts_to_the_person(org, case):
-    InterviewRequest  # noqa: B018 - its table is among those read back
     citizen = case.citizen
+    # The same phone at the hall (a ticket and its "your turn is near" SMS) and on WhatsApp.
+    world = make_hall(org)
+    ticket = issue_ticket(hall=world.hall, hall_service=world.transcripts, phone=PHONE)
+    sms = notify_phone(
+        phone=PHONE,
+        language="ar",
+        event_key="turn_near",
+        context={"ticket": ticket.code, "counter": "1", "token": ticket.token},
+    )
+    assert sms is not None and DIGITS not in sms.dedupe_key
+    WhatsAppInbound.objects.create(wa_message_id="w1", sender=sender_digest(PHONE), outcome="new")
+    hashed = crypto.search_hash("phone", PHONE)
+    assert cells_holding(hashed, [*TABLES, "intake_whatsappinbound"]) != []
+
     privacy.erase_person(citizen=citizen, actor=None, now=timezone.now())
     values = every_decrypted_value()
     assert PHONE not in values and NATIONAL_ID not in values
@@ -319,7 +333,8 @@ def test_erasure_leaves_nothing_that_decrypts_to_the_person(org, case):
     assert not Citizen.objects.filter(national_id=NATIONAL_ID).exists()
     assert raw_value("cases_case", "citizen_phone_hash", case.pk) == ""
     assert raw_value("citizens_citizen", "phone_hash", citizen.pk) == ""
-    assert cells_holding(crypto.search_hash("phone", PHONE)) == []
+    assert cells_holding(hashed, [*TABLES, "intake_whatsappinbound"]) == []
+    assert cells_holding(DIGITS) == []
 
 
 class _Null:
