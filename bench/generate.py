@@ -8,6 +8,7 @@ from bisect import bisect
 
 from bench import phrases as P
 from bench.org import Org
+from mithaq.common.crypto import HashKind, encrypt, search_hash
 
 
 def _event_templates() -> dict:
@@ -95,6 +96,7 @@ CASE_COLUMNS = [
     "id", "code", "kind", "state", "channel", "unit_id", "service_id", "assignee_id",
     "received_by_id", "subject", "body", "remedy_sought", "is_urgent", "is_collective",
     "head_count", "citizen_name", "citizen_phone", "citizen_email", "citizen_national_id",
+    "citizen_phone_hash", "citizen_national_id_hash",
     "citizen_group", "citizen_language", "identity_confidential", "letter_number",
     "letter_date", "decision", "decision_reasons", "closure_code", "external_system",
     "external_reference", "due_at", "created_at", "updated_at", "closed_at", "submission_token",
@@ -247,6 +249,7 @@ class Generator:
         self.remedy_terms = [_terms([s]) for s in self.remedies]
         self.searched_events = {E.REPLIED, E.CITIZEN_RESPONDED}
         self.name_terms: dict = {}
+        self.sealed_phones: dict = {}
         self.kind_submitted, self.kind_assigned = E.SUBMITTED, E.ASSIGNED
         self.kind_referred, self.kind_decided, self.kind_closed = E.REFERRED, E.DECIDED, E.CLOSED
 
@@ -426,11 +429,17 @@ class Generator:
             code = self.code(case_id)
             if name not in name_terms:
                 name_terms[name] = terms([name])
-            # As mithaq.common.search_text.build_search_text makes it (checked in seed's sample).
-            national = "0" + (phone[4:] if phone.startswith("+964") else phone[3:])
+            # Encrypted and hashed as mithaq.common.crypto does (a returning citizen's phone
+            # keeps its one token: any token of it decrypts the same).
+            if phone not in self.sealed_phones:
+                self.sealed_phones[phone] = (encrypt(phone), search_hash(HashKind.PHONE, phone))
+            sealed_phone, phone_hash = self.sealed_phones[phone]
+            sealed_id = encrypt(national_id)
+            id_hash = search_hash(HashKind.NATIONAL_ID, national_id)
+            # As mithaq.common.search_text.build_search_text makes it (checked in seed's sample):
+            # the name, not the phone or the ID.
             search_text = (
-                f"{name_terms[name]} {phone[1:]} {national}"
-                + (f" {national_id}" if national_id else "")
+                name_terms[name]
                 + self.search_sep
                 + " ".join(
                     part
@@ -449,8 +458,8 @@ class Generator:
                     case_id, code, kind, state, channel, unit_id, service_id,
                     assignee, received_by, self.subjects[kind][subject_index], body,
                     self.remedies[remedy_index] if remedy_index is not None else "", urgent,
-                    collective, 2 + int(r() * 40) if collective else 1, name, phone, email,
-                    national_id, groups[bisect(groups_cum, r())], "ar", r() < 0.03,
+                    collective, 2 + int(r() * 40) if collective else 1, name, sealed_phone,
+                    email, sealed_id, phone_hash, id_hash, groups[bisect(groups_cum, r())], "ar", r() < 0.03,
                     letter_number, letter_date, decision, decision_reasons, closure_code,
                     external_system, external_reference, created + days * DAY, created, at,
                     closed_at, None, search_text,

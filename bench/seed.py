@@ -320,6 +320,7 @@ def _seed_sqlite(gen: Generator, first_id: int, count: int, batch: int):
     from django.db import transaction
 
     from mithaq.cases.models import Case, CaseEvent
+    from mithaq.common import crypto
 
     def when(v):
         return None if v is None else datetime.datetime.fromtimestamp(v, datetime.UTC)
@@ -337,6 +338,9 @@ def _seed_sqlite(gen: Generator, first_id: int, count: int, batch: int):
                 elif kind == "DateField" and v is not None:
                     v = when(v).date()
                 values[column] = v
+            # The generator writes the columns as stored (encrypted): the ORM encrypts again.
+            for column in ("citizen_phone", "citizen_national_id"):
+                values[column] = crypto.decrypt(values[column])
             cases.append(Case(**values))
             for e in event_rows:
                 values = dict(zip(EVENT_COLUMNS, e, strict=True))

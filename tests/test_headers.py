@@ -56,6 +56,8 @@ PROD_ENV = {
     "SECRET_KEY": "a-production-key-long-and-random-enough-for-the-deploy-check-0123456789abc",
     "REDIS_URL": "redis://127.0.0.1:6379/3",
     "ALLOWED_HOSTS": "mithaq.example.org",
+    "MITHAQ_FIELD_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1mb3ItdGhlLXRzdCE=",
+    "MITHAQ_SEARCH_KEYS": "a-production-like-search-key-for-the-test",
 }
 PRODUCTION_SECURITY = """
 import json

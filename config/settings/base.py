@@ -318,6 +318,13 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # The default region for phone numbers written without a country code.
 MITHAQ_PHONE_REGION = os.environ.get("MITHAQ_PHONE_REGION", "IQ")
+# National IDs and phone numbers encrypted at rest (mithaq.common.crypto, docs/deploy.md
+# "Encryption keys"): Fernet keys, comma-separated, the first encrypts and all decrypt (a new
+# key goes first; `manage.py rotate_field_keys` re-encrypts, then the old one can go). With
+# none, the values are kept in clear. MITHAQ_SEARCH_KEYS: the HMAC keys of their search
+# hashes, the first writes and all find; with none, one derived from SECRET_KEY.
+MITHAQ_FIELD_KEYS = envlist("MITHAQ_FIELD_KEYS", "")
+MITHAQ_SEARCH_KEYS = envlist("MITHAQ_SEARCH_KEYS", "")
 # Citizens' tracking page: attempts per address in a 15-minute window.
 MITHAQ_TRACK_ATTEMPTS = envint("MITHAQ_TRACK_ATTEMPTS", "10")
 # Portal submissions per client address per hour (each one messages the number given).

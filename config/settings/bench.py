@@ -9,6 +9,9 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mithaq
 # The bench serves from two processes, and more than one process needs Redis (README): the
 # cache (rate limits, sessions read, recent searches) and the live screens are shared there.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
+# Phones and national IDs encrypted, as production should run (bench-only keys).
+os.environ.setdefault("MITHAQ_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktbm90LXNlY3JldCE=")
+os.environ.setdefault("MITHAQ_SEARCH_KEYS", "bench-only-search-key")
 
 from .prod import *  # noqa: E402, F403
 

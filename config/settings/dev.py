@@ -1,7 +1,7 @@
 """Local development and `make run`: DEBUG on, SQLite unless DATABASE_URL says otherwise."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, envbool, os
+from .base import BASE_DIR, envbool, envlist, os
 
 DEBUG = envbool("DEBUG", "true")
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-in-production"  # noqa: S105
@@ -11,6 +11,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-in-pro
 # restart.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# `make run` encrypts national IDs and phones as production would, with keys everyone can
+# read (dev only); MITHAQ_FIELD_KEYS / MITHAQ_SEARCH_KEYS in the environment win.
+MITHAQ_FIELD_KEYS = envlist("MITHAQ_FIELD_KEYS", "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1hLXNlY3JldCE=")
+MITHAQ_SEARCH_KEYS = envlist("MITHAQ_SEARCH_KEYS", "dev-only-search-key-not-a-secret")
 
 # The demo's logins work with a password alone; anyone may still add an authenticator.
 MITHAQ_REQUIRE_STAFF_2FA = envbool("MITHAQ_REQUIRE_STAFF_2FA", "false")

@@ -3,11 +3,19 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, SECRET_KEY, envbool, envint
+from .base import CACHES, MITHAQ_FIELD_KEYS, MITHAQ_SEARCH_KEYS, SECRET_KEY, envbool, envint
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
 DEBUG = False
+# Encrypted national IDs and phones are found by their hashes: with a derived search key,
+# changing SECRET_KEY (sessions, signed links) would lose every lookup. So a deployment that
+# encrypts names its search key too. Without MITHAQ_FIELD_KEYS the deploy check warns
+# (mithaq.common.checks).
+if MITHAQ_FIELD_KEYS and not MITHAQ_SEARCH_KEYS:
+    raise ImproperlyConfigured(
+        "MITHAQ_FIELD_KEYS is set: set MITHAQ_SEARCH_KEYS too (docs/deploy.md, 'Encryption keys')"
+    )
 # Production always runs several processes: the web server (one or more, WEB_CONCURRENCY),
 # the task worker and the scheduler. What each keeps in memory (the calendar, the routing
 # rules, the message templates: mithaq.common.cache.ProcessCopy) learns of a change made in

@@ -21,6 +21,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 # Tests sign personas in directly; the second factor has tests of its own that turn it on.
 MITHAQ_REQUIRE_STAFF_2FA = False
+# National IDs and phones encrypted in every test, on SQLite and PostgreSQL alike (test-only
+# keys; mithaq.common.tests.test_crypto turns them off and rotates them).
+MITHAQ_FIELD_KEYS = ["Tk9UX0FfUkVBTF9LRVlfdGVzdHMtb25seS0wMDAwMDA="]
+MITHAQ_SEARCH_KEYS = ["test-only-search-key"]
 # Live screens fan out in this process only, whatever REDIS_URL says (tests of the Redis
 # layer build their own).
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -12,6 +12,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mithaq.common.crypto import (
+    EncryptedCharField,
+    HashedModel,
+    HashedQuerySet,
+    HashKind,
+    SearchHashField,
+)
+
 from .states import (
     OPEN_STATES,
     Channel,
@@ -33,7 +41,7 @@ def new_tracking_code() -> str:
     return f"{body[:4]}-{body[4:]}"
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(HashedQuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
@@ -67,7 +75,7 @@ class CaseQuerySet(models.QuerySet):
         return self.values(*self.INBOX_FIELDS)
 
 
-class Case(models.Model):
+class Case(HashedModel, models.Model):
     code = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     state = models.CharField(
@@ -125,9 +133,14 @@ class Case(models.Model):
     head_count = models.PositiveIntegerField(_("number of people"), default=1)
 
     citizen_name = models.CharField(_("name"), max_length=150)
-    citizen_phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    # Encrypted at rest and found by keyed hash (mithaq.common.crypto), as in the registry.
+    citizen_phone = EncryptedCharField(_("phone"), max_length=20)
     citizen_email = models.EmailField(_("email"), blank=True)
-    citizen_national_id = models.CharField(_("national ID"), max_length=30, blank=True)
+    citizen_national_id = EncryptedCharField(_("national ID"), max_length=30, blank=True)
+    citizen_phone_hash = SearchHashField(source="citizen_phone", kind=HashKind.PHONE, db_index=True)
+    citizen_national_id_hash = SearchHashField(
+        source="citizen_national_id", kind=HashKind.NATIONAL_ID, db_index=True
+    )
     citizen_group = models.CharField(
         _("group"), max_length=20, choices=CitizenGroup.choices, default=CitizenGroup.COMMUNITY
     )

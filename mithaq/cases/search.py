@@ -42,6 +42,9 @@ class Parsed:
     phone: str = ""
     digits: str = ""
     terms: tuple[str, ...] = field(default_factory=tuple)
+    # A number whose `phone` and `digits` are already their search hashes
+    # (mithaq.common.crypto): the baked inbox page passes them so (cases.selectors).
+    hashed: bool = False
 
 
 def parse(q: str) -> Parsed:
@@ -181,9 +184,15 @@ def search(queryset, q: str, *, access, prefix: bool = True, parsed: Parsed | No
     if parsed.kind == "code" and not parsed.terms:
         return queryset.filter(code=parsed.code)
     if parsed.kind == "number":
-        found = Q(citizen_national_id=parsed.digits)
-        if parsed.phone:
-            found |= Q(citizen_phone=parsed.phone)
+        # Equalities on the indexed search hashes: the phone and ID are encrypted at rest.
+        if parsed.hashed:
+            found = Q(citizen_national_id_hash=parsed.digits)
+            if parsed.phone:
+                found |= Q(citizen_phone_hash=parsed.phone)
+        else:
+            found = Q(citizen_national_id=parsed.digits)
+            if parsed.phone:
+                found |= Q(citizen_phone=parsed.phone)
         return queryset.filter(found if hidden is None else found & hidden)
     matched = _as_q(_words_match(F("search_text"), parsed.terms, prefix=prefix))
     if hidden is not None:

@@ -6,6 +6,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from mithaq.catalog.vocab import CitizenGroup
+from mithaq.common.crypto import (
+    EncryptedCharField,
+    HashedModel,
+    HashedQuerySet,
+    HashKind,
+    SearchHashField,
+)
 
 
 class ContactChannel(models.TextChoices):
@@ -14,7 +21,7 @@ class ContactChannel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
 
 
-class CitizenQuerySet(models.QuerySet):
+class CitizenQuerySet(HashedQuerySet):
     def matching(self, *, phone: str = "", national_id: str = ""):
         """Everyone who could be the person with this phone or national ID (see
         services.pick_citizen for which one is)."""
@@ -26,13 +33,17 @@ class CitizenQuerySet(models.QuerySet):
         return self.filter(q) if q else self.none()
 
 
-class Citizen(models.Model):
+class Citizen(HashedModel, models.Model):
     """One person who brings cases, known by their national ID when they gave one, else by
     their phone. A record a member of staff has checked against documents (seed 003: the
     employee matches the data and checks its validity) is not changed by later submissions."""
 
-    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
-    national_id = models.CharField(_("national ID"), max_length=30, blank=True)
+    # Encrypted at rest when MITHAQ_FIELD_KEYS names a key; found by their keyed hashes
+    # (mithaq.common.crypto): filter(phone=...) compares phone_hash.
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    national_id = EncryptedCharField(_("national ID"), max_length=30, blank=True)
+    phone_hash = SearchHashField(source="phone", kind=HashKind.PHONE, db_index=True)
+    national_id_hash = SearchHashField(source="national_id", kind=HashKind.NATIONAL_ID)
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("email"), blank=True)
     group = models.CharField(
@@ -65,12 +76,12 @@ class Citizen(models.Model):
         verbose_name_plural = _("citizens")
         constraints = [
             models.UniqueConstraint(
-                fields=["national_id"],
-                condition=~Q(national_id=""),
+                fields=["national_id_hash"],
+                condition=~Q(national_id_hash=""),
                 name="citizen_national_id_unique",
             ),
             models.CheckConstraint(
-                condition=~Q(phone="") | ~Q(national_id=""), name="citizen_has_a_key"
+                condition=~Q(phone_hash="") | ~Q(national_id_hash=""), name="citizen_has_a_key"
             ),
         ]
 

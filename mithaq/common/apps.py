@@ -10,6 +10,8 @@ class CommonConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
+        from . import checks  # noqa: F401 - registers the deploy check of the field keys
+
         user_logged_out.connect(_forget_searches, dispatch_uid="mithaq.common.forget-searches")
 
 

@@ -1,7 +1,7 @@
 """The search document of a case (`Case.search_text`): pure functions, no database.
 
-Layout: `<identity terms> SEP <content terms>`. The identity part (the citizen's name, phone
-and national ID) comes first so that a citizen's new contact details replace it without
+Layout: `<identity terms> SEP <content terms>`. The identity part (the citizen's name; not
+their phone or national ID, which are encrypted at rest and found by their keyed hash) comes first so that a citizen's new contact details replace it without
 touching the rest; the content part (the reference, subject, text, public replies and the
 citizen's answers) grows at its end when a reply is recorded. Search matches the identity
 part only for people who may see the citizen's identity (see mithaq.cases.search), which is
@@ -19,8 +19,6 @@ are spelt both ways in Iraq and Egypt: مسؤول / مسئول, شؤون / شئ�
 import re
 import unicodedata
 from collections.abc import Iterable
-
-import phonenumbers
 
 from mithaq.common.text import normalize_arabic
 
@@ -66,25 +64,13 @@ def _terms(texts: Iterable[str]) -> str:
     return " ".join(out)
 
 
-def phone_terms(e164: str) -> list[str]:
-    """A phone's digits in international (9647701234567) and national (07701234567) form."""
-    if not e164:
-        return []
-    digits = e164.lstrip("+")
-    try:
-        number = phonenumbers.parse(e164, None)
-        national = re.sub(
-            r"\D",
-            "",
-            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
-        )
-    except phonenumbers.NumberParseException:
-        national = ""
-    return [digits, national] if national and national != digits else [digits]
-
-
-def identity_part(*, citizen_name: str, citizen_phone: str, citizen_national_id: str) -> str:
-    return _terms([citizen_name, *phone_terms(citizen_phone), citizen_national_id])
+def identity_part(
+    *, citizen_name: str, citizen_phone: str = "", citizen_national_id: str = ""
+) -> str:
+    """The citizen's name. Their phone and national ID are not in the document: both are
+    encrypted at rest and found by their keyed hash (mithaq.common.crypto, the "number"
+    search in mithaq.cases.search), so no copy of them in clear is kept here."""
+    return _terms([citizen_name])
 
 
 def content_part(
@@ -167,7 +153,7 @@ def with_text_added(search_text: str, text: str) -> str:
 
 
 def with_identity(
-    search_text: str, *, citizen_name: str, citizen_phone: str, citizen_national_id: str = ""
+    search_text: str, *, citizen_name: str, citizen_phone: str = "", citizen_national_id: str = ""
 ) -> str:
     """The document after the citizen's contact details changed."""
     _identity, content = split(search_text)

@@ -182,7 +182,7 @@ class WhatsAppInbound(models.Model):
     """One WhatsApp message received, by its id: Meta retries a webhook, we act once."""
 
     wa_message_id = models.CharField(max_length=128, unique=True)
-    # The sender's number as a digest (whatsapp.sender_digest), never the number: the 24-hour
+    # The sender's number as its keyed hash (whatsapp.sender_digest), never the number: the 24-hour
     # customer-service window is counted from their last message.
     sender = models.CharField(max_length=64, blank=True, db_index=True)
     outcome = models.CharField(max_length=12, choices=MailOutcome.choices)

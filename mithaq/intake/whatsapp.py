@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 from mithaq.cases import services as case_services
 from mithaq.cases.models import Case
 from mithaq.cases.states import Channel, Kind, State
+from mithaq.common.crypto import HashKind, search_hash, search_hashes
 from mithaq.common.phones import parse_phone
 from mithaq.common.ratelimit import over_limit
 from mithaq.common.uploads import check_upload
@@ -56,15 +57,18 @@ SERVICE_WINDOW = datetime.timedelta(hours=24)
 
 
 def sender_digest(phone: str) -> str:
-    """The key a number is known by in our rows and logs: never the number itself."""
-    return hashlib.sha256(("+" + phone.lstrip("+")).encode()).hexdigest()
+    """The key a number is known by in our rows and logs: never the number itself, its
+    keyed hash (mithaq.common.crypto), the one the registry and the cases find it by."""
+    return search_hash(HashKind.PHONE, "+" + phone.lstrip("+"))
 
 
 def service_window_open(phone: str, now: datetime.datetime) -> bool:
     """Has this number written to us in the last 24 hours? (Any message counts, even one
     held: Meta opens the window on the citizen's message, whatever we made of it.)"""
     return WhatsAppInbound.objects.filter(
-        sender=sender_digest(phone), received_at__gt=now - SERVICE_WINDOW
+        # Every search key's hash: a key being rotated still finds the last message.
+        sender__in=search_hashes(HashKind.PHONE, "+" + phone.lstrip("+")),
+        received_at__gt=now - SERVICE_WINDOW,
     ).exists()
 
 

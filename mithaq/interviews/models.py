@@ -5,11 +5,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mithaq.catalog.vocab import Channel
+from mithaq.common.crypto import (
+    EncryptedCharField,
+    HashedModel,
+    HashedQuerySet,
+    HashKind,
+    SearchHashField,
+)
 
 from .states import EventKind, RequestState
 
 
-class InterviewRequestQuerySet(models.QuerySet):
+class InterviewRequestQuerySet(HashedQuerySet):
     def on_day(self, start, end):
         """The scheduled interviews whose slot starts in [start, end)."""
         return self.filter(booking__starts_at__gte=start, booking__starts_at__lt=end).exclude(
@@ -17,7 +24,7 @@ class InterviewRequestQuerySet(models.QuerySet):
         )
 
 
-class InterviewRequest(models.Model):
+class InterviewRequest(HashedModel, models.Model):
     """A citizen's request to meet an official (the standard interview form, استمارة
     المقابلة). Tracked like a case: its reference and the phone or email given."""
 
@@ -36,7 +43,9 @@ class InterviewRequest(models.Model):
     earlier_references = models.CharField(_("earlier cases"), max_length=200, blank=True)
     preferred_days = models.CharField(_("preferred days"), max_length=200, blank=True)
     citizen_name = models.CharField(_("name"), max_length=150)
-    citizen_phone = models.CharField(_("phone"), max_length=20)
+    # Encrypted at rest, found by its keyed hash (mithaq.common.crypto).
+    citizen_phone = EncryptedCharField(_("phone"), max_length=20)
+    citizen_phone_hash = SearchHashField(source="citizen_phone", kind=HashKind.PHONE, db_index=True)
     citizen_email = models.EmailField(_("email"), blank=True)
     citizen_language = models.CharField(max_length=8, default="ar")
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)

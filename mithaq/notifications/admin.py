@@ -34,7 +34,8 @@ class AttemptInline(admin.TabularInline):
 class MessageAdmin(admin.ModelAdmin):
     list_display = ["pk", "event_key", "channel", "recipient_kind", "status", "attempt_count"]
     list_filter = ["status", "channel", "event_key"]
-    search_fields = ["case__code", "provider_id", "address"]
+    # Not the address: encrypted at rest, it cannot be searched by its parts.
+    search_fields = ["case__code", "provider_id"]
     raw_id_fields = ["case", "user", "resent_from", "resent_by"]
     inlines = [AttemptInline]
 

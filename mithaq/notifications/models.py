@@ -8,6 +8,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mithaq.common.crypto import (
+    EncryptedCharField,
+    HashedModel,
+    HashedQuerySet,
+    HashKind,
+    SearchHashField,
+)
+
 from .states import (
     AuthKind,
     BreakerState,
@@ -19,7 +27,7 @@ from .states import (
 )
 
 
-class MessageQuerySet(models.QuerySet):
+class MessageQuerySet(HashedQuerySet):
     def due(self, now):
         return self.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
 
@@ -53,7 +61,7 @@ _CASE_PAGE_COLUMNS = (
 )
 
 
-class Message(models.Model):
+class Message(HashedModel, models.Model):
     """One message to one recipient on one channel, written in the transaction of the change
     that caused it and sent after commit by the dispatcher."""
 
@@ -71,7 +79,9 @@ class Message(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=MessageChannel.choices)
     # Only for messages with no case or user (a walk-in ticket's phone); a citizen's address
     # is read from the case when sending, so a changed phone gets the later messages.
-    address = models.CharField(max_length=254, blank=True)
+    # A phone or an email: encrypted at rest, found by its keyed hash (mithaq.common.crypto).
+    address = EncryptedCharField(max_length=254, blank=True)
+    address_hash = SearchHashField(source="address", kind=HashKind.ADDRESS, db_index=True)
     event_key = models.CharField(_("event"), max_length=40)
     language = models.CharField(max_length=8, default="ar")
     subject = models.CharField(max_length=255, blank=True)
@@ -129,7 +139,8 @@ class Attempt(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attempts")
     at = models.DateTimeField()
     transport = models.CharField(max_length=60)
-    address = models.CharField(max_length=254, blank=True)
+    # Encrypted at rest (mithaq.common.crypto), never looked up.
+    address = EncryptedCharField(max_length=254, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     error = models.TextField(blank=True)
     http_status = models.PositiveIntegerField(null=True, blank=True)

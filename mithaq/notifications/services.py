@@ -15,8 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, Value
 from django.db.models.constants import OnConflict
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
@@ -28,6 +29,7 @@ from mithaq.catalog.vocab import Channel as CaseChannel
 from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
 from mithaq.common import links
 from mithaq.common.cache import ProcessCopy
+from mithaq.common.crypto import HashKind, search_hash
 from mithaq.common.text import isolate
 from mithaq.routing.calendar import next_working_moment  # staff alerts wait for working hours
 
@@ -487,7 +489,8 @@ def notify_phone(*, phone: str, language: str, event_key: str, context: dict) ->
         _TICKET_ISOLATED,
     )
     return _queue(
-        dedupe_key=f"phone:{phone}:{event_key}:{_fingerprint(context)}",
+        # The phone by its keyed hash: the key is kept in clear (mithaq.common.crypto).
+        dedupe_key=f"phone:{search_hash(HashKind.PHONE, phone)}:{event_key}:{_fingerprint(context)}",
         recipient_kind=RecipientKind.CITIZEN,
         channel=MessageChannel.SMS,
         event_key=event_key,
@@ -735,6 +738,14 @@ def erase_messages(messages: QuerySet[Message]) -> int:
     Message.objects.filter(pk__in=ids, status=MessageStatus.QUEUED).update(
         status=MessageStatus.CANCELLED
     )
+    # The dedupe key of a message to a phone holds the phone's hash: it goes too (kept
+    # unique by the message's id).
     return Message.objects.filter(pk__in=ids).update(
-        address="", subject="", body="", html="", parts=[], last_error=""
+        address="",
+        subject="",
+        body="",
+        html="",
+        parts=[],
+        last_error="",
+        dedupe_key=Concat(Value("erased:"), Cast("pk", output_field=CharField())),
     )

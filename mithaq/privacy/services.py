@@ -19,7 +19,8 @@ from mithaq.cases.services.privacy import anonymise_case
 from mithaq.cases.states import State
 from mithaq.citizens.models import Citizen
 from mithaq.citizens.services import ERASED_NAME, anonymise_citizen
-from mithaq.intake.models import WebhookDelivery
+from mithaq.common.crypto import HashKind, search_hashes
+from mithaq.intake.models import WebhookDelivery, WhatsAppInbound
 from mithaq.interviews.models import Decision, InterviewEvent, InterviewRequest
 from mithaq.notifications.models import Message
 from mithaq.notifications.services import erase_messages
@@ -171,6 +172,10 @@ def erase_person(*, citizen: Citizen, actor: User | None, now: datetime.datetime
         erase_messages(Message.objects.filter(address__in=addresses))
     if citizen.phone:
         Ticket.objects.filter(phone=citizen.phone).update(phone="")
+        # The WhatsApp messages' sender: the phone's keyed hash, which confirms a guess.
+        WhatsAppInbound.objects.filter(
+            sender__in=search_hashes(HashKind.PHONE, citizen.phone)
+        ).update(sender="")
     anonymise_citizen(citizen_id=citizen.pk)
     return erased
 

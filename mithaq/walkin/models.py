@@ -14,6 +14,14 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from mithaq.common.crypto import (
+    EncryptedCharField,
+    HashedModel,
+    HashedQuerySet,
+    HashKind,
+    SearchHashField,
+)
+
 from .states import Face, HallEventKind, IssuedAt, Outcome, TicketState
 
 
@@ -214,7 +222,7 @@ class DailySequence(models.Model):
         return f"{self.hall_service_id} {self.day} {self.last}"
 
 
-class TicketQuerySet(models.QuerySet):
+class TicketQuerySet(HashedQuerySet):
     def waiting(self):
         return self.filter(state=TicketState.WAITING)
 
@@ -223,7 +231,7 @@ class TicketQuerySet(models.QuerySet):
         return self.order_by("queued_at", "id")
 
 
-class Ticket(models.Model):
+class Ticket(HashedModel, models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="tickets")
     hall_service = models.ForeignKey(
         HallService, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("service")
@@ -234,7 +242,9 @@ class Ticket(models.Model):
     number = models.PositiveIntegerField(_("number"))
     code = models.CharField(_("ticket"), max_length=8)
     is_priority = models.BooleanField(_("elderly or special needs"), default=False)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Encrypted at rest, found by its keyed hash (mithaq.common.crypto).
+    phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    phone_hash = SearchHashField(source="phone", kind=HashKind.PHONE, db_index=True)
     language = models.CharField(_("language"), max_length=8, default="ar")
     issued_via = models.CharField(max_length=12, choices=IssuedAt.choices, default=IssuedAt.KIOSK)
     issued_by = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from mithaq.common.crypto import HashKind, search_hash
 from mithaq.common.pdf import render_pdf
 from mithaq.common.ratelimit import over_limit
 
@@ -113,7 +114,7 @@ def kiosk(request, hall):
             is_new
             and data["phone"]
             and over_limit(
-                f"kiosk:phone:{data['phone']}",
+                f"kiosk:phone:{search_hash(HashKind.PHONE, data['phone'])}",
                 limit=settings.MITHAQ_TICKETS_PER_PHONE_PER_DAY,
                 window=24 * 3600,
             )
