@@ -474,6 +474,10 @@ else:
 # Seconds between two heartbeats on an open display stream: they keep proxies from closing
 # an idle connection and let the page notice a connection that died silently.
 MITHAQ_DISPLAY_HEARTBEAT = envint("MITHAQ_DISPLAY_HEARTBEAT", "15")
-# Display streams one client address may hold open in one process (a hall's screens may
-# share an address behind its router); more are refused with 429.
+# Display streams one client address may hold open across every process (a hall's screens
+# may share an address behind its router); more are refused with 429. Counted in Redis when
+# REDIS_URL is set, in the database otherwise (mithaq.walkin.slots); a slot not kept alive
+# by its stream's heartbeat for MITHAQ_DISPLAY_SLOT_SECONDS (a killed process's) lapses.
 MITHAQ_DISPLAY_STREAMS_PER_ADDRESS = envint("MITHAQ_DISPLAY_STREAMS_PER_ADDRESS", "20")
+MITHAQ_DISPLAY_SLOT_SECONDS = envint("MITHAQ_DISPLAY_SLOT_SECONDS", "60")
+MITHAQ_DISPLAY_SLOTS_REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -432,3 +432,21 @@ class KioskDevice(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class DisplayStreamSlot(models.Model):
+    """One open display stream of a client address, for the cap across processes when there
+    is no Redis (mithaq.walkin.slots). The address is kept as a keyed hash; the row lapses at
+    `expires_at` unless its stream's heartbeat pushes that on (a killed process's rows)."""
+
+    address_key = models.CharField(max_length=64)
+    token = models.CharField(max_length=32, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("display stream slot")
+        verbose_name_plural = _("display stream slots")
+        indexes = [models.Index(fields=["address_key", "expires_at"], name="streamslot_addr")]
+
+    def __str__(self):
+        return self.token
