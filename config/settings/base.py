@@ -450,7 +450,18 @@ MITHAQ_PERIODIC_TASKS = [
     ("mithaq.intake.tasks.deliver_webhooks", 15),
     ("mithaq.interviews.tasks.remind_missing_records", 3600),
     ("mithaq.privacy.tasks.apply_retention", 86400),
+    ("mithaq.cases.tasks.anchor_confidential_reads", 86400),
 ]
+# The confidential-reads log's daily anchors (mithaq.cases.anchors): one signed line a day
+# appended to this file, which must live where the database's users cannot write (another
+# disk or machine, an append-only mount); signed with this key (kept out of the database;
+# derived from SECRET_KEY when empty).
+MITHAQ_READS_ANCHOR_FILE = Path(
+    os.environ.get(
+        "MITHAQ_READS_ANCHOR_FILE", str(BASE_DIR / "var" / "audit" / "confidential-reads.anchors")
+    )
+)
+MITHAQ_READS_ANCHOR_KEY = os.environ.get("MITHAQ_READS_ANCHOR_KEY", "")
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Its `rqworker` command.
     INSTALLED_APPS += ["django_rq"]
