@@ -7,9 +7,9 @@ import datetime
 import os
 
 import pytest
-from freezegun import freeze_time
 from asgiref.sync import async_to_sync
 from django.utils import timezone
+from freezegun import freeze_time
 
 from mithaq.walkin import live, slots
 from mithaq.walkin.models import DisplayStreamSlot
