@@ -396,11 +396,21 @@ class KioskDeviceQuerySet(models.QuerySet):
 
 
 class KioskDevice(models.Model):
-    """A browser a supervisor enrolled as one of the hall's kiosks: it holds a signed cookie
-    naming `key` (mithaq.walkin.kiosk). Revoked, the cookie opens nothing. `enrol_token` is
-    a one-time link that enrols the browser opening it (the demo's, printed by `make run`)."""
+    """A browser a supervisor enrolled as one of the hall's device screens: a kiosk (no
+    `counter`), or the rating tablet of one window (`counter`), which then needs no staff
+    session. It holds a signed cookie naming `key` (mithaq.walkin.kiosk). Revoked, the cookie
+    opens nothing. `enrol_token` is a one-time link that enrols the browser opening it (the
+    demo's, printed by `make run`)."""
 
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="kiosk_devices")
+    counter = models.ForeignKey(
+        Counter,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tablets",
+        verbose_name=_("window of the rating tablet"),
+    )
     label = models.CharField(_("label"), max_length=100)
     key = models.CharField(max_length=64, unique=True, default=new_device_key, editable=False)
     enrol_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
