@@ -23,6 +23,7 @@ import logging
 import time
 import weakref
 from collections.abc import AsyncIterator
+from typing import cast
 
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
@@ -320,14 +321,15 @@ class _Counted:
         if self.released:
             return
         self.released = True
+        token = cast(str, self.token)  # a place was taken (released is True otherwise)
         # Never awaited: it runs on when the stream's task is being cancelled, or from
         # __del__; the executor's thread gives the slot back.
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            _give_back(self.store, self.key, self.token)  # type: ignore[arg-type]
+            _give_back(self.store, self.key, token)
         else:
-            loop.run_in_executor(None, _give_back, self.store, self.key, self.token)
+            loop.run_in_executor(None, _give_back, self.store, self.key, token)
 
     async def _keep(self) -> None:
         # At most once a third of the slot's life: each heartbeat would be more than needed.
@@ -353,7 +355,7 @@ class _Counted:
 
     async def aclose(self) -> None:
         self._release()
-        await self.stream.aclose()  # type: ignore[attr-defined]
+        await self.stream.aclose()
 
     def __del__(self):
         self._release()

@@ -64,7 +64,7 @@ class RedisSlots:
 
     def take(self, key: str, token: str, *, limit: int, seconds: int) -> bool:
         now = timezone.now().timestamp()
-        args = [token, now, now + seconds, limit, seconds * 2000]
+        args: list[str | float] = [token, now, now + seconds, limit, seconds * 2000]
         return bool(self.script(keys=[_PREFIX + key], args=args))
 
     def keep(self, key: str, token: str, *, seconds: int) -> None:
