@@ -152,6 +152,9 @@ MATRIX |= {
     ),
     # Gateways post signed receipts, without signing in; an unknown gateway is 404.
     "notifications:receipt": ("post", lambda w: ["unknown"], everyone(404)),
+    # Sending a second-factor enrolment code by email: who gives codes (no one chosen here:
+    # back to the codes page with the error).
+    "notifications:send_enrolment_code": ("post", lambda w: [], only(302, *CONFIGURATION)),
 }
 # The walk-in hall (mithaq/walkin): the kiosk and a ticket's pages are public (a ticket by its
 # unguessable token); the hall's staff pages are for its unit's officers, reception and managers.
@@ -161,6 +164,8 @@ MATRIX |= {
     "walkin:hall": ("get", lambda w: [w["hall"]], HALL_STAFF),
     "walkin:issue": ("get", lambda w: [w["hall"]], HALL_STAFF),
     "walkin:counter": ("get", lambda w: [w["hall"], 1], HALL_STAFF),
+    # The window's tablet: the hall's staff, or the window's enrolled tablet (tests of
+    # mithaq/walkin/tests/test_screens.py), never another browser.
     "walkin:tablet": ("get", lambda w: [w["hall"], 1], HALL_STAFF),
     # Calling at a closed window: the page comes back with the error (a redirect).
     "walkin:counter_act": (
@@ -177,6 +182,13 @@ MATRIX |= {
     "walkin:kiosk": ("get", lambda w: [w["hall"]], everyone(200)),
     # Enrolling this browser as a kiosk, revoking one: the hall's supervisors.
     "walkin:kiosk_enrol": (
+        "post",
+        lambda w: [w["hall"]],
+        only(302, "office_manager", "manager_college_a"),
+    ),
+    # Enrolling this browser as a window's rating tablet (no window chosen: back to the
+    # supervision page with the error).
+    "walkin:tablet_enrol": (
         "post",
         lambda w: [w["hall"]],
         only(302, "office_manager", "manager_college_a"),

@@ -457,7 +457,18 @@ MITHAQ_PERIODIC_TASKS = [
     ("mithaq.intake.tasks.deliver_webhooks", 15),
     ("mithaq.interviews.tasks.remind_missing_records", 3600),
     ("mithaq.privacy.tasks.apply_retention", 86400),
+    ("mithaq.cases.tasks.anchor_confidential_reads", 86400),
 ]
+# The confidential-reads log's daily anchors (mithaq.cases.anchors): one signed line a day
+# appended to this file, which must live where the database's users cannot write (another
+# disk or machine, an append-only mount); signed with this key (kept out of the database;
+# derived from SECRET_KEY when empty).
+MITHAQ_READS_ANCHOR_FILE = Path(
+    os.environ.get(
+        "MITHAQ_READS_ANCHOR_FILE", str(BASE_DIR / "var" / "audit" / "confidential-reads.anchors")
+    )
+)
+MITHAQ_READS_ANCHOR_KEY = os.environ.get("MITHAQ_READS_ANCHOR_KEY", "")
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     # Its `rqworker` command.
     INSTALLED_APPS += ["django_rq"]
@@ -481,6 +492,10 @@ else:
 # Seconds between two heartbeats on an open display stream: they keep proxies from closing
 # an idle connection and let the page notice a connection that died silently.
 MITHAQ_DISPLAY_HEARTBEAT = envint("MITHAQ_DISPLAY_HEARTBEAT", "15")
-# Display streams one client address may hold open in one process (a hall's screens may
-# share an address behind its router); more are refused with 429.
+# Display streams one client address may hold open across every process (a hall's screens
+# may share an address behind its router); more are refused with 429. Counted in Redis when
+# REDIS_URL is set, in the database otherwise (mithaq.walkin.slots); a slot not kept alive
+# by its stream's heartbeat for MITHAQ_DISPLAY_SLOT_SECONDS (a killed process's) lapses.
 MITHAQ_DISPLAY_STREAMS_PER_ADDRESS = envint("MITHAQ_DISPLAY_STREAMS_PER_ADDRESS", "20")
+MITHAQ_DISPLAY_SLOT_SECONDS = envint("MITHAQ_DISPLAY_SLOT_SECONDS", "60")
+MITHAQ_DISPLAY_SLOTS_REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -28,3 +28,7 @@ MITHAQ_SEARCH_KEYS = ["test-only-search-key"]
 # Live screens fan out in this process only, whatever REDIS_URL says (tests of the Redis
 # layer build their own).
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Display stream slots in the test database, whatever REDIS_URL says (tests that try the
+# Redis store make their own); the reads log's anchors in a folder of this run.
+MITHAQ_DISPLAY_SLOTS_REDIS_URL = ""
+MITHAQ_READS_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="mithaq-test-audit-")) / "reads.anchors"

@@ -39,6 +39,8 @@ PLACEHOLDERS = {
     # An official's month not yet submitted: {month} is MM/YYYY, {unit} the official's unit,
     # {url} the month's record page.
     "interview_record_due": ("name", "month", "unit", "url"),
+    # A second-factor enrolment code: {code} the code, {expires} until when it works.
+    "enrolment_code": ("name", "code", "expires", "url"),
     # Interview requests (mithaq.interviews): {when} is the Gregorian date and time, {hijri}
     # the Hijri date; {text} the office's reason, {unit} the unit a request was sent to.
     **dict.fromkeys(

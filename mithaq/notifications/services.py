@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from mithaq.accounts.institution import institution_name
 from mithaq.accounts.models import User
+from mithaq.accounts.two_factor import issue_enrolment_code
 from mithaq.catalog.vocab import Channel as CaseChannel
 from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
 from mithaq.common import links
@@ -43,6 +44,7 @@ from .states import (
     MessageStatus,
     Outcome,
     RecipientKind,
+    StaffEvent,
     statuses_before,
 )
 
@@ -609,6 +611,40 @@ def notify_staff(
         user=user,
         not_before=when if when > now else None,
         now=now,
+    )
+
+
+@transaction.atomic
+def send_enrolment_code(*, user: User, issued_by: User | None) -> Message | None:
+    """A new second-factor enrolment code for `user` (accounts.two_factor; any unused one
+    stops working), sent to their own email address at once, whatever the hour: the
+    administrator never sees it. The code is in the message's body only, never its subject,
+    and never logged. ValidationError when the person has no email address."""
+    if not user.is_active or not user.email:
+        raise ValidationError(_("This member of staff has no email address to send a code to."))
+    code, row = issue_enrolment_code(user=user, issued_by=issued_by)
+    language = _language(user.language)
+    with translation.override(language):
+        expires = formats.date_format(timezone.localtime(row.expires_at), "DATETIME_FORMAT")
+    values = _isolated(
+        {
+            "name": str(user),
+            "code": code,
+            "expires": expires,
+            "url": settings.MITHAQ_PUBLIC_URL.rstrip("/") + reverse("accounts:enroll"),
+        },
+        language,
+        ("code", "expires", "url"),
+    )
+    return _queue(
+        # One message per code: the code's row is new each time.
+        dedupe_key=f"staff:enrolment-code:{row.pk}:user:{user.pk}:email",
+        recipient_kind=RecipientKind.STAFF,
+        channel=MessageChannel.EMAIL,
+        event_key=StaffEvent.ENROLMENT_CODE,
+        language=language,
+        context=values,
+        user=user,
     )
 
 

@@ -108,6 +108,8 @@ class StaffEvent(models.TextChoices):
     LOW_SATISFACTION = "low_satisfaction", _("A citizen was not satisfied")
     # An official's monthly interview record not yet submitted (mithaq.interviews.records).
     INTERVIEW_RECORD_DUE = "interview_record_due", _("Monthly interview record due")
+    # A one-time code to set up the second factor (accounts.two_factor), sent at once.
+    ENROLMENT_CODE = "enrolment_code", _("Second-factor enrolment code")
 
 
 EVENT_LABELS = dict(CitizenEvent.choices) | dict(StaffEvent.choices)

@@ -17,5 +17,6 @@ urlpatterns = [
     ),
     path("templates/count/", views.sms_count, name="sms_count"),
     path("<num:pk>/resend/", views.resend, name="resend"),
+    path("enrolment-code/send/", views.send_enrolment_code, name="send_enrolment_code"),
     path("receipts/<slug:gateway>/", views.receipt, name="receipt"),
 ]

@@ -13,9 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from mithaq.accounts.access import access_for, may_edit_message_templates
+from mithaq.accounts.access import (
+    access_for,
+    may_edit_message_templates,
+    may_issue_enrolment_codes,
+)
 from mithaq.accounts.actions import Action
 from mithaq.accounts.decorators import staff_required
+from mithaq.accounts.forms import IssueEnrolmentCodeForm
 
 from . import defaults, receipts, services
 from .defaults import placeholders_for
@@ -188,3 +193,26 @@ def receipt(request, gateway):
         error=str(data.get("error", ""))[:500],
     )
     return HttpResponse("moved" if moved else "unchanged", content_type="text/plain")
+
+
+@require_POST
+@staff_required(allow=may_issue_enrolment_codes)
+def send_enrolment_code(request):
+    """The enrolment codes page's "send by email": a new code goes to the person's own email
+    address; the administrator who sends it never sees it."""
+    form = IssueEnrolmentCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a member of staff."))
+        return redirect("accounts:enrolment_codes")
+    person = form.cleaned_data["user"]
+    try:
+        services.send_enrolment_code(user=person, issued_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            _("A new enrolment code was sent to the email address of %(person)s.")
+            % {"person": person},
+        )
+    return redirect("accounts:enrolment_codes")

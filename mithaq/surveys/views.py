@@ -19,8 +19,7 @@ from mithaq.accounts.decorators import staff_required
 from mithaq.cases.models import Case
 from mithaq.common import links
 from mithaq.common.ratelimit import client_address, over_limit
-from mithaq.walkin import access as hall_access
-from mithaq.walkin import selectors as hall_selectors
+from mithaq.walkin.kiosk import screen_window, window_screen
 from mithaq.walkin.models import Ticket
 from mithaq.walkin.states import TicketState
 
@@ -141,12 +140,11 @@ def _tablet_ticket(counter) -> Ticket | None:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@window_screen
 def tablet(request, hall: str, number: int):
     """The survey on the window's tablet, for the visitor just served (walkin's three faces
-    stay on their own tablet page)."""
-    hall_row = hall_access.get_hall_for_user(request, hall)
-    counter = hall_selectors.get_counter(hall_row, number)
+    stay on their own tablet page). An enrolled tablet needs no staff session."""
+    hall_row, counter = screen_window(request, hall, number)
     ticket = _tablet_ticket(counter)
     form = SurveyForm(request.POST or None)
     if request.method == "POST":

@@ -23,6 +23,7 @@ import logging
 import time
 import weakref
 from collections.abc import AsyncIterator
+from typing import cast
 
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
@@ -31,6 +32,7 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 
+from mithaq.walkin import slots
 from mithaq.walkin.display.speech import announcement
 
 logger = logging.getLogger(__name__)
@@ -268,51 +270,92 @@ def hub_for(layer) -> StreamHub:
 
 
 class CountedStreams:
-    """Open display streams per client address in this process, for the cap
-    (settings.MITHAQ_DISPLAY_STREAMS_PER_ADDRESS). `open()` takes a place or returns None;
-    the stream it wraps gives the place back when it ends, fails or is cancelled (the
-    client gone), or when it is dropped unread."""
+    """Open display streams per client address across every process, for the cap
+    (settings.MITHAQ_DISPLAY_STREAMS_PER_ADDRESS), counted in the shared store of
+    `mithaq.walkin.slots`. `open()` takes a place or returns None; the stream it wraps keeps
+    the place alive at its heartbeats and gives it back when it ends, fails or is cancelled
+    (the client gone), or when it is dropped unread. A killed process gives nothing back: its
+    places lapse after settings.MITHAQ_DISPLAY_SLOT_SECONDS."""
 
-    def __init__(self):
-        self.open_by_address: dict[str, int] = {}
+    def __init__(self, store=None):
+        self._store = store
 
-    def open(self, address: str, stream: AsyncIterator[bytes], limit: int):
-        if self.open_by_address.get(address, 0) >= limit:
+    @property
+    def store(self):
+        return self._store or slots.store()
+
+    async def open(self, address: str, stream: AsyncIterator[bytes], limit: int):
+        key, token = slots.address_key(address), slots.new_token()
+        seconds = settings.MITHAQ_DISPLAY_SLOT_SECONDS
+        store = self.store
+        try:
+            taken = await sync_to_async(store.take)(key, token, limit=limit, seconds=seconds)
+        except Exception:
+            # The store away: the screen is served uncounted rather than left dark.
+            logger.exception("could not count the display streams of an address")
+            return _Counted(store, key, None, stream, seconds)
+        if not taken:
             return None
-        self.open_by_address[address] = self.open_by_address.get(address, 0) + 1
-        return _Counted(self, address, stream)
+        return _Counted(store, key, token, stream, seconds)
 
-    def release(self, address: str) -> None:
-        left = self.open_by_address.get(address, 0) - 1
-        if left > 0:
-            self.open_by_address[address] = left
-        else:
-            self.open_by_address.pop(address, None)
+    async def count(self, address: str) -> int:
+        return await sync_to_async(self.store.count)(slots.address_key(address))
+
+
+def _give_back(store, key: str, token: str) -> None:
+    try:
+        store.give_back(key, token)
+    except Exception:
+        # It lapses on its own (MITHAQ_DISPLAY_SLOT_SECONDS).
+        logger.exception("could not give back a display stream's slot")
 
 
 class _Counted:
-    def __init__(self, counter: CountedStreams, address: str, stream: AsyncIterator[bytes]):
-        self.counter, self.address, self.stream = counter, address, stream
-        self.released = False
+    def __init__(self, store, key: str, token: str | None, stream, seconds: int):
+        self.store, self.key, self.token, self.stream = store, key, token, stream
+        self.seconds = seconds
+        self.kept_at = time.time()
+        self.released = token is None
 
     def _release(self) -> None:
-        if not self.released:
-            self.released = True
-            self.counter.release(self.address)
+        if self.released:
+            return
+        self.released = True
+        token = cast(str, self.token)  # a place was taken (released is True otherwise)
+        # Never awaited: it runs on when the stream's task is being cancelled, or from
+        # __del__; the executor's thread gives the slot back.
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            _give_back(self.store, self.key, token)
+        else:
+            loop.run_in_executor(None, _give_back, self.store, self.key, token)
+
+    async def _keep(self) -> None:
+        # At most once a third of the slot's life: each heartbeat would be more than needed.
+        if self.released or time.time() - self.kept_at < self.seconds / 3:
+            return
+        self.kept_at = time.time()
+        try:
+            await sync_to_async(self.store.keep)(self.key, self.token, seconds=self.seconds)
+        except Exception:
+            logger.exception("could not keep a display stream's slot")
 
     def __aiter__(self):
         return self
 
     async def __anext__(self) -> bytes:
         try:
-            return await anext(self.stream)
+            chunk = await anext(self.stream)
         except BaseException:
             self._release()
             raise
+        await self._keep()
+        return chunk
 
     async def aclose(self) -> None:
         self._release()
-        await self.stream.aclose()  # type: ignore[attr-defined]
+        await self.stream.aclose()
 
     def __del__(self):
         self._release()

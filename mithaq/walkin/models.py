@@ -406,11 +406,21 @@ class KioskDeviceQuerySet(models.QuerySet):
 
 
 class KioskDevice(models.Model):
-    """A browser a supervisor enrolled as one of the hall's kiosks: it holds a signed cookie
-    naming `key` (mithaq.walkin.kiosk). Revoked, the cookie opens nothing. `enrol_token` is
-    a one-time link that enrols the browser opening it (the demo's, printed by `make run`)."""
+    """A browser a supervisor enrolled as one of the hall's device screens: a kiosk (no
+    `counter`), or the rating tablet of one window (`counter`), which then needs no staff
+    session. It holds a signed cookie naming `key` (mithaq.walkin.kiosk). Revoked, the cookie
+    opens nothing. `enrol_token` is a one-time link that enrols the browser opening it (the
+    demo's, printed by `make run`)."""
 
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="kiosk_devices")
+    counter = models.ForeignKey(
+        Counter,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tablets",
+        verbose_name=_("window of the rating tablet"),
+    )
     label = models.CharField(_("label"), max_length=100)
     key = models.CharField(max_length=64, unique=True, default=new_device_key, editable=False)
     enrol_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -442,3 +452,21 @@ class KioskDevice(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class DisplayStreamSlot(models.Model):
+    """One open display stream of a client address, for the cap across processes when there
+    is no Redis (mithaq.walkin.slots). The address is kept as a keyed hash; the row lapses at
+    `expires_at` unless its stream's heartbeat pushes that on (a killed process's rows)."""
+
+    address_key = models.CharField(max_length=64)
+    token = models.CharField(max_length=32, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("display stream slot")
+        verbose_name_plural = _("display stream slots")
+        indexes = [models.Index(fields=["address_key", "expires_at"], name="streamslot_addr")]
+
+    def __str__(self):
+        return self.token

@@ -762,11 +762,19 @@ def notify_turn_near(
 
 
 @transaction.atomic
-def enrol_kiosk_device(*, hall: Hall, actor: User | None, label: str = "") -> KioskDevice:
-    """A new kiosk of the hall; the browser that asked gets its cookie (the view sets it)."""
-    number = hall.kiosk_devices.count() + 1
+def enrol_kiosk_device(
+    *, hall: Hall, actor: User | None, label: str = "", counter: Counter | None = None
+) -> KioskDevice:
+    """A new kiosk of the hall, or with `counter` the rating tablet of that window; the
+    browser that asked gets its cookie (the view sets it)."""
+    if counter is not None and counter.hall_id != hall.pk:
+        raise ValidationError(_("This window is not in this hall."))
+    if counter is not None:
+        default = _("Rating tablet, window %(n)s") % {"n": counter.number}
+    else:
+        default = _("Kiosk %(n)s") % {"n": hall.kiosk_devices.filter(counter=None).count() + 1}
     return KioskDevice.objects.create(
-        hall=hall, enrolled_by=actor, label=label.strip()[:100] or _("Kiosk %(n)s") % {"n": number}
+        hall=hall, counter=counter, enrolled_by=actor, label=label.strip()[:100] or default
     )
 
 

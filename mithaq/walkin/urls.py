@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:hall>/kiosk/", public.kiosk, name="kiosk"),
     path("<slug:hall>/kiosk/enrol/", staff.kiosk_enrol, name="kiosk_enrol"),
     path("<slug:hall>/kiosk/enrol/<str:token>/", public.kiosk_enrol_link, name="kiosk_enrol_link"),
+    path("<slug:hall>/tablet/enrol/", staff.tablet_enrol, name="tablet_enrol"),
     path("<slug:hall>/kiosk/<num:pk>/revoke/", staff.kiosk_revoke, name="kiosk_revoke"),
     path("<slug:hall>/board.pdf", public.board, name="board"),
     path("<slug:hall>/desk/", staff.hall, name="hall"),

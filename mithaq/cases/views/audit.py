@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from mithaq.accounts.access import may_view_audit_log
 from mithaq.accounts.decorators import staff_required
+from mithaq.cases import anchors
 from mithaq.cases.forms.audit import ConfidentialReadFilterForm
 from mithaq.cases.selectors import check_read_chain
 from mithaq.cases.selectors import confidential_reads as reads_of
@@ -37,5 +38,10 @@ def confidential_reads(request):
 @staff_required(allow=may_view_audit_log)
 def confidential_reads_chain(request):
     """The log's hash chain recomputed: intact, or where it breaks (a row changed or removed
-    outside the application, by hand in the database)."""
-    return render(request, "cases/staff/audit_chain.html", {"check": check_read_chain()})
+    outside the application, by hand in the database), and the database against the daily
+    anchors kept outside it (a tail cut off, or the whole chain rewritten)."""
+    context = {
+        "check": check_read_chain(),
+        "anchors": anchors.verify_anchors(),
+    }
+    return render(request, "cases/staff/audit_chain.html", context)

@@ -96,7 +96,7 @@ async def display_stream(request, hall):
     hall_id = await sync_to_async(_active_hall_id)(hall)
     if hall_id is None:
         raise Http404
-    stream = live.streams_by_address.open(
+    stream = await live.streams_by_address.open(
         client_address(request),
         live.hall_stream(hall_id),
         settings.MITHAQ_DISPLAY_STREAMS_PER_ADDRESS,

@@ -6,7 +6,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import CharField, Form
+from django.forms import CharField, Form, IntegerField
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -245,11 +245,11 @@ def ticket_case(request, hall, pk):
     )
 
 
-@staff_required
+@kiosks.window_screen
 def tablet(request, hall, number):
-    """The tablet at the window: three faces for the visitor just served."""
-    hall = hall_access.get_hall_for_user(request, hall)
-    counter = selectors.get_counter(hall, number)
+    """The tablet at the window: three faces for the visitor just served. An enrolled tablet
+    needs no staff session (kiosk.window_screen)."""
+    hall, counter = kiosks.screen_window(request, hall, number)
     ticket = selectors.last_finished_unrated(counter)
     if request.method == "POST":
         form = RatingForm(request.POST)
@@ -287,7 +287,13 @@ def supervise(request, hall):
         "today": today,
         "previous_day": day - datetime.timedelta(days=1),
         "next_day": day + datetime.timedelta(days=1) if day < today else None,
-        "devices": hall.kiosk_devices.select_related("enrolled_by", "revoked_by"),
+        "devices": hall.kiosk_devices.filter(counter=None).select_related(
+            "enrolled_by", "revoked_by"
+        ),
+        "tablets": hall.kiosk_devices.exclude(counter=None).select_related(
+            "counter", "enrolled_by", "revoked_by"
+        ),
+        "windows": hall.counters.filter(is_active=True).order_by("number"),
         "this_device": kiosks.device_for(request, hall),
     }
     template = "walkin/staff/supervise.html"
@@ -323,11 +329,52 @@ def kiosk_enrol(request, hall):
     return response
 
 
+class TabletEnrolForm(Form):
+    window = IntegerField(min_value=1, max_value=32767)
+    label = CharField(max_length=100, required=False)
+
+
+@require_POST
+@staff_required
+def tablet_enrol(request, hall):
+    """A supervisor makes the browser they use the rating tablet of one window: it then works
+    without a staff session (sign out and leave it on the tablet page), until revoked."""
+    hall = hall_access.get_hall_for_user(request, hall, supervise=True)
+    form = TabletEnrolForm(request.POST)
+    counter = None
+    if form.is_valid():
+        counter = hall.counters.filter(is_active=True, number=form.cleaned_data["window"]).first()
+        if counter is None:
+            form.add_error("window", _("This hall has no such window."))
+    if counter is None:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("walkin:supervise", hall=hall.code)
+    device = services.enrol_kiosk_device(
+        hall=hall, actor=request.user, label=form.cleaned_data["label"], counter=counter
+    )
+    messages.success(
+        request,
+        _(
+            "This browser is now the rating tablet of window %(number)s: sign out and leave it "
+            "on this page."
+        )
+        % {"number": counter.number},
+    )
+    response = redirect("walkin:tablet", hall=hall.code, number=counter.number)
+    kiosks.remember_device(request, response, device)
+    return response
+
+
 @require_POST
 @staff_required
 def kiosk_revoke(request, hall, pk: int):
     hall = hall_access.get_hall_for_user(request, hall, supervise=True)
     device = get_object_or_404(KioskDevice, pk=pk, hall=hall)
     services.revoke_kiosk_device(device=device, actor=request.user)
-    messages.success(request, _("The kiosk is revoked: it can no longer take tickets."))
+    if device.counter_id:
+        messages.success(request, _("The tablet is revoked: it no longer opens its window's page."))
+    else:
+        messages.success(request, _("The kiosk is revoked: it can no longer take tickets."))
     return redirect("walkin:supervise", hall=hall.code)
