@@ -21,7 +21,7 @@ and `HashedQuerySet.update(phone=...)` writes it along. `bulk_update` does not: 
 command and the migrations set both themselves.
 
 Why not a field library, and the key's rotation step by step: docs/decisions/
-00NN-crypt-encryption-at-rest.md and docs/deploy.md.
+0012-encryption-at-rest.md and docs/deploy.md.
 """
 
 import base64

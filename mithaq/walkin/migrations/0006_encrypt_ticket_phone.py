@@ -18,7 +18,7 @@ def decrypt(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("walkin", "0003_kiosk_devices_and_networks"),
+        ("walkin", "0005_rating_tablets_as_devices"),
     ]
 
     operations = [
