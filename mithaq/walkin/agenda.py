@@ -60,6 +60,5 @@ def hall_bookings(hall: Hall, day: datetime.date) -> AgendaSection:
 
 def sections(request, hall: Hall, day: datetime.date) -> list[AgendaSection]:
     """The hall's booked visitors first, then each registered app's section."""
-    found = [hall_bookings(hall, day)]
-    found += [provider(request, hall, day) for provider in _providers]
-    return [section for section in found if section is not None]
+    found = [provider(request, hall, day) for provider in _providers]
+    return [hall_bookings(hall, day)] + [section for section in found if section is not None]

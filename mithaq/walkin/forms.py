@@ -156,9 +156,9 @@ class HoursForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["service"]).queryset = hall.services.filter(
             is_active=True
         ).select_related("service")
-        cast(forms.TypedChoiceField, self.fields["weekday"]).choices = WeeklyHours._meta.get_field(
-            "weekday"
-        ).choices
+        cast(forms.TypedChoiceField, self.fields["weekday"]).choices = list(
+            WeeklyHours._meta.get_field("weekday").choices or []
+        )
 
 
 class WindowForm(forms.ModelForm):

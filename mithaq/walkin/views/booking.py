@@ -149,7 +149,7 @@ def booking_move(request, token):
     row = _booking(token)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["slot"][0])
+        messages.error(request, str(form.errors["slot"][0]))
         return redirect("walkin:booking", token=row.token)
     try:
         bookings.move(hall_booking=row, starts_at=form.cleaned_data["slot"])
