@@ -37,4 +37,5 @@ def day_interviews(request, hall: Hall, day: datetime.date) -> AgendaSection | N
         ],
         url=reverse("interview_office:today"),
         empty=_("No interview today."),
+        column=_("Official"),
     )

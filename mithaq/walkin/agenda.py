@@ -28,6 +28,8 @@ class AgendaSection:
     rows: list[AgendaRow]
     url: str = ""
     empty: str = ""
+    # The heading of the rows' `title` column (the service, the official).
+    column: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -54,7 +56,10 @@ def hall_bookings(hall: Hall, day: datetime.date) -> AgendaSection:
         for row in day_bookings(hall, day)
     ]
     return AgendaSection(
-        title=_("Today's booked visitors"), rows=rows, empty=_("No appointment today.")
+        title=_("Today's booked visitors"),
+        rows=rows,
+        empty=_("No appointment today."),
+        column=_("Service"),
     )
 
 
