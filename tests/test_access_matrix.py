@@ -204,6 +204,18 @@ MATRIX |= {
     "walkin:ticket_print": ("get", lambda w: [w["ticket_token"]], everyone(200)),
     # Rating a ticket not yet served: back to the ticket's page with the error.
     "walkin:ticket_rate": ("post", lambda w: [w["ticket_token"]], everyone(302)),
+    # Booked appointments (mithaq.walkin.bookings): the booking page is public, an
+    # appointment's page is found by its unguessable link (moving with no time chosen, or
+    # cancelling: back to it with the outcome); the hours are its supervisors'.
+    "walkin:book": ("get", lambda w: [w["hall"]], everyone(200)),
+    "walkin:booking": ("get", lambda w: [w["booking_token"]], everyone(200)),
+    "walkin:booking_move": ("post", lambda w: [w["booking_token"]], everyone(302)),
+    "walkin:booking_cancel": ("post", lambda w: [w["booking_token"]], everyone(302)),
+    "walkin:appointments": (
+        "get",
+        lambda w: [w["hall"]],
+        only(200, "office_manager", "manager_college_a"),
+    ),
     # The hall's display (mithaq/walkin/display): public, as the TV in the hall is.
     "walkin:display": ("get", lambda w: [w["hall"]], everyone(200)),
     # Its event stream: the test client reads the headers only, never the endless body.

@@ -456,6 +456,7 @@ MITHAQ_PERIODIC_TASKS = [
     ("mithaq.intake.tasks.poll_mailboxes", 60),
     ("mithaq.intake.tasks.deliver_webhooks", 15),
     ("mithaq.interviews.tasks.remind_missing_records", 3600),
+    ("mithaq.walkin.tasks.release_booking_no_shows", 60),
     ("mithaq.privacy.tasks.apply_retention", 86400),
     ("mithaq.cases.tasks.anchor_confidential_reads", 86400),
 ]

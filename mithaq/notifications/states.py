@@ -93,6 +93,8 @@ class CitizenEvent(models.TextChoices):
     INTERVIEW_REFERRED = "interview_referred", _("Interview request sent to a unit")
     INTERVIEW_DECLINED = "interview_declined", _("Interview request declined")
     INTERVIEW_CANCELLED = "interview_cancelled", _("Interview cancelled")
+    # A hall appointment booked or moved (mithaq.walkin.bookings): its code and date.
+    HALL_BOOKED = "hall_booked", _("Hall appointment booked")
     # Several events on one case within MITHAQ_CITIZEN_COALESCE_SECONDS, told at once.
     UPDATES = "updates", _("Several updates at once")
 

@@ -25,7 +25,7 @@ from mithaq.interviews.models import Decision, InterviewEvent, InterviewRequest
 from mithaq.notifications.models import Message
 from mithaq.notifications.services import erase_messages
 from mithaq.surveys.models import SurveyAnswer
-from mithaq.walkin.models import Ticket
+from mithaq.walkin.models import HallBooking, Ticket
 
 from .collect import person_interviews
 from .models import DataRequest, RequestKind, RequestState
@@ -172,6 +172,7 @@ def erase_person(*, citizen: Citizen, actor: User | None, now: datetime.datetime
         erase_messages(Message.objects.filter(address__in=addresses))
     if citizen.phone:
         Ticket.objects.filter(phone=citizen.phone).update(phone="")
+        HallBooking.objects.filter(phone=citizen.phone).update(phone="")
         # The WhatsApp messages' sender: the phone's keyed hash, which confirms a guess.
         WhatsAppInbound.objects.filter(
             sender__in=search_hashes(HashKind.PHONE, citizen.phone)

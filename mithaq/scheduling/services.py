@@ -113,6 +113,8 @@ def _slot_for(schedule: Schedule, starts_at: datetime.datetime, now: datetime.da
             code="holiday",
         )
     if week.closed(day):
+        if schedule.official_id is None:
+            raise SlotRefused(_("No appointments are given on that day."), code="closed")
         raise SlotRefused(_("The official receives no one on that day."), code="closed")
     if day > now.astimezone(week.tz).date() + datetime.timedelta(days=HORIZON_DAYS):
         raise SlotRefused(
@@ -122,6 +124,8 @@ def _slot_for(schedule: Schedule, starts_at: datetime.datetime, now: datetime.da
     for slot in week.slots_on(day):
         if slot.starts_at == starts_at:
             return slot
+    if schedule.official_id is None:
+        raise SlotRefused(_("This time is outside the appointment hours."), code="outside_hours")
     raise SlotRefused(
         _("This time is outside the official's interview hours."), code="outside_hours"
     )

@@ -1,5 +1,6 @@
 """The hall's forms: the kiosk, the reception desk, the window's actions and the rating."""
 
+import datetime
 import uuid
 from typing import Any, cast
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mithaq.cases.forms.public import normalize_code
 from mithaq.common.phones import parse_phone
+from mithaq.scheduling.models import WeeklyHours
 
 from .models import Counter, Hall, HallService
 from .states import Face, Outcome
@@ -91,3 +93,75 @@ class AttachCaseForm(forms.Form):
 
 class RatingForm(forms.Form):
     face = forms.ChoiceField(choices=Face.choices)
+
+
+class BookForm(forms.Form):
+    """A citizen books a time for a hall service: the slot (its start, as offered) and a
+    mobile phone for the code."""
+
+    slot = forms.CharField(label=_("Time"), max_length=40)
+    phone = forms.CharField(
+        label=_("Mobile phone, for the appointment code"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}
+        ),
+    )
+
+    def clean_slot(self):
+        return parse_slot(self.cleaned_data["slot"])
+
+    def clean_phone(self):
+        return parse_phone(self.cleaned_data["phone"].strip())
+
+
+class MoveForm(forms.Form):
+    slot = forms.CharField(label=_("New time"), max_length=40)
+
+    def clean_slot(self):
+        return parse_slot(self.cleaned_data["slot"])
+
+
+def parse_slot(value: str) -> datetime.datetime:
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValidationError(_("Choose one of the times offered."), code="slot") from exc
+    if moment.tzinfo is None:
+        raise ValidationError(_("Choose one of the times offered."), code="slot")
+    return moment
+
+
+class CheckInForm(forms.Form):
+    booking_code = forms.CharField(
+        label=_("Booked online? Type your appointment code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}),
+    )
+
+
+class HoursForm(forms.Form):
+    """Weekly appointment hours for one of the hall's services (its supervisor)."""
+
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=HallService.objects.none(), empty_label=None
+    )
+    weekday = forms.TypedChoiceField(label=_("Day"), coerce=int, choices=())
+    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    quota = forms.IntegerField(label=_("Appointments"), min_value=1, max_value=200)
+
+    def __init__(self, *args, hall: Hall, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = hall.services.filter(
+            is_active=True
+        ).select_related("service")
+        cast(forms.TypedChoiceField, self.fields["weekday"]).choices = list(
+            WeeklyHours._meta.get_field("weekday").choices or []
+        )
+
+
+class WindowForm(forms.ModelForm):
+    class Meta:
+        model = Hall
+        fields = ["booking_window_minutes"]

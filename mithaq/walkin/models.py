@@ -22,7 +22,7 @@ from mithaq.common.crypto import (
     SearchHashField,
 )
 
-from .states import Face, HallEventKind, IssuedAt, Outcome, TicketState
+from .states import Face, HallBookingState, HallEventKind, IssuedAt, Outcome, TicketState
 
 
 def _localized(obj) -> str:
@@ -99,6 +99,18 @@ class Hall(models.Model):
         _("send “your turn is near” when this many are ahead"), default=3
     )
     is_active = models.BooleanField(pgettext_lazy("hall", "active"), default=True)
+    # Booked appointments (HallBooking): a booked ticket waits as if taken this many minutes
+    # before its time, so it is called at its time ahead of the walk-ins who came after;
+    # not checked in by this many minutes after its time, the booking is a no-show.
+    booking_window_minutes = models.PositiveSmallIntegerField(
+        _("booked visitors' window (minutes)"),
+        default=15,
+        help_text=_(
+            "A booked visitor checked in at the kiosk goes ahead of walk-ins who came less "
+            "than this many minutes before the appointment; one who has not checked in this "
+            "many minutes after it is recorded as absent and the time is freed."
+        ),
+    )
     # Where a tap on the kiosk may come from, besides an enrolled browser (KioskDevice).
     kiosk_networks = models.TextField(
         _("kiosk networks"),
@@ -148,6 +160,15 @@ class HallService(models.Model):
     target_wait_minutes = models.PositiveSmallIntegerField(_("target wait (minutes)"), default=15)
     position = models.PositiveSmallIntegerField(_("order on the kiosk"), default=0)
     is_active = models.BooleanField(pgettext_lazy("hall service", "active"), default=True)
+    # The service's appointment hours on the slot engine (mithaq.scheduling); none: walk-in only.
+    schedule = models.OneToOneField(
+        "scheduling.Schedule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hall_service",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["hall", "position", "letter"]
@@ -470,3 +491,50 @@ class DisplayStreamSlot(models.Model):
 
     def __str__(self):
         return self.token
+
+
+def new_booking_code() -> str:
+    # Typed on the kiosk's keypad: eight digits, unguessable enough for a day's check-in.
+    return f"{secrets.randbelow(10**8):08d}"
+
+
+class HallBooking(HashedModel, models.Model):
+    """A time booked online for one service of a hall: the slot is a scheduling.Booking of
+    the service's schedule (row-locked there); this row holds the visitor's side: the code
+    typed at the kiosk, the link to move or cancel, the phone, and what became of it."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="bookings")
+    hall_service = models.ForeignKey(
+        HallService, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("service")
+    )
+    booking = models.OneToOneField(
+        "scheduling.Booking", on_delete=models.PROTECT, related_name="hall_booking"
+    )
+    code = models.CharField(_("booking code"), max_length=8, unique=True)
+    token = models.CharField(max_length=32, unique=True, default=new_ticket_token, editable=False)
+    phone = EncryptedCharField(_("phone"), max_length=20)
+    phone_hash = SearchHashField(source="phone", kind=HashKind.PHONE, db_index=True)
+    language = models.CharField(_("language"), max_length=8, default="ar")
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=HallBookingState.choices,
+        default=HallBookingState.BOOKED,
+    )
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="hall_booking"
+    )
+    created_at = models.DateTimeField()
+    # When it was checked in, cancelled or recorded absent.
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HashedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("hall appointment")
+        verbose_name_plural = _("hall appointments")
+        indexes = [models.Index(fields=["hall", "state"], name="hallbooking_hall_state")]
+
+    def __str__(self):
+        return self.code

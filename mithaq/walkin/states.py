@@ -33,6 +33,13 @@ class IssuedAt(models.TextChoices):
     RECEPTION = "reception", _("Reception desk")
 
 
+class HallBookingState(models.TextChoices):
+    BOOKED = "booked", pgettext_lazy("hall appointment", "Booked")
+    CHECKED_IN = "checked_in", pgettext_lazy("hall appointment", "Checked in")
+    NO_SHOW = "no_show", pgettext_lazy("hall appointment", "Did not come")
+    CANCELLED = "cancelled", pgettext_lazy("hall appointment", "Cancelled")
+
+
 class HallEventKind(models.TextChoices):
     ISSUED = "issued", _("Ticket issued")
     CALLED = "called", _("Called")
@@ -48,6 +55,8 @@ class HallEventKind(models.TextChoices):
     TURN_NEAR = "turn_near", _("Told their turn is near")
     COUNTER_OPENED = "counter_opened", _("Window opened")
     COUNTER_CLOSED = "counter_closed", _("Window closed")
+    CHECKED_IN = "checked_in", _("Booked visitor checked in")
+    BOOKING_NO_SHOW = "booking_no_show", _("Booked visitor did not come")
 
 
 class TicketAction(models.TextChoices):

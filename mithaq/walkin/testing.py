@@ -1,6 +1,7 @@
 """Test personas of the hall: a hall of civil engineering (unit A) with two services and
 three windows, the third for the elderly and people with special needs."""
 
+import datetime
 from dataclasses import dataclass
 
 from mithaq.catalog.models import Service
@@ -48,17 +49,34 @@ def make_hall(org: Org, **hall_fields) -> HallWorld:
 
 
 def hall_world(org: Org) -> dict:
-    """What the site-wide tests need of the hall: its code and a waiting ticket."""
+    """What the site-wide tests need of the hall: its code, a waiting ticket, and a booked
+    appointment (transcripts take appointments every day, 08:00-16:00 for 16)."""
+    from .bookings import add_hours, book, free_times
     from .services import issue_ticket
 
     world = make_hall(org)
     ticket = issue_ticket(hall=world.hall, hall_service=world.transcripts)
     device = KioskDevice.objects.create(hall=world.hall, label="Kiosk 1")
+    for weekday in range(7):
+        add_hours(
+            hall_service=world.transcripts,
+            weekday=weekday,
+            starts=datetime.time(8),
+            ends=datetime.time(16),
+            quota=16,
+        )
+    world.transcripts.refresh_from_db()
+    appointment = book(
+        hall_service=world.transcripts,
+        starts_at=free_times(world.transcripts)[0].starts_at,
+        phone="07701234567",
+    )
     return {
         "hall": world.hall.code,
         "ticket_token": ticket.token,
         "ticket_pk": ticket.pk,
         "kiosk_device": device.pk,
+        "booking_token": appointment.token,
     }
 
 

@@ -5,7 +5,7 @@ from importlib.util import find_spec
 
 from django.urls import include, path
 
-from .views import public, staff
+from .views import booking, public, staff
 
 app_name = "walkin"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("t/<str:token>/", public.ticket, name="ticket"),
     path("t/<str:token>/print/", public.ticket_print, name="ticket_print"),
     path("t/<str:token>/rate/", public.ticket_rate, name="ticket_rate"),
+    path("b/<str:token>/", booking.booking, name="booking"),
+    path("b/<str:token>/move/", booking.booking_move, name="booking_move"),
+    path("b/<str:token>/cancel/", booking.booking_cancel, name="booking_cancel"),
+    path("<slug:hall>/book/", booking.book, name="book"),
+    path("<slug:hall>/appointments/", booking.appointments, name="appointments"),
     path("<slug:hall>/kiosk/", public.kiosk, name="kiosk"),
     path("<slug:hall>/kiosk/enrol/", staff.kiosk_enrol, name="kiosk_enrol"),
     path("<slug:hall>/kiosk/enrol/<str:token>/", public.kiosk_enrol_link, name="kiosk_enrol_link"),

@@ -2,11 +2,14 @@
 real database. The oracles: the raw columns as SQL reads them, Fernet with one key by hand,
 and the lookups every app makes finding the person."""
 
+import datetime
 import importlib
+from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldError
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -29,7 +32,8 @@ from mithaq.notifications.services import notify_phone
 from mithaq.privacy import collect
 from mithaq.privacy import services as privacy
 from mithaq.testing import make_case
-from mithaq.walkin.models import Ticket
+from mithaq.walkin import bookings
+from mithaq.walkin.models import HallBooking, Ticket
 from mithaq.walkin.services import issue_ticket
 from mithaq.walkin.testing import make_hall
 
@@ -46,6 +50,7 @@ TABLES = [
     "notifications_attempt",
     "walkin_ticket",
     "interviews_interviewrequest",
+    "walkin_hallbooking",
 ]
 
 
@@ -323,6 +328,23 @@ def test_erasure_leaves_nothing_that_decrypts_to_the_person(org, case):
     )
     assert sms is not None and DIGITS not in sms.dedupe_key
     WhatsAppInbound.objects.create(wa_message_id="w1", sender=sender_digest(PHONE), outcome="new")
+    # And an appointment booked at the hall with it (Tuesday 7 September 2027, a working day).
+    tz = ZoneInfo(settings.TIME_ZONE)
+    bookings.add_hours(
+        hall_service=world.transcripts,
+        weekday=1,
+        starts=datetime.time(10),
+        ends=datetime.time(12),
+        quota=4,
+    )
+    world.transcripts.refresh_from_db()
+    appointment = bookings.book(
+        hall_service=world.transcripts,
+        starts_at=datetime.datetime(2027, 9, 7, 10, 30, tzinfo=tz),
+        phone=PHONE,
+        now=datetime.datetime(2027, 9, 5, 9, 0, tzinfo=tz),
+    )
+    assert HallBooking.objects.get(phone=PHONE) == appointment
     hashed = crypto.search_hash("phone", PHONE)
     assert cells_holding(hashed, [*TABLES, "intake_whatsappinbound"]) != []
 
@@ -333,6 +355,7 @@ def test_erasure_leaves_nothing_that_decrypts_to_the_person(org, case):
     assert not Citizen.objects.filter(national_id=NATIONAL_ID).exists()
     assert raw_value("cases_case", "citizen_phone_hash", case.pk) == ""
     assert raw_value("citizens_citizen", "phone_hash", citizen.pk) == ""
+    assert raw_value("walkin_hallbooking", "phone_hash", appointment.pk) == ""
     assert cells_holding(hashed, [*TABLES, "intake_whatsappinbound"]) == []
     assert cells_holding(DIGITS) == []
 

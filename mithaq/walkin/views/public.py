@@ -18,9 +18,9 @@ from mithaq.common.crypto import HashKind, search_hash
 from mithaq.common.pdf import render_pdf
 from mithaq.common.ratelimit import over_limit
 
+from .. import bookings, selectors, services
 from .. import kiosk as kiosks
-from .. import selectors, services
-from ..forms import IssueForm, RatingForm
+from ..forms import CheckInForm, IssueForm, RatingForm
 from ..models import Hall, HallService, Rating, Ticket
 from ..states import Face, TicketState
 
@@ -105,8 +105,9 @@ def kiosk(request, hall):
             )
             response["Retry-After"] = "60"
             return response
+        if "booking_code" in request.POST:
+            return _check_in(request, hall)
     form = IssueForm(request.POST or None, hall=hall)
-    now = timezone.now()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         is_new = not Ticket.objects.filter(submission_token=data["token"]).exists()
@@ -138,14 +139,35 @@ def kiosk(request, hall):
                 form.add_error(None, message)
         else:
             return redirect(reverse("walkin:ticket_print", args=[ticket.token]) + "?kiosk=1")
+    status = 400 if request.method == "POST" else 200
+    return _kiosk_page(request, hall, form, CheckInForm(), status=status)
+
+
+def _kiosk_page(request, hall: Hall, form: IssueForm, checkin: CheckInForm, *, status: int):
     context = {
         "hall": hall,
         "form": form,
+        "checkin": checkin,
+        "takes_bookings": bool(bookings.bookable_services(hall)),
         "services": selectors.kiosk_services(hall),
-        "is_open": services.hall_is_open(hall, now),
+        "is_open": services.hall_is_open(hall, timezone.now()),
     }
-    status = 400 if request.method == "POST" else 200
     return render(request, "walkin/kiosk.html", context, status=status)
+
+
+def _check_in(request, hall: Hall):
+    """A booked visitor types the appointment's code: their ticket, ahead of walk-ins
+    within the hall's window (mithaq.walkin.bookings.check_in)."""
+    checkin = CheckInForm(request.POST)
+    if checkin.is_valid():
+        try:
+            ticket = bookings.check_in(hall=hall, code=checkin.cleaned_data["booking_code"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                checkin.add_error("booking_code", message)
+        else:
+            return redirect(reverse("walkin:ticket_print", args=[ticket.token]) + "?kiosk=1")
+    return _kiosk_page(request, hall, IssueForm(hall=hall), checkin, status=400)
 
 
 @require_GET

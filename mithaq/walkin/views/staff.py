@@ -23,8 +23,8 @@ from mithaq.cases.states import Channel, Kind
 from mithaq.common.ids import parse_id
 from mithaq.walkin import access as hall_access
 
+from .. import agenda, selectors, services
 from .. import kiosk as kiosks
-from .. import selectors, services
 from ..forms import AttachCaseForm, FinishForm, IssueForm, RatingForm, TransferForm
 from ..models import KioskDevice, Ticket
 from ..states import Face, TicketAction
@@ -57,6 +57,7 @@ def hall(request, hall):
             "hall": hall,
             "overview": overview,
             "may_supervise": access.may_supervise_hall(request, hall),
+            "agenda": agenda.sections(request, hall, hall.local_day(timezone.now())),
         },
     )
 
@@ -85,7 +86,12 @@ def issue(request, hall):
             messages.success(request, _("Ticket %(ticket)s is issued.") % {"ticket": ticket.code})
             return redirect("walkin:ticket_print", token=ticket.token)
     status = 400 if request.method == "POST" else 200
-    return render(request, "walkin/staff/issue.html", {"hall": hall, "form": form}, status=status)
+    context = {
+        "hall": hall,
+        "form": form,
+        "agenda": agenda.sections(request, hall, hall.local_day(timezone.now())),
+    }
+    return render(request, "walkin/staff/issue.html", context, status=status)
 
 
 def _counter_context(request, hall, counter, **forms) -> dict:
