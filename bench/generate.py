@@ -444,7 +444,7 @@ class Generator:
                 + " ".join(
                     part
                     for part in (
-                        terms([code, code.replace("-", "")]),
+                        terms([code, code.replace("-", ""), letter_number, external_reference]),
                         self.subject_terms[kind][subject_index],
                         *(sentence_terms[b][i] for b, i in picks),
                         *((self.remedy_terms[remedy_index],) if remedy_index is not None else ()),

@@ -14,7 +14,8 @@ is text (a token is about six times longer than a phone).
 `filter(phone=x)` and `filter(phone__in=[...])` on an encrypted field compare its hash column
 (indexed) with the hashes of x under every search key, so the callers never build a hash and
 a search key being rotated finds old and new rows alike. Any other lookup on an encrypted
-field (contains, startswith, ordering by it) cannot mean anything on ciphertext and raises.
+field (contains, startswith, a range) cannot mean anything on ciphertext and raises; ordering
+by one would sort ciphertext (nothing does).
 
 Writes keep the hash: `Model.save()` computes it (`HashedModel` adds it to `update_fields`),
 and `HashedQuerySet.update(phone=...)` writes it along. `bulk_update` does not: the rotation

@@ -3,6 +3,7 @@ real database. The oracles: the raw columns as SQL reads them, Fernet with one k
 and the lookups every app makes finding the person."""
 
 import datetime
+import hashlib
 import importlib
 from zoneinfo import ZoneInfo
 
@@ -18,12 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mithaq.accounts.access import access_for
+from mithaq.cases import services as case_services
 from mithaq.cases.access import cases_visible_to
 from mithaq.cases.models import Case
 from mithaq.cases.search import search
 from mithaq.cases.services import duplicates
 from mithaq.citizens.models import Citizen
 from mithaq.common import crypto
+from mithaq.common.checks import check_field_keys
 from mithaq.intake.models import WhatsAppInbound
 from mithaq.intake.whatsapp import sender_digest, service_window_open
 from mithaq.interviews.models import InterviewRequest
@@ -180,9 +183,7 @@ def test_a_lookup_ciphertext_cannot_answer_is_refused(case):
 
 @pytest.mark.django_db
 def test_contact_change_and_bulk_update_keep_the_hash(org, case):
-    from mithaq.cases import services  # noqa: PLC0415
-
-    services.update_citizen_contact(case=case, phone="07809999999", email="")
+    case_services.update_citizen_contact(case=case, phone="07809999999", email="")
     assert Case.objects.filter(citizen_phone="+9647809999999").get() == case
     assert not Case.objects.filter(citizen_phone=PHONE).exists()
     Case.objects.filter(pk=case.pk).update(citizen_phone=PHONE)
@@ -302,8 +303,6 @@ def test_the_migration_encrypts_existing_rows_and_back(org, case):
 
 @pytest.mark.django_db
 def test_the_whatsapp_migration_forgets_unkeyed_digests():
-    import hashlib  # noqa: PLC0415
-
     migration = importlib.import_module("mithaq.intake.migrations.0007_whatsapp_sender_keyed_hash")
     plain = hashlib.sha256(PHONE.encode()).hexdigest()
     WhatsAppInbound.objects.create(wa_message_id="old", sender=plain, outcome="new")
@@ -366,3 +365,12 @@ class _Null:
 
     def flush(self):
         pass
+
+
+def test_the_deploy_check_warns_without_a_key_and_fails_on_a_bad_one():
+    with override_settings(MITHAQ_FIELD_KEYS=[]):
+        assert [m.id for m in check_field_keys(None)] == ["mithaq.W001"]
+    with override_settings(MITHAQ_FIELD_KEYS=["not-a-key"]):
+        assert [m.id for m in check_field_keys(None)] == ["mithaq.E001"]
+    with override_settings(MITHAQ_FIELD_KEYS=[NEW_KEY]):
+        assert check_field_keys(None) == []
