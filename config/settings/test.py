@@ -24,3 +24,6 @@ MITHAQ_REQUIRE_STAFF_2FA = False
 # Live screens fan out in this process only, whatever REDIS_URL says (tests of the Redis
 # layer build their own).
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# A test's data lives in its transaction, which another connection cannot see: the mailbox
+# reads with this one connection, except in the tests that commit (transactional_db).
+MITHAQ_MAIL_CONNECTIONS = 1
