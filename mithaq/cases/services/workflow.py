@@ -21,7 +21,7 @@ from mithaq.common.phones import parse_phone
 from mithaq.routing import rules as routing_rules
 
 from ..grievances import answered_at, deadline_after
-from ..models import Case, ConfidentialRead, new_tracking_code
+from ..models import Attachment, Case, CaseEvent, ConfidentialRead, new_tracking_code
 from ..states import (
     CITIZEN_GRIEVANCE,
     CITIZEN_RESPONSE,
@@ -413,6 +413,28 @@ def record_citizen_response(
             written=written,
         )
     return locked
+
+
+def add_file_to_event(
+    *, event: CaseEvent, upload: Any, now: datetime.datetime | None = None
+) -> Attachment:
+    """A file that came with a message already recorded, fetched afterwards (WhatsApp's
+    media, downloaded by a job), kept on that message's event as it would have been had it
+    come with it. The upload rules decide (ValidationError: nothing is written)."""
+    now = now or timezone.now()
+    with files_kept_only_on_commit() as written, transaction.atomic():
+        locked = lock_case(event.case)
+        store_files(
+            locked,
+            event,
+            [upload],
+            by_citizen=event.by_citizen,
+            uploaded_by=event.actor,
+            is_public=event.is_public,
+            now=now,
+            written=written,
+        )
+    return written[0]
 
 
 class GrievanceClosed(CaseStateError):
