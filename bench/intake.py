@@ -180,7 +180,7 @@ def _dovecot_with(emails: list[bytes]):
         yield port
 
 
-def bench_submissions(count: int) -> dict:
+def bench_submissions(count: int, profile: bool = False) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -226,17 +226,41 @@ def bench_submissions(count: int) -> dict:
         with CaptureQueriesContext(connection) as ctx:
             call()
         queries[name] = len([q for q in ctx.captured_queries if not TRANSACTION.match(q["sql"])])
+        if os.environ.get("BENCH_SQL"):
+            for q in ctx.captured_queries:
+                print(f"  {name} SQL:", q["sql"][:150])
+    cpu: dict[str, float] = {"portal": 0.0, "api": 0.0}
+    db_cpu: dict[str, float] = {"portal": 0.0, "api": 0.0}
+    profilers = {name: cProfile.Profile(time.process_time) for name in cpu} if profile else {}
     for _ in range(count):
         for name, call in (("portal", portal), ("api", api)):
-            started = time.perf_counter()
+            started, cpu_before, db_before = (
+                time.perf_counter(),
+                time.process_time(),
+                database_cpu(),
+            )
+            if profilers:
+                profilers[name].enable()
             call()
+            if profilers:
+                profilers[name].disable()
             times[name].append(1000 * (time.perf_counter() - started))
+            cpu[name] += time.process_time() - cpu_before
+            db_cpu[name] += database_cpu() - db_before
+    for name, profiler in profilers.items():
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(
+            os.environ.get("BENCH_SORT", "cumulative")
+        ).print_stats(os.environ.get("BENCH_FILTER", ""), 40)
+        print(f"--- {name}\n{out.getvalue()}")
     return {
         name: {
             "median_ms": statistics.median(values),
             "mean_ms": statistics.fmean(values),
             "p90_ms": statistics.quantiles(values, n=10)[-1],
             "queries": queries[name],
+            "cpu_ms": 1000 * cpu[name] / count,
+            "db_cpu_ms": 1000 * db_cpu[name] / count,
         }
         for name, values in times.items()
     }
@@ -283,10 +307,11 @@ def main(argv=None) -> None:
                 f"+ PostgreSQL {result['db_cpu_ms']:.1f} ms each; load {load()})"
             )
         if args.only in (None, "api"):
-            for name, r in bench_submissions(args.submissions).items():
+            for name, r in bench_submissions(args.submissions, args.profile).items():
                 print(
                     f"{name:6}: median {r['median_ms']:.1f} ms, mean {r['mean_ms']:.1f} ms, "
-                    f"p90 {r['p90_ms']:.1f} ms, {r['queries']} queries"
+                    f"p90 {r['p90_ms']:.1f} ms, {r['queries']} queries; CPU {r['cpu_ms']:.1f} ms "
+                    f"+ PostgreSQL {r['db_cpu_ms']:.1f} ms; load {load()}"
                 )
     finally:
         print(f"cleaned up {clean_up()} rows")

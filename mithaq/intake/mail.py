@@ -189,6 +189,7 @@ def _process_new(mailbox: Mailbox, mail: Parsed) -> MailMessage:
                 citizen_email=mail.sender[:254],
                 received_by=mailbox.received_by,
                 files=_accepted(mail.files),
+                savepoint=False,  # a failure rolls back this email's whole transaction
             )
             return MailMessage.objects.create(
                 mailbox=mailbox,
