@@ -117,8 +117,8 @@ def bench_mail(count: int, profile: bool, imap: bool) -> dict:
             print("  SQL:", q["sql"][:160])
     with contextlib.ExitStack() as stack:
         if imap:
-            port = stack.enter_context(_dovecot_with(emails[6:]))
-            mailbox = _mailbox(port=port)
+            mailbox.port = stack.enter_context(_dovecot_with(emails[6:]))
+            mailbox.save(update_fields=["port"])
 
             def run():
                 counts = mail.poll_mailbox(mailbox, limit=count)
