@@ -301,7 +301,13 @@ MITHAQ_MAX_UPLOADS_PER_FORM = envint("MITHAQ_MAX_UPLOADS_PER_FORM", "5")
 # sender beyond this many an hour is left for staff.
 MITHAQ_MAIL_MAX_BYTES = envint("MITHAQ_MAIL_MAX_BYTES", str(25 * 1024 * 1024))
 MITHAQ_MAIL_PER_SENDER_PER_HOUR = envint("MITHAQ_MAIL_PER_SENDER_PER_HOUR", "20")
+# Database connections (threads) one mailbox reader spreads a batch of emails over: each
+# email is still its own transaction; the waits on PostgreSQL overlap (mithaq.intake.mail).
+MITHAQ_MAIL_CONNECTIONS = envint("MITHAQ_MAIL_CONNECTIONS", "1")
 MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR = envint("MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR", "30")
+# Tries to fetch a WhatsApp message's file (30 s, 2 min, 8 min apart) before a note on the
+# case says it could not be (mithaq.intake.whatsapp.fetch_due_media).
+MITHAQ_WHATSAPP_MEDIA_ATTEMPTS = envint("MITHAQ_WHATSAPP_MEDIA_ATTEMPTS", "4")
 # Office files are zips: refused past this size unpacked or this many entries (zip bombs).
 MITHAQ_UPLOAD_MAX_UNPACKED_BYTES = envint(
     "MITHAQ_UPLOAD_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024)
@@ -455,6 +461,7 @@ MITHAQ_PERIODIC_TASKS = [
     ("mithaq.reports.tasks.build_due_packs", 3600),
     ("mithaq.intake.tasks.poll_mailboxes", 60),
     ("mithaq.intake.tasks.deliver_webhooks", 15),
+    ("mithaq.intake.tasks.fetch_whatsapp_media", 30),
     ("mithaq.interviews.tasks.remind_missing_records", 3600),
     ("mithaq.walkin.tasks.release_booking_no_shows", 60),
     ("mithaq.privacy.tasks.apply_retention", 86400),

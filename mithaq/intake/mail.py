@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import ssl
+import threading
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -20,7 +21,7 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils.html import strip_tags
 
 from mithaq.cases import services as case_services
@@ -72,7 +73,7 @@ def parse(raw: bytes) -> Parsed:
     name, sender = parseaddr(str(msg.get("From", "")))
     found = MESSAGE_ID.search(str(msg.get("Message-ID", "")))
     # A message without a Message-ID is known by its bytes.
-    message_id = found.group(0) if found else f"<sha256-{hashlib.sha256(raw).hexdigest()}>"
+    message_id = found.group(0) if found else _digest_id(raw)
     replying = MESSAGE_ID.findall(f"{msg.get('In-Reply-To', '')} {msg.get('References', '')}")
     body = msg.get_body(preferencelist=("plain", "html"))
     text = ""
@@ -146,12 +147,21 @@ def process_message(mailbox: Mailbox, raw: bytes) -> MailMessage:
     """Turn one email into what it is, in one transaction with its MailMessage row. A
     message seen before returns its row and changes nothing."""
     if len(raw) > settings.MITHAQ_MAIL_MAX_BYTES:
-        digest = f"<sha256-{hashlib.sha256(raw).hexdigest()}>"
-        return _record(mailbox, digest, MailOutcome.HELD, reason="too_large")
+        return _record(mailbox, _digest_id(raw), MailOutcome.HELD, reason="too_large")
     mail = parse(raw)
     earlier = MailMessage.objects.filter(message_id=mail.message_id).first()
     if earlier is not None:
         return earlier
+    return _process_new(mailbox, mail)
+
+
+def _digest_id(raw: bytes) -> str:
+    return f"<sha256-{hashlib.sha256(raw).hexdigest()}>"
+
+
+def _process_new(mailbox: Mailbox, mail: Parsed) -> MailMessage:
+    """An email whose Message-ID had no row when its batch was read (a row made since, by
+    another worker, is found by the unique INSERT and answered)."""
     if mail.automatic:
         return _record(mailbox, mail.message_id, MailOutcome.AUTOMATIC)
     case = _case_replied_to(mail)
@@ -179,6 +189,7 @@ def process_message(mailbox: Mailbox, raw: bytes) -> MailMessage:
                 citizen_email=mail.sender[:254],
                 received_by=mailbox.received_by,
                 files=_accepted(mail.files),
+                savepoint=False,  # a failure rolls back this email's whole transaction
             )
             return MailMessage.objects.create(
                 mailbox=mailbox,
@@ -191,6 +202,69 @@ def process_message(mailbox: Mailbox, raw: bytes) -> MailMessage:
         return MailMessage.objects.get(message_id=mail.message_id)
     except ValidationError as exc:
         return _record(mailbox, mail.message_id, MailOutcome.HELD, reason=exc.code or "invalid")
+
+
+def process_batch(mailbox: Mailbox, fetched: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
+    """(uid, outcome) for each fetched email, each committed on its own. One SELECT finds the
+    Message-IDs already recorded (a crash between a commit and its MOVE): those are only
+    moved. The new ones are shared among `MITHAQ_MAIL_CONNECTIONS` threads, each with its own
+    database connection, so that one email's waits on PostgreSQL (round trips, the commit's
+    flush to disk) overlap another's work; a sender's emails stay in one thread, in order, so
+    that a reply finds the case its earlier email made."""
+    parsed: list[tuple[str, Parsed | None, bytes]] = []
+    for uid, raw in fetched:
+        too_large = len(raw) > settings.MITHAQ_MAIL_MAX_BYTES
+        parsed.append((uid, None if too_large else parse(raw), raw))
+    ids = {mail.message_id for _uid, mail, _raw in parsed if mail is not None}
+    known = dict(
+        MailMessage.objects.filter(message_id__in=ids).values_list("message_id", "outcome")
+    )
+    outcomes: dict[str, str] = {}
+    lanes: dict[str, list[tuple[str, Parsed]]] = {}
+    for uid, mail, raw in parsed:
+        if mail is None:
+            row = _record(mailbox, _digest_id(raw), MailOutcome.HELD, reason="too_large")
+            outcomes[uid] = row.outcome
+        elif mail.message_id in known:
+            outcomes[uid] = known[mail.message_id]
+        else:
+            lanes.setdefault(mail.sender, []).append((uid, mail))
+    threads = max(1, min(settings.MITHAQ_MAIL_CONNECTIONS, len(lanes)))
+    if connection.vendor == "sqlite":
+        threads = 1  # one writer at a time: threads would only wait on its lock
+    if threads == 1:
+        for lane in lanes.values():
+            for uid, mail in lane:
+                outcomes[uid] = _process_new(mailbox, mail).outcome
+    else:
+        shares: list[list[tuple[str, Parsed]]] = [[] for _ in range(threads)]
+        for lane in sorted(lanes.values(), key=len, reverse=True):
+            min(shares, key=len).extend(lane)  # the largest lanes first, each to the least busy
+        outcomes.update(_in_threads(mailbox, shares))
+    return [(uid, outcomes[uid]) for uid, _raw in fetched]
+
+
+def _in_threads(mailbox: Mailbox, shares: list[list[tuple[str, Parsed]]]) -> dict[str, str]:
+    results: dict[str, str] = {}
+    failures: list[BaseException] = []
+
+    def work(share: list[tuple[str, Parsed]]) -> None:
+        try:
+            for uid, mail in share:
+                results[uid] = _process_new(mailbox, mail).outcome
+        except BaseException as exc:  # re-raised in the caller: a crash stops the run
+            failures.append(exc)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    workers = [threading.Thread(target=work, args=(share,)) for share in shares]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if failures:
+        raise failures[0]
+    return results
 
 
 def _answer(mailbox: Mailbox, mail: Parsed, case: Case) -> MailMessage:
@@ -292,10 +366,9 @@ def poll_mailbox(mailbox: Mailbox, *, limit: int = 500) -> dict[str, int]:
             batch = uids[start : start + BATCH]
             done: list[str] = []
             held: list[str] = []
-            for uid, raw in _fetch(client, batch):
-                row = process_message(mailbox, raw)
-                counts[row.outcome] = counts.get(row.outcome, 0) + 1
-                (held if row.outcome == MailOutcome.HELD else done).append(uid)
+            for uid, outcome in process_batch(mailbox, _fetch(client, batch)):
+                counts[outcome] = counts.get(outcome, 0) + 1
+                (held if outcome == MailOutcome.HELD else done).append(uid)
             if done:
                 _move(client, ",".join(done), mailbox.processed_folder)
             if held:

@@ -178,6 +178,14 @@ class WhatsAppNumber(models.Model):
         return self.gateway_code
 
 
+class MediaStatus(models.TextChoices):
+    NONE = "", _("no file")
+    PENDING = "pending", _("to fetch")
+    FETCHED = "fetched", _("fetched")
+    REFUSED = "refused", _("refused by the upload rules")
+    FAILED = "failed", _("could not be fetched")
+
+
 class WhatsAppInbound(models.Model):
     """One WhatsApp message received, by its id: Meta retries a webhook, we act once."""
 
@@ -190,11 +198,34 @@ class WhatsAppInbound(models.Model):
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     received_at = models.DateTimeField(auto_now_add=True)
+    # A photo or document in the message: fetched by a job after the webhook has answered
+    # (whatsapp.fetch_due_media), kept on the event the message made, retried with backoff.
+    number = models.ForeignKey(
+        WhatsAppNumber, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    event = models.ForeignKey(
+        "cases.CaseEvent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    media_kind = models.CharField(max_length=12, blank=True)
+    media_id = models.CharField(max_length=128, blank=True)
+    media_name = models.CharField(max_length=200, blank=True)
+    media_status = models.CharField(
+        max_length=10, choices=MediaStatus.choices, default=MediaStatus.NONE, blank=True
+    )
+    media_attempts = models.PositiveSmallIntegerField(default=0)
+    media_next_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("WhatsApp message received")
         verbose_name_plural = _("WhatsApp messages received")
         ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["media_next_at"],
+                name="intake_wa_media_due",
+                condition=Q(media_status="pending"),
+            )
+        ]
 
     def __str__(self):
         return self.wa_message_id

@@ -70,7 +70,11 @@ def submit_via_api(
     try:
         with transaction.atomic():
             case = case_services.submit_case(
-                channel=Channel.WEB, service=service, submission_token=token, **fields
+                channel=Channel.WEB,
+                service=service,
+                submission_token=token,
+                savepoint=False,
+                **fields,
             )
             submission = ApiSubmission.objects.create(
                 api_key=api_key, idempotency_key=idempotency_key, body_digest=digest, case=case

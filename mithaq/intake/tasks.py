@@ -1,12 +1,14 @@
-"""Background jobs of intake: reading the office mailboxes (every minute, run_scheduler).
-Idempotent: a message already recorded is only moved (mithaq.intake.mail)."""
+"""Background jobs of intake: reading the office mailboxes (every minute, run_scheduler),
+fetching WhatsApp messages' files, delivering outgoing webhooks. Idempotent: a message
+already recorded is only moved (mithaq.intake.mail); a file is fetched by the worker that
+claimed its row (mithaq.intake.whatsapp)."""
 
 import imaplib
 import logging
 
 from django_tasks import task
 
-from . import mail, webhooks
+from . import mail, webhooks, whatsapp
 from .models import Mailbox
 
 log = logging.getLogger(__name__)
@@ -32,3 +34,10 @@ def deliver_webhooks() -> dict[str, int]:
     """Periodic: new case events into the outbox, then the due deliveries sent."""
     webhooks.collect()
     return webhooks.send_due()
+
+
+@task()
+def fetch_whatsapp_media() -> dict[str, int]:
+    """Enqueued when a message with a file is recorded, and periodic: the files whose turn
+    has come (new ones, and failures whose backoff is over)."""
+    return whatsapp.fetch_due_media()

@@ -1,7 +1,7 @@
 """WhatsApp Cloud inbound: the webhook's verification handshake, the X-Hub-Signature-256
 check, messages that become a case (or the citizen's answer when their number has a case
-waiting for them), their media downloaded and kept as the case's files under the upload
-rules, delivery statuses that move the message log (notifications.services.record_receipt),
+waiting for them), their media fetched afterwards by a job (fetch_due_media, retried with
+backoff) and kept as the case's files under the upload rules, delivery statuses that move the message log (notifications.services.record_receipt),
 and the 24-hour customer-service window the transport asks about (service_window_open)."""
 
 import datetime
@@ -19,23 +19,22 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from mithaq.cases import services as case_services
-from mithaq.cases.models import Case
-from mithaq.cases.states import Channel, Kind, State
+from mithaq.cases.models import Case, CaseEvent
+from mithaq.cases.states import Channel, EventKind, Kind, State
 from mithaq.common.crypto import HashKind, search_hash, search_hashes
 from mithaq.common.phones import parse_phone
 from mithaq.common.ratelimit import over_limit
-from mithaq.common.uploads import check_upload
 from mithaq.notifications import services as notification_services
 from mithaq.notifications.models import GatewayConfig
 from mithaq.notifications.states import GatewayKind
 
-from .models import MailOutcome, WhatsAppInbound, WhatsAppNumber
+from .models import MailOutcome, MediaStatus, WhatsAppInbound, WhatsAppNumber
 
 log = logging.getLogger(__name__)
 
@@ -92,16 +91,26 @@ def _get(url: str, token: str, *, limit: int, timeout: float) -> bytes:
         return answer.read(limit + 1)
 
 
-def download_media(config: GatewayConfig, message: dict) -> SimpleUploadedFile | None:
-    """The message's media as an upload that passed the upload rules (type decided by its
-    bytes, size), or None: the Cloud API gives a media id; GET {base}/{id} names a short-lived
-    URL, and GET on that URL with the same token gives the bytes."""
+class MediaUnavailable(Exception):
+    """Meta did not give the file this time (network, its answer): tried again later."""
+
+
+def _media_of(message: dict) -> tuple[str, str, str]:
+    """(kind, media id, file name) of a media message; the id empty if there is none we can
+    ask for: it goes into a URL path, so only what Meta's ids are made of."""
     kind = str(message.get("type", ""))
     media = message.get(kind) if kind in MEDIA_KINDS else None
-    media_id = str((media or {}).get("id", "")) if isinstance(media, dict) else ""
-    # An id goes into a URL path: only what Meta's ids are made of.
-    if not MEDIA_ID.fullmatch(media_id):
-        return None
+    if not isinstance(media, dict):
+        return kind, "", ""
+    media_id = str(media.get("id", ""))
+    name = str(media.get("filename") or f"whatsapp-{kind}")[:200]
+    return kind, media_id if MEDIA_ID.fullmatch(media_id) else "", name
+
+
+def download_media(config: GatewayConfig, media_id: str, name: str) -> SimpleUploadedFile:
+    """The media's bytes as an upload (not yet checked): the Cloud API gives a media id; GET
+    {base}/{id} names a short-lived URL, and GET on that URL with the same token gives the
+    bytes. MediaUnavailable when Meta does not give them now."""
     limit, timeout = settings.MITHAQ_MAX_UPLOAD_BYTES, config.timeout_seconds
     try:
         described = json.loads(
@@ -114,25 +123,14 @@ def download_media(config: GatewayConfig, message: dict) -> SimpleUploadedFile |
         )
         data = _get(str(described["url"]), config.secret(), limit=limit, timeout=timeout)
     except (OSError, ValueError, KeyError, TypeError, urllib.error.URLError) as exc:
-        # The case is still made from the text; the file is lost with Meta's URL. Logs keep
-        # the kind of failure only.
-        log.warning("whatsapp media not fetched: %s", type(exc).__name__)
-        return None
-    name = str((media or {}).get("filename") or f"whatsapp-{kind}")[:200]
-    upload = SimpleUploadedFile(name, data)
-    try:
-        check_upload(upload)
-    except ValidationError:
-        return None
-    upload.seek(0)
-    return upload
+        # Logs keep the kind of failure only.
+        raise MediaUnavailable(type(exc).__name__) from exc
+    return SimpleUploadedFile(name, data)
 
 
-def receive_message(
-    number: WhatsAppNumber, message: dict, name: str, config: GatewayConfig | None = None
-) -> WhatsAppInbound | None:
+def receive_message(number: WhatsAppNumber, message: dict, name: str) -> WhatsAppInbound | None:
     """One inbound message, once: a case, or the answer on the case waiting for this number;
-    a photo or document in it becomes the case's file."""
+    a photo or document in it becomes the case's file once a job has fetched it."""
     wa_id = str(message.get("id", ""))[:128]
     if not wa_id:
         return None
@@ -150,9 +148,9 @@ def receive_message(
         f"wa:{sender[:32]}", limit=settings.MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR, window=3600
     ):
         return _record(wa_id, MailOutcome.HELD, sender)
-    # The network before the transaction: no row is locked while Meta answers.
-    upload = download_media(config, message) if has_media and config is not None else None
-    files = [upload] if upload is not None else []
+    # The file is fetched by a job once this is committed (fetch_due_media): the webhook
+    # answers Meta without waiting on Meta's file servers.
+    kind, media_id, media_name = _media_of(message) if has_media else ("", "", "")
     if not text:
         with translation.override(settings.LANGUAGE_CODE):
             text = _("A file sent by WhatsApp")
@@ -164,8 +162,8 @@ def receive_message(
     try:
         with transaction.atomic():
             if waiting is not None:
-                case = case_services.record_citizen_response(case=waiting, body=text, files=files)
-                outcome = MailOutcome.ANSWER
+                case = case_services.record_citizen_response(case=waiting, body=text)
+                outcome, event_kind = MailOutcome.ANSWER, EventKind.CITIZEN_RESPONDED
             else:
                 case = case_services.submit_case(
                     kind=Kind.COMPLAINT,
@@ -175,16 +173,118 @@ def receive_message(
                     citizen_name=(name or phone)[:150],
                     citizen_phone=phone,
                     received_by=number.received_by,
-                    files=files,
                 )
-                outcome = MailOutcome.NEW_CASE
-            return WhatsAppInbound.objects.create(
-                wa_message_id=wa_id, sender=sender, outcome=outcome, case=case
+                outcome, event_kind = MailOutcome.NEW_CASE, EventKind.SUBMITTED
+            row = WhatsAppInbound(
+                wa_message_id=wa_id, sender=sender, outcome=outcome, case=case, number=number
             )
+            if media_id:
+                row.event = CaseEvent.objects.filter(case=case, kind=event_kind).latest("id")
+                row.media_kind, row.media_id, row.media_name = kind, media_id, media_name
+                row.media_status = MediaStatus.PENDING
+                row.media_next_at = timezone.now()
+            row.save()
+            if media_id:
+                _enqueue_media_job()
     except IntegrityError:
         return WhatsAppInbound.objects.filter(wa_message_id=wa_id).first()
     except ValidationError:
         return _record(wa_id, MailOutcome.HELD, sender)
+    return row
+
+
+def _enqueue_media_job() -> None:
+    """The database queue's task row is written in the message's transaction (committed
+    with it or not at all); another queue (Redis) hears of it after the commit."""
+    from .tasks import fetch_whatsapp_media  # the tasks module imports this one
+
+    def enqueue() -> None:
+        try:
+            fetch_whatsapp_media.enqueue()
+        except Exception:
+            # The row waits in the table: the periodic run of the same job fetches it.
+            log.exception("could not enqueue the WhatsApp media job")
+
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        fetch_whatsapp_media.enqueue()
+    else:
+        transaction.on_commit(enqueue)
+
+
+# A claimed row is left alone this long by other workers (a worker killed mid-download
+# leaves it to be tried again after that).
+MEDIA_CLAIM = datetime.timedelta(minutes=5)
+MEDIA_BACKOFF = datetime.timedelta(seconds=30)
+
+
+def fetch_due_media(*, now: datetime.datetime | None = None, limit: int = 50) -> dict[str, int]:
+    """Fetch the files of the WhatsApp messages whose turn has come: each row is claimed by
+    a conditional UPDATE (two workers never fetch one file), the network is used outside
+    any transaction, and the file is kept on the message's event through cases.services. A
+    failure is tried again after 30 s, 2 min, 8 min...; after the last attempt, or when the
+    upload rules refuse the file, a note on the case says so to the staff."""
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    due = WhatsAppInbound.objects.filter(
+        media_status=MediaStatus.PENDING, media_next_at__lte=now
+    ).order_by("media_next_at")[:limit]
+    for row in list(due):
+        claimed = WhatsAppInbound.objects.filter(
+            pk=row.pk, media_status=MediaStatus.PENDING, media_next_at=row.media_next_at
+        ).update(media_next_at=now + MEDIA_CLAIM)
+        if claimed:
+            status = _fetch_media(row, now=now)
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _fetch_media(row: WhatsAppInbound, *, now: datetime.datetime) -> str:
+    number = row.number
+    config = (
+        GatewayConfig.objects.filter(code=number.gateway_code, kind=GatewayKind.WHATSAPP).first()
+        if number is not None
+        else None
+    )
+    event = row.event
+    if config is None or event is None:
+        return _give_up(row, MediaStatus.FAILED, now=now)
+    try:
+        upload = download_media(config, row.media_id, row.media_name)
+    except MediaUnavailable as exc:
+        log.warning("whatsapp media not fetched (attempt %s): %s", row.media_attempts + 1, exc)
+        row.media_attempts += 1
+        if row.media_attempts >= settings.MITHAQ_WHATSAPP_MEDIA_ATTEMPTS:
+            return _give_up(row, MediaStatus.FAILED, now=now)
+        row.media_next_at = now + MEDIA_BACKOFF * 4 ** (row.media_attempts - 1)
+        row.save(update_fields=["media_attempts", "media_next_at"])
+        return "retry"
+    try:
+        with transaction.atomic():
+            case_services.add_file_to_event(event=event, upload=upload, now=now)
+            row.media_attempts += 1
+            row.media_status, row.media_next_at = MediaStatus.FETCHED, None
+            row.save(update_fields=["media_attempts", "media_status", "media_next_at"])
+    except ValidationError:
+        return _give_up(row, MediaStatus.REFUSED, now=now)
+    return MediaStatus.FETCHED
+
+
+def _give_up(row: WhatsAppInbound, status: str, *, now: datetime.datetime) -> str:
+    """The file will not be kept: the row says why, and a note on the case tells the staff,
+    who can ask the citizen for it again."""
+    with transaction.atomic():
+        row.media_status, row.media_next_at = status, None
+        row.save(update_fields=["media_attempts", "media_status", "media_next_at"])
+        actor = row.number.received_by if row.number is not None else None
+        if row.case is not None and actor is not None:
+            with translation.override(settings.LANGUAGE_CODE):
+                body = (
+                    _("The file sent by WhatsApp was refused by the upload rules.")
+                    if status == MediaStatus.REFUSED
+                    else _("The file sent by WhatsApp could not be downloaded.")
+                )
+            case_services.add_note(case=row.case, actor=actor, body=body, now=now)
+    return status
 
 
 def _record(wa_id: str, outcome: str, sender: str) -> WhatsAppInbound:
@@ -232,9 +332,7 @@ def webhook(request, gateway: str):
         }
         for message in value.get("messages", []) or []:
             if isinstance(message, dict):
-                receive_message(
-                    number, message, names.get(str(message.get("from", "")), ""), config
-                )
+                receive_message(number, message, names.get(str(message.get("from", "")), ""))
                 counts["messages"] += 1
         for status in value.get("statuses", []) or []:
             if isinstance(status, dict) and status.get("status") in STATUSES:

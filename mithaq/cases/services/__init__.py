@@ -16,6 +16,7 @@ from .external import record_external_entry, record_letter_event
 from .workflow import (
     GrievanceClosed,
     acknowledge_case,
+    add_file_to_event,
     add_note,
     answer_case,
     assign_case,
@@ -37,6 +38,7 @@ __all__ = [
     "CaseStateError",
     "GrievanceClosed",
     "acknowledge_case",
+    "add_file_to_event",
     "add_note",
     "answer_case",
     "assign_case",

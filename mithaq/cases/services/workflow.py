@@ -21,7 +21,7 @@ from mithaq.common.phones import parse_phone
 from mithaq.routing import rules as routing_rules
 
 from ..grievances import answered_at, deadline_after
-from ..models import Case, ConfidentialRead, new_tracking_code
+from ..models import Attachment, Case, CaseEvent, ConfidentialRead, new_tracking_code
 from ..states import (
     CITIZEN_GRIEVANCE,
     CITIZEN_RESPONSE,
@@ -74,9 +74,14 @@ def submit_case(
     declaration: str = "",
     submission_token: uuid.UUID | None = None,
     now: datetime.datetime | None = None,
+    savepoint: bool = True,
 ) -> Case:
     """Register a new case from any channel. The same submission token returns the case
     already made for it, so a double click or a resent form makes one case.
+
+    Inside a caller's transaction, `savepoint=False` spares the SAVEPOINT and its RELEASE
+    (two round trips): for a caller that writes its own row in the same transaction and
+    lets any failure here roll the whole of it back (the API's submission, an email's row).
 
     Where it goes: the first routing rule that matches (mithaq.routing.rules); else the
     chosen service's unit; else the chosen unit; else the citizens' affairs office's triage
@@ -164,7 +169,7 @@ def submit_case(
         submission_token=submission_token,
     )
     try:
-        with files_kept_only_on_commit() as written, transaction.atomic():
+        with files_kept_only_on_commit() as written, transaction.atomic(savepoint=savepoint):
             case.code = references[0] if references else ""
             for _attempt in range(5 if not references else 0):
                 case.code = new_tracking_code()
@@ -213,8 +218,11 @@ def submit_case(
             if case.assignee_id:
                 record_event(case, kind=EventKind.ASSIGNED, now=now, assignee_id=case.assignee_id)
     except IntegrityError:
-        # Two requests with one token raced: the other one made the case.
-        if submission_token is not None:
+        # Two requests with one token raced: the other one made the case. (Without a
+        # savepoint the caller's transaction is broken: the caller looks.)
+        if submission_token is not None and (
+            savepoint or not transaction.get_connection().in_atomic_block
+        ):
             existing = Case.objects.filter(submission_token=submission_token).first()
             if existing is not None:
                 return existing
@@ -413,6 +421,28 @@ def record_citizen_response(
             written=written,
         )
     return locked
+
+
+def add_file_to_event(
+    *, event: CaseEvent, upload: Any, now: datetime.datetime | None = None
+) -> Attachment:
+    """A file that came with a message already recorded, fetched afterwards (WhatsApp's
+    media, downloaded by a job), kept on that message's event as it would have been had it
+    come with it. The upload rules decide (ValidationError: nothing is written)."""
+    now = now or timezone.now()
+    with files_kept_only_on_commit() as written, transaction.atomic():
+        locked = lock_case(event.case)
+        store_files(
+            locked,
+            event,
+            [upload],
+            by_citizen=event.by_citizen,
+            uploaded_by=event.actor,
+            is_public=event.is_public,
+            now=now,
+            written=written,
+        )
+    return written[0]
 
 
 class GrievanceClosed(CaseStateError):

@@ -257,3 +257,44 @@ def test_admin_shows_a_new_key_once_and_keeps_its_digest(client, org):
     )
     assert not any("mq_" in str(m) for m in again.context["messages"])
     assert ApiKey.objects.get(pk=key.pk).matches(raw)
+
+
+def test_racing_submissions_with_one_idempotency_key_make_one_case(transactional_db, org):
+    """Six requests with one Idempotency-Key at once, each on its own connection: the case's
+    unique submission token and the submission's unique row leave one case, which all six
+    answer (submit_case runs without a savepoint inside the API's transaction: a race's
+    IntegrityError rolls the loser's whole transaction back, and the winner's row answers)."""
+    import threading
+
+    from django.db import connection, connections
+
+    from mithaq.intake.services import submit_via_api
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    key, _raw = issue_api_key(name="Mobile app", may_submit=True)
+    barrier = threading.Barrier(6)
+    answers, failures = [], []
+
+    def one():
+        try:
+            barrier.wait()
+            answers.append(
+                submit_via_api(
+                    api_key=key, idempotency_key="race-1", fields=dict(CASE), service=None
+                )
+            )
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert Case.objects.count() == 1 and ApiSubmission.objects.count() == 1
+    assert {case.pk for case, _created in answers} == {Case.objects.get().pk}
+    assert sorted(created for _case, created in answers) == [False] * 5 + [True]

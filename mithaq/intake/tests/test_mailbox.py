@@ -4,16 +4,10 @@ tests are skipped, unless MITHAQ_REQUIRE_DOVECOT=1 (CI) makes that a failure."""
 
 import imaplib
 import os
-import pwd
 import random
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 import traceback
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -26,8 +20,7 @@ from mithaq.intake.models import Mailbox, MailMessage, MailOutcome
 from mithaq.intake.tasks import poll_mailboxes
 from mithaq.testing import PDF, make_case
 
-DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
-PASSWORD = "throwaway-secret"
+from .dovecot import DOVECOT, PASSWORD, free_port, running_dovecot
 
 if not os.path.exists(DOVECOT):
     if os.environ.get("MITHAQ_REQUIRE_DOVECOT") == "1":
@@ -35,79 +28,10 @@ if not os.path.exists(DOVECOT):
     pytest.skip("dovecot not installed (apt-get install dovecot-imapd)", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def dovecot():
-    root = Path(tempfile.mkdtemp(prefix="mithaq-dovecot-"))
-    root.chmod(0o755)
-    (root / "mail").mkdir(mode=0o777)
-    (root / "mail").chmod(0o777)
-    if os.geteuid() == 0:
-        owner, login, internal = pwd.getpwnam("dovecot"), "dovenull", "dovecot"
-    else:
-        owner = pwd.getpwuid(os.geteuid())
-        login = internal = owner.pw_name
-    port = _free_port()
-    (root / "users").write_text(
-        f"office:{{PLAIN}}{PASSWORD}:{owner.pw_uid}:{owner.pw_gid}::{root}/mail/office\n"
-    )
-    (root / "dovecot.conf").write_text(
-        f"""protocols = imap
-listen = 127.0.0.1
-base_dir = {root}/run
-state_dir = {root}/state
-log_path = {root}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-default_login_user = {login}
-default_internal_user = {internal}
-auth_mechanisms = plain login
-passdb {{
-  driver = passwd-file
-  args = {root}/users
-}}
-userdb {{
-  driver = passwd-file
-  args = {root}/users
-}}
-mail_location = maildir:~/Maildir
-first_valid_uid = 1
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-  chroot =
-}}
-service anvil {{
-  chroot =
-}}
-"""
-    )
-    process = subprocess.Popen([DOVECOT, "-F", "-c", str(root / "dovecot.conf")])
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
-                raise RuntimeError(f"dovecot did not start: {log}") from None
-            time.sleep(0.1)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
-    shutil.rmtree(root, ignore_errors=True)
+    with running_dovecot() as port:
+        yield port
 
 
 def imap(port) -> imaplib.IMAP4:
@@ -145,11 +69,14 @@ def mailbox(dovecot, org, monkeypatch):
     )
 
 
-def deliver(port, **kwargs) -> str:
+def deliver(port, *, client: imaplib.IMAP4 | None = None, **kwargs) -> str:
+    """Append one email to the INBOX (through `client` if given, else a connection of its own)."""
     msg = email(**kwargs)
-    client = imap(port)
+    own = client is None
+    client = imap(port) if own else client
     client.append("INBOX", "", imaplib.Time2Internaldate(time.time()), msg.as_bytes())
-    client.logout()
+    if own:
+        client.logout()
     return msg["Message-ID"]
 
 
@@ -320,7 +247,7 @@ def test_unreachable_mailbox_does_not_stop_the_job(mailbox, dovecot, org):
     Mailbox.objects.create(
         name="Gone",
         host="127.0.0.1",
-        port=_free_port(),
+        port=free_port(),
         security=Mailbox.Security.NONE,
         username="x",
         password_env="NONE",
@@ -404,17 +331,20 @@ def test_sigkilled_worker_loses_nothing_and_doubles_nothing(
 ):
     """A real crash: the worker runs in a child process and is SIGKILLed at a random moment
     (while connecting, fetching, inside a case's transaction, between a commit and the MOVE),
-    round after round; the worker that runs after it finds every email made into one case."""
+    100 rounds against one Dovecot; the worker that runs after them finds every email made
+    into one case. The reader spreads its batch over two connections, as in production."""
     if connection.vendor != "postgresql":
         pytest.skip("a second process needs a shared database (PostgreSQL)")
     settings.MITHAQ_MAIL_PER_SENDER_PER_HOUR = 10_000
-    rounds, per_round = 10, 2
+    settings.MITHAQ_MAIL_CONNECTIONS = 2
+    rounds, per_round = 100, 2
+    sender = imap(dovecot)  # one connection delivers every round's emails
     # One email read in this process first: the children are forked from a warm worker (the
     # modules a first case imports), so a kill lands in the work, not in imports.
-    ids = [deliver(dovecot, sender="Person W <pw@example.com>")]
+    ids = [deliver(dovecot, client=sender, sender="Person W <pw@example.com>")]
     mail.poll_mailbox(mailbox)
     # How long a warm run takes here (a shared machine varies): kills spread over it.
-    ids.append(deliver(dovecot, sender="Person V <pv@example.com>"))
+    ids.append(deliver(dovecot, client=sender, sender="Person V <pv@example.com>"))
     started = time.monotonic()
     mail.poll_mailbox(mailbox)
     window = 1.5 * per_round * (time.monotonic() - started)
@@ -423,7 +353,7 @@ def test_sigkilled_worker_loses_nothing_and_doubles_nothing(
     for round_ in range(rounds):
         for i in range(per_round):
             n = round_ * per_round + i
-            ids.append(deliver(dovecot, sender=f"Person {n} <p{n}@example.com>"))
+            ids.append(deliver(dovecot, client=sender, sender=f"Person {n} <p{n}@example.com>"))
         pid = _poll_in_child(mailbox)
         # A bounded wait of random length, then the kill: the moment it lands is the point.
         deadline = time.monotonic() + rng.uniform(0.0, window)
@@ -433,11 +363,12 @@ def test_sigkilled_worker_loses_nothing_and_doubles_nothing(
             if done:
                 finished = True
                 break
-            time.sleep(0.005)
+            time.sleep(0.002)
         if not finished:
             os.kill(pid, 9)
             os.waitpid(pid, 0)
             killed_mid_run += 1
+    sender.logout()
     # The next worker, not killed.
     pid = _poll_in_child(mailbox)
     _done, status = os.waitpid(pid, 0)
@@ -453,3 +384,44 @@ def test_sigkilled_worker_loses_nothing_and_doubles_nothing(
     assert folder_count(dovecot, "Processed") == total
     # Most kills landed while the worker ran (not after it had finished on its own).
     assert killed_mid_run >= rounds // 2
+
+
+def test_a_batch_spread_over_connections_keeps_each_senders_order(
+    transactional_db, mailbox, dovecot, settings
+):
+    """The reader shares a batch among three database connections (threads): each email is
+    still one case, a Message-ID seen twice in the batch is one case, and a sender's reply
+    in the same batch threads into the case its first email made (a sender's emails stay in
+    one thread, in order)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("other connections see only committed rows (PostgreSQL)")
+    settings.MITHAQ_MAIL_CONNECTIONS = 3
+    settings.MITHAQ_MAIL_PER_SENDER_PER_HOUR = 10_000
+    firsts = {}
+    for n in range(6):
+        firsts[n] = deliver(dovecot, sender=f"Person {n} <p{n}@example.com>")
+    for n in range(6):
+        deliver(
+            dovecot,
+            sender=f"Person {n} <p{n}@example.com>",
+            subject="Re: Transcript not issued",
+            body=f"Any news? ({n})",
+            headers={"In-Reply-To": firsts[n]},
+        )
+    deliver(dovecot, sender="Twice <twice@example.com>", message_id="<twice@example.com>")
+    deliver(dovecot, sender="Twice <twice@example.com>", message_id="<twice@example.com>")
+    counts = mail.poll_mailbox(mailbox)
+    assert counts == {MailOutcome.NEW_CASE: 8, MailOutcome.ANSWER: 6}
+    cases = Case.objects.filter(channel=Channel.EMAIL)
+    assert cases.count() == 7
+    for n in range(6):
+        case = cases.get(citizen_email=f"p{n}@example.com")
+        assert (
+            CaseEvent.objects.filter(case=case, kind=EventKind.NOTE)
+            .values_list("body", flat=True)
+            .get()
+            == f"Any news? ({n})"
+        )
+    assert MailMessage.objects.count() == 13
+    assert folder_count(dovecot, "INBOX") == 0
+    assert folder_count(dovecot, "Processed") == 14

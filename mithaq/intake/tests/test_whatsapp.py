@@ -10,12 +10,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from mithaq.cases import services as case_services
 from mithaq.cases.models import Attachment, Case, CaseEvent
 from mithaq.cases.states import Channel, EventKind, State
-from mithaq.intake.models import WhatsAppInbound, WhatsAppNumber
+from mithaq.intake import whatsapp
+from mithaq.intake.models import MediaStatus, WhatsAppInbound, WhatsAppNumber
+from mithaq.intake.tasks import fetch_whatsapp_media
 from mithaq.notifications.models import GatewayConfig, Message
 from mithaq.notifications.states import GatewayKind
 from mithaq.notifications.transports import Outgoing
@@ -175,6 +179,7 @@ class GraphStub:
 
     def __init__(self, files):
         self.files, self.requests = files, []
+        self.failures = 0  # the next this many GETs answer 503
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -190,6 +195,9 @@ class GraphStub:
 
             def do_GET(self):
                 stub.requests.append(("GET", self.path, self.headers.get("Authorization")))
+                if stub.failures:
+                    stub.failures -= 1
+                    return self._answer(503, b'{"error": "try later"}')
                 if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                     return self._answer(401, b'{"error": "token"}')
                 name = self.path.strip("/")
@@ -231,11 +239,22 @@ def media(kind, media_id, wa_id="wamid.m1", **extra):
     return {"from": "9647701234567", "id": wa_id, "type": kind, kind: {"id": media_id, **extra}}
 
 
-def test_document_is_downloaded_and_kept_as_the_cases_file(client, graph):
+def fetch_media(now=None):
+    """The job's run, as the worker would run it."""
+    return fetch_whatsapp_media.call() if now is None else whatsapp.fetch_due_media(now=now)
+
+
+def test_document_is_downloaded_by_the_job_and_kept_as_the_cases_file(client, graph):
     message = media("document", "media-pdf", caption="My transcript", filename="transcript.pdf")
     assert post(client, payload(messages=[message])).status_code == 200
+    # The webhook answered without asking Meta for the file: the case is there, the file
+    # waits for the job, which was enqueued.
     case = Case.objects.get()
     assert case.body == "My transcript"
+    assert graph.requests == [] and not Attachment.objects.exists()
+    assert WhatsAppInbound.objects.get().media_status == MediaStatus.PENDING
+    assert DBTaskResult.objects.filter(task_path__endswith="fetch_whatsapp_media").count() == 1
+    assert fetch_media() == {MediaStatus.FETCHED: 1}
     attachment = Attachment.objects.get(case=case)
     assert (attachment.original_name, attachment.content_type, attachment.size) == (
         "transcript.pdf",
@@ -243,15 +262,20 @@ def test_document_is_downloaded_and_kept_as_the_cases_file(client, graph):
         len(PDF),
     )
     assert attachment.file.read() == PDF
+    assert attachment.event == CaseEvent.objects.get(case=case, kind=EventKind.SUBMITTED)
     # The id, then the file's URL, each with the token.
     assert [(m, p, a) for m, p, a in graph.requests] == [
         ("GET", "/media-pdf", f"Bearer {TOKEN}"),
         ("GET", "/files/media-pdf", f"Bearer {TOKEN}"),
     ]
+    # Done once: the next run has nothing to do.
+    assert fetch_media() == {}
+    assert Attachment.objects.count() == 1
 
 
 def test_photo_without_caption_makes_a_case_with_its_file(client, graph):
     post(client, payload(messages=[media("image", "media-png")]))
+    fetch_media()
     case = Case.objects.get()
     assert case.subject  # a placeholder, in the office's language
     assert Attachment.objects.get(case=case).content_type == "image/png"
@@ -261,22 +285,77 @@ def test_photo_answers_the_case_waiting_for_it(client, graph, org):
     case = make_case(org)
     case_services.request_information(case=case, actor=org.officer_a, question="Your ID card?")
     post(client, payload(messages=[media("image", "media-png", caption="ID card")]))
+    fetch_media()
     event = CaseEvent.objects.get(case=case, kind=EventKind.CITIZEN_RESPONDED)
     assert list(event.attachments.values_list("content_type", flat=True)) == ["image/png"]
+    assert event.attachments.get().by_citizen
     assert Case.objects.count() == 1
 
 
-def test_refused_file_is_left_out_and_the_case_kept(client, graph):
+def test_refused_file_is_left_out_the_case_kept_and_a_note_says_so(client, graph):
     post(client, payload(messages=[media("document", "media-exe", caption="Form attached")]))
+    assert fetch_media() == {MediaStatus.REFUSED: 1}
     case = Case.objects.get()
     assert case.body == "Form attached"
     assert not Attachment.objects.exists()
+    note = CaseEvent.objects.get(case=case, kind=EventKind.NOTE)
+    with translation.override("en"):
+        assert note.body == str(_("The file sent by WhatsApp was refused by the upload rules."))
 
 
-def test_media_that_cannot_be_fetched_still_makes_the_case(client, graph):
-    post(client, payload(messages=[media("document", "media-gone", caption="See the file")]))
-    assert Case.objects.get().body == "See the file"
+def test_failed_download_is_retried_with_backoff(client, graph):
+    post(client, payload(messages=[media("document", "media-pdf", caption="See the file")]))
+    graph.failures = 1
+    now = timezone.now()
+    assert fetch_media(now) == {"retry": 1}
+    row = WhatsAppInbound.objects.get()
+    assert (row.media_status, row.media_attempts) == (MediaStatus.PENDING, 1)
+    assert row.media_next_at == now + datetime.timedelta(seconds=30)
     assert not Attachment.objects.exists()
+    # Not before its time; then it succeeds.
+    assert fetch_media(now + datetime.timedelta(seconds=29)) == {}
+    assert fetch_media(now + datetime.timedelta(seconds=30)) == {MediaStatus.FETCHED: 1}
+    assert Attachment.objects.get().content_type == "application/pdf"
+    assert not CaseEvent.objects.filter(kind=EventKind.NOTE).exists()
+
+
+def test_media_that_cannot_be_fetched_makes_the_case_and_a_note_after_the_last_try(
+    client, graph, settings, org
+):
+    settings.MITHAQ_WHATSAPP_MEDIA_ATTEMPTS = 3
+    post(client, payload(messages=[media("document", "media-gone", caption="See the file")]))
+    case = Case.objects.get()
+    assert case.body == "See the file"
+    now = timezone.now()
+    # 30 s, then 2 minutes later: three tries in all, then it gives up.
+    runs = [fetch_media(now + datetime.timedelta(seconds=s)) for s in (0, 30, 150, 3600)]
+    assert runs == [{"retry": 1}, {"retry": 1}, {MediaStatus.FAILED: 1}, {}]
+    row = WhatsAppInbound.objects.get()
+    assert (row.media_status, row.media_attempts, row.media_next_at) == (
+        MediaStatus.FAILED,
+        3,
+        None,
+    )
+    assert not Attachment.objects.exists()
+    # The staff see it on the case's page.
+    client.force_login(org.reception)
+    with translation.override("en"):
+        page = client.get(f"/staff/cases/{case.code}/", HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200
+        note = CaseEvent.objects.get(case=case, kind=EventKind.NOTE)
+        assert note.body == str(_("The file sent by WhatsApp could not be downloaded."))
+        assert note.body in page.content.decode()
+
+
+def test_a_claimed_file_is_not_fetched_by_a_second_worker(client, graph):
+    post(client, payload(messages=[media("document", "media-pdf")]))
+    row = WhatsAppInbound.objects.get()
+    # Another worker claimed it a moment ago (its conditional UPDATE moved the time on).
+    WhatsAppInbound.objects.filter(pk=row.pk).update(
+        media_next_at=timezone.now() + whatsapp.MEDIA_CLAIM
+    )
+    assert fetch_media() == {}
+    assert graph.requests == []
 
 
 def _send(config):
