@@ -4,6 +4,8 @@ service's page (documents, fees, steps, the expected time, where to apply, its F
 Here, in cases, rather than in catalog: the expected time is the charter's one promise
 (cases.services.clocks.answer_commitment), which reads routing's commitments above catalog."""
 
+from dataclasses import dataclass
+
 import segno
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -16,51 +18,103 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from mithaq.cases.services import clocks
-from mithaq.catalog.models import Service, ServiceVersion
+from mithaq.catalog.models import (
+    Fee,
+    RequiredDocument,
+    Service,
+    ServiceFaq,
+    ServiceStep,
+    ServiceVersion,
+)
 from mithaq.common.pdf import render_pdf
 from mithaq.common.search_text import strip_article, words
 
 from ..states import Kind
 
 
-def _matches(service: Service, terms: list[str]) -> bool:
-    """Every word of the query is in the service's names or description, spelt by the
+def _matches(texts: list[str], terms: list[str]) -> bool:
+    """Every word of the query is in the service's code, names or description, spelt by the
     inbox's rules (mithaq.common.search_text): hamza seats, alef forms, ta marbuta, the
     article and Arabic-Indic digits do not matter."""
-    document = " ".join(
-        strip_article(word)
-        for word in words(
-            " ".join(
-                [service.code, service.name_ar, service.name_en]
-                + [service.description_ar, service.description_en]
-            )
-        )
-    )
+    document = " ".join(strip_article(word) for word in words(" ".join(texts)))
     return all(term in document for term in terms)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A service as the list shows it: name and description in the page's language."""
+
+    url: str
+    name: str
+    description: str
 
 
 @require_GET
 def service_list(request):
+    """Every active service under its unit (in tree order). Read as plain values in one
+    query and named once for the page's language; each link is the list's own address and
+    the code (a slug: what reverse() gives for it), not one reverse() per service."""
     query = request.GET.get("q", "")[:100]
     terms = [strip_article(word) for word in words(query)]
-    services = list(
-        Service.objects.active().select_related("unit").order_by("unit__path", "name_ar")
+    arabic = (translation.get_language() or "ar").startswith("ar")
+    base = reverse("catalogue:list")
+    rows = (
+        Service.objects.active()
+        .order_by("unit__path", "name_ar")
+        .values_list(
+            "code",
+            "name_ar",
+            "name_en",
+            "description_ar",
+            "description_en",
+            "unit_id",
+            "unit__name_ar",
+            "unit__name_en",
+        )
     )
-    if terms:
-        services = [service for service in services if _matches(service, terms)]
+    groups: list[tuple[str, list[Listed]]] = []
+    last_unit = None
+    for code, name_ar, name_en, desc_ar, desc_en, unit_id, unit_ar, unit_en in rows:
+        if terms and not _matches([code, name_ar, name_en, desc_ar, desc_en], terms):
+            continue
+        if unit_id != last_unit:
+            groups.append((unit_ar if arabic else unit_en, []))
+            last_unit = unit_id
+        groups[-1][1].append(
+            Listed(
+                url=f"{base}{code}/",
+                name=name_ar if arabic else name_en,
+                description=(desc_ar or desc_en) if arabic else (desc_en or desc_ar),
+            )
+        )
     return render(
         request,
         "cases/catalogue/list.html",
-        {"nav": "services", "services": services, "query": query},
+        {"nav": "services", "groups": groups, "query": query},
     )
 
 
-def version_with_details(version_id: int | None) -> ServiceVersion | None:
-    if version_id is None:
-        return None
+def _in_order(model) -> Prefetch:
+    """A version's list in its own order. The models' default ordering starts with
+    `version`, which PostgreSQL would reach by joining the version, its service and that
+    service's unit (their orderings) for rows that all belong to one version."""
+    return Prefetch(
+        model._meta.get_field("version").remote_field.related_name,
+        queryset=model.objects.order_by("position", "id"),
+    )
+
+
+def current_version(service: Service) -> ServiceVersion | None:
+    """The version in effect today (Service.version_on) with its documents, fees, steps and
+    FAQ: one query for the version and one for each list."""
     return (
-        ServiceVersion.objects.filter(pk=version_id)
-        .prefetch_related("documents", "fees", "steps", "questions", Prefetch("faqs"))
+        service.versions_on()
+        .prefetch_related(
+            _in_order(RequiredDocument),
+            _in_order(Fee),
+            _in_order(ServiceStep),
+            _in_order(ServiceFaq),
+        )
         .first()
     )
 
@@ -72,8 +126,7 @@ def service_page(request, code: str):
     service = Service.objects.select_related("unit").filter(code=code).first()
     if service is None:
         raise Http404
-    current = service.version_on()
-    version = version_with_details(current.pk if current else None)
+    version = current_version(service)
     open_for_applications = service.is_active and service.unit.is_active
     return render(
         request,
@@ -117,8 +170,7 @@ def signage(request, code: str):
     service = Service.objects.select_related("unit").filter(code=code).first()
     if service is None:
         raise Http404
-    current = service.version_on()
-    version = version_with_details(current.pk if current else None)
+    version = current_version(service)
     page, scale, qr_mm = SIGN_SIZES[size]
     url = request.build_absolute_uri(reverse("catalogue:service", args=[code]))
     documents = list(version.documents.all()) if version else []
