@@ -11,13 +11,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mithaq.accounts.models import OrgUnit, User
 from mithaq.cases.states import Channel, Kind
+from mithaq.catalog.models import Service
 
 from .models import FollowUp, SurveyAnswer
 from .states import HALL_CHANNEL, SATISFIED_SCORES, Resolved
@@ -123,12 +126,101 @@ _GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...], Callable[[dict], Any]
 
 def breakdown(answers: QuerySet[SurveyAnswer], dimension: str) -> list[Row]:
     """One row per value of `dimension` (a key of DIMENSIONS), in a steady order: one
-    grouped query."""
+    grouped query. (The results page reads every dimension at once: all_breakdowns.)"""
     fields, order, label = _GROUPS[dimension]
     if dimension == "month":
         answers = answers.annotate(month=TruncMonth("answered_at"))
     rows: Iterable[dict[str, Any]] = answers.values(*fields).annotate(**_totals()).order_by(*order)
     return [Row(label(row), _figures(row)) for row in rows]
+
+
+# The columns each dimension groups by in all_breakdowns' one query.
+_KEYS = {
+    "service": "service_id",
+    "unit": "unit_id",
+    "channel": "channel",
+    "kind": "kind",
+    "month": "month",
+}
+
+
+def all_breakdowns(answers: QuerySet[SurveyAnswer]) -> tuple[Figures, dict[str, list[Row]]]:
+    """The overall figures and every dimension's rows (as `overall` and `breakdown` give
+    them), from one reading of the answers. On PostgreSQL one query groups them by GROUPING
+    SETS (one scan of the period's answers instead of six), then the services' and units'
+    names are read for the ids found; elsewhere (SQLite) each is its own grouped query."""
+    if connection.vendor != "postgresql":
+        return overall(answers), {key: breakdown(answers, key) for key in DIMENSIONS}
+    inner = (
+        answers.annotate(month=TruncMonth("answered_at"))
+        .values(*_KEYS.values(), "satisfaction", "effort", "resolved")
+        .order_by()
+    )
+    inner_sql, params = inner.query.get_compiler(using=answers.db).as_sql()
+    keys = list(_KEYS.values())
+    satisfied = ", ".join(str(int(score)) for score in SATISFIED_SCORES)
+    sql = (
+        f"SELECT {', '.join(keys)}, GROUPING({', '.join(keys)}) AS level, COUNT(*) AS n, "  # noqa: S608 - column names from _KEYS, Django's own SQL
+        f"COUNT(*) FILTER (WHERE satisfaction IN ({satisfied})) AS n_satisfied, "
+        "AVG(effort) AS mean_effort, "
+        "COUNT(*) FILTER (WHERE resolved = %s) AS n_resolved "
+        f"FROM ({inner_sql}) AS answers "
+        f"GROUP BY GROUPING SETS ({', '.join(f'({key})' for key in keys)}, ())"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, Resolved.YES.value))
+        columns = [c.name for c in cursor.description]
+        found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    # GROUPING(...) has one bit per key, the first key highest; a bit is 1 where that key is
+    # not grouped on: the rows of key i have every bit set but its own.
+    full = (1 << len(keys)) - 1
+    by_level = {full ^ (1 << (len(keys) - 1 - i)): dimension for i, dimension in enumerate(_KEYS)}
+    grouped: dict[str, list[dict]] = {dimension: [] for dimension in _KEYS}
+    total: dict = {"n": 0}
+    for row in found:
+        if row["level"] == full:
+            total = row
+        else:
+            grouped[by_level[row["level"]]].append(row)
+    services = {
+        row["id"]: row
+        for row in Service.objects.filter(
+            pk__in=[r["service_id"] for r in grouped["service"] if r["service_id"]]
+        ).values("id", "name_ar", "name_en")
+    }
+    units = {
+        row["id"]: row
+        for row in OrgUnit.objects.filter(pk__in=[r["unit_id"] for r in grouped["unit"]]).values(
+            "id", "name_ar", "name_en", "path"
+        )
+    }
+    for row in grouped["service"]:
+        named = services.get(row["service_id"], {})
+        row["service__name_ar"], row["service__name_en"] = (
+            named.get("name_ar"),
+            named.get("name_en"),
+        )
+    zone = timezone.get_current_timezone()
+    for row in grouped["month"]:
+        # The month as TruncMonth gives it: midnight of its first day, in the current zone.
+        if row["month"] is not None and timezone.is_naive(row["month"]):
+            row["month"] = timezone.make_aware(row["month"], zone)
+    for row in grouped["unit"]:
+        named = units[row["unit_id"]]
+        row["unit__name_ar"], row["unit__name_en"] = named["name_ar"], named["name_en"]
+        row["unit__path"] = named["path"]
+
+    def steady(dimension: str, row: dict) -> tuple:
+        # The order `breakdown` asks PostgreSQL for (NULLs last, as it sorts them).
+        return tuple(
+            (row[f] is None, row[f] if row[f] is not None else 0) for f in _GROUPS[dimension][1]
+        )
+
+    rows = {}
+    for dimension, (_fields, _order, label) in _GROUPS.items():
+        ordered = sorted(grouped[dimension], key=lambda row, d=dimension: steady(d, row))
+        rows[dimension] = [Row(label(row), _figures(row)) for row in ordered]
+    return _figures(total), rows
 
 
 def satisfaction_figures(

@@ -209,11 +209,8 @@ def results(request):
     }
     if units is not None:
         answers = selectors.answers_in(units, start=start, end=end)
-        context["overall"] = selectors.overall(answers)
-        context["tables"] = [
-            (key, label, selectors.breakdown(answers, key))
-            for key, label in selectors.DIMENSIONS.items()
-        ]
+        context["overall"], by = selectors.all_breakdowns(answers)
+        context["tables"] = [(key, label, by[key]) for key, label in selectors.DIMENSIONS.items()]
     return render(request, "surveys/results.html", context)
 
 
