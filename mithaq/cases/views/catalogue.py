@@ -7,7 +7,6 @@ Here, in cases, rather than in catalog: the expected time is the charter's one p
 from dataclasses import dataclass
 
 import segno
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,14 +17,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from mithaq.cases.services import clocks
-from mithaq.catalog.models import (
-    Fee,
-    RequiredDocument,
-    Service,
-    ServiceFaq,
-    ServiceStep,
-    ServiceVersion,
-)
+from mithaq.catalog.public import active_services, public_service
 from mithaq.common.pdf import render_pdf
 from mithaq.common.search_text import strip_article, words
 
@@ -51,26 +43,25 @@ class Listed:
 
 @require_GET
 def service_list(request):
-    """Every active service under its unit (in tree order). Read as plain values in one
-    query and named once for the page's language; each link is the list's own address and
+    """Every active service under its unit (in tree order), from the process's copy of the
+    catalogue, named once for the page's language; each link is the list's own address and
     the code (a slug: what reverse() gives for it), not one reverse() per service."""
     query = request.GET.get("q", "")[:100]
     terms = [strip_article(word) for word in words(query)]
     arabic = (translation.get_language() or "ar").startswith("ar")
     base = reverse("catalogue:list")
     rows = (
-        Service.objects.active()
-        .order_by("unit__path", "name_ar")
-        .values_list(
-            "code",
-            "name_ar",
-            "name_en",
-            "description_ar",
-            "description_en",
-            "unit_id",
-            "unit__name_ar",
-            "unit__name_en",
+        (
+            service.code,
+            service.name_ar,
+            service.name_en,
+            service.description_ar,
+            service.description_en,
+            service.unit_id,
+            service.unit.name_ar,
+            service.unit.name_en,
         )
+        for service in active_services()
     )
     groups: list[tuple[str, list[Listed]]] = []
     last_unit = None
@@ -94,39 +85,14 @@ def service_list(request):
     )
 
 
-def _in_order(model) -> Prefetch:
-    """A version's list in its own order. The models' default ordering starts with
-    `version`, which PostgreSQL would reach by joining the version, its service and that
-    service's unit (their orderings) for rows that all belong to one version."""
-    return Prefetch(
-        model._meta.get_field("version").remote_field.related_name,
-        queryset=model.objects.order_by("position", "id"),
-    )
-
-
-def current_version(service: Service) -> ServiceVersion | None:
-    """The version in effect today (Service.version_on) with its documents, fees, steps and
-    FAQ: one query for the version and one for each list."""
-    return (
-        service.versions_on()
-        .prefetch_related(
-            _in_order(RequiredDocument),
-            _in_order(Fee),
-            _in_order(ServiceStep),
-            _in_order(ServiceFaq),
-        )
-        .first()
-    )
-
-
 @require_GET
 def service_page(request, code: str):
     # An inactive service keeps its page (cases in flight link to it) but offers no way to
     # apply; it is gone from the list.
-    service = Service.objects.select_related("unit").filter(code=code).first()
-    if service is None:
+    found = public_service(code)
+    if found is None:
         raise Http404
-    version = current_version(service)
+    service, version = found.service, found.version_on()
     open_for_applications = service.is_active and service.unit.is_active
     return render(
         request,
@@ -167,10 +133,10 @@ def signage(request, code: str):
     size = request.GET.get("size", "a4")
     if size not in SIGN_SIZES:
         raise Http404
-    service = Service.objects.select_related("unit").filter(code=code).first()
-    if service is None:
+    found = public_service(code)
+    if found is None:
         raise Http404
-    version = current_version(service)
+    service, version = found.service, found.version_on()
     page, scale, qr_mm = SIGN_SIZES[size]
     url = request.build_absolute_uri(reverse("catalogue:service", args=[code]))
     documents = list(version.documents.all()) if version else []
