@@ -237,35 +237,50 @@ def all_breakdowns(
     if not parts:
         return _figures({"n": 0}), {dimension: [] for dimension in DIMENSIONS}
     keys = list(_KEYS.values())
+    # Each dimension grouped over its own rows only (the service, channel and kind sums);
+    # unit, month and the whole over the channel rows (every answer has one channel).
+    # GROUPING(channel, unit_id, month) has a bit set for each one not grouped on.
+    which = (
+        "CASE GROUPING(channel, unit_id, month) WHEN 3 THEN 'channel' WHEN 5 THEN 'unit' "
+        "WHEN 6 THEN 'month' ELSE 'total' END"
+    )
+    branches = {
+        "service": ("'service'", "(service_id)", {"service_id"}),
+        "kind": ("'kind'", "(kind)", {"kind"}),
+        "channel": (which, "(channel), (unit_id), (month), ()", {"channel", "unit_id", "month"}),
+    }
+    nothing = {
+        "service_id": "NULL::bigint",
+        "unit_id": "NULL::bigint",
+        "channel": "NULL::varchar",
+        "kind": "NULL::varchar",
+        "month": "NULL::date",
+    }
+    sums = (
+        "SUM(n) AS n, SUM(n_satisfied) AS n_satisfied, "
+        "SUM(sum_effort)::numeric / SUM(n) AS mean_effort, SUM(n_resolved) AS n_resolved"
+    )
     sql = (
-        f"SELECT by, {', '.join(keys)}, GROUPING({', '.join(keys)}) AS level, SUM(n) AS n, "  # noqa: S608 - column names from _KEYS, Django's own SQL
-        "SUM(n_satisfied) AS n_satisfied, SUM(sum_effort)::numeric / SUM(n) AS mean_effort, "
-        "SUM(n_resolved) AS n_resolved "
-        f"FROM ({' UNION ALL '.join(parts)}) AS answers "
-        f"GROUP BY GROUPING SETS ({', '.join(f'(by, {key})' for key in keys)}, (by)) "
-        "HAVING SUM(n) > 0"
+        f"WITH answers AS MATERIALIZED ({' UNION ALL '.join(parts)}) "  # noqa: S608 - Django's own SQL, names from _KEYS
+        + " UNION ALL ".join(  # noqa: S608 - Django's own SQL
+            f"SELECT {dim} AS dim, "  # noqa: S608 - names from _KEYS
+            + ", ".join(key if key in used else f"{nothing[key]} AS {key}" for key in keys)
+            + f", {sums} FROM answers "
+            f"WHERE by = '{by}' GROUP BY GROUPING SETS ({grouping}) HAVING SUM(n) > 0"
+            for by, (dim, grouping, used) in branches.items()
+        )
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [c.name for c in cursor.description]
         found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    # GROUPING(...) has one bit per key, the first key highest; a bit is 1 where that key is
-    # not grouped on: the rows of key i have every bit set but its own.
-    full = (1 << len(keys)) - 1
-    by_level = {full ^ (1 << (len(keys) - 1 - i)): dimension for i, dimension in enumerate(_KEYS)}
     grouped: dict[str, list[dict]] = {dimension: [] for dimension in _KEYS}
     total: dict = {"n": 0}
-    # The service, channel and kind rows from their own sums; the rest from the channel
-    # sums (every answer has one channel).
-    own = {"service": "service", "channel": "channel", "kind": "kind"}
     for row in found:
-        dimension = None if row["level"] == full else by_level[row["level"]]
-        if row["by"] != own.get(dimension or "", "channel"):
-            continue
-        if dimension is None:
+        if row["dim"] == "total":
             total = row
         else:
-            grouped[dimension].append(row)
+            grouped[row["dim"]].append(row)
     # Names, and the order breakdown() gives (the database's collation), for the ids found.
     service_rows: dict[int, tuple[int, Any]] = {
         row["id"]: (rank, row)
