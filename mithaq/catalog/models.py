@@ -65,8 +65,13 @@ class Service(Bilingual, models.Model):
     def version_on(self, day: datetime.date | None = None) -> "ServiceVersion | None":
         """The version in effect on `day` (today by default): the latest that took effect on
         or before it; None before the first."""
+        return self.versions_on(day).first()
+
+    def versions_on(self, day: datetime.date | None = None) -> "models.QuerySet[ServiceVersion]":
+        """The versions that took effect on or before `day` (today by default), the one in
+        effect first."""
         day = day or timezone.localdate()
-        return self.versions.filter(effective_from__lte=day).order_by("-effective_from").first()
+        return self.versions.filter(effective_from__lte=day).order_by("-effective_from")
 
 
 class Currency(models.TextChoices):

@@ -164,3 +164,44 @@ class OutcomeStep(models.Model):
 
     def __str__(self):
         return f"{self.outcome_id} {self.stage}"
+
+
+class MonthlyFigures(models.Model):
+    """The answers of one month (in the site's time zone) on one unit summed by one
+    dimension: `by` "service" rows by service (and "no service"), "channel" rows by channel,
+    "kind" rows by kind; each answer is counted once in each. What the results page reads
+    for the whole months of its period (the days at either end are read from the answers).
+    Kept by a PostgreSQL trigger on SurveyAnswer (migration 0003): every insert, update and
+    delete, bulk ones and cascades included, in the same transaction. Not kept on SQLite,
+    where the page reads the answers (docs/decisions/00NN-voice-satisfaction-figures.md)."""
+
+    month = models.DateField()  # its first day
+    unit = models.ForeignKey(
+        "accounts.OrgUnit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    by = models.CharField(max_length=8)
+    service = models.ForeignKey(
+        "catalog.Service",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    channel = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=20, blank=True)
+    n = models.IntegerField(default=0)
+    n_satisfied = models.IntegerField(default=0)
+    sum_effort = models.IntegerField(default=0)
+    n_resolved = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "by", "unit", "service", "channel", "kind"],
+                name="survey_monthly_one_row",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.unit_id} {self.by} {self.n}"

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -206,12 +207,15 @@ def results(request):
         "follows_suggestions": _follows_suggestions(request),
     }
     if units is not None:
-        answers = selectors.answers_in(units, start=start, end=end)
-        context["overall"] = selectors.overall(answers)
-        context["tables"] = [
-            (key, label, selectors.breakdown(answers, key))
-            for key, label in selectors.DIMENSIONS.items()
-        ]
+        context["overall"], by = selectors.all_breakdowns(units, start=start, end=end)
+        # The rows' cells are written in the loop (not an include per row, with this text
+        # translated once): a year's tables have a few hundred rows.
+        context["few"] = ngettext(
+            "Fewer than %(n)s answer: not shown",
+            "Fewer than %(n)s answers: not shown",
+            selectors.MIN_ANSWERS,
+        ) % {"n": selectors.MIN_ANSWERS}
+        context["tables"] = [(key, label, by[key]) for key, label in selectors.DIMENSIONS.items()]
     return render(request, "surveys/results.html", context)
 
 

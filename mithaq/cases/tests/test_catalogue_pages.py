@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from mithaq.catalog.models import (
     Actor,
@@ -209,3 +210,62 @@ def test_take_a_ticket_opens_the_kiosk_of_a_hall_serving_it(client, org):
     )
     # No hall serves the other service.
     assert client.get(reverse("walkin:take_ticket", args=[org.service_b.code])).status_code == 404
+
+
+def test_list_links_every_active_service_to_its_page(client, org, catalogue):
+    """The list writes each link from its own address and the code: the same address
+    reverse() gives, for every active service and no other; each name in the page's
+    language, a description in the other language when the page's is empty."""
+    import re
+
+    Service.objects.filter(pk=catalogue["equivalence"].pk).update(description_en="")
+    client.cookies["django_language"] = "en"
+    html = listed(client)
+    links = set(re.findall(r'<li><a href="([^"]+)">', html))
+    expected = {
+        reverse("catalogue:service", args=[code])
+        for code in Service.objects.active().values_list("code", flat=True)
+    }
+    assert links == expected
+    assert reverse("catalogue:service", args=["old-service"]) not in links
+    assert "Letter from student affairs" in html and "كتاب تأييد" not in html
+    assert "لحملة الشهادات الأجنبية" in html  # no English description: the Arabic one
+    client.cookies["django_language"] = "ar"
+    html = listed(client)
+    assert "كتاب تأييد من شؤون الطلبة" in html and "Letter from student affairs" not in html
+    assert org.dept_a.name_ar in html
+
+
+def test_service_page_reads_the_version_in_effect_in_its_own_order(
+    client, org, django_assert_num_queries
+):
+    """The version in effect today (not an older nor a later one), its lists in their
+    positions whatever order they were made in; once loaded, read without a query."""
+    service = org.service_a
+    today = timezone.localdate()
+    older, current, later = (
+        ServiceVersion.objects.create(service=service, effective_from=day)
+        for day in (
+            today - datetime.timedelta(days=400),
+            today - datetime.timedelta(days=10),
+            today + datetime.timedelta(days=30),
+        )
+    )
+    for version, label in ((older, "older"), (current, "current"), (later, "later")):
+        ServiceStep.objects.create(
+            version=version, position=2, actor=Actor.UNIT, text_ar="ب", text_en=f"{label} second"
+        )
+        ServiceStep.objects.create(
+            version=version,
+            position=1,
+            actor=Actor.APPLICANT,
+            text_ar="أ",
+            text_en=f"{label} first",
+        )
+    client.cookies["django_language"] = "en"
+    url = reverse("catalogue:service", args=[service.code])
+    client.get(url)
+    with django_assert_num_queries(0):  # the process's copy (mithaq.catalog.public)
+        html = client.get(url).content.decode()
+    assert html.index("current first") < html.index("current second")
+    assert "older" not in html and "later" not in html

@@ -4,8 +4,9 @@ service's page (documents, fees, steps, the expected time, where to apply, its F
 Here, in cases, rather than in catalog: the expected time is the charter's one promise
 (cases.services.clocks.answer_commitment), which reads routing's commitments above catalog."""
 
+from dataclasses import dataclass
+
 import segno
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -16,52 +17,71 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from mithaq.cases.services import clocks
-from mithaq.catalog.models import Service, ServiceVersion
+from mithaq.catalog.public import active_services, public_service
 from mithaq.common.pdf import render_pdf
 from mithaq.common.search_text import strip_article, words
 
 from ..states import Kind
 
 
-def _matches(service: Service, terms: list[str]) -> bool:
-    """Every word of the query is in the service's names or description, spelt by the
+def _matches(texts: list[str], terms: list[str]) -> bool:
+    """Every word of the query is in the service's code, names or description, spelt by the
     inbox's rules (mithaq.common.search_text): hamza seats, alef forms, ta marbuta, the
     article and Arabic-Indic digits do not matter."""
-    document = " ".join(
-        strip_article(word)
-        for word in words(
-            " ".join(
-                [service.code, service.name_ar, service.name_en]
-                + [service.description_ar, service.description_en]
-            )
-        )
-    )
+    document = " ".join(strip_article(word) for word in words(" ".join(texts)))
     return all(term in document for term in terms)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A service as the list shows it: name and description in the page's language."""
+
+    url: str
+    name: str
+    description: str
 
 
 @require_GET
 def service_list(request):
+    """Every active service under its unit (in tree order), from the process's copy of the
+    catalogue, named once for the page's language; each link is the list's own address and
+    the code (a slug: what reverse() gives for it), not one reverse() per service."""
     query = request.GET.get("q", "")[:100]
     terms = [strip_article(word) for word in words(query)]
-    services = list(
-        Service.objects.active().select_related("unit").order_by("unit__path", "name_ar")
+    arabic = (translation.get_language() or "ar").startswith("ar")
+    base = reverse("catalogue:list")
+    rows = (
+        (
+            service.code,
+            service.name_ar,
+            service.name_en,
+            service.description_ar,
+            service.description_en,
+            service.unit_id,
+            service.unit.name_ar,
+            service.unit.name_en,
+        )
+        for service in active_services()
     )
-    if terms:
-        services = [service for service in services if _matches(service, terms)]
+    groups: list[tuple[str, list[Listed]]] = []
+    last_unit = None
+    for code, name_ar, name_en, desc_ar, desc_en, unit_id, unit_ar, unit_en in rows:
+        if terms and not _matches([code, name_ar, name_en, desc_ar, desc_en], terms):
+            continue
+        if unit_id != last_unit:
+            groups.append((unit_ar if arabic else unit_en, []))
+            last_unit = unit_id
+        groups[-1][1].append(
+            Listed(
+                url=f"{base}{code}/",
+                name=name_ar if arabic else name_en,
+                description=(desc_ar or desc_en) if arabic else (desc_en or desc_ar),
+            )
+        )
     return render(
         request,
         "cases/catalogue/list.html",
-        {"nav": "services", "services": services, "query": query},
-    )
-
-
-def version_with_details(version_id: int | None) -> ServiceVersion | None:
-    if version_id is None:
-        return None
-    return (
-        ServiceVersion.objects.filter(pk=version_id)
-        .prefetch_related("documents", "fees", "steps", "questions", Prefetch("faqs"))
-        .first()
+        {"nav": "services", "groups": groups, "query": query},
     )
 
 
@@ -69,11 +89,10 @@ def version_with_details(version_id: int | None) -> ServiceVersion | None:
 def service_page(request, code: str):
     # An inactive service keeps its page (cases in flight link to it) but offers no way to
     # apply; it is gone from the list.
-    service = Service.objects.select_related("unit").filter(code=code).first()
-    if service is None:
+    found = public_service(code)
+    if found is None:
         raise Http404
-    current = service.version_on()
-    version = version_with_details(current.pk if current else None)
+    service, version = found.service, found.version_on()
     open_for_applications = service.is_active and service.unit.is_active
     return render(
         request,
@@ -114,11 +133,10 @@ def signage(request, code: str):
     size = request.GET.get("size", "a4")
     if size not in SIGN_SIZES:
         raise Http404
-    service = Service.objects.select_related("unit").filter(code=code).first()
-    if service is None:
+    found = public_service(code)
+    if found is None:
         raise Http404
-    current = service.version_on()
-    version = version_with_details(current.pk if current else None)
+    service, version = found.service, found.version_on()
     page, scale, qr_mm = SIGN_SIZES[size]
     url = request.build_absolute_uri(reverse("catalogue:service", args=[code]))
     documents = list(version.documents.all()) if version else []

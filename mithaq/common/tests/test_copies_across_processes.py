@@ -2,7 +2,7 @@
 share one database and one cache: a committed change reaches the other process within its
 promise (a look at the version every second), and a rolled-back change is never seen, in
 either process. The copies under test: the message templates, the institution's name that
-heads every page, and the inbox filter's rendered units.
+heads every page, the inbox filter's rendered units and the public catalogue.
 
 On PostgreSQL only: the second process must see the test database, and SQLite's test
 database lives in the first process's memory."""
@@ -59,6 +59,11 @@ for line in sys.stdin:
         answer = services._template(*args)[1]
     elif what == "institution":
         answer = _institution_name()
+    elif what == "catalogue":  # the documents of a service's version in effect
+        from mithaq.catalog.public import public_service
+
+        version = public_service(args[0]).version_on()
+        answer = " | ".join(doc.name_en for doc in version.documents.all()) if version else ""
     else:  # the inbox filter's units as one person sees them
         answer = selectors.filter_options_for(StaffAccess(User.objects.get(pk=args[0])))[
             "unit"
@@ -246,6 +251,65 @@ def test_the_institution_name_and_the_filter_units_cross_processes_and_rollbacks
                 assert _institution_name() == other.ask("institution") == "جامعة الرافدين"
                 assert "قسم لم يبق" not in units_here()
                 assert "قسم لم يبق" not in units_there()
+                time.sleep(0.1)
+        finally:
+            other.close()
+            invalidate_local_copies()
+
+
+@pytest.mark.parametrize("shared", ["redis", "files"])
+def test_a_service_page_s_documents_cross_processes_and_rollbacks_do_not(
+    shared, transactional_db, tmp_path
+):
+    """The public catalogue (mithaq.catalog.public, decision 00NN-voice): a document added
+    to the version in effect in one process is on the other's service page within the
+    promise; one added in a transaction rolled back is on neither."""
+    import datetime
+
+    from django.utils import timezone
+
+    from mithaq.catalog.models import RequiredDocument, ServiceVersion
+    from mithaq.catalog.public import public_service
+
+    caches = _redis_caches() if shared == "redis" else _file_caches(tmp_path)
+    with override_settings(CACHES=caches):
+        invalidate_local_copies()
+        org = make_org()
+        code = org.service_a.code
+        version = ServiceVersion.objects.create(
+            service=org.service_a,
+            effective_from=timezone.localdate() - datetime.timedelta(days=1),
+        )
+        RequiredDocument.objects.create(version=version, position=1, name_ar="أ", name_en="ID")
+
+        def here() -> str:
+            current = public_service(code).version_on()
+            return " | ".join(doc.name_en for doc in current.documents.all())
+
+        other = OtherProcess(caches)
+        try:
+            assert other.ask("catalogue", code) == here() == "ID"
+            with transaction.atomic():
+                RequiredDocument.objects.create(
+                    version=version, position=2, name_ar="ب", name_en="Photo"
+                )
+            committed = time.monotonic()
+            assert here() == "ID | Photo"
+            waited = _seen_within_the_promise(
+                lambda: other.ask("catalogue", code), "Photo", committed
+            )
+            assert waited <= PROMISE + 0.3, f"seen after {waited:.2f} s"
+
+            with pytest.raises(_Undo), transaction.atomic():
+                RequiredDocument.objects.create(
+                    version=version, position=3, name_ar="ج", name_en="Undone"
+                )
+                assert "Undone" in here()  # its own transaction reads afresh
+                assert "Undone" not in other.ask("catalogue", code)
+                raise _Undo
+            rolled_back = time.monotonic()
+            while time.monotonic() - rolled_back < 2 * PROMISE:
+                assert here() == other.ask("catalogue", code) == "ID | Photo"
                 time.sleep(0.1)
         finally:
             other.close()

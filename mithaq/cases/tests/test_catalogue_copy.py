@@ -1,0 +1,100 @@
+"""The public catalogue read from each process's copy (mithaq.catalog.public.CATALOGUE):
+the ways it could show what is not so. A change committed shows on the next page; a change
+rolled back never does; a version that takes effect tomorrow shows tomorrow without any
+change to drop the copy; a unit closed takes its services off the list; a bulk_create (no
+signal) shows once changed() is called. Across two processes: test_copies_across_processes."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from mithaq.catalog import public
+from mithaq.catalog.models import RequiredDocument, ServiceFaq, ServiceVersion
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    client.cookies["django_language"] = "en"
+
+
+@pytest.fixture
+def current(org):
+    version = ServiceVersion.objects.create(
+        service=org.service_a, effective_from=timezone.localdate() - datetime.timedelta(days=30)
+    )
+    RequiredDocument.objects.create(
+        version=version, position=1, name_ar="هوية", name_en="Student ID card"
+    )
+    return version
+
+
+def page(client, org) -> str:
+    return client.get(reverse("catalogue:service", args=[org.service_a.code])).content.decode()
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_a_committed_change_shows_on_the_next_page(client, org, current, django_assert_num_queries):
+    assert "Student ID card" in page(client, org)
+    with django_assert_num_queries(0):  # read from the copy
+        page(client, org)
+    with transaction.atomic():
+        RequiredDocument.objects.create(
+            version=current, position=2, name_ar="صورة", name_en="Passport photo"
+        )
+        ServiceFaq.objects.create(
+            version=current, question_ar="س", question_en="Who collects it?", answer_ar="ج"
+        )
+    html = page(client, org)
+    assert html.index("Student ID card") < html.index("Passport photo")
+    assert "Who collects it?" in html
+    RequiredDocument.objects.filter(name_en="Passport photo").get().delete()
+    assert "Passport photo" not in page(client, org)
+
+
+def test_a_rolled_back_change_is_never_shown(client, org, current):
+    assert "Student ID card" in page(client, org)
+    with pytest.raises(_Undo), transaction.atomic():
+        RequiredDocument.objects.create(
+            version=current, position=2, name_ar="صورة", name_en="Never saved"
+        )
+        raise _Undo
+    assert "Never saved" not in page(client, org)
+
+
+def test_a_version_from_tomorrow_shows_tomorrow_with_nothing_dropped(client, org, current):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    later = ServiceVersion.objects.create(service=org.service_a, effective_from=tomorrow)
+    RequiredDocument.objects.create(version=later, position=1, name_ar="ب", name_en="New form")
+    html = page(client, org)
+    assert "Student ID card" in html and "New form" not in html
+    with freeze_time(datetime.datetime.combine(tomorrow, datetime.time(9))):
+        html = page(client, org)
+    assert "New form" in html and "Student ID card" not in html
+
+
+def test_a_closed_unit_takes_its_services_off_the_list(client, org, current):
+    listed = client.get(reverse("catalogue:list")).content.decode()
+    assert org.service_a.name_en in listed
+    unit = org.service_a.unit
+    unit.is_active = False
+    unit.save()
+    listed = client.get(reverse("catalogue:list")).content.decode()
+    assert org.service_a.name_en not in listed
+    assert "no longer takes new applications" in page(client, org)
+
+
+def test_a_bulk_create_shows_once_changed_is_called(client, org, current):
+    assert "Student ID card" in page(client, org)
+    RequiredDocument.objects.bulk_create(
+        [RequiredDocument(version=current, position=3, name_ar="و", name_en="Bulk document")]
+    )
+    assert "Bulk document" not in page(client, org)  # no signal: the copy is kept
+    public.changed()
+    assert "Bulk document" in page(client, org)
