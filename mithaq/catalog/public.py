@@ -1,7 +1,7 @@
 """The catalogue as its public pages read it, kept in each process
 (mithaq.common.cache.ProcessCopy): every service with its unit and every version of it with
 its documents, fees, steps and FAQ. A service page and its poster read six queries' worth of
-rows that change a few times a year (docs/decisions/00NN-voice-catalogue-copy.md).
+rows that change a few times a year (docs/decisions/0014-catalogue-copy.md).
 
 Saving or deleting a service, a version, one of its lists or a unit drops the copy in every
 process once the change commits (a rolled-back change never reaches it). The version in

@@ -173,7 +173,7 @@ class MonthlyFigures(models.Model):
     for the whole months of its period (the days at either end are read from the answers).
     Kept by a PostgreSQL trigger on SurveyAnswer (migration 0003): every insert, update and
     delete, bulk ones and cascades included, in the same transaction. Not kept on SQLite,
-    where the page reads the answers (docs/decisions/00NN-voice-satisfaction-figures.md)."""
+    where the page reads the answers (docs/decisions/0015-satisfaction-figures.md)."""
 
     month = models.DateField()  # its first day
     unit = models.ForeignKey(

@@ -195,7 +195,7 @@ def all_breakdowns(
     on `units` (as `overall` and `breakdown` give them).
 
     On PostgreSQL one query: the whole months of the period from MonthlyFigures (kept by a
-    trigger on the answers, docs/decisions/00NN-voice-satisfaction-figures.md), the days at
+    trigger on the answers, docs/decisions/0015-satisfaction-figures.md), the days at
     either end from the answers, grouped by GROUPING SETS; then the services' and units'
     names for the ids found. Elsewhere (SQLite) each is its own grouped query."""
     if connection.vendor != "postgresql":

@@ -261,7 +261,7 @@ def test_the_institution_name_and_the_filter_units_cross_processes_and_rollbacks
 def test_a_service_page_s_documents_cross_processes_and_rollbacks_do_not(
     shared, transactional_db, tmp_path
 ):
-    """The public catalogue (mithaq.catalog.public, decision 00NN-voice): a document added
+    """The public catalogue (mithaq.catalog.public, decision 0014): a document added
     to the version in effect in one process is on the other's service page within the
     promise; one added in a transaction rolled back is on neither."""
     import datetime
