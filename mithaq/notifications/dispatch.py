@@ -40,7 +40,7 @@ from mithaq.accounts.models import User
 
 from . import attachments
 from .models import Attempt, GatewayState, Message
-from .states import BreakerState, MessageChannel, MessageStatus, Outcome, RecipientKind
+from .states import BreakerState, MessageChannel, MessageStatus, Outcome, RecipientKind, StaffEvent
 from .transports import Outgoing, TransportError, transport_for
 
 logger = logging.getLogger(__name__)
@@ -195,6 +195,11 @@ def _renew(message: Message, token, at) -> bool:
     )
 
 
+# Events whose message carries a one-time secret: its body is blanked when it is sent.
+SECRET_EVENTS = frozenset({StaffEvent.ENROLMENT_CODE.value})
+SECRET_SENT_BODY = "-"  # noqa: S105 - what replaces a sent secret, not one
+
+
 class Batch:
     """What one run of the dispatcher keeps between messages: the transports, the
     gateways seen working, and the run's clock."""
@@ -220,6 +225,9 @@ class Batch:
         that dies after this commit cannot send the message again."""
         now = self.now
         changes = {"gateway": name}
+        if message.event_key in SECRET_EVENTS:
+            # A one-time secret (an enrolment code) is not kept once it has gone out.
+            changes.update(body=SECRET_SENT_BODY, html="")
         if sent.provider_id:
             changes["provider_id"] = sent.provider_id[:200]
         with transaction.atomic():

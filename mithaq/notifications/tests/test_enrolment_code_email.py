@@ -66,6 +66,9 @@ def test_the_code_goes_to_the_persons_email_body_only_and_works_once(
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
     assert not [r for r in caplog.records if code in r.getMessage()]
+    # Once sent, the outbox no longer holds it (the body is what the office's log shows).
+    assert code not in message.body and code not in message.html
+    assert message.body == dispatch.SECRET_SENT_BODY
     # The person uses it once.
     client = signed_in(org.officer_a)
     assert client.post(ENROL, {"enrolment_code": code}).status_code == 302
