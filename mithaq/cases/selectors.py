@@ -115,8 +115,8 @@ def baked_page(access: StaffAccess, form: InboxFilterForm, *, page_size: int) ->
         baked = _baked(key, number_page, *((str, str) if with_phone else (str,)))
         return baked(parsed.digits, parsed.phone) if parsed.phone else baked(parsed.digits)
     data = form.cleaned_data if form.is_valid() else {}
-    # A deadline or "received today" moves with the clock: never baked.
-    if data.get("q") or data.get("clock") or data.get("received"):
+    # A deadline, "received today" or this month's promises move with the clock: never baked.
+    if data.get("q") or data.get("clock") or data.get("received") or data.get("promise"):
         return None
     filters = tuple(
         (name, str(data[name])) for name in sorted(data) if data[name] and name != "page"
