@@ -318,9 +318,8 @@ def hall(w: Window) -> dict:
     }
 
 
-def trend(w: Window) -> dict:
-    """Cases received in each of the twelve months that end with the period's last month
-    (the institution's months): one grouped query."""
+def _trend_months(w: Window) -> list[tuple[int, int]]:
+    """The twelve months that end with the period's last month, oldest first."""
     last = w.period.last_day
     months = []
     year, month = last.year, last.month
@@ -328,18 +327,37 @@ def trend(w: Window) -> dict:
         months.append((year, month))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     months.reverse()
-    first = datetime.datetime(*months[0], 1, tzinfo=w.calendar.tz)
+    return months
+
+
+def _trend_start(w: Window) -> datetime.datetime:
+    return datetime.datetime(*_trend_months(w)[0], 1, tzinfo=w.calendar.tz)
+
+
+def received_by_month(
+    w: Window, start: datetime.datetime, end: datetime.datetime
+) -> dict[tuple[int, int], int]:
+    """Cases of w's scope received from `start` to `end`, per month of the institution."""
     rows = (
-        Case.objects.filter(w.case_scope(), created_at__gte=first, created_at__lt=w.end)
+        Case.objects.filter(w.case_scope(), created_at__gte=start, created_at__lt=end)
         .annotate(month=TruncMonth("created_at", tzinfo=w.calendar.tz))
         .values("month")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = {(r["month"].year, r["month"].month): r["n"] for r in rows}
+    return {(r["month"].year, r["month"].month): r["n"] for r in rows}
+
+
+def trend(w: Window, counts: dict[tuple[int, int], int] | None = None) -> dict:
+    """Cases received in each of the twelve months that end with the period's last month
+    (the institution's months): one grouped query, or `counts` when the pack counted the
+    months of all its windows at once."""
+    if counts is None:
+        counts = received_by_month(w, _trend_start(w), w.end)
     return {
         "months": [
-            {"month": f"{y:04d}-{m:02d}", "received": counts.get((y, m), 0)} for y, m in months
+            {"month": f"{y:04d}-{m:02d}", "received": counts.get((y, m), 0)}
+            for y, m in _trend_months(w)
         ]
     }
 
@@ -448,15 +466,21 @@ SECTIONS: dict[str, Section] = {
 
 
 def compute(
-    w: Window, *, counted: dict[int, dict[str, int]] | None = None, listed: bool = True
+    w: Window,
+    *,
+    counted: dict[int, dict[str, int]] | None = None,
+    months: dict[tuple[int, int], int] | None = None,
+    listed: bool = True,
 ) -> dict:
-    """Every section over `w`; `counted`: its volume figures when already counted; without
-    `listed`, the re-entry section keeps the count and not the list of cases (the pack shows
-    the list for its own period only)."""
-    figures = {}
+    """Every section over `w`; `counted` and `months`: its volume figures and the months'
+    received cases when already counted; without `listed`, the re-entry section keeps the
+    count and not the list of cases (the pack shows the list for its own period only)."""
+    figures: dict[str, Any] = {}
     for name, section in SECTIONS.items():
         if name == "volume":
             figures[name] = volume(w, counted)
+        elif name == "trend":
+            figures[name] = trend(w, months)
         elif name == "reentry" and not listed:
             figures[name] = {"missing": figures["volume"]["total"]["missing_external"]}
         else:
@@ -474,7 +498,7 @@ def pack_figures(
     """A pack's figures: the period's, beside the previous period's and those of the same
     period a year before (every figure of each, so any may be compared; the list of cases
     still to enter in the external system for the period itself only). The three windows'
-    volumes are counted in one pass (caseflow)."""
+    volumes are counted in one pass (caseflow), their months' received cases in one query."""
     now = now or timezone.now()
     calendar = calendar or working.fresh_config().calendar
     windows = {
@@ -482,6 +506,12 @@ def pack_figures(
         "previous": make_window(period.previous(), unit, now=now, calendar=calendar),
         "year_before": make_window(period.year_before(), unit, now=now, calendar=calendar),
     }
+    # The three windows' twelve months overlap: counted once, from the earliest.
+    months = received_by_month(
+        windows["current"],
+        min(_trend_start(w) for w in windows.values()),
+        max(w.end for w in windows.values()),
+    )
     return {
         "period": period.key,
         "first_day": period.first_day.isoformat(),
@@ -490,7 +520,7 @@ def pack_figures(
         "unit": unit.code if unit is not None else None,
         "computed_at": now.isoformat(),
         **{
-            name: compute(w, counted=counted, listed=name == "current")
+            name: compute(w, counted=counted, months=months, listed=name == "current")
             for (name, w), counted in zip(
                 windows.items(),
                 caseflow.volumes([(w.start, w.end) for w in windows.values()], unit),
