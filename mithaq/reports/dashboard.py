@@ -144,7 +144,7 @@ def compliance_by_unit(scope: Q, *, now: datetime.datetime) -> list[dict]:
         )
         .order_by()
     )
-    found = {r["case__unit_id"]: r for r in counts}
+    found: dict[int, dict[str, Any]] = {r["case__unit_id"]: dict(r) for r in counts}
     units = {
         u["id"]: u
         for u in OrgUnit.objects.filter(pk__in=found).values("id", "name_ar", "name_en", "path")
