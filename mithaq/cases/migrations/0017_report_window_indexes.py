@@ -1,9 +1,11 @@
-"""Two covering indexes for the report pack's volume figures (mithaq.reports.caseflow), on
-PostgreSQL only: the cases a report window reads (not merged, by when received, with the
-columns it counts), and the events that close a case, take it out of closed or reopen it
-(by case and time, with their kind and states). Both let PostgreSQL answer from the index
-alone (an index-only scan) instead of reading the wide case and event rows: at 1,000,000
-cases the pack read 1.8 GB of cases and 700,000 event pages at random without them.
+"""Covering indexes for the reports, on PostgreSQL only: the cases a report window reads
+(not merged, by when received, with the columns it counts), the events that close a case,
+take it out of closed or reopen it (by case and time, with their kind and states), both for
+the pack's volume figures (mithaq.reports.caseflow), and the cases by state and unit for the
+dashboard's open, overdue and due counts (reports.dashboard.by_unit). Each lets PostgreSQL
+answer from the index alone (an index-only scan) instead of reading the wide case and event
+rows: at 1,000,000 cases the pack read 1.8 GB of cases and 700,000 event pages at random
+without them, and the dashboard's open and overdue counts took 1.5 and 1.7 s (0.14, 0.24 s).
 
 SQLite has no covering indexes (Django would warn, models.W040), so they are not declared on
 the models: they are SQL of this migration, made CONCURRENTLY so a live table is not locked."""
@@ -15,6 +17,10 @@ INDEXES = {
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS case_report_window ON cases_case "
         "(created_at) INCLUDE (id, unit_id, state, closed_at, external_reference, code, kind) "
         "WHERE merged_into_id IS NULL"
+    ),
+    "case_state_unit": (
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS case_state_unit ON cases_case "
+        "(state, unit_id) INCLUDE (id)"
     ),
     "event_closing": (
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS event_closing ON cases_caseevent "
