@@ -122,8 +122,8 @@ def baked_page(access: StaffAccess, form: InboxFilterForm, *, page_size: int) ->
             return baked(digits, crypto.search_hash(crypto.HashKind.PHONE, parsed.phone))
         return baked(digits)
     data = form.cleaned_data if form.is_valid() else {}
-    # A deadline or "received today" moves with the clock: never baked.
-    if data.get("q") or data.get("clock") or data.get("received"):
+    # A deadline, "received today" or this month's promises move with the clock: never baked.
+    if data.get("q") or data.get("clock") or data.get("received") or data.get("promise"):
         return None
     filters = tuple(
         (name, str(data[name])) for name in sorted(data) if data[name] and name != "page"

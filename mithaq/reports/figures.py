@@ -15,30 +15,27 @@ and field visits from mithaq.interviews; a section whose records are not kept sa
 
 import datetime
 import math
-import re
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     Avg,
     Count,
-    DateTimeField,
-    Exists,
     F,
-    OuterRef,
+    FloatField,
+    Func,
     Q,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from mithaq.accounts.models import OrgUnit
-from mithaq.cases.models import Case, CaseEvent
-from mithaq.cases.states import Channel, EventKind, Kind, State
+from mithaq.cases.models import Case
+from mithaq.cases.states import Channel, Kind
 from mithaq.interviews.models import Decision, InterviewEvent, InterviewRequest, RecordedInterview
 from mithaq.interviews.models_visits import Finding, Visit, VisitScore
 from mithaq.interviews.states import EventKind as InterviewEventKind
@@ -50,7 +47,9 @@ from mithaq.surveys import selectors as surveys
 from mithaq.walkin.models import Rating, Ticket
 from mithaq.walkin.states import Face, TicketState
 
+from . import caseflow
 from .periods import Period
+from .working_seconds import WorkingLine
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,13 @@ class Window:
         if self.unit is not None:
             q &= Q(**{f"{prefix}unit__path__startswith": self.unit.path})
         return q
+
+    def clock_scope(self) -> Q:
+        """case_scope for a clock, without joining the (wide) case row for the whole
+        institution: the merged cases, a handful, are left out by their ids."""
+        if self.unit is not None:
+            return Q(case__in=Case.objects.filter(self.case_scope()).values("pk"))
+        return ~Q(case__in=Case.objects.filter(merged_into__isnull=False).values("pk"))
 
 
 def make_window(
@@ -108,69 +114,7 @@ def ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-# Which state a case was in at a moment, from its events --------------------------------
-
-
-def _last_event_before(moment: datetime.datetime, condition: Q) -> Subquery:
-    return Subquery(
-        CaseEvent.objects.filter(condition, case=OuterRef("pk"), at__lt=moment)
-        .order_by("-at", "-id")
-        .values("at")[:1],
-        output_field=DateTimeField(),
-    )
-
-
-_CLOSING = Q(to_state=State.CLOSED)
-_LEAVING_CLOSED = Q(from_state=State.CLOSED) & ~Q(to_state__in=["", State.CLOSED])
-
-
-def _open_at(closed: str, left: str) -> Q:
-    """Open at the moment the two annotations were taken: never closed, or taken out of
-    closed after it was last closed."""
-    return Q(**{f"{closed}__isnull": True}) | Q(
-        **{f"{left}__isnull": False, f"{left}__gt": F(closed)}
-    )
-
-
-def _volume_rows(w: Window):
-    """The cases that matter to the window's counts, with when each was last closed and last
-    taken out of closed before the period's start and end."""
-    return (
-        Case.objects.filter(w.case_scope(), created_at__lt=w.end)
-        # Closed before the period and never since: neither carried, received nor completed.
-        .exclude(state=State.CLOSED, closed_at__lt=w.start)
-        .annotate(
-            closed_s=_last_event_before(w.start, _CLOSING),
-            left_s=_last_event_before(w.start, _LEAVING_CLOSED),
-            closed_e=_last_event_before(w.end, _CLOSING),
-            left_e=_last_event_before(w.end, _LEAVING_CLOSED),
-            reopened_in=Exists(
-                CaseEvent.objects.filter(
-                    case=OuterRef("pk"),
-                    kind=EventKind.REOPENED,
-                    at__gte=w.start,
-                    at__lt=w.end,
-                )
-            ),
-        )
-    )
-
-
-def _completed(w: Window) -> Q:
-    # Closed at the period's end, by a closing inside it (a case closed, reopened and closed
-    # again in the period is completed once).
-    return Q(closed_e__gte=w.start) & ~_open_at("closed_e", "left_e")
-
-
-_VOLUME_FIELDS = (
-    "received",
-    "carried_over",
-    "completed",
-    "open_at_end",
-    "reopened",
-    "entered_external",
-    "missing_external",
-)
+_VOLUME_FIELDS = caseflow.FIELDS
 
 
 def _unit_rows(w: Window, per_unit: dict[int, dict], fields: Iterable[str]) -> list[dict]:
@@ -209,75 +153,13 @@ def _unit_rows(w: Window, per_unit: dict[int, dict], fields: Iterable[str]) -> l
 # Sections --------------------------------------------------------------------------------
 
 
-# The same conditions over the columns of _volume_rows computed once per case (see _per_case):
-# Django would inline each annotation's subquery again in every COUNT's filter that reads it,
-# a dozen correlated subqueries per case instead of five.
-_SQL_OPEN_START = "(t.closed_s IS NULL OR (t.left_s IS NOT NULL AND t.left_s > t.closed_s))"
-_SQL_OPEN_END = "(t.closed_e IS NULL OR (t.left_e IS NOT NULL AND t.left_e > t.closed_e))"
-_SQL_COMPLETED = f"(t.closed_e >= %(start)s AND NOT {_SQL_OPEN_END})"
-_SQL_VOLUME = {
-    "received": "t.created_at >= %(start)s",
-    "carried_over": f"t.created_at < %(start)s AND {_SQL_OPEN_START}",
-    "completed": _SQL_COMPLETED,
-    "open_at_end": _SQL_OPEN_END,
-    "reopened": "t.reopened_in",
-    "entered_external": f"{_SQL_COMPLETED} AND t.external_reference <> ''",
-    "missing_external": f"{_SQL_COMPLETED} AND t.external_reference = ''",
-}
-assert tuple(_SQL_VOLUME) == _VOLUME_FIELDS  # noqa: S101
-
-
-def _per_case(w: Window, *columns: str) -> tuple[str, list, dict]:
-    """_volume_rows as a subquery `t` whose columns are computed once per case: its SQL and
-    parameters, and the window's bounds as named parameters for the outer query."""
-    inner = _volume_rows(w).values(
-        "unit_id",
-        "created_at",
-        "external_reference",
-        "closed_s",
-        "left_s",
-        "closed_e",
-        "left_e",
-        "reopened_in",
-        *columns,
-    )
-    sql, params = inner.order_by().query.sql_with_params()
-    adapt = connection.ops.adapt_datetimefield_value
-    return sql, list(params), {"start": adapt(w.start), "end": adapt(w.end)}
-
-
-def _named(sql: str, bounds: dict) -> tuple[str, list]:
-    """%(start)s and %(end)s in `sql` as positional parameters, in order."""
-    order: list = []
-
-    def put(match) -> str:
-        order.append(bounds[match.group(1)])
-        return "%s"
-
-    return re.sub(r"%\((start|end)\)s", put, sql), order
-
-
-def volume(w: Window) -> dict:
-    """Received, carried over, completed, open at the end, reopened; the completion index =
-    completed / (received + carried over); the external system's entries (the re-entry
-    count). By unit and in total: one grouped query over the cases computed once each."""
-    inner, params, bounds = _per_case(w)
-    counts, count_params = _named(
-        ", ".join(
-            f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)" for condition in _SQL_VOLUME.values()
-        ),
-        bounds,
-    )
-    # Grouped by an expression, not the column: grouped by the column, PostgreSQL walked the
-    # cases in the unit index's order (to group without sorting), reading the table at random
-    # (seen with EXPLAIN ANALYZE at 100,000 cases); by the expression it scans it in order.
-    sql = f"SELECT t.unit_id + 0, {counts} FROM ({inner}) t GROUP BY t.unit_id + 0"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, count_params + params)
-        per_unit = {
-            row[0]: {f: int(v or 0) for f, v in zip(_VOLUME_FIELDS, row[1:], strict=True)}
-            for row in cursor.fetchall()
-        }
+def volume(w: Window, counted: dict[int, dict[str, int]] | None = None) -> dict:
+    """Received, carried over, completed, open at the end, reopened (by staff or on a
+    citizen's grievance) and the grievances filed; the completion index = completed /
+    (received + carried over); the external system's entries (the re-entry count). By unit
+    and in total, from caseflow's one pass (`counted`, when the pack computed it for all its
+    windows at once)."""
+    per_unit = counted if counted is not None else caseflow.volumes([(w.start, w.end)], w.unit)[0]
     total = {f: sum(r[f] for r in per_unit.values()) for f in _VOLUME_FIELDS}
     units = _unit_rows(w, per_unit, _VOLUME_FIELDS)
     for row in [total, *(u["subtree"] for u in units)]:
@@ -325,25 +207,52 @@ def received(w: Window) -> dict:
     }
 
 
+class EpochSeconds(Func):
+    """A moment as seconds since 1970 (a float): tens of thousands of moments load several
+    times faster as numbers than as aware datetimes through Django's psycopg loader."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8"
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Stored as UTC text: the Julian day, less 1970's, in seconds.
+        return self.as_sql(
+            compiler, connection, template="(julianday(%(expressions)s) - 2440587.5) * 86400.0"
+        )
+
+
 _TIME_TARGETS = (Target.ACKNOWLEDGEMENT, Target.FIRST_REPLY, Target.DECISION, Target.RESOLUTION)
 
 
 def times(w: Window) -> dict:
     """Working days from the start of a round (the submission, or a reopening) to each
     target, for the targets met in the period: median and 90th percentile, from the clocks.
-    One query; the working time of each pair is the calendar's arithmetic."""
-    pairs = CaseClock.objects.filter(
-        w.case_scope("case__"),
-        target__in=_TIME_TARGETS,
-        met_at__gte=w.start,
-        met_at__lt=w.end,
-    ).values_list("target", "started_at", "met_at")
+    One query; the working time of each pair is the calendar's arithmetic (in constant time
+    a pair: reports.working_seconds)."""
+    pairs = (
+        CaseClock.objects.filter(
+            w.clock_scope(),
+            target__in=_TIME_TARGETS,
+            met_at__gte=w.start,
+            met_at__lt=w.end,
+        )
+        .values_list("target", EpochSeconds("started_at"), EpochSeconds("met_at"))
+        # Unordered: the clocks' default order is their case's, which joins the case rows.
+        .order_by()
+    )
     day = w.calendar.day_seconds or 1
+    line = WorkingLine(w.calendar)
     durations: dict[str, list[float]] = {t: [] for t in _TIME_TARGETS}
+    at = datetime.datetime.fromtimestamp
     for target, started, met in pairs:
         if met is None:  # the filter asked for met clocks
             continue
-        durations[target].append(w.calendar.seconds_between(started, met) / day)
+        seconds = line.seconds_between(at(started, datetime.UTC), at(met, datetime.UTC))
+        durations[target].append(seconds / day)
     return {t: median_and_p90(v) for t, v in durations.items()}
 
 
@@ -381,25 +290,30 @@ def compliance(w: Window) -> dict:
     return {"total": total, "by_target": by_target, "units": units}
 
 
+def _utc(value) -> datetime.datetime:
+    # A raw query on SQLite gives the stored text, naive and in UTC.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
 def reentry(w: Window) -> dict:
     """Cases completed in the period still without a reference in the external government
     system: the list to enter, by reference (never a name), and the count entered."""
-    rows = (
-        _volume_rows(w)
-        .filter(_completed(w), external_reference="")
-        .order_by("closed_e", "code")
-        .values("code", "kind", "unit__code", "unit__name_ar", "unit__name_en", "closed_e")
-    )
     cases = [
         {
-            "code": r["code"],
-            "kind": r["kind"],
-            "unit_code": r["unit__code"],
-            "unit_name_ar": r["unit__name_ar"],
-            "unit_name_en": r["unit__name_en"],
-            "closed_on": timezone.localtime(r["closed_e"], w.calendar.tz).date().isoformat(),
+            "code": code,
+            "kind": kind,
+            "unit_code": unit_code,
+            "unit_name_ar": name_ar,
+            "unit_name_en": name_en,
+            "closed_on": timezone.localtime(_utc(closed), w.calendar.tz).date().isoformat(),
         }
-        for r in rows
+        for code, kind, unit_code, name_ar, name_en, closed in (
+            caseflow.completed_without_reference(w.start, w.end, w.unit)
+        )
     ]
     return {"missing": len(cases), "cases": cases}
 
@@ -441,9 +355,8 @@ def hall(w: Window) -> dict:
     }
 
 
-def trend(w: Window) -> dict:
-    """Cases received in each of the twelve months that end with the period's last month
-    (the institution's months): one grouped query."""
+def _trend_months(w: Window) -> list[tuple[int, int]]:
+    """The twelve months that end with the period's last month, oldest first."""
     last = w.period.last_day
     months = []
     year, month = last.year, last.month
@@ -451,18 +364,37 @@ def trend(w: Window) -> dict:
         months.append((year, month))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     months.reverse()
-    first = datetime.datetime(*months[0], 1, tzinfo=w.calendar.tz)
+    return months
+
+
+def _trend_start(w: Window) -> datetime.datetime:
+    return datetime.datetime(*_trend_months(w)[0], 1, tzinfo=w.calendar.tz)
+
+
+def received_by_month(
+    w: Window, start: datetime.datetime, end: datetime.datetime
+) -> dict[tuple[int, int], int]:
+    """Cases of w's scope received from `start` to `end`, per month of the institution."""
     rows = (
-        Case.objects.filter(w.case_scope(), created_at__gte=first, created_at__lt=w.end)
+        Case.objects.filter(w.case_scope(), created_at__gte=start, created_at__lt=end)
         .annotate(month=TruncMonth("created_at", tzinfo=w.calendar.tz))
         .values("month")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts = {(r["month"].year, r["month"].month): r["n"] for r in rows}
+    return {(r["month"].year, r["month"].month): r["n"] for r in rows}
+
+
+def trend(w: Window, counts: dict[tuple[int, int], int] | None = None) -> dict:
+    """Cases received in each of the twelve months that end with the period's last month
+    (the institution's months): one grouped query, or `counts` when the pack counted the
+    months of all its windows at once."""
+    if counts is None:
+        counts = received_by_month(w, _trend_start(w), w.end)
     return {
         "months": [
-            {"month": f"{y:04d}-{m:02d}", "received": counts.get((y, m), 0)} for y, m in months
+            {"month": f"{y:04d}-{m:02d}", "received": counts.get((y, m), 0)}
+            for y, m in _trend_months(w)
         ]
     }
 
@@ -570,8 +502,27 @@ SECTIONS: dict[str, Section] = {
 }
 
 
-def compute(w: Window) -> dict:
-    return {name: section(w) for name, section in SECTIONS.items()}
+def compute(
+    w: Window,
+    *,
+    counted: dict[int, dict[str, int]] | None = None,
+    months: dict[tuple[int, int], int] | None = None,
+    listed: bool = True,
+) -> dict:
+    """Every section over `w`; `counted` and `months`: its volume figures and the months'
+    received cases when already counted; without `listed`, the re-entry section keeps the
+    count and not the list of cases (the pack shows the list for its own period only)."""
+    figures: dict[str, Any] = {}
+    for name, section in SECTIONS.items():
+        if name == "volume":
+            figures[name] = volume(w, counted)
+        elif name == "trend":
+            figures[name] = trend(w, months)
+        elif name == "reentry" and not listed:
+            figures[name] = {"missing": figures["volume"]["total"]["missing_external"]}
+        else:
+            figures[name] = section(w)
+    return figures
 
 
 def pack_figures(
@@ -582,7 +533,9 @@ def pack_figures(
     calendar: Calendar | None = None,
 ) -> dict:
     """A pack's figures: the period's, beside the previous period's and those of the same
-    period a year before (every figure of each, so any may be compared)."""
+    period a year before (every figure of each, so any may be compared; the list of cases
+    still to enter in the external system for the period itself only). The three windows'
+    volumes are counted in one pass (caseflow), their months' received cases in one query."""
     now = now or timezone.now()
     calendar = calendar or working.fresh_config().calendar
     windows = {
@@ -590,6 +543,12 @@ def pack_figures(
         "previous": make_window(period.previous(), unit, now=now, calendar=calendar),
         "year_before": make_window(period.year_before(), unit, now=now, calendar=calendar),
     }
+    # The three windows' twelve months overlap: counted once, from the earliest.
+    months = received_by_month(
+        windows["current"],
+        min(_trend_start(w) for w in windows.values()),
+        max(w.end for w in windows.values()),
+    )
     return {
         "period": period.key,
         "first_day": period.first_day.isoformat(),
@@ -597,5 +556,12 @@ def pack_figures(
         "time_zone": calendar.time_zone,
         "unit": unit.code if unit is not None else None,
         "computed_at": now.isoformat(),
-        **{name: compute(w) for name, w in windows.items()},
+        **{
+            name: compute(w, counted=counted, months=months, listed=name == "current")
+            for (name, w), counted in zip(
+                windows.items(),
+                caseflow.volumes([(w.start, w.end) for w in windows.values()], unit),
+                strict=True,
+            )
+        },
     }

@@ -61,7 +61,9 @@ def summary(f: dict) -> Table:
         (_("Carried over"), lambda w: w["volume"]["total"]["carried_over"]),
         (_("Completed"), lambda w: w["volume"]["total"]["completed"]),
         (_("Open at the end"), lambda w: w["volume"]["total"]["open_at_end"]),
-        (_("Grievances and reopened cases"), lambda w: w["volume"]["total"]["reopened"]),
+        (_("Reopened cases"), lambda w: w["volume"]["total"]["reopened"]),
+        # Packs frozen before grievances were counted apart have no such figure.
+        (_("Grievances filed by citizens"), lambda w: w["volume"]["total"].get("grievances")),
         (_("Urgent appeals"), lambda w: w["received"]["urgent"]),
         (_("Collective cases"), lambda w: w["received"]["collective"]),
         (_("People in collective cases"), lambda w: w["received"]["collective_head_count"]),

@@ -16,6 +16,7 @@ from mithaq.accounts.access import StaffAccess, access_for
 from mithaq.accounts.decorators import staff_required
 from mithaq.accounts.models import OrgUnit, Role
 from mithaq.routing import calendar as working
+from mithaq.walkin import access as hall_access
 
 from . import charter, dashboard, services
 from .forms import CharterTextForm, LogoForm, RequestPackForm, SignOffForm, SubmitForm
@@ -206,7 +207,9 @@ def dashboard_page(request):
             "unit": unit,
             "rows": dashboard.by_unit(scope, now=now),
             "halls": dashboard.halls_now(paths, now=now),
-            "month": dashboard.month_figures(unit, now=now),
+            "compliance": dashboard.compliance_by_unit(scope, now=now),
+            "trend": dashboard.trend(unit, now=now),
+            "supervised": {h.pk for h in hall_access.halls_for_user(request, supervise=True)},
             "now": now,
         },
     )

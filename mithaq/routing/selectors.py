@@ -3,7 +3,7 @@
 import datetime
 from typing import TypeVar
 
-from django.db.models import F, Model, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 
 from mithaq.common.baked import Baked
 
@@ -55,6 +55,50 @@ def filter_by_clock(cases: _Q, which: str, *, now: datetime.datetime) -> _Q:
     if which == ClockFilter.PAUSED:
         return cases.filter(deadline__paused=True)
     return cases
+
+
+class PromiseFilter:
+    """The charter's promises that fell due this month, up to now, by how they stand now:
+    the dashboard's compliance columns (reports.dashboard), the report's rule
+    (reports.figures.compliance: a clock paused while the case waits for the citizen is not
+    judged)."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    PAST_DUE = "past_due"
+
+
+def promise_outcome(which: str, *, now: datetime.datetime) -> Q | None:
+    """The condition on a clock for each PromiseFilter value; None for any other."""
+    return {
+        PromiseFilter.ON_TIME: Q(met_at__lte=F("due_at")),
+        PromiseFilter.LATE: Q(met_at__gt=F("due_at"), met_at__lt=now),
+        PromiseFilter.PAST_DUE: Q(met_at__isnull=True) | Q(met_at__gte=now),
+    }.get(which)
+
+
+def start_of_month(now: datetime.datetime) -> datetime.datetime:
+    """Midnight of the first day of `now`'s month in the institution's time zone."""
+    tz = working.active_calendar().tz
+    first = now.astimezone(tz).date().replace(day=1)
+    return datetime.datetime.combine(first, datetime.time(), tzinfo=tz)
+
+
+def promises_due_this_month(*, now: datetime.datetime) -> QuerySet[CaseClock]:
+    """The clocks judged this month so far: due from the month's start to now, and not
+    paused while unmet."""
+    return CaseClock.objects.filter(due_at__gte=start_of_month(now), due_at__lt=now).exclude(
+        met_at__isnull=True, paused_at__isnull=False
+    )
+
+
+def filter_by_promise(cases: _Q, which: str, *, now: datetime.datetime) -> _Q:
+    """Cases (not merged) with a promise due this month that stands as `which` says."""
+    outcome = promise_outcome(which, now=now)
+    if outcome is None:
+        return cases
+    clocks = promises_due_this_month(now=now).filter(outcome, case=OuterRef("pk"))
+    return cases.filter(Exists(clocks), merged_into__isnull=True)
 
 
 def order_by_due(cases: _Q) -> _Q:

@@ -7,6 +7,8 @@ import pytest
 from mithaq.reports import services
 from mithaq.reports.models import PackStatus, ReportPack
 from mithaq.reports.tests import fixture
+from mithaq.walkin.services import issue_ticket
+from mithaq.walkin.testing import make_hall
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -56,9 +58,16 @@ def test_dashboard_charter_and_editors(new_page, org, settings, screenshot, loca
     )
     page = new_page(locale)
     sign_in(page, org.office_manager)
+    hw = make_hall(org)
+    issue_ticket(hall=hw.hall, hall_service=hw.transcripts)
     page.goto("/staff/dashboard/")
     assert page.locator("#dashboard-units").is_visible()
     screenshot(page, f"reports-dashboard-{locale}")
+    # A compliance number opens the inbox filtered to its cases (J's promises, past due).
+    page.locator('#dashboard-compliance a[data-count="past_due"]').first.click()
+    page.wait_for_url("**/staff/?*promise=past_due*")
+    assert page.locator("#id_promise").input_value() == "past_due"
+    screenshot(page, f"reports-dashboard-promise-inbox-{locale}")
     page.goto("/staff/reports/")
     screenshot(page, f"reports-archive-empty-{locale}")
     page.goto("/staff/reports/letterhead/")

@@ -37,7 +37,13 @@ from mithaq.cases.states import (
 from mithaq.common import recent
 from mithaq.common.ids import PAGE_MAX
 from mithaq.routing import calendar as working
-from mithaq.routing.selectors import ClockFilter, filter_by_clock, order_by_due
+from mithaq.routing.selectors import (
+    ClockFilter,
+    PromiseFilter,
+    filter_by_clock,
+    filter_by_promise,
+    order_by_due,
+)
 
 SORTS = {
     "-created": ("-created_at", "-id"),
@@ -89,6 +95,15 @@ def inbox_filter_options(units, assignees) -> dict[str, OptionList]:
         "received": OptionList(
             [("", _("Received any day")), (RECEIVED_TODAY, _("Received today"))]
         ),
+        # The dashboard's compliance columns link here (reports.dashboard).
+        "promise": OptionList(
+            [
+                ("", _("Any promise")),
+                (PromiseFilter.ON_TIME, _("Due this month, met on time")),
+                (PromiseFilter.LATE, _("Due this month, met late")),
+                (PromiseFilter.PAST_DUE, _("Due this month, past due")),
+            ]
+        ),
         "sort": OptionList(
             [
                 ("-created", _("Newest first")),
@@ -121,6 +136,7 @@ class InboxFilterForm(forms.Form):
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
     clock = OptionField(label=_("Deadline"), required=False)
     received = OptionField(label=_("Received"), required=False)
+    promise = OptionField(label=_("The charter's promises"), required=False)
     sort = OptionField(label=_("Sort"), required=False)
     page = forms.IntegerField(
         required=False, min_value=1, max_value=PAGE_MAX, widget=forms.HiddenInput
@@ -212,6 +228,8 @@ class InboxFilterForm(forms.Form):
             qs = filter_by_clock(qs, data["clock"], now=now or timezone.now())
         if data.get("received") == RECEIVED_TODAY:
             qs = qs.filter(created_at__gte=start_of_today(now or timezone.now()))
+        if data.get("promise"):
+            qs = filter_by_promise(qs, data["promise"], now=now or timezone.now())
         return cls.ordered(qs, data.get("sort"))
 
     @staticmethod

@@ -4,8 +4,10 @@ where at least ten cases make it."""
 
 import datetime
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
+from freezegun import freeze_time
 
 from mithaq.cases.services import close_case
 from mithaq.cases.services.clocks import promise
@@ -73,3 +75,22 @@ def test_office_manager_edits_the_text(org, login):
     client = login(org.office_manager)
     client.post(reverse("reports:charter_edit"), {"text_ar": "نص الميثاق", "text_en": "Charter"})
     assert "نص الميثاق" in client.get(reverse("charter:index")).content.decode()
+
+
+def test_figures_are_kept_at_most_six_hours(org):
+    """The page's figures are kept (charter.KEEP_SECONDS), so a change to last month's
+    clocks shows within six hours, never later: the bound the issue sets is a day."""
+    fixture.build(org)
+    _suggestions(org)
+    cache.clear()
+    with freeze_time(NOW):
+        before = {(str(li["kind"].value), li["urgent"]): li for li in charter.commitments()}
+    assert before[("suggestion", False)]["judged"] == 13
+    # Two more suggestions fall due in November unanswered (a bulk import, say).
+    for i in range(2):
+        make_case(org, kind=Kind.SUGGESTION, now=fixture.at(11, 4, 9, i))
+    for hours, judged in ((5, 13), (charter.KEEP_SECONDS / 3600 + 0.01, 15)):
+        with freeze_time(NOW + datetime.timedelta(hours=hours)):
+            got = {(str(li["kind"].value), li["urgent"]): li for li in charter.commitments()}
+        assert got[("suggestion", False)]["judged"] == judged, hours
+    assert charter.KEEP_SECONDS <= 24 * 3600

@@ -6,10 +6,16 @@ import re
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from freezegun import freeze_time
 
 from mithaq.cases.models import Case
+from mithaq.cases.services import acknowledge_case
+from mithaq.routing.selectors import ClockFilter
 from mithaq.testing import make_case
+from mithaq.walkin import services as hall_services
+from mithaq.walkin.testing import make_hall
 
 from . import fixture
 
@@ -62,3 +68,83 @@ def test_received_today_links_to_the_inbox_of_exactly_those(org, login):
     assert all(case.code in inbox for case in today)
     assert yesterday.code not in inbox and elsewhere.code not in inbox
     assert sum(n for kind, _h, n in _links(page) if kind == "new_today") == 3
+
+
+# Sunday 6 December 2026, 09:00 in Baghdad.
+SUNDAY = datetime.datetime(2026, 12, 6, 9, tzinfo=BAGHDAD)
+
+
+def test_compliance_numbers_are_the_cases_behind_their_links(org, login):
+    codes = fixture.build(org)
+    # M: received Monday 30 November 09:00, acknowledged Wednesday 2 December 10:00: its
+    # acknowledgement fell due on 1 December at 09:00 (six working hours of 08:00-14:00) and
+    # was met late.
+    m = make_case(org, unit=org.dept_b, now=fixture.at(11, 30, 9))
+    acknowledge_case(case=m, actor=org.office_manager, now=fixture.at(12, 2, 10))
+    codes["M"] = m.code
+    with freeze_time(SUNDAY):
+        client = login(org.office_manager)
+        page = client.get(reverse("dashboard:index")).content.decode()
+        rows = dict(re.findall(r'<tr data-unit="(\d+)"><td>.*?</td>(.*?)</tr>', page, re.S))
+        links = {
+            (unit, kind): (href, n)
+            for unit, cells in rows.items()
+            for kind, href, n in _links(cells)
+            if kind in ("on_time", "late", "past_due")
+        }
+        # By hand, the promises due from 1 December to now: J (civil, received 1 December
+        # 01:00) its acknowledgement (1 December 14:00) and its resolution (3 December
+        # 14:00), both unmet: one case past due; M's acknowledgement, met late, and its
+        # resolution (3 December 09:00), unmet: M is in both columns. L's second round falls
+        # due after now; the rest fell due in November.
+        civil, surgery = str(org.dept_a.pk), str(org.dept_b.pk)
+        assert {k: n for k, (_h, n) in links.items()} == {
+            (civil, "on_time"): 0,
+            (civil, "late"): 0,
+            (civil, "past_due"): 1,
+            (surgery, "on_time"): 0,
+            (surgery, "late"): 1,
+            (surgery, "past_due"): 1,
+        }
+        for (_unit, _kind), (href, n) in links.items():
+            inbox = client.get(href).content.decode()
+            shown = {name for name, code in codes.items() if code in inbox}
+            assert len(shown) == n, href
+        assert codes["J"] in client.get(links[(civil, "past_due")][0]).content.decode()
+        assert codes["M"] in client.get(links[(surgery, "late")][0]).content.decode()
+
+
+def test_due_columns_say_what_the_inbox_filter_counts(org, login):
+    fixture.build(org)
+    client = login(org.office_manager)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    head = re.search(r'<table id="dashboard-units">\s*<thead>(.*?)</thead>', page, re.S)[1]
+    headers = [html.unescape(h) for h in re.findall(r"<th>(.*?)</th>", head)]
+    inbox = client.get(reverse("cases:inbox")).content.decode()
+    # The inbox's deadline filter, as its select shows it (in the same language).
+    options = {
+        value: html.unescape(label)
+        for value, label in re.findall(r'<option value="(\w+)">([^<]*)</option>', inbox)
+    }
+    assert headers[-2:] == [options[ClockFilter.DUE_TODAY], options[ClockFilter.DUE_SOON]]
+    with translation.override("ar"):
+        assert headers[-2:] == [_("Due today"), _("Due within one working day")]
+    hrefs = {kind: href for kind, href, _n in _links(page)}
+    assert f"clock={ClockFilter.DUE_TODAY}" in hrefs["due_today"]
+    assert f"clock={ClockFilter.DUE_SOON}" in hrefs["due_soon"]
+
+
+def test_hall_numbers_link_to_the_hall_for_its_supervisors_only(org, login):
+    hw = make_hall(org)
+    now = timezone.now()
+    hall_services.issue_ticket(hall=hw.hall, hall_service=hw.transcripts, now=now)
+    hall_services.issue_ticket(hall=hw.hall, hall_service=hw.transcripts, now=now)
+    client = login(org.office_manager)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    supervise = reverse("walkin:supervise", args=[hw.hall.code])
+    waiting = re.search(r'<a data-hall-count="waiting" href="([^"]+)">(?:<bdi>)?(\d+)', page)
+    assert waiting and waiting[1] == f"{supervise}#live" and waiting[2] == "2"
+    assert client.get(supervise).status_code == 200
+    # The auditor reads the dashboard but supervises no hall: the numbers, no links.
+    auditor = login(org.auditor).get(reverse("dashboard:index")).content.decode()
+    assert f'data-hall="{hw.hall.code}"' in auditor and "data-hall-count" not in auditor

@@ -3,13 +3,14 @@ by hand from the fixture's table."""
 
 import datetime
 import json
+import subprocess
 
 import pytest
 from django.utils import translation
 
-from mithaq.cases.services import close_case
+from mithaq.cases.services import close_case, file_grievance
 from mithaq.cases.states import ClosureCode
-from mithaq.reports import figures, tables
+from mithaq.reports import figures, render, tables
 from mithaq.reports.periods import monthly
 from mithaq.surveys.services import Answer, answer_case_survey
 from mithaq.testing import make_case
@@ -37,6 +38,7 @@ def test_volume_counts_each_case_once_in_the_institution_time_zone(month):
         "completed": 4,
         "open_at_end": 5,
         "reopened": 2,
+        "grievances": 0,
         "entered_external": 1,
         "missing_external": 3,
         "completion_index": 0.5,
@@ -53,6 +55,7 @@ def test_volume_by_unit_reads_as_the_tree(month):
         "completed": 2,
         "open_at_end": 1,
         "reopened": 1,
+        "grievances": 0,
         "entered_external": 0,
         "missing_external": 2,
     }
@@ -124,6 +127,62 @@ def test_compliance_per_target_and_unit(month):
     assert rows["eng-elec"] == {"on_time": 0, "late": 0, "past_due": 4}
     assert rows["med-surgery"] == {"on_time": 1, "late": 1, "past_due": 2}
     assert rows["office"] == {"on_time": 0, "late": 0, "past_due": 2}
+
+
+def test_grievances_filed_by_citizens_are_counted_apart_from_reopenings(month, tmp_path):
+    org, _codes, _pack = month
+    boss = org.office_manager
+
+    def close(c, when):
+        return close_case(case=c, actor=boss, closure_code=ClosureCode.ANSWERED, now=when)
+
+    # M: received 3 Nov, closed 4 Nov, grievance 5 Nov, closed 8 Nov, grievance again 9 Nov
+    # (open at the end, one case with a grievance). N: received 1 Oct, closed 29 Oct (closed
+    # when November began: not carried over), grievance 2 Nov, closed again 10 Nov.
+    m = make_case(org, unit=org.dept_a, now=fixture.at(11, 3, 9))
+    close(m, fixture.at(11, 4, 10))
+    file_grievance(case=m, grounds="لم يُحل الأمر", now=fixture.at(11, 5, 10))
+    close(m, fixture.at(11, 8, 10))
+    file_grievance(case=m, grounds="ما زال قائمًا", now=fixture.at(11, 9, 10))
+    n = make_case(org, unit=org.dept_a2, now=fixture.at(10, 1, 9))
+    close(n, fixture.at(10, 29, 10))
+    file_grievance(case=n, grounds="أطلب المراجعة", now=fixture.at(11, 2, 10))
+    close(n, fixture.at(11, 10, 10))
+
+    pack = figures.pack_figures(monthly(2026, 11), None, now=NOW)
+    total = pack["current"]["volume"]["total"]
+    # By hand, the fixture's month and M and N: received + M; completed + N; open at the
+    # end + M; reopened E F (by staff) M N (on a grievance); grievances M N; still to
+    # enter + N.
+    assert {f: total[f] for f in total if f != "completion_index"} == {
+        "received": 7,
+        "carried_over": 2,
+        "completed": 5,
+        "open_at_end": 6,
+        "reopened": 4,
+        "grievances": 2,
+        "entered_external": 1,
+        "missing_external": 4,
+    }
+    # October: N received and completed there, no grievance yet.
+    october = pack["previous"]["volume"]["total"]
+    assert (october["received"], october["completed"], october["grievances"]) == (5, 3, 0)
+    rows = {r["code"]: r["own"] for r in pack["current"]["volume"]["units"]}
+    assert rows["eng-civil"]["grievances"] == 1 and rows["eng-elec"]["grievances"] == 1
+
+    with translation.override("en"):
+        [summary] = [t for t in tables.pack_tables(pack) if t.key == "summary"]
+        content = render.pdf(pack, number="T-1", language="en", now=NOW)
+    got = {row[0]: row[1:] for row in summary.rows}
+    assert got["Grievances filed by citizens"] == [2, 0, 0]
+    assert got["Reopened cases"] == [4, 0, 0]
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    [line] = [line for line in text.splitlines() if "Grievances filed by citizens" in line]
+    assert line.split()[-3:] == ["2", "0", "0"]
 
 
 def test_reentry_list_names_no_citizen(month):
