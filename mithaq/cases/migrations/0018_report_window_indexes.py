@@ -48,6 +48,6 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("cases", "0016_event_kinds_of_privacy_and_government")]
+    dependencies = [("cases", "0017_encrypt_citizen_phone_and_national_id")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
