@@ -10,7 +10,7 @@ from django.db import transaction
 
 from mithaq.common.cache import rows_changed
 
-from .models import Membership, OrgUnit
+from .models import Membership, OrgUnit, User
 
 
 @transaction.atomic
@@ -60,7 +60,7 @@ def people_changed() -> None:
     rows_changed("accounts.User")
 
 
-def add_membership(*, user, unit: OrgUnit, role: str) -> Membership:
+def add_membership(*, user: User, unit: OrgUnit, role: str) -> Membership:
     membership = Membership.objects.create(user=user, unit=unit, role=role)
     memberships_changed()
     return membership

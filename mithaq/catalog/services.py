@@ -5,6 +5,7 @@ says services_changed(): the active services are kept in each process (catalog.c
 import datetime
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,9 +32,9 @@ def services_changed() -> None:
 
 
 @transaction.atomic
-def save_service(form) -> Service:
+def save_service(form: forms.ModelForm) -> Service:
     """Save a service's own fields from the office's form (a ModelForm of Service)."""
-    service = form.save()
+    service: Service = form.save()
     services_changed()
     return service
 
