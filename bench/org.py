@@ -104,6 +104,10 @@ def _build_org() -> None:
         Membership.objects.bulk_create(
             [Membership(user=user, unit=unit, role=role) for user, unit, role in people]
         )
+        # Bulk writes say so themselves: the copies kept per process are made of these rows.
+        from mithaq.common.cache import rows_changed
+
+        rows_changed("catalog.Service", "accounts.User", "accounts.Membership")
 
 
 def _describe_org() -> Org:

@@ -6,10 +6,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from mithaq.accounts.models import Membership, OrgUnit, Role, UnitKind
-from mithaq.accounts.services import create_unit
+from mithaq.accounts.services import create_unit, memberships_changed, people_changed
 from mithaq.cases.services import submit_case
 from mithaq.cases.states import Channel, Kind
 from mithaq.catalog.models import Service
+from mithaq.catalog.services import services_changed
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
@@ -133,10 +134,13 @@ def make_org() -> Org:
     service_b = Service.objects.create(
         unit=dept_b, code="surgery-training", name_ar="التدريب السريري", name_en="Clinical training"
     )
+    services_changed()
 
     def member(username, full_name, unit, role, **extra):
         user = make_user(username, full_name, **extra)
         Membership.objects.create(user=user, unit=unit, role=role)
+        people_changed()
+        memberships_changed()
         return user
 
     return Org(

@@ -84,18 +84,15 @@ def _load_memberships() -> dict[int, tuple]:
 
 
 # Every staff page reads a person's memberships: every membership in active units is kept in
-# each process (mithaq.common.cache.ProcessCopy), dropped everywhere when a membership or a
-# unit is saved or deleted: at once in the process that made the change, within a second in
-# the others. A bulk update sends no signal: call memberships_changed() after one.
+# each process (mithaq.common.cache.ProcessCopy), dropped everywhere once a write of
+# memberships or units commits (accounts.services.memberships_changed / units_changed, called
+# by each write path): at once in the process that made the change, within a second in the
+# others.
 MEMBERSHIPS = ProcessCopy(
     "mithaq:memberships:version",
     _load_memberships,
     changed_by=("accounts.Membership", "accounts.OrgUnit"),
 )
-
-
-def memberships_changed() -> None:
-    MEMBERSHIPS.invalidate()
 
 
 # The cases on which one of some units (a filter over `unit`) was asked for an opinion not

@@ -7,6 +7,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from mithaq.common.admin_changes import RowsChangedAdmin
+
 from .models import Membership, OrgUnit, User
 from .services import save_unit
 from .two_factor import issue_enrolment_code
@@ -19,7 +21,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RowsChangedAdmin, BaseUserAdmin):
+    # A person's name and state are in the inbox's officer filter; memberships are inline.
+    changes = ("accounts.User", "accounts.Membership")
     # Django's are a tuple (the stubs allow a list or None too).
     fieldsets = cast(tuple, BaseUserAdmin.fieldsets) + (
         (_("Mithaq"), {"fields": ("full_name", "language")}),
@@ -75,8 +79,10 @@ class OrgUnitForm(forms.ModelForm):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(RowsChangedAdmin):
     form = OrgUnitForm
+    # A deleted unit takes its memberships and services with it.
+    changes = ("accounts.OrgUnit", "accounts.Membership", "catalog.Service")
     list_display = [
         "indented_name",
         "code",
@@ -94,12 +100,13 @@ class OrgUnitAdmin(admin.ModelAdmin):
         return "— " * max(obj.depth, 0) + obj.name
 
     def save_model(self, request, obj, form, change):
-        # The tree's paths are kept by the service, never by save().
+        # The tree's paths (and the copies made of units) are kept by the service.
         save_unit(unit=obj)
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RowsChangedAdmin):
+    changes = ("accounts.Membership",)
     list_display = ["user", "role", "unit"]
     list_filter = ["role"]
     autocomplete_fields = ["user", "unit"]

@@ -9,6 +9,11 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("People and organisation")
 
+    def ready(self):
+        # Its per-process copies registered in every process (web, worker, scheduler), so
+        # that a write made in any of them drops them everywhere (common.cache.rows_changed).
+        from . import access, institution  # noqa: F401
+
 
 class MithaqAdminConfig(admin_apps.AdminConfig):
     # Named in INSTALLED_APPS in place of django.contrib.admin; not this module's default.

@@ -21,10 +21,9 @@ def _load_root() -> OrgUnit | None:
 
 # The institution (the first active root unit) whose name heads every page, kept in each
 # process (mithaq.common.cache.ProcessCopy): asking the shared cache for the name was a round
-# trip on every page (a sixth of the inbox's own work). A unit saved or deleted anywhere drops
-# it once the change commits: at once in that process, within a second in the others; a
-# rolled-back rename is never kept. A bulk update sends no signal: call INSTITUTION.invalidate()
-# after one.
+# trip on every page (a sixth of the inbox's own work). A write of units (through
+# accounts.services, which says units_changed()) drops it once the change commits: at once in
+# that process, within a second in the others; a rolled-back rename is never kept.
 INSTITUTION = ProcessCopy(
     "mithaq:institution:version", _load_root, changed_by=("accounts.OrgUnit",)
 )

@@ -11,7 +11,8 @@ class CasesConfig(AppConfig):
         from mithaq.accounts.access import set_open_consultations, set_restricted_cases
         from mithaq.routing.services import clock_config_saved
 
-        from . import access, tasks
+        # selectors: its per-process copy registered in every process (see accounts.apps).
+        from . import access, selectors, tasks  # noqa: F401
 
         # The two ways the layers below hear of cases: explicit, and only here.
         clock_config_saved.connect(tasks.recompute_after_commit, dispatch_uid="cases.recompute")

@@ -141,9 +141,10 @@ def baked_page(access: StaffAccess, form: InboxFilterForm, *, page_size: int) ->
 
 
 # The inbox filter's selects, rendered, per language and scope of grants: kept in each process
-# (mithaq.common.cache.ProcessCopy) and filled as they are asked for. A unit, a membership or
-# a person saved or deleted anywhere drops them all once the change commits: at once in that
-# process, within a second in the others; nothing read inside a rolled-back change is kept.
+# (mithaq.common.cache.ProcessCopy) and filled as they are asked for. A write of units,
+# memberships or people (accounts.services: units_changed, memberships_changed,
+# people_changed) drops them all once the change commits: at once in that process, within a
+# second in the others; nothing read inside a rolled-back change is kept.
 # The value is a dict filled in place: a copy loaded inside the changing transaction is never
 # kept, so what is put in it goes with it.
 _OPTIONS = ProcessCopy(
@@ -152,11 +153,6 @@ _OPTIONS = ProcessCopy(
     changed_by=("accounts.OrgUnit", "accounts.Membership", "accounts.User"),
 )
 _OPTIONS_KEPT = 500  # scopes of grants kept at most; past it the copy starts afresh
-
-
-def forget_filter_options() -> None:
-    """Drop the rendered selects everywhere (after a bulk update, which sends no signal)."""
-    _OPTIONS.invalidate()
 
 
 def filter_options_for(access: StaffAccess) -> dict:

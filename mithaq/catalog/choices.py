@@ -1,8 +1,8 @@
 """The units a case may be addressed to and the active services, kept in each process
 (mithaq.common.cache.ProcessCopy) for the forms that check a sent choice: the portal's
-submission looked each one up with a query of its own. Saving or deleting a unit or a
-service drops them in every process; a bulk update sends no signal, so call changed() after
-one."""
+submission looked each one up with a query of its own. A write of units
+(accounts.services.units_changed) or services (catalog.services.services_changed) drops
+them in every process once it commits."""
 
 from mithaq.accounts.models import OrgUnit
 from mithaq.common.cache import ProcessCopy
@@ -23,8 +23,3 @@ CASE_UNITS = ProcessCopy("mithaq:case-units:version", _case_units, changed_by=("
 SERVICES = ProcessCopy(
     "mithaq:services:version", _services, changed_by=("accounts.OrgUnit", "catalog.Service")
 )
-
-
-def changed() -> None:
-    CASE_UNITS.invalidate()
-    SERVICES.invalidate()

@@ -1,13 +1,17 @@
-"""Writes to the catalogue: a new version of a service from a date, copied from the one in
-effect so that only what changes is edited."""
+"""Writes to the catalogue: a service's own fields, and a new version of a service from a
+date, copied from the one in effect so that only what changes is edited. A write of services
+says services_changed(): the active services are kept in each process (catalog.choices)."""
 
 import datetime
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from mithaq.common.cache import rows_changed
 
 from .models import (
     Fee,
@@ -20,6 +24,19 @@ from .models import (
 )
 
 _CHILDREN = (RequiredDocument, Fee, ServiceStep, ServiceQuestion, ServiceFaq)
+
+
+def services_changed() -> None:
+    """Services were written (a save, a delete, a bulk update): drop the kept ones."""
+    rows_changed("catalog.Service")
+
+
+@transaction.atomic
+def save_service(form: forms.ModelForm) -> Service:
+    """Save a service's own fields from the office's form (a ModelForm of Service)."""
+    service: Service = form.save()
+    services_changed()
+    return service
 
 
 def is_editable(version: ServiceVersion, *, today: datetime.date | None = None) -> bool:

@@ -47,7 +47,7 @@ def service_edit(request, code):
     service = _service(code)
     form = ServiceForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_service(form)
         messages.success(request, _("The service is saved."))
         return redirect("catalog:edit", code=service.code)
     return render(

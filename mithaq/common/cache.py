@@ -20,7 +20,6 @@ from typing import Any
 from django.core.cache import cache
 from django.core.cache.backends import redis as django_redis
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.utils.functional import cached_property
 
 _clients: dict = {}
@@ -92,9 +91,10 @@ class ProcessCopy:
     A test case's own transaction (Django's TestCase, pytest-django's `db`) stands for
     autocommit here, as it does for Django's durable blocks: it never commits.
 
-    `changed_by` names the models ("app_label.Model") whose rows the value is made of: saving
-    or deleting one of them invalidates it. A bulk update sends no signal: call invalidate()
-    after one."""
+    `changed_by` names the models ("app_label.Model") whose rows the value is made of. No
+    signal is listened to: every write path of those rows (a service function, an admin
+    class, an office's page, a bulk update) says so itself with rows_changed(), which
+    invalidates every copy made of them, whichever app keeps it."""
 
     def __init__(
         self,
@@ -113,18 +113,8 @@ class ProcessCopy:
         self._state: dict = {}
         # Counts the drops of this process's copy: a value loaded across one is not kept.
         self._generation = 0
+        self.changed_by = frozenset(changed_by)
         _copies.append(self)
-        for model in changed_by:
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    self._row_changed,
-                    sender=model,  # resolved once the model is loaded
-                    weak=False,
-                    dispatch_uid=f"{version_key}:{model}:{signal is post_save}",
-                )
-
-    def _row_changed(self, sender, **kwargs) -> None:
-        self.invalidate()
 
     def get(self):
         if self._changed_in_this_transaction():
@@ -224,6 +214,18 @@ def _transaction_opened_at(connection) -> int | None:
 
 
 _copies: list[ProcessCopy] = []
+
+
+def rows_changed(*models: str) -> None:
+    """Rows of these models ("app_label.Model") were written, or are being written in the
+    transaction in progress: every copy made of them is dropped in every process once it
+    commits (ProcessCopy.invalidate). Called by each write path explicitly, after a save, a
+    delete or a bulk update alike; a copy kept in an app above the writer's is reached
+    without the writer importing it."""
+    wanted = set(models)
+    for copy in _copies:
+        if copy.changed_by & wanted:
+            copy.invalidate()
 
 
 def invalidate_local_copies() -> None:

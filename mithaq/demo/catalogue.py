@@ -20,6 +20,7 @@ from mithaq.catalog.models import (
     ServiceStep,
     ServiceVersion,
 )
+from mithaq.catalog.services import services_changed
 from mithaq.routing import calendar as working
 from mithaq.routing.models import Commitment, DurationUnit, Target
 
@@ -624,6 +625,7 @@ def load(*, units: dict, services: dict, today: datetime.date | None = None) -> 
                     unit=DurationUnit.DAYS,
                 )
                 new_commitments = True
+            services_changed()
         if service.versions.exists():
             continue
         _make_version(service, entry, effective_from)

@@ -7,6 +7,7 @@ Called by `load_demo`; idempotent: nothing is added once the president has a sch
 import datetime
 
 from mithaq.accounts.models import Membership, Role
+from mithaq.accounts.services import memberships_changed
 from mithaq.interviews import services as interviews
 from mithaq.scheduling import services as slots
 from mithaq.scheduling.models import Schedule, WeeklyHours
@@ -23,6 +24,7 @@ def load(*, units, people, office_manager, now: datetime.datetime) -> int:
         return 0
     for person, unit, name, weekday, starts, ends, quota in OFFICIALS:
         Membership.objects.get_or_create(user=people[person], unit=units[unit], role=Role.OFFICIAL)
+        memberships_changed()
         schedule = Schedule.objects.create(unit=units[unit], official=people[person], name=name)
         WeeklyHours.objects.create(
             schedule=schedule,

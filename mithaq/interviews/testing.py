@@ -1,6 +1,7 @@
 """An official who receives interviews, for tests: the president's office hours."""
 
 from mithaq.accounts.models import Membership, Role
+from mithaq.accounts.services import memberships_changed, people_changed
 from mithaq.scheduling.testing import tuesday_schedule
 from mithaq.testing import make_user
 
@@ -11,6 +12,8 @@ def make_official(org, *, username="official", unit=None, name="رئيس الج�
     unit = unit or org.root
     user = make_user(username, name)
     Membership.objects.create(user=user, unit=unit, role=Role.OFFICIAL)
+    people_changed()
+    memberships_changed()
     tuesday_schedule(unit=unit, official=user)
     return user
 

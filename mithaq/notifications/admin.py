@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from mithaq.common.admin_changes import RowsChangedAdmin
+
 from .forms import TemplateAdminForm
 from .models import Attempt, GatewayConfig, GatewayState, Message, MessageTemplate
 
@@ -17,7 +19,8 @@ class GatewayStateAdmin(admin.ModelAdmin):
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(admin.ModelAdmin):
+class MessageTemplateAdmin(RowsChangedAdmin):
+    changes = ("notifications.MessageTemplate",)
     form = TemplateAdminForm
     list_display = ["event_key", "channel", "language", "subject"]
     list_filter = ["channel", "language", "event_key"]

@@ -29,7 +29,7 @@ from mithaq.accounts.two_factor import issue_enrolment_code
 from mithaq.catalog.vocab import Channel as CaseChannel
 from mithaq.citizens.selectors import ContactPreferences, contact_preferences, preferences_of
 from mithaq.common import links
-from mithaq.common.cache import ProcessCopy
+from mithaq.common.cache import ProcessCopy, rows_changed
 from mithaq.common.crypto import HashKind, search_hash
 from mithaq.common.text import isolate
 from mithaq.routing.calendar import next_working_moment  # staff alerts wait for working hours
@@ -70,8 +70,8 @@ def _load_templates() -> dict[tuple[str, str, str], tuple[str, str]]:
 
 
 # The office's overrides of the default texts (defaults.py) are read on every event and
-# change rarely: every row, kept in each process, dropped everywhere when one is saved or
-# deleted (here, in the admin).
+# change rarely: every row, kept in each process, dropped everywhere once a write commits
+# (save_template and restore_default here, the admin's MessageTemplateAdmin).
 _TEMPLATES = ProcessCopy(
     "mithaq:message-templates:version",
     _load_templates,
@@ -707,6 +707,7 @@ def save_template(
             "updated_by": actor,
         },
     )
+    templates_changed()
     return row
 
 
@@ -716,7 +717,13 @@ def restore_default(*, event_key: str, channel: str, language: str) -> bool:
     deleted, _kinds = MessageTemplate.objects.filter(
         event_key=event_key, channel=channel, language=language
     ).delete()
+    templates_changed()
     return bool(deleted)
+
+
+def templates_changed() -> None:
+    """Override rows were written (a save, a delete, a bulk update)."""
+    rows_changed("notifications.MessageTemplate")
 
 
 @transaction.atomic

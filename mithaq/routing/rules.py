@@ -2,9 +2,9 @@
 
 The active rules (with their units), the units' assignment modes and the citizens' affairs
 office are kept together in each process (mithaq.common.cache.ProcessCopy) and dropped
-everywhere on every change to them, to a unit or to who works in one, so that a submission
-reads them without a query once warm. Bulk updates send no signal: call invalidate() after
-one."""
+everywhere on every change to them (the edits below call invalidate()), to a unit or to who
+works in one (accounts.services: units_changed, memberships_changed), so that a submission
+reads them without a query once warm. No signal is listened to."""
 
 from dataclasses import dataclass
 from typing import cast

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from mithaq.catalog.models import Service
+from mithaq.catalog.services import services_changed
 from mithaq.testing import Org
 
 from .models import Counter, Hall, HallService, KioskDevice
@@ -33,6 +34,7 @@ def make_hall(org: Org, **hall_fields) -> HallWorld:
     certificate = Service.objects.create(
         unit=org.dept_a, code="civil-certificate", name_ar="تأييد تخرج", name_en="Graduation letter"
     )
+    services_changed()
     transcripts = HallService.objects.create(
         hall=hall, service=org.service_a, letter="A", target_wait_minutes=10, position=1
     )

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.test import RequestFactory
 
-from mithaq.accounts.access import access_for, memberships_changed
+from mithaq.accounts.access import access_for
 from mithaq.accounts.models import Membership, OrgUnit, Role, UnitKind
-from mithaq.accounts.services import create_unit, save_unit
+from mithaq.accounts.services import create_unit, memberships_changed, save_unit
 from mithaq.cases.access import cases_visible_to, get_case_for_user
 from mithaq.cases.models import Case
 from mithaq.cases.services import assign_case
@@ -524,12 +524,13 @@ def test_a_persons_grants_come_without_a_query_once_kept(org, django_assert_num_
 
 
 def test_a_membership_given_or_taken_shows_at_once(org):
-    from mithaq.accounts.models import Membership, Role
+    from mithaq.accounts.models import Role
+    from mithaq.accounts.services import add_membership, remove_membership
 
     assert not access_for(org.officer_b).may_see_case(make_case(org))
-    given = Membership.objects.create(user=org.officer_b, unit=org.dept_a, role=Role.OFFICER)
+    given = add_membership(user=org.officer_b, unit=org.dept_a, role=Role.OFFICER)
     assert access_for(org.officer_b).may_see_case(make_case(org))
-    given.delete()
+    remove_membership(given)
     assert not access_for(org.officer_b).may_see_case(make_case(org))
 
 
@@ -537,7 +538,7 @@ def test_a_unit_switched_off_takes_its_grants_at_once(org):
     case = make_case(org)
     assert access_for(org.officer_a).may_see_case(case)
     org.dept_a.is_active = False
-    org.dept_a.save()
+    save_unit(unit=org.dept_a)
     assert access_for(org.officer_a).grants == []
 
 

@@ -1,7 +1,8 @@
 import pytest
 
 from mithaq.accounts.access import StaffAccess
-from mithaq.accounts.models import Membership, Role
+from mithaq.accounts.models import Role
+from mithaq.accounts.services import add_membership
 from mithaq.cases import selectors
 from mithaq.cases.access import cases_visible_to
 from mithaq.cases.forms.staff import InboxFilterForm
@@ -88,7 +89,7 @@ def test_what_each_person_finds_by_number_and_a_changed_grant_changes_the_query(
     assert _found(org.officer_a) == {c.code for c in mine}  # not the confidential one
     assert _found(org.office_manager) == {c.code for c in [*mine, secret, elsewhere]}
     assert _found(org.officer_b) == {elsewhere.code, secret.code}  # they received it
-    Membership.objects.create(user=org.officer_b, unit=org.dept_a, role=Role.OFFICER)
+    add_membership(user=org.officer_b, unit=org.dept_a, role=Role.OFFICER)
     assert _found(org.officer_b) == {c.code for c in [*mine, secret, elsewhere]}
 
 
@@ -147,7 +148,7 @@ def test_two_officers_of_one_unit_do_not_share_what_is_assigned_to_one(org, numb
     _mine, _secret, elsewhere, _by_id, _abroad = numbered
     Case.objects.filter(pk=elsewhere.pk).update(assignee=org.officer_a)  # in dept_b
     colleague = make_user("colleague_a", "زميل")
-    Membership.objects.create(user=colleague, unit=org.dept_a, role=Role.OFFICER)
+    add_membership(user=colleague, unit=org.dept_a, role=Role.OFFICER)
 
     assert elsewhere.code in _found(org.officer_a)
     assert elsewhere.code not in _found(colleague)

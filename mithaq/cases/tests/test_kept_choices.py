@@ -6,11 +6,13 @@ import uuid
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mithaq.accounts.services import save_unit
 from mithaq.cases.forms.public import SubmitForm
 from mithaq.cases.models import Case
 from mithaq.cases.tests.test_portal import complaint_data, submit_url
 from mithaq.catalog import choices
 from mithaq.catalog.models import Service
+from mithaq.catalog.services import services_changed
 
 
 def _post(client, org, **changes):
@@ -31,7 +33,7 @@ def test_a_submission_reads_no_unit_or_service_once_warm(client, org):
 def test_a_unit_switched_off_is_refused_at_once(client, org):
     assert _post(client, org).status_code == 302  # both kept
     org.dept_a.accepts_cases = False
-    org.dept_a.save()
+    save_unit(unit=org.dept_a)
     response = _post(client, org)
     assert response.status_code == 200
     assert "unit" in response.context["form"].errors
@@ -41,6 +43,7 @@ def test_a_unit_switched_off_is_refused_at_once(client, org):
 def test_a_new_service_is_taken_at_once(client, org):
     assert _post(client, org).status_code == 302
     new = Service.objects.create(unit=org.dept_a, code="NEW-1", name_ar="خدمة جديدة", name_en="New")
+    services_changed()
     assert _post(client, org, service=new.pk).status_code == 302
     assert Case.objects.filter(service=new).exists()
 
@@ -50,7 +53,7 @@ def test_a_service_of_a_closed_unit_is_refused(client, org):
         complaint_data(org, unit=None, service=org.service_b.pk), kind="complaint"
     ).is_valid()  # kept
     org.dept_b.is_active = False
-    org.dept_b.save()
+    save_unit(unit=org.dept_b)
     form = SubmitForm(complaint_data(org, unit=None, service=org.service_b.pk), kind="complaint")
     assert not form.is_valid() and "service" in form.errors
 

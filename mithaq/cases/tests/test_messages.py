@@ -21,6 +21,7 @@ from mithaq.common.text import FSI, PDI
 from mithaq.notifications.defaults import placeholders_for
 from mithaq.notifications.forms import check_placeholders
 from mithaq.notifications.models import Message, MessageTemplate
+from mithaq.notifications.services import templates_changed
 from mithaq.routing.models import CaseClock, Target
 from mithaq.testing import make_case
 
@@ -122,6 +123,7 @@ def test_a_new_database_has_no_rows_and_the_office_row_wins(org):
     MessageTemplate.objects.create(
         event_key="replied", channel="sms", language="en", body="Answer on {reference}."
     )
+    templates_changed()  # what every write path of the rows says
     services.reply_to_citizen(case=case, actor=org.officer_a, body="Done")
     [reply] = Message.objects.filter(case=case, event_key="replied")
     assert reply.body == f"Answer on {case.code}."

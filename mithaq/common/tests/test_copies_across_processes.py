@@ -22,7 +22,7 @@ from django.utils import translation
 from mithaq.accounts.access import StaffAccess
 from mithaq.accounts.institution import _institution_name
 from mithaq.accounts.models import OrgUnit, UnitKind
-from mithaq.accounts.services import create_unit
+from mithaq.accounts.services import create_unit, save_unit
 from mithaq.cases import selectors
 from mithaq.common.cache import invalidate_local_copies
 from mithaq.notifications import services as notifications
@@ -135,8 +135,11 @@ def test_a_change_reaches_the_other_process_and_a_rollback_never_does(
     caches = _redis_caches() if shared == "redis" else _file_caches(tmp_path)
     with override_settings(CACHES=caches):
         notifications._TEMPLATES.invalidate_local()
-        row, _ = MessageTemplate.objects.update_or_create(
-            event_key=KEY[0], channel=KEY[1], language=KEY[2], defaults={"body": "first"}
+        row = notifications.save_template(
+            template=MessageTemplate(event_key=KEY[0], channel=KEY[1], language=KEY[2]),
+            subject="",
+            body="first",
+            actor=None,
         )
         other = OtherProcess(caches)
         try:
@@ -144,8 +147,7 @@ def test_a_change_reaches_the_other_process_and_a_rollback_never_does(
 
             # A committed change: here at once, there within the promise.
             with transaction.atomic():
-                row.body = "second"
-                row.save()
+                notifications.save_template(template=row, subject="", body="second", actor=None)
             committed = time.monotonic()
             assert notifications._template(*KEY)[1] == "second"
             seen = other.template()
@@ -159,8 +161,9 @@ def test_a_change_reaches_the_other_process_and_a_rollback_never_does(
             # A rolled-back change: read in its own transaction, then never again, here or
             # there, however long either waits.
             with pytest.raises(_Undo), transaction.atomic():
-                row.body = "never saved"
-                row.save()
+                notifications.save_template(
+                    template=row, subject="", body="never saved", actor=None
+                )
                 assert notifications._template(*KEY)[1] == "never saved"
                 assert other.template() == "second"
                 raise _Undo
@@ -213,7 +216,7 @@ def test_the_institution_name_and_the_filter_units_cross_processes_and_rollbacks
             with transaction.atomic():
                 root = OrgUnit.objects.get(pk=org.root.pk)
                 root.name_ar = "جامعة الرافدين"
-                root.save()
+                save_unit(unit=root)
                 create_unit(
                     parent=org.dept_a.parent,
                     kind=UnitKind.DEPARTMENT,
@@ -234,7 +237,7 @@ def test_the_institution_name_and_the_filter_units_cross_processes_and_rollbacks
             with pytest.raises(_Undo), transaction.atomic():
                 root = OrgUnit.objects.get(pk=org.root.pk)
                 root.name_ar = "اسم لم يبق"
-                root.save()
+                save_unit(unit=root)
                 create_unit(
                     parent=org.dept_a.parent,
                     kind=UnitKind.DEPARTMENT,

@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from mithaq.accounts.models import Membership, Role
+from mithaq.accounts.models import Role
+from mithaq.accounts.services import add_membership
 from mithaq.cases.models import Case
 from mithaq.cases.services import submit_case
 from mithaq.cases.states import Channel, Kind
@@ -29,7 +30,7 @@ def world(transactional_db):
     officers = [org.officer_b]
     for i in range(2):
         user = make_user(f"surgeon{i}", f"جراح {i}")
-        Membership.objects.create(user=user, unit=org.dept_b, role=Role.OFFICER)
+        add_membership(user=user, unit=org.dept_b, role=Role.OFFICER)
         officers.append(user)
     rules.set_assignment_mode(unit=org.dept_b, mode=AssignmentMode.ROUND_ROBIN)
     return org, officers

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mithaq.accounts.access import memberships_changed
 from mithaq.accounts.models import Membership, Role
+from mithaq.accounts.services import add_membership, memberships_changed, save_unit
 from mithaq.cases.models import Case, CaseEvent
 from mithaq.cases.services import submit_case
 from mithaq.cases.services.assignment import pick_assignee
@@ -157,7 +157,7 @@ def test_the_rules_officer_wins_over_the_units_mode(org):
 
 def _second_officer(org, unit, username="officer_b2"):
     user = make_user(username, "زهراء الجراحة")
-    Membership.objects.create(user=user, unit=unit, role=Role.OFFICER)
+    add_membership(user=user, unit=unit, role=Role.OFFICER)
     return user
 
 
@@ -298,7 +298,7 @@ def test_a_unit_that_stops_taking_cases_drops_the_cached_rules(
     stale = rules.config()
     with django_capture_on_commit_callbacks(execute=True):
         setattr(org.dept_b, change, False)
-        org.dept_b.save()
+        save_unit(unit=org.dept_b)
         _stale_copy_cached_before_the_commit(stale)
     assert web_case(org, subject="الرسوم", unit=org.dept_a).unit == org.dept_a
 
@@ -308,7 +308,7 @@ def test_the_office_is_read_again_when_it_changes(org, django_capture_on_commit_
     stale = rules.config()
     with django_capture_on_commit_callbacks(execute=True):
         org.office.is_active = False
-        org.office.save()
+        save_unit(unit=org.office)
         _stale_copy_cached_before_the_commit(stale)
     assert rules.citizens_office() is None
     with pytest.raises(ValidationError):
@@ -323,6 +323,7 @@ def test_a_membership_change_drops_the_cached_rules(
     with django_capture_on_commit_callbacks(execute=True):
         if change == "leaves":
             Membership.objects.filter(user=org.officer_b, unit=org.dept_b).delete()
+            memberships_changed()
         else:
             _second_officer(org, org.dept_b)
         _stale_copy_cached_before_the_commit(stale)
@@ -339,6 +340,7 @@ def test_a_rules_officer_who_left_the_unit_gives_way_to_the_units_mode(org):
     rule(org, "إلى زهراء", org.dept_b, 0, words="رسوم", default_officer=second)
     assert web_case(org, subject="الرسوم").assignee == second
     Membership.objects.filter(user=second, unit=org.dept_b).delete()
+    memberships_changed()
     case = web_case(org, subject="الرسوم")
     assert case.unit == org.dept_b and case.assignee == org.officer_b
     assert case.events.get(kind=EventKind.ASSIGNED).assignee == org.officer_b

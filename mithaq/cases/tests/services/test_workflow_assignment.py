@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from mithaq.accounts.access import assignable_officers
-from mithaq.accounts.models import Membership, Role
+from mithaq.accounts.models import Role
+from mithaq.accounts.services import add_membership
 from mithaq.cases.models import Case
 from mithaq.cases.services import (
     acknowledge_case,
@@ -52,7 +53,7 @@ class TestAssignCase:
 
     def test_an_officer_of_the_office_may_hold_a_case_of_any_unit(self, org, case_a):
         office_officer = get_user_model().objects.create_user("office_officer")
-        Membership.objects.create(user=office_officer, unit=org.office, role=Role.OFFICER)
+        add_membership(user=office_officer, unit=org.office, role=Role.OFFICER)
         assign_case(case=case_a, actor=org.office_manager, assignee=office_officer)
         assert reload(case_a).assignee == office_officer
 
@@ -67,7 +68,7 @@ class TestAssignCase:
 
     def test_manager_of_a_department_may_not_hold_a_case_of_the_college_above(self, org):
         head_of_civil = get_user_model().objects.create_user("head_of_civil")
-        Membership.objects.create(user=head_of_civil, unit=org.dept_a, role=Role.UNIT_MANAGER)
+        add_membership(user=head_of_civil, unit=org.dept_a, role=Role.UNIT_MANAGER)
         case = make_case(org, unit=org.college_a)
         with pytest.raises(ValidationError) as refused:
             assign_case(case=case, actor=org.office_manager, assignee=head_of_civil)

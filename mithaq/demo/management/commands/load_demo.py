@@ -20,11 +20,12 @@ from django.utils import timezone, translation
 
 from mithaq.accounts.access import StaffAccess
 from mithaq.accounts.models import Membership, OrgUnit, Role
-from mithaq.accounts.services import create_unit
+from mithaq.accounts.services import create_unit, memberships_changed, people_changed
 from mithaq.cases import services
 from mithaq.cases.models import Case
 from mithaq.cases.states import Action, Channel
 from mithaq.catalog.models import Service
+from mithaq.catalog.services import services_changed
 from mithaq.common.phones import parse_phone
 from mithaq.demo import cases as demo_data
 from mithaq.demo import catalogue as catalogue_demo
@@ -158,6 +159,7 @@ class DemoLoader:
         )
         if created:
             working_calendar.invalidate()
+            services_changed()
         return len(missing)
 
     def _load_people(self) -> int:
@@ -183,6 +185,9 @@ class DemoLoader:
             Membership.objects.create(user=user, unit=self.units[spec.unit], role=spec.role)
             self.people[spec.username] = user
             created += 1
+        if created:
+            people_changed()
+            memberships_changed()
         return created
 
     def _load_cases(self) -> int:
