@@ -3,12 +3,11 @@
 its documents, fees, steps and FAQ. A service page and its poster read six queries' worth of
 rows that change a few times a year (docs/decisions/0014-catalogue-copy.md).
 
-Saving or deleting a service, a version, one of its lists or a unit drops the copy in every
-process once the change commits (a rolled-back change never reaches it). The version in
-effect is picked at each read from the dates kept, so a version that takes effect tomorrow
-shows tomorrow with nothing dropped. A bulk update or bulk_create sends no signal: call
-changed() after one (start_version's lists go in with the version's own save, which is
-enough)."""
+No signal is listened to: the catalogue's write paths (catalog.services: a service saved, a
+version started or saved; the admin; accounts' unit services) say rows_changed(), and the
+copy is dropped in every process once the change commits (a rolled-back change never reaches
+it). The version in effect is picked at each read from the dates kept, so a version that
+takes effect tomorrow shows tomorrow with nothing dropped."""
 
 import datetime
 from dataclasses import dataclass

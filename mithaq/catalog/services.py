@@ -26,9 +26,19 @@ from .models import (
 _CHILDREN = (RequiredDocument, Fee, ServiceStep, ServiceQuestion, ServiceFaq)
 
 
+# What a new or edited version writes: the version and its lists (the public catalogue,
+# catalog.public, is made of them).
+VERSION_ROWS = ("catalog.ServiceVersion", *(f"catalog.{m.__name__}" for m in _CHILDREN))
+
+
 def services_changed() -> None:
     """Services were written (a save, a delete, a bulk update): drop the kept ones."""
     rows_changed("catalog.Service")
+
+
+def versions_changed() -> None:
+    """A version or its lists were written: drop the public catalogue's copies."""
+    rows_changed(*VERSION_ROWS)
 
 
 @transaction.atomic
@@ -76,4 +86,15 @@ def start_version(*, service: Service, effective_from: datetime.date) -> Service
                 row.pk = None
                 row.version = version
             model._default_manager.bulk_create(rows)
+    versions_changed()
+    return version
+
+
+@transaction.atomic
+def save_version(form: forms.ModelForm, formsets: list) -> ServiceVersion:
+    """Save a version's own fields and its lists from the office's page (valid forms)."""
+    version: ServiceVersion = form.save()
+    for formset in formsets:
+        formset.save()
+    versions_changed()
     return version

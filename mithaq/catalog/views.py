@@ -4,7 +4,6 @@ Anyone else gets 404 (accounts.access.may_edit_service_catalogue)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -102,10 +101,7 @@ def version_edit(request, code, pk):
         (heading, cls(data, instance=version, prefix=prefix)) for prefix, heading, cls in FORMSETS
     ]
     if data is not None and form.is_valid() and all(fs.is_valid() for _h, fs in formsets):
-        with transaction.atomic():
-            form.save()
-            for _heading, formset in formsets:
-                formset.save()
+        services.save_version(form, [formset for _heading, formset in formsets])
         messages.success(request, _("The version is saved."))
         return redirect("catalog:version", code=service.code, pk=version.pk)
     return render(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from mithaq.catalog import services
+from mithaq.catalog import public, services
 from mithaq.catalog.models import RequiredDocument, ServiceVersion
 from mithaq.testing import make_case
 
@@ -75,7 +75,11 @@ def _formset_data(version, prefix, rows, fields):
 
 
 def test_office_manager_edits_a_version_to_come(client, org, current, login):
+    kept = public.public_service(org.service_a.code)  # the public pages' copy, loaded
     later = services.start_version(service=org.service_a, effective_from=tomorrow())
+    # start_version dropped the copy: the new version is in the next read.
+    assert kept is not None and later.pk not in [v.pk for v in kept.versions]
+    assert later.pk in [v.pk for v in public.public_service(org.service_a.code).versions]
     login(org.office_manager)
     url = reverse("catalog:version", args=[org.service_a.code, later.pk])
     assert client.get(url).status_code == 200
@@ -109,6 +113,11 @@ def test_office_manager_edits_a_version_to_come(client, org, current, login):
     assert later.who_may_apply_en == "Students and graduates"
     assert later.min_days_before_decision == 10
     assert sorted(later.documents.values_list("name_en", flat=True)) == ["ID card", "Photo"]
+    # The page's save dropped the public copy too (no signal: catalog.services.save_version).
+    (kept_later,) = [
+        v for v in public.public_service(org.service_a.code).versions if v.pk == later.pk
+    ]
+    assert [d.name_en for d in kept_later.documents.all()] == ["ID card", "Photo"]
     # The version in effect did not change.
     current.refresh_from_db()
     assert current.who_may_apply_en == "The department's students"
