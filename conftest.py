@@ -129,6 +129,19 @@ def _save_screenshot(page, name: str, folder: Path = SCREENSHOTS) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (Arabic). A request through Django's test
+    client leaves the language its LocaleMiddleware chose active in the thread, so a test
+    that asked for an English page made the next one in the same worker see English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def live_server(live_server):
     """pytest-django's live server, serving no uploads when MEDIA_URL is None.
