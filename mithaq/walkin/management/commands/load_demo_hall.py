@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from mithaq.accounts.models import OrgUnit
 from mithaq.catalog.models import Service
-from mithaq.walkin import services
+from mithaq.walkin import bookings, services
 from mithaq.walkin.models import Counter, Hall, HallService, KioskDevice, Ticket
 from mithaq.walkin.states import Face, Outcome, TicketState
 
@@ -50,7 +50,29 @@ class Command(BaseCommand):
             self.stdout.write("Demo hall already loaded; nothing changed.")
         else:
             self._load()
+        self._appointment_hours()
         self._kiosk_link()
+
+    def _appointment_hours(self) -> None:
+        """Appointments online for the hall's first two services (mithaq.walkin.bookings):
+        Sunday to Thursday, 9:00 to 12:00, twelve visitors each (a quarter of an hour apiece).
+        Added once: a hall whose services already have hours is left as it is."""
+        hall = Hall.objects.get(code=HALL_CODE)
+        first_two = list(hall.services.order_by("position")[:2])
+        if any(s.schedule_id for s in hall.services.all()):
+            return
+        with transaction.atomic():
+            for service in first_two:
+                for weekday in (6, 0, 1, 2, 3):  # Sunday to Thursday (Monday is 0)
+                    bookings.add_hours(
+                        hall_service=service,
+                        weekday=weekday,
+                        starts=datetime.time(9),
+                        ends=datetime.time(12),
+                        quota=12,
+                    )
+        path = reverse("walkin:book", args=[HALL_CODE])
+        self.stdout.write(f"Demo hall appointments: {path} (Sunday to Thursday, 9:00-12:00)")
 
     def _kiosk_link(self) -> None:
         """A one-time link that enrols the browser opening it as the demo hall's kiosk
