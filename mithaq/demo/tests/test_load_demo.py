@@ -131,9 +131,25 @@ def test_the_president_and_the_dean_receive_interviews(demo):
     from mithaq.interviews.models import InterviewRequest
     from mithaq.scheduling.models import Schedule
 
-    assert sorted(Schedule.objects.values_list("official__username", flat=True)) == [
+    officials = Schedule.objects.filter(official__isnull=False)
+    assert sorted(officials.values_list("official__username", flat=True)) == [
         "dean",
         "president",
     ]
     states = sorted(InterviewRequest.objects.values_list("state", flat=True))
     assert states == ["requested", "scheduled"]
+
+
+def test_the_demo_hall_takes_appointments_sunday_to_thursday(demo):
+    from mithaq.scheduling.models import WeeklyHours
+    from mithaq.walkin.models import HallService
+
+    booked = HallService.objects.filter(schedule__isnull=False).order_by("position")
+    assert [s.position for s in booked] == [1, 2]
+    for service in booked:
+        hours = WeeklyHours.objects.filter(schedule=service.schedule)
+        # Python's weekdays: Monday is 0; Friday (4) and Saturday (5) are the weekend.
+        assert sorted(hours.values_list("weekday", flat=True)) == [0, 1, 2, 3, 6]
+        assert {(str(h.starts), str(h.ends), h.quota) for h in hours} == {
+            ("09:00:00", "12:00:00", 12)
+        }
