@@ -1,8 +1,10 @@
 """Test personas: a small institution and one person per role, shared by every test."""
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from mithaq.accounts.models import Membership, OrgUnit, Role, UnitKind
@@ -11,6 +13,7 @@ from mithaq.cases.services import submit_case
 from mithaq.cases.states import Channel, Kind
 from mithaq.catalog.models import Service
 from mithaq.catalog.services import services_changed
+from mithaq.routing.services import clock_config_changed
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
@@ -294,3 +297,34 @@ def run_at_once(workers: int, work) -> list:
     if errors:
         raise AssertionError(errors)
     return results
+
+
+# What migrations add as data (the working calendar and the charter's commitments, the field
+# visits' default checklist): a transactional test's flush removes it, and a later test in the
+# same worker would find no deadline to compute, or no checklist to visit with.
+_MIGRATION_SEEDS = (
+    (
+        "routing",
+        "Commitment",
+        "mithaq.routing.migrations.0002_seed_calendar_and_commitments",
+        "seed",
+    ),
+    (
+        "interviews",
+        "ChecklistTemplate",
+        "mithaq.interviews.migrations.0004_default_checklist",
+        "create",
+    ),
+)
+
+
+def restore_migration_seeds() -> None:
+    """Put back the data migrations add, where a flush removed it (each seed whose model is
+    empty runs again, as the migration ran it); then the configuration copies reload."""
+    restored = False
+    for app_label, model, module, function in _MIGRATION_SEEDS:
+        if not apps.get_model(app_label, model).objects.exists():
+            getattr(importlib.import_module(module), function)(apps, None)
+            restored = True
+    if restored:
+        clock_config_changed()

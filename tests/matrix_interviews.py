@@ -14,17 +14,15 @@ from mithaq.accounts.models import Membership, Role
 from mithaq.interviews import services, visits
 from mithaq.interviews.models_visits import ChecklistTemplate, Visit
 from mithaq.interviews.testing import REQUEST, make_official
-from mithaq.testing import png_bytes
+from mithaq.testing import png_bytes, restore_migration_seeds
 from tests.access_personas import everyone, only
 
 
 def _checklist() -> ChecklistTemplate:
-    """The default checklist a migration adds; a transactional test's flush removes it."""
-    template = ChecklistTemplate.objects.first()
-    if template is None:
-        template = ChecklistTemplate.objects.create(name="زيارة ميدانية لتقييم الخدمات")
-        template.items.create(text="ميثاق الخدمة معلَّق في مكان ظاهر", position=0)
-    return template
+    """The default checklist a migration adds (put back if a transactional test's flush
+    removed it)."""
+    restore_migration_seeds()
+    return ChecklistTemplate.objects.get()
 
 
 def extend_world(world):

@@ -195,6 +195,8 @@ class MonthlyFigures(models.Model):
     n_resolved = models.IntegerField(default=0)
 
     class Meta:
+        verbose_name = _("monthly satisfaction figures")
+        verbose_name_plural = _("monthly satisfaction figures")
         constraints = [
             models.UniqueConstraint(
                 fields=["month", "by", "unit", "service", "channel", "kind"],

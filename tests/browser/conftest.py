@@ -3,9 +3,18 @@
 
 import time
 
-from mithaq.testing import PASSWORD
+import pytest
+
+from mithaq.testing import PASSWORD, restore_migration_seeds
 
 POLL_MS = 50
+
+
+@pytest.fixture(autouse=True)
+def _migration_seeds(transactional_db):
+    """Every journey starts with what the migrations add (the charter's commitments, the
+    visits' checklist), which an earlier journey's flush removed."""
+    restore_migration_seeds()
 
 
 def sign_in(page, user, base=""):

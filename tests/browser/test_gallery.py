@@ -3,11 +3,9 @@ and nothing overflowing its box at a phone's width (390 px) or a laptop's (1366 
 itself, the header, the main column, cards, table cells, buttons, and no input whose
 placeholder, nor select whose chosen option, is cut off."""
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
 from mithaq.cases.models import Case
@@ -62,16 +60,6 @@ OVERFLOWS = """(laptop) => {
   }
   return bad;
 }"""
-
-
-@pytest.fixture(autouse=True)
-def _charter_commitments(transactional_db):
-    """The working calendar and the charter's commitments a migration adds, which an earlier
-    browser test's flush removes: without them no case has a deadline for the inbox to show."""
-    if not apps.get_model("routing", "Commitment").objects.exists():
-        importlib.import_module(
-            "mithaq.routing.migrations.0002_seed_calendar_and_commitments"
-        ).seed(apps, None)
 
 
 def _screens(w, case):

@@ -17,7 +17,7 @@ from mithaq.accounts.institution import INSTITUTION, _institution_name
 from mithaq.accounts.models import Membership, OrgUnit, User
 from mithaq.accounts.services import memberships_changed, people_changed, units_changed
 from mithaq.cases import selectors
-from mithaq.catalog import choices
+from mithaq.catalog import choices, public
 from mithaq.catalog.models import Service
 from mithaq.catalog.services import services_changed
 from mithaq.common.cache import _copies
@@ -68,6 +68,20 @@ def _services(org):
         services_changed()
 
     return choices.SERVICES, read, write, "التدريب السريري"
+
+
+def _public_catalogue(org):
+    # The public pages' copy (catalog.public): a service's name as the catalogue shows it.
+    def read():
+        found = public.public_service(org.service_b.code)
+        assert found is not None
+        return found.service.name_ar
+
+    def write(value):
+        Service.objects.filter(pk=org.service_b.pk).update(name_ar=value)
+        services_changed()
+
+    return public.CATALOGUE, read, write, "التدريب السريري"
 
 
 def _filter_options(org):
@@ -144,6 +158,7 @@ COPIES = {
     "institution": (_institution, "جامعة الرافدين", "اسم لم يبق"),
     "case units": (_case_units, "False", "False"),
     "services": (_services, "خدمة جديدة", "خدمة لم تبق"),
+    "public catalogue": (_public_catalogue, "خدمة جديدة", "خدمة لم تبق"),
     "filter options": (_filter_options, "موظف باسم جديد", "اسم لم يبق"),
     "memberships": (_memberships, "[{dept_a}]", "[{dept_a2}]"),
     "routing rules": (_routing_rules, "مكتب باسم جديد", "مكتب لم يبق"),
@@ -157,7 +172,7 @@ def test_every_copy_is_under_test(org):
     # Past the copies test_cache.py makes of its own.
     kept = {copy.version_key for copy in _copies} - {"mithaq:test-copy:version"}
     assert under_test == kept
-    assert len(under_test) == 8
+    assert len(under_test) == 9
 
 
 @pytest.mark.parametrize("name", list(COPIES))
