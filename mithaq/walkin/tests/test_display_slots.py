@@ -8,6 +8,7 @@ import os
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -55,6 +56,12 @@ async def wait_for_count(counter, expected: int) -> int:
 
 
 def test_two_processes_share_the_cap_and_an_ended_stream_frees_its_slot(store, settings):
+    if isinstance(store, slots.DatabaseSlots) and connection.vendor == "sqlite":
+        # The SQLite test database is one in-memory database shared by the threads'
+        # connections: a write while another thread reads fails at once ("table is locked")
+        # instead of waiting as a file database or PostgreSQL does, and the streams here give
+        # their slots back from other threads. PostgreSQL's pass runs this one.
+        pytest.skip("threads writing one shared in-memory SQLite database")
     settings.MITHAQ_DISPLAY_SLOT_SECONDS = 60
     first_process, second_process = live.CountedStreams(store), live.CountedStreams(store)
 
