@@ -273,6 +273,7 @@ def test_a_service_page_s_documents_cross_processes_and_rollbacks_do_not(
 
     from mithaq.catalog.models import RequiredDocument, ServiceVersion
     from mithaq.catalog.public import public_service
+    from mithaq.catalog.services import versions_changed
 
     caches = _redis_caches() if shared == "redis" else _file_caches(tmp_path)
     with override_settings(CACHES=caches):
@@ -296,6 +297,7 @@ def test_a_service_page_s_documents_cross_processes_and_rollbacks_do_not(
                 RequiredDocument.objects.create(
                     version=version, position=2, name_ar="ب", name_en="Photo"
                 )
+                versions_changed()  # as the office's version page says (save_version)
             committed = time.monotonic()
             assert here() == "ID | Photo"
             waited = _seen_within_the_promise(
@@ -307,6 +309,7 @@ def test_a_service_page_s_documents_cross_processes_and_rollbacks_do_not(
                 RequiredDocument.objects.create(
                     version=version, position=3, name_ar="ج", name_en="Undone"
                 )
+                versions_changed()
                 assert "Undone" in here()  # its own transaction reads afresh
                 assert "Undone" not in other.ask("catalogue", code)
                 raise _Undo
