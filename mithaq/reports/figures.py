@@ -42,6 +42,7 @@ from mithaq.interviews.states import EventKind as InterviewEventKind
 from mithaq.interviews.states import RequestState
 from mithaq.routing import calendar as working
 from mithaq.routing.models import CaseClock, Target
+from mithaq.routing.working_line import WorkingLine
 from mithaq.routing.worktime import Calendar
 from mithaq.surveys import selectors as surveys
 from mithaq.walkin.models import Rating, Ticket
@@ -49,7 +50,6 @@ from mithaq.walkin.states import Face, TicketState
 
 from . import caseflow
 from .periods import Period
-from .working_seconds import WorkingLine
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ def times(w: Window) -> dict:
     """Working days from the start of a round (the submission, or a reopening) to each
     target, for the targets met in the period: median and 90th percentile, from the clocks.
     One query; the working time of each pair is the calendar's arithmetic (in constant time
-    a pair: reports.working_seconds)."""
+    a pair: routing.working_line)."""
     pairs = (
         CaseClock.objects.filter(
             w.clock_scope(),

@@ -1,5 +1,5 @@
 """Working seconds between many pairs of moments, as routing.worktime.Calendar.seconds_between
-counts them, in constant time a pair: the working seconds before a moment are those of the
+counts them, in constant time a pair (the reports' working times use it): the working seconds before a moment are those of the
 whole days before its day (summed once per day) and the part of its own day's interval before
 it; a pair's are the difference. The report's working times read tens of thousands of clock
 pairs (at 1,000,000 cases, 80,000 a month), where walking each pair's days cost 50 µs."""
