@@ -19,10 +19,19 @@ PORT ?= 8000
 # Two workers match the two cores the project's machines have; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
-# Extra arguments for the PostgreSQL pass only, e.g. -m "not browser" should journeys get slow.
+# Extra arguments for the PostgreSQL pass only.
 POSTGRES_PYTEST_ARGS ?=
+# With PostgreSQL (production's database) present, every test runs there, and the SQLite pass
+# (the zero-setup default) runs all but the browser journeys and the whole-site checks (marker
+# `site`: every URL, header, page and string), whose subject is the HTTP and the HTML, not the
+# database. Without it, the SQLite pass runs everything.
+ifneq ($(strip $(TEST_DATABASE_URL)),)
+SQLITE_PYTEST_ARGS ?= -m "not browser and not site"
+else
+SQLITE_PYTEST_ARGS ?=
+endif
 ARGS ?=
-PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) -ra --durations=10 $(PYTEST_ARGS)
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -ra --durations=10 $(PYTEST_ARGS)
 
 .PHONY: help install run test lint bench system-packages messages
 
@@ -60,8 +69,8 @@ run: install
 # Both passes run even if the first fails, so one run shows every failure.
 test: install system-packages lint
 	@status=0; \
-	echo "== SQLite: $(PYTEST)"; \
-	env -u DATABASE_URL $(PYTEST) || status=1; \
+	echo "== SQLite: $(PYTEST) $(SQLITE_PYTEST_ARGS)"; \
+	env -u DATABASE_URL $(PYTEST) $(SQLITE_PYTEST_ARGS) || status=1; \
 	if [ -n "$${TEST_DATABASE_URL:-}" ]; then \
 		echo "== PostgreSQL (TEST_DATABASE_URL): $(PYTEST) $(POSTGRES_PYTEST_ARGS)"; \
 		DATABASE_URL="$$TEST_DATABASE_URL" $(PYTEST) $(POSTGRES_PYTEST_ARGS) || status=1; \

@@ -11,6 +11,9 @@ from django.urls import reverse
 from tests.access_personas import LOGIN
 from tests.test_access_matrix import full_matrix, world  # noqa: F401
 
+# A whole-site check: with PostgreSQL present it runs in that pass only (Makefile).
+pytestmark = pytest.mark.site
+
 
 def test_every_staff_and_personal_response_says_no_store(client, world):  # noqa: F811
     checked = 0

@@ -9,6 +9,9 @@ from django.urls import reverse
 
 from tests.test_access_matrix import full_matrix, world  # noqa: F401
 
+# A whole-site check: with PostgreSQL present it runs in that pass only (Makefile).
+pytestmark = pytest.mark.site
+
 H1 = re.compile(r"<h1[\s>]")
 HTML_TAG = re.compile(r'<html lang="(?P<lang>[a-z-]+)" dir="(?P<dir>rtl|ltr)">')
 # Pictographs that show as an empty box without an emoji font (the attachment clip 📎, ♿):

@@ -18,7 +18,11 @@ GETTEXT_MISSING = shutil.which("msgattrib") is None or shutil.which("xgettext") 
 # instead of skipping them, so an untranslated string can never pass unseen.
 if GETTEXT_MISSING and os.environ.get("MITHAQ_REQUIRE_GETTEXT") == "1":
     raise RuntimeError("MITHAQ_REQUIRE_GETTEXT=1 but GNU gettext (msgattrib, xgettext) is missing")
-pytestmark = pytest.mark.skipif(GETTEXT_MISSING, reason="GNU gettext is not installed")
+# A whole-site check: with PostgreSQL present it runs in that pass only (Makefile).
+pytestmark = [
+    pytest.mark.site,
+    pytest.mark.skipif(GETTEXT_MISSING, reason="GNU gettext is not installed"),
+]
 
 
 def _extract(tmp_path: Path, language: str) -> Path:

@@ -4,7 +4,6 @@ documents, fees in dinars and steps, in Arabic and English."""
 import io
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 
 from mithaq.catalog.models import Fee, Service, ServiceVersion
@@ -18,11 +17,6 @@ NAMED = {
     "fee-refund",
     "id-card-replacement",
 }
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", force=True, stdout=io.StringIO())
 
 
 def test_fifteen_services_across_units_have_a_version_in_effect(demo):

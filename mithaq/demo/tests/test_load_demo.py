@@ -3,10 +3,8 @@ with true histories, and a second run changes nothing."""
 
 import io
 
-import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -34,11 +32,6 @@ def printed_logins(output: str) -> dict[str, str]:
         username, password, *_ = line.split()
         logins[username] = password
     return logins
-
-
-@pytest.fixture
-def demo(db):
-    return load_demo()
 
 
 def test_every_role_has_an_account_that_signs_in_with_the_printed_password(demo):
@@ -118,13 +111,6 @@ def test_a_second_run_changes_nothing(demo):
     for model in models:
         assert list(model.objects.values_list("pk", flat=True)) == before[model], model
     assert list(Case.objects.order_by("pk").values_list("updated_at", flat=True)) == updated
-
-
-def test_refuses_to_run_with_debug_off_unless_forced(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
-        call_command("load_demo", stdout=io.StringIO())
-    assert not OrgUnit.objects.exists()
 
 
 def test_the_president_and_the_dean_receive_interviews(demo):
