@@ -2,7 +2,7 @@
 through the public API against one submitted on the portal.
 
     .venv/bin/python bench/intake.py [--emails 500] [--submissions 150] [--profile]
-    .venv/bin/python bench/intake.py --only mail --imap --emails 10000 [--connections 4]
+    .venv/bin/python bench/intake.py --only mail --imap --emails 10000
 
 In process, on the bench database (`--database-url`, as bench/seed.py), one worker, one
 request at a time through Django's whole middleware (the test client): what is measured is
@@ -287,18 +287,11 @@ def main(argv=None) -> None:
     parser.add_argument("--submissions", type=int, default=150)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--imap", action="store_true", help="through a throwaway Dovecot")
-    parser.add_argument(
-        "--connections", type=int, help="MITHAQ_MAIL_CONNECTIONS (threads of the reader)"
-    )
     parser.add_argument("--only", choices=["mail", "api"])
     args = parser.parse_args(argv)
     setup_django(args.database_url or BENCH_DATABASE_URL)
     try:
         if args.only in (None, "mail"):
-            if args.connections:
-                from django.conf import settings
-
-                settings.MITHAQ_MAIL_CONNECTIONS = args.connections
             result = bench_mail(args.emails, args.profile, args.imap)
             print(
                 f"mail: {result['emails']} emails, {result['per_second']:.1f}/s "

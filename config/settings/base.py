@@ -301,9 +301,6 @@ MITHAQ_MAX_UPLOADS_PER_FORM = envint("MITHAQ_MAX_UPLOADS_PER_FORM", "5")
 # sender beyond this many an hour is left for staff.
 MITHAQ_MAIL_MAX_BYTES = envint("MITHAQ_MAIL_MAX_BYTES", str(25 * 1024 * 1024))
 MITHAQ_MAIL_PER_SENDER_PER_HOUR = envint("MITHAQ_MAIL_PER_SENDER_PER_HOUR", "20")
-# Database connections (threads) one mailbox reader spreads a batch of emails over: each
-# email is still its own transaction; the waits on PostgreSQL overlap (mithaq.intake.mail).
-MITHAQ_MAIL_CONNECTIONS = envint("MITHAQ_MAIL_CONNECTIONS", "1")
 MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR = envint("MITHAQ_WHATSAPP_PER_SENDER_PER_HOUR", "30")
 # Tries to fetch a WhatsApp message's file (30 s, 2 min, 8 min apart) before a note on the
 # case says it could not be (mithaq.intake.whatsapp.fetch_due_media).

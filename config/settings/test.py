@@ -32,6 +32,3 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 # Redis store make their own); the reads log's anchors in a folder of this run.
 MITHAQ_DISPLAY_SLOTS_REDIS_URL = ""
 MITHAQ_READS_ANCHOR_FILE = Path(tempfile.mkdtemp(prefix="mithaq-test-audit-")) / "reads.anchors"
-# A test's data lives in its transaction, which another connection cannot see: the mailbox
-# reads with this one connection, except in the tests that commit (transactional_db).
-MITHAQ_MAIL_CONNECTIONS = 1

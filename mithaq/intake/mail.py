@@ -10,7 +10,6 @@ import logging
 import os
 import re
 import ssl
-import threading
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -21,7 +20,7 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 
 from mithaq.cases import services as case_services
@@ -205,12 +204,9 @@ def _process_new(mailbox: Mailbox, mail: Parsed) -> MailMessage:
 
 
 def process_batch(mailbox: Mailbox, fetched: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
-    """(uid, outcome) for each fetched email, each committed on its own. One SELECT finds the
-    Message-IDs already recorded (a crash between a commit and its MOVE): those are only
-    moved. The new ones are shared among `MITHAQ_MAIL_CONNECTIONS` threads, each with its own
-    database connection, so that one email's waits on PostgreSQL (round trips, the commit's
-    flush to disk) overlap another's work; a sender's emails stay in one thread, in order, so
-    that a reply finds the case its earlier email made."""
+    """(uid, outcome) for each fetched email, in order, each committed on its own. One SELECT
+    finds the Message-IDs already recorded (a crash between a commit and its MOVE): those are
+    only moved."""
     parsed: list[tuple[str, Parsed | None, bytes]] = []
     for uid, raw in fetched:
         too_large = len(raw) > settings.MITHAQ_MAIL_MAX_BYTES
@@ -219,52 +215,16 @@ def process_batch(mailbox: Mailbox, fetched: list[tuple[str, bytes]]) -> list[tu
     known = dict(
         MailMessage.objects.filter(message_id__in=ids).values_list("message_id", "outcome")
     )
-    outcomes: dict[str, str] = {}
-    lanes: dict[str, list[tuple[str, Parsed]]] = {}
+    outcomes = []
     for uid, mail, raw in parsed:
         if mail is None:
             row = _record(mailbox, _digest_id(raw), MailOutcome.HELD, reason="too_large")
-            outcomes[uid] = row.outcome
+            outcomes.append((uid, row.outcome))
         elif mail.message_id in known:
-            outcomes[uid] = known[mail.message_id]
+            outcomes.append((uid, known[mail.message_id]))
         else:
-            lanes.setdefault(mail.sender, []).append((uid, mail))
-    threads = max(1, min(settings.MITHAQ_MAIL_CONNECTIONS, len(lanes)))
-    if connection.vendor == "sqlite":
-        threads = 1  # one writer at a time: threads would only wait on its lock
-    if threads == 1:
-        for lane in lanes.values():
-            for uid, mail in lane:
-                outcomes[uid] = _process_new(mailbox, mail).outcome
-    else:
-        shares: list[list[tuple[str, Parsed]]] = [[] for _ in range(threads)]
-        for lane in sorted(lanes.values(), key=len, reverse=True):
-            min(shares, key=len).extend(lane)  # the largest lanes first, each to the least busy
-        outcomes.update(_in_threads(mailbox, shares))
-    return [(uid, outcomes[uid]) for uid, _raw in fetched]
-
-
-def _in_threads(mailbox: Mailbox, shares: list[list[tuple[str, Parsed]]]) -> dict[str, str]:
-    results: dict[str, str] = {}
-    failures: list[BaseException] = []
-
-    def work(share: list[tuple[str, Parsed]]) -> None:
-        try:
-            for uid, mail in share:
-                results[uid] = _process_new(mailbox, mail).outcome
-        except BaseException as exc:  # re-raised in the caller: a crash stops the run
-            failures.append(exc)
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    workers = [threading.Thread(target=work, args=(share,)) for share in shares]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    if failures:
-        raise failures[0]
-    return results
+            outcomes.append((uid, _process_new(mailbox, mail).outcome))
+    return outcomes
 
 
 def _answer(mailbox: Mailbox, mail: Parsed, case: Case) -> MailMessage:

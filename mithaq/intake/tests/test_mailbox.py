@@ -332,11 +332,10 @@ def test_sigkilled_worker_loses_nothing_and_doubles_nothing(
     """A real crash: the worker runs in a child process and is SIGKILLed at a random moment
     (while connecting, fetching, inside a case's transaction, between a commit and the MOVE),
     100 rounds against one Dovecot; the worker that runs after them finds every email made
-    into one case. The reader spreads its batch over two connections, as in production."""
+    into one case."""
     if connection.vendor != "postgresql":
         pytest.skip("a second process needs a shared database (PostgreSQL)")
     settings.MITHAQ_MAIL_PER_SENDER_PER_HOUR = 10_000
-    settings.MITHAQ_MAIL_CONNECTIONS = 2
     rounds, per_round = 100, 2
     sender = imap(dovecot)  # one connection delivers every round's emails
     # One email read in this process first: the children are forked from a warm worker (the
@@ -386,16 +385,11 @@ def test_sigkilled_worker_loses_nothing_and_doubles_nothing(
     assert killed_mid_run >= rounds // 2
 
 
-def test_a_batch_spread_over_connections_keeps_each_senders_order(
+def test_one_batch_with_replies_and_a_doubled_message_id(
     transactional_db, mailbox, dovecot, settings
 ):
-    """The reader shares a batch among three database connections (threads): each email is
-    still one case, a Message-ID seen twice in the batch is one case, and a sender's reply
-    in the same batch threads into the case its first email made (a sender's emails stay in
-    one thread, in order)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("other connections see only committed rows (PostgreSQL)")
-    settings.MITHAQ_MAIL_CONNECTIONS = 3
+    """In one fetched batch, each email is one case, a Message-ID seen twice is one case, and
+    a sender's reply threads into the case their first email made a moment before."""
     settings.MITHAQ_MAIL_PER_SENDER_PER_HOUR = 10_000
     firsts = {}
     for n in range(6):
