@@ -396,3 +396,20 @@ def test_a_closure_with_bad_days_is_refused(hw, first_day, last_day, message):
 def test_the_week_is_read_from_the_first_working_day_after_the_weekend():
     # The seeded calendar works Sunday to Thursday (Iraq): Sunday first, Saturday last.
     assert bookings.week_order() == [6, 0, 1, 2, 3, 4, 5]
+
+
+def test_a_cancel_from_a_stale_page_tells_the_time_the_appointment_had_when_cancelled(hw):
+    """The SMS is made before the rows are locked; if the appointment was moved in between
+    (another tab), it is made again under the lock with the time it had then."""
+    row = bookings.book(
+        hall_service=hw.transcripts, starts_at=at(TUESDAY, 10), phone=PHONE, now=NOW
+    )
+    stale = HallBooking.objects.select_related("hall", "hall_service__service", "booking").get(
+        pk=row.pk
+    )
+    bookings.move(hall_booking=row, starts_at=at(TUESDAY, 11, 30), now=NOW)
+    with translation.override("ar"):
+        bookings.cancel(hall_booking=stale, now=NOW)
+    sms = Message.objects.get(event_key="hall_cancelled")
+    assert "الثلاثاء 7 سبتمبر 2027 11:30" in sms.body
+    assert "10:00" not in sms.body
