@@ -305,3 +305,12 @@ def test_only_the_halls_supervisors_close_days(en, hw, org):
     )
     assert response.status_code == 404
     assert not Closure.objects.exists()
+
+
+def test_the_offices_templates_page_lists_the_cancellation_sms(en, org):
+    en.force_login(org.office_manager)
+    page = en.get(reverse("notifications:templates")).content.decode()
+    assert "Hall appointment cancelled" in page
+    edit = en.get(reverse("notifications:template_edit", args=["hall_cancelled", "sms", "ar"]))
+    assert edit.status_code == 200
+    assert "{track_url}" in edit.content.decode()
