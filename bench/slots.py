@@ -8,20 +8,23 @@ HallBooking row and its SMS in the outbox, mithaq.walkin.bookings).
 Runs on PostgreSQL database `mithaq_bench_hall` (dropped, made again and migrated on every
 run). The official receives Sunday to Thursday 09:00-13:00, 24 a window (10-minute slots),
 and half the slots of the next 60 days are already booked; a hall service takes appointments
-every day 08:00-16:00, 32 a window. Each booking round releases `--clients` threads at once
-(one connection each), each booking a different free slot, and two rounds in five make all
-the clients race for one slot (one wins, the others are refused after the lock). Wall time
-per call and the process CPU per call are printed; the machine is shared, so read the CPU
-figure with the wall one. Results are also written to bench/results/slots.json.
+every day 08:00-16:00, 32 a window. The clients are `--clients` separate processes (each
+with its own Django and its own database connection, as server workers serving twenty
+browsers would be; threads of one process would queue on its GIL instead). Each booking
+round releases them at once at a barrier, each booking a different free slot, and two rounds
+in five make all the clients race for one slot (one wins, the others are refused after the
+lock). Wall time per call and the client's CPU per call are printed with the load average;
+the machine is shared, so read the CPU figure with the wall one. Results are also written to
+bench/results/slots.json.
 """
 
 import argparse
 import datetime
 import json
+import multiprocessing
 import os
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -91,59 +94,86 @@ def bench_lookups(schedule, lookups: int) -> dict:
     }
 
 
-def bench_bookings(book, free_starts: list, rounds: int, clients: int) -> dict:
-    """`rounds` rounds of `clients` threads released together; `book(starts_at)` raises
-    SlotRefused when refused."""
+def _client(url, kind, target_pk, warm, plan, barrier, results) -> None:
+    """One client process: Django of its own, one connection, and its call in each round."""
+    from bench.seed import setup_django
+
+    setup_django(url)
     from django.db import connection
 
-    from mithaq.scheduling.services import SlotRefused
+    from mithaq.scheduling import services as slots
+    from mithaq.scheduling.models import Schedule
+    from mithaq.walkin import bookings
+    from mithaq.walkin.models import HallService
 
-    wall: list[float] = []
-    cpu_total = 0.0
-    won = refused = 0
-    lock = threading.Lock()
+    if kind == "engine":
+        schedule = Schedule.objects.get(pk=target_pk)
+
+        def book(when):
+            slots.book_slot(schedule=schedule, starts_at=when)
+
+    else:
+        hall_service = HallService.objects.select_related("hall", "schedule", "service").get(
+            pk=target_pk
+        )
+
+        def book(when):
+            bookings.book(hall_service=hall_service, starts_at=when, phone="07701234567")
+
+    # Warm the process as a server worker is warm (imports, templates, its connection): one
+    # booking of its own, not measured.
+    book(warm)
+    rows = []
+    for when in plan:
+        barrier.wait()
+        c0, t0 = time.process_time(), time.perf_counter()
+        try:
+            book(when)
+            outcome = "won"
+        except slots.SlotRefused:
+            outcome = "refused"
+        rows.append(((time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000, outcome))
+    connection.close()
+    results.put(rows)
+
+
+def bench_bookings(
+    url: str, kind: str, target_pk: int, free_starts: list, rounds: int, clients: int
+) -> dict:
+    """`rounds` rounds of `clients` processes released together at a barrier; `kind` is
+    "engine" (scheduling.book_slot on schedule `target_pk`) or "hall" (walkin.bookings.book
+    on hall service `target_pk`)."""
+    warm = free_starts[-clients:]
+    plans: list[list] = [[] for _ in range(clients)]
     cursor = 0
     for round_no in range(rounds):
-        race = round_no % 5 in (1, 3)
-        if race:
-            targets = [free_starts[cursor]] * clients
+        if round_no % 5 in (1, 3):  # a race: every client for one slot
+            for plan in plans:
+                plan.append(free_starts[cursor])
             cursor += 1
         else:
-            targets = free_starts[cursor : cursor + clients]
+            for i, plan in enumerate(plans):
+                plan.append(free_starts[cursor + i])
             cursor += clients
-        barrier = threading.Barrier(clients)
-
-        def client(i, targets=targets, barrier=barrier):
-            nonlocal won, refused
-            try:
-                barrier.wait()
-                t0 = time.perf_counter()
-                try:
-                    book(targets[i])
-                    outcome = "won"
-                except SlotRefused:
-                    outcome = "refused"
-                elapsed = (time.perf_counter() - t0) * 1000
-                with lock:
-                    wall.append(elapsed)
-                    if outcome == "won":
-                        won += 1
-                    else:
-                        refused += 1
-            finally:
-                connection.close()
-
-        c0 = time.process_time()
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        cpu_total += time.process_time() - c0
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(clients)
+    results = spawn.Queue()
+    procs = [
+        spawn.Process(target=_client, args=(url, kind, target_pk, w, plan, barrier, results))
+        for w, plan in zip(warm, plans, strict=True)
+    ]
+    for proc in procs:
+        proc.start()
+    rows = [row for _ in procs for row in results.get(timeout=600)]
+    for proc in procs:
+        proc.join()
+    wall = [w for w, _c, _o in rows]
+    cpu = [c for _w, c, _o in rows]
     return summary(wall) | {
-        "won": won,
-        "refused": refused,
-        "cpu_per_booking_ms": round(cpu_total * 1000 / max(len(wall), 1), 2),
+        "won": sum(1 for *_x, o in rows if o == "won"),
+        "refused": sum(1 for *_x, o in rows if o == "refused"),
+        "cpu_per_booking_ms": round(statistics.fmean(cpu), 2),
+        "cpu_p99_ms": summary(cpu)["p99_ms"],
     }
 
 
@@ -154,8 +184,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--database-url", default=DATABASE_URL)
     args = parser.parse_args()
-    # One connection per client, as twenty workers would hold (the default pool has ten).
-    os.environ.setdefault("DATABASE_POOL_MAX", str(args.clients + 5))
+    # One connection per client process (inherited by the spawned clients), as a server
+    # worker holds.
+    os.environ.setdefault("DATABASE_POOL_MIN", "1")
+    os.environ.setdefault("DATABASE_POOL_MAX", "1")
     fresh_database(args.database_url)
     setup(args.database_url)
     schedule, hall_service, slot_count = build()
@@ -170,18 +202,16 @@ def main() -> None:
         "free_slots_60_days": bench_lookups(schedule, args.lookups),
     }
     free = [s.starts_at for s in slots.free_slots(schedule=schedule)]
-    results["book_slot_concurrent"] = bench_bookings(
-        lambda when: slots.book_slot(schedule=schedule, starts_at=when),
-        free,
-        args.rounds,
-        args.clients,
-    )
     hall_free = [s.starts_at for s in bookings.free_times(hall_service)]
+    from django.db import connections
+
+    connections.close_all()  # the clients hold theirs
+    results["book_slot_concurrent"] = bench_bookings(
+        args.database_url, "engine", schedule.pk, free, args.rounds, args.clients
+    )
+    results["load_mid"] = [round(x, 2) for x in os.getloadavg()]
     results["hall_book_concurrent"] = bench_bookings(
-        lambda when: bookings.book(hall_service=hall_service, starts_at=when, phone="07701234567"),
-        hall_free,
-        args.rounds,
-        args.clients,
+        args.database_url, "hall", hall_service.pk, hall_free, args.rounds, args.clients
     )
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(results, indent=2, ensure_ascii=False))

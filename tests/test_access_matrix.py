@@ -216,6 +216,12 @@ MATRIX |= {
         lambda w: [w["hall"]],
         only(200, "office_manager", "manager_college_a"),
     ),
+    # Closing days posted empty: the supervisors get the page back with its errors.
+    "walkin:appointment_closures": (
+        "post",
+        lambda w: [w["hall"]],
+        only(400, "office_manager", "manager_college_a"),
+    ),
     # The hall's display (mithaq/walkin/display): public, as the TV in the hall is.
     "walkin:display": ("get", lambda w: [w["hall"]], everyone(200)),
     # Its event stream: the test client reads the headers only, never the endless body.

@@ -56,6 +56,17 @@ PLACEHOLDERS = {
     # A hall appointment (mithaq.walkin.bookings): {reference} is the code typed at the kiosk,
     # {track_url} the page to move or cancel it.
     "hall_booked": ("reference", "service", "hall", "when", "hijri", "track_url", "institution"),
+    # A hall appointment cancelled: {when} the time it had, {track_url} the hall's booking page
+    # (to book another time).
+    "hall_cancelled": (
+        "reference",
+        "service",
+        "hall",
+        "when",
+        "hijri",
+        "track_url",
+        "institution",
+    ),
 }
 
 # The file each channel's text is read from; an email's subject is subject.txt.

@@ -515,13 +515,38 @@ def notify_contact(
     """An SMS to `phone` and, when given, an email to `email` with no case behind them (an
     interview request, mithaq.interviews). `key` names the occasion: the same key makes the
     same messages once; cancel_contact_messages(key) withdraws those not yet sent."""
+    return queue_contact(
+        contact_messages(
+            key=key,
+            phone=phone,
+            email=email,
+            language=language,
+            event_key=event_key,
+            context=context,
+            not_before=not_before,
+        )
+    )
+
+
+def contact_messages(
+    *,
+    key: str,
+    phone: str,
+    email: str,
+    language: str,
+    event_key: str,
+    context: dict,
+    not_before: datetime.datetime | None = None,
+) -> list[Message]:
+    """notify_contact's messages rendered but not written: made before the caller takes its
+    lock, and written by queue_contact inside its event's transaction (the outbox rule)."""
     language = _language(language)
     values = _isolated(
         {"institution": institution_name()} | dict(context),
         language,
         ("reference", "when", "hijri", "track_url"),
     )
-    messages = [
+    return [
         _compose(
             dedupe_key=f"contact:{key}:{channel}",
             recipient_kind=RecipientKind.CITIZEN,
@@ -535,6 +560,11 @@ def notify_contact(
         for channel, address in ((MessageChannel.SMS, phone), (MessageChannel.EMAIL, email))
         if address
     ]
+
+
+def queue_contact(messages: list[Message]) -> list[Message]:
+    """Write messages made by contact_messages (but those whose occasion was already written)
+    in the caller's transaction, and have them sent after it commits."""
     written = _write_unless_queued(messages)
     if written:
         _dispatch_after_commit(*(m.pk for m in written))

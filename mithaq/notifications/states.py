@@ -95,6 +95,8 @@ class CitizenEvent(models.TextChoices):
     INTERVIEW_CANCELLED = "interview_cancelled", _("Interview cancelled")
     # A hall appointment booked or moved (mithaq.walkin.bookings): its code and date.
     HALL_BOOKED = "hall_booked", _("Hall appointment booked")
+    # ... and cancelled, by the citizen or by the office closing its day.
+    HALL_CANCELLED = "hall_cancelled", _("Hall appointment cancelled")
     # Several events on one case within MITHAQ_CITIZEN_COALESCE_SECONDS, told at once.
     UPDATES = "updates", _("Several updates at once")
 

@@ -17,19 +17,31 @@ from typing import cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mithaq.accounts.models import User
 from mithaq.common.dates import hijri, long_date
 from mithaq.common.phones import parse_phone
-from mithaq.notifications.services import notify_contact
+from mithaq.notifications.models import Message
+from mithaq.notifications.services import contact_messages, queue_contact
+from mithaq.routing.calendar import active_calendar
 from mithaq.scheduling import services as slots
-from mithaq.scheduling.models import Schedule, WeeklyHours
+from mithaq.scheduling.models import Closure, Schedule, WeeklyHours
 
 from . import services
-from .models import Hall, HallBooking, HallEvent, HallService, Ticket, new_booking_code
+from .models import (
+    Hall,
+    HallBooking,
+    HallEvent,
+    HallService,
+    Ticket,
+    new_booking_code,
+    new_ticket_token,
+)
 from .states import HallBookingState, HallEventKind
 
 
@@ -53,6 +65,15 @@ def bookable_services(hall: Hall) -> list[HallService]:
         .select_related("service", "schedule")
         .order_by("position", "letter")
     )
+
+
+def week_order() -> list[int]:
+    """The seven weekdays (Python's numbers, Monday=0) in the order the office reads its
+    week: from the working calendar's first working day after its weekend (Sunday to
+    Saturday in Iraq, Egypt or Saudi Arabia, whose weekend is Friday and Saturday)."""
+    working = set(active_calendar().hours)
+    first = next((day for day in range(7) if day in working and (day - 1) % 7 not in working), 0)
+    return [(first + i) % 7 for i in range(7)]
 
 
 @transaction.atomic
@@ -96,6 +117,97 @@ def remove_hours(*, hours: WeeklyHours) -> None:
     hours.delete()
 
 
+def closures(hall: Hall) -> list[Closure]:
+    """The one-off closures of the hall's services' appointments not yet over, in date order."""
+    today = hall.local_day(timezone.now())
+    return list(
+        Closure.objects.filter(schedule__hall_service__hall=hall, last_day__gte=today)
+        .select_related("schedule__hall_service__service")
+        .order_by("first_day", "pk")
+    )
+
+
+def booked_between(
+    hall_service: HallService, first_day: datetime.date, last_day: datetime.date
+) -> QuerySet[HallBooking]:
+    """The service's appointments still booked on the hall's local days first..last."""
+    tz = hall_service.hall.tzinfo
+    start = datetime.datetime.combine(first_day, datetime.time(0), tz)
+    end = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(0), tz)
+    return HallBooking.objects.filter(
+        hall_service=hall_service,
+        state=HallBookingState.BOOKED,
+        booking__starts_at__gte=start,
+        booking__starts_at__lt=end,
+    )
+
+
+@transaction.atomic
+def add_closure(
+    *,
+    hall_service: HallService,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    reason: str = "",
+    cancel_booked: bool = False,
+    now: datetime.datetime | None = None,
+) -> Closure:
+    """Close the service's appointments from `first_day` to `last_day` (whole local days):
+    no free time is offered and no booking taken on them. Appointments already booked on
+    those days make it refused with their count, unless `cancel_booked`: then each is
+    cancelled by the office and its citizen told by SMS, in this one transaction.
+
+    Lock order as everywhere here: the appointments' rows, then the schedule's; a booking
+    made between the two is found under the schedule's lock and refuses the closure."""
+    now = now or timezone.now()
+    hall = hall_service.hall
+    if last_day < first_day:
+        raise ValidationError(_("The closure must end on or after its first day."), code="order")
+    if first_day < hall.local_day(now):
+        raise ValidationError(_("A closure cannot begin in the past."), code="past")
+    if (last_day - first_day).days >= slots.HORIZON_DAYS + 1:
+        raise ValidationError(
+            _("A closure may last %(days)d days at most.") % {"days": slots.HORIZON_DAYS + 1},
+            code="length",
+        )
+    if hall_service.schedule_id is None:
+        raise ValidationError(_("This service has no appointment hours."), code="no_hours")
+    booked = list(
+        booked_between(hall_service, first_day, last_day)
+        .select_for_update(of=("self",))
+        .select_related("hall", "hall_service__service", "booking__schedule")
+        .order_by("booking__starts_at")
+    )
+    if booked and not cancel_booked:
+        raise ValidationError(
+            ngettext(
+                "%(count)d appointment is booked on these days. Tick the box to cancel it "
+                "and tell the citizen by SMS, or choose other days.",
+                "%(count)d appointments are booked on these days. Tick the box to cancel "
+                "them and tell each citizen by SMS, or choose other days.",
+                len(booked),
+            )
+            % {"count": len(booked)},
+            code="booked",
+        )
+    for row in booked:
+        cancel(hall_booking=row, by_citizen=False, now=now)
+    schedule = Schedule.objects.select_for_update().get(pk=hall_service.schedule_id)
+    if booked_between(hall_service, first_day, last_day).exists():
+        raise ValidationError(
+            _("An appointment was just booked on these days: try again."), code="booked"
+        )
+    return Closure.objects.create(
+        schedule=schedule, first_day=first_day, last_day=last_day, reason=reason.strip()
+    )
+
+
+@transaction.atomic
+def remove_closure(*, closure: Closure) -> None:
+    """The days open again for appointments (those cancelled by the closure stay cancelled)."""
+    closure.delete()
+
+
 # -- the citizen ---------------------------------------------------------------------------
 
 
@@ -117,27 +229,58 @@ def when_text(
         return when, hijri(local.date())
 
 
-def _tell(hall_booking: HallBooking, occasion: str) -> None:
-    language = hall_booking.language
-    when, hijri_date = when_text(hall_booking.booking.starts_at, language, hall_booking.hall.tzinfo)
+def _messages(
+    *,
+    hall_service: HallService,
+    code: str,
+    token: str,
+    phone: str,
+    language: str,
+    starts_at: datetime.datetime,
+    occasion: str,
+) -> list[Message]:
+    """The SMS of an appointment booked, moved or cancelled, rendered before any lock is
+    taken (texts, dates, names, link); written by notifications.queue_contact in the
+    transaction that books, moves or cancels."""
+    hall = hall_service.hall
+    when, hijri_date = when_text(starts_at, language, hall.tzinfo)
     with translation.override(language):
-        service = str(hall_booking.hall_service.service.name)
-        hall = str(hall_booking.hall.name)
-    notify_contact(
-        key=f"hall-booking:{hall_booking.code}:{occasion}",
-        phone=hall_booking.phone,
+        service = str(hall_service.service.name)
+        hall_name = str(hall.name)
+    cancelled = occasion == "cancelled"
+    link = (
+        reverse("walkin:book", args=[hall.code])
+        if cancelled
+        else reverse("walkin:booking", args=[token])
+    )
+    return contact_messages(
+        key=f"hall-booking:{code}:{occasion}",
+        phone=phone,
         email="",
         language=language,
-        event_key="hall_booked",
+        event_key="hall_cancelled" if cancelled else "hall_booked",
         context={
-            "reference": hall_booking.code,
+            "reference": code,
             "service": service,
-            "hall": hall,
+            "hall": hall_name,
             "when": when,
             "hijri": hijri_date,
-            "track_url": settings.MITHAQ_PUBLIC_URL.rstrip("/")
-            + reverse("walkin:booking", args=[hall_booking.token]),
+            "track_url": settings.MITHAQ_PUBLIC_URL.rstrip("/") + link,
         },
+    )
+
+
+def _messages_of(
+    hall_booking: HallBooking, starts_at: datetime.datetime, occasion: str
+) -> list[Message]:
+    return _messages(
+        hall_service=hall_booking.hall_service,
+        code=hall_booking.code,
+        token=hall_booking.token,
+        phone=hall_booking.phone,
+        language=hall_booking.language,
+        starts_at=starts_at,
+        occasion=occasion,
     )
 
 
@@ -157,9 +300,12 @@ def book(
     now: datetime.datetime | None = None,
 ) -> HallBooking:
     """Book the slot starting at `starts_at` (scheduling.SlotRefused when it cannot be had,
-    nothing written then) and text the code."""
+    nothing written then) and text the code. Everything that needs no lock (the code, the
+    link, the SMS) is made first: the schedule's row is held only to check the slot and
+    write the booking, its HallBooking and its SMS (one transaction)."""
     now = now or timezone.now()
     phone = parse_phone(phone)
+    language = language[:2]
     hall = hall_service.hall
     if (
         hall_service.schedule is None
@@ -169,6 +315,16 @@ def book(
     ):
         raise slots.SlotRefused(_("This service takes no appointments."), code="closed")
     for _attempt in range(3):
+        code, token = _new_code(), new_ticket_token()
+        sms = _messages(
+            hall_service=hall_service,
+            code=code,
+            token=token,
+            phone=phone,
+            language=language,
+            starts_at=starts_at,
+            occasion="booked",
+        )
         try:
             with transaction.atomic():
                 booking = slots.book_slot(
@@ -178,12 +334,13 @@ def book(
                     hall=hall,
                     hall_service=hall_service,
                     booking=booking,
-                    code=_new_code(),
+                    code=code,
+                    token=token,
                     phone=phone,
-                    language=language[:2],
+                    language=language,
                     created_at=now,
                 )
-                _tell(hall_booking, "booked")
+                queue_contact(sms)
                 return hall_booking
         except IntegrityError:
             # Two bookings drew the same code at once (1 in 10^8): draw again.
@@ -214,27 +371,43 @@ def move(
     starts_at: datetime.datetime,
     now: datetime.datetime | None = None,
 ) -> HallBooking:
-    """The citizen moves the appointment (twice at most, with cancelling: scheduling)."""
+    """The citizen moves the appointment (twice at most, with cancelling: scheduling). The
+    SMS of the new time is made before the rows are locked (code, phone and link never
+    change)."""
     now = now or timezone.now()
+    local = starts_at.astimezone(hall_booking.hall.tzinfo)
+    sms = _messages_of(hall_booking, starts_at, f"moved:{local:%Y%m%d%H%M}")
     with transaction.atomic():
         hall_booking = _lock(hall_booking)
         _still_booked(hall_booking)
         hall_booking.booking = slots.move_booking(
             booking=hall_booking.booking, starts_at=starts_at, by_citizen=True, now=now
         )
-        _tell(hall_booking, f"moved:{hall_booking.booking.starts_at:%Y%m%d%H%M}")
+        queue_contact(sms)
     return hall_booking
 
 
-def cancel(*, hall_booking: HallBooking, now: datetime.datetime | None = None) -> HallBooking:
+def cancel(
+    *,
+    hall_booking: HallBooking,
+    by_citizen: bool = True,
+    now: datetime.datetime | None = None,
+) -> HallBooking:
+    """Cancel the appointment and free its slot; the citizen is told by SMS, once. The
+    citizen's cancelling counts among their changes; the office's (closing the day) not."""
     now = now or timezone.now()
+    starts_at = hall_booking.booking.starts_at
+    sms = _messages_of(hall_booking, starts_at, "cancelled")
     with transaction.atomic():
         hall_booking = _lock(hall_booking)
         _still_booked(hall_booking)
-        slots.cancel_booking(booking=hall_booking.booking, by_citizen=True, now=now)
+        if hall_booking.booking.starts_at != starts_at:  # moved meanwhile: its time now
+            sms = _messages_of(hall_booking, hall_booking.booking.starts_at, "cancelled")
+        slots.cancel_booking(booking=hall_booking.booking, by_citizen=by_citizen, now=now)
         hall_booking.state = HallBookingState.CANCELLED
         hall_booking.closed_at = now
         hall_booking.save(update_fields=["state", "closed_at"])
+        queue_contact(sms)
     return hall_booking
 
 

@@ -12,6 +12,7 @@ from mithaq.cases.forms.public import normalize_code
 from mithaq.common.phones import parse_phone
 from mithaq.scheduling.models import WeeklyHours
 
+from .bookings import week_order
 from .models import Counter, Hall, HallService
 from .states import Face, Outcome
 
@@ -156,9 +157,47 @@ class HoursForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["service"]).queryset = hall.services.filter(
             is_active=True
         ).select_related("service")
-        cast(forms.TypedChoiceField, self.fields["weekday"]).choices = list(
-            WeeklyHours._meta.get_field("weekday").choices or []
-        )
+        labels = dict(WeeklyHours._meta.get_field("weekday").choices or [])
+        cast(forms.TypedChoiceField, self.fields["weekday"]).choices = [
+            (day, labels[day]) for day in week_order()
+        ]
+
+
+class ClosureForm(forms.Form):
+    """A one-off closure of a service's appointments: a day, or days from..to, and why."""
+
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=HallService.objects.none(), empty_label=None
+    )
+    first_day = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "dir": "ltr"}),
+    )
+    last_day = forms.DateField(
+        label=_("To (leave empty for one day)"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "dir": "ltr"}),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    cancel_booked = forms.BooleanField(
+        label=_(
+            "Cancel the appointments already booked on these days and tell each citizen by SMS"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, hall: Hall, **kwargs):
+        kwargs.setdefault("prefix", "closure")  # beside the hours' form on one page
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = hall.services.filter(
+            is_active=True, schedule__isnull=False
+        ).select_related("service")
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("first_day") and not data.get("last_day"):
+            data["last_day"] = data["first_day"]
+        return data
 
 
 class WindowForm(forms.ModelForm):

@@ -19,6 +19,11 @@ urlpatterns = [
     path("b/<str:token>/cancel/", booking.booking_cancel, name="booking_cancel"),
     path("<slug:hall>/book/", booking.book, name="book"),
     path("<slug:hall>/appointments/", booking.appointments, name="appointments"),
+    path(
+        "<slug:hall>/appointments/closures/",
+        booking.appointment_closures,
+        name="appointment_closures",
+    ),
     path("<slug:hall>/kiosk/", public.kiosk, name="kiosk"),
     path("<slug:hall>/kiosk/enrol/", staff.kiosk_enrol, name="kiosk_enrol"),
     path("<slug:hall>/kiosk/enrol/<str:token>/", public.kiosk_enrol_link, name="kiosk_enrol_link"),

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from mithaq.notifications.models import Message
 from mithaq.routing import calendar as routing_calendar
 from mithaq.routing.models import Holiday, WorkingCalendar
-from mithaq.scheduling.models import Booking, BookingStatus
+from mithaq.scheduling.models import Booking, BookingStatus, Closure
 from mithaq.scheduling.services import SlotRefused
 from mithaq.walkin import bookings, services
 from mithaq.walkin.bookings import BookingError
@@ -280,3 +281,135 @@ def test_no_shows_are_recorded_and_their_slot_freed_at_the_end_of_the_window(hw)
     assert event.detail == "2027-09-07 10:30" and event.ticket is None
     with pytest.raises(BookingError):
         bookings.check_in(hall=hw.hall, code=row.code, now=at(TUESDAY, 10, 47))
+
+
+def test_cancelling_texts_the_citizen_once_in_arabic(hw):
+    row = bookings.book(
+        hall_service=hw.transcripts, starts_at=at(TUESDAY, 10), phone=PHONE, now=NOW
+    )
+    bookings.cancel(hall_booking=row, now=NOW)
+    with pytest.raises(BookingError):
+        bookings.cancel(hall_booking=row, now=NOW)
+    sms = Message.objects.get(event_key="hall_cancelled")
+    assert (sms.channel, sms.address, sms.language) == ("sms", "+9647701234567", "ar")
+    # The template's words, the fixture's Arabic names, the time it had (Tuesday 7 September
+    # 2027 10:00, 6 Rabi' al-Thani 1449: see the booking's SMS above) and the hall's booking
+    # page; the varying parts isolated (FSI ... PDI) in a right-to-left message.
+    with translation.override("ar"):
+        hall, service = str(hw.hall.name), str(hw.transcripts.service.name)
+    url = settings.MITHAQ_PUBLIC_URL.rstrip("/") + f"/hall/{hw.hall.code}/book/"
+    assert sms.body == (
+        f"أُلغي موعدكم \u2068{row.code}\u2069 في {hall} لخدمة {service} الذي كان في "
+        "\u2068الثلاثاء 7 سبتمبر 2027 10:00\u2069 (\u20686 ربيع الآخر 1449\u2069). "
+        f"لحجز موعد آخر: \u2068{url}\u2069"
+    )
+
+
+# -- one-off closures ------------------------------------------------------------------------
+
+
+def test_a_closed_day_offers_no_time_and_refuses_a_booking(hw):
+    bookings.add_closure(
+        hall_service=hw.transcripts,
+        first_day=TUESDAY,
+        last_day=TUESDAY,
+        reason="Inventory",
+        now=NOW,
+    )
+    days = {s.starts_at.date() for s in bookings.free_times(hw.transcripts, now=NOW)}
+    assert TUESDAY not in days and NEXT_TUESDAY in days
+    with pytest.raises(SlotRefused) as refused:
+        bookings.book(hall_service=hw.transcripts, starts_at=at(TUESDAY, 10), phone=PHONE, now=NOW)
+    assert refused.value.code == "closed"
+    assert refused.value.messages == ["No appointments are given on that day."]
+    assert HallBooking.objects.count() == 0
+
+
+def test_removing_a_closure_opens_its_days_again(hw):
+    closure = bookings.add_closure(
+        hall_service=hw.transcripts, first_day=TUESDAY, last_day=NEXT_TUESDAY, now=NOW
+    )
+    assert not bookings.free_times(hw.transcripts, now=NOW)[0].starts_at.date() <= NEXT_TUESDAY
+    bookings.remove_closure(closure=closure)
+    assert bookings.free_times(hw.transcripts, now=NOW)[0].starts_at == at(TUESDAY, 10)
+
+
+def test_a_closure_over_booked_days_is_refused_with_their_count(hw):
+    for hour in (10, 11):
+        _booked(hw, hour)
+    with pytest.raises(ValidationError) as refused:
+        bookings.add_closure(
+            hall_service=hw.transcripts, first_day=TUESDAY, last_day=TUESDAY, now=NOW
+        )
+    assert refused.value.messages[0].startswith("2 appointments are booked on these days.")
+    assert not Closure.objects.exists()
+    assert HallBooking.objects.filter(state=HallBookingState.BOOKED).count() == 2
+    assert not Message.objects.filter(event_key="hall_cancelled").exists()
+
+
+def test_a_closure_may_cancel_the_booked_days_and_tell_each_citizen(hw):
+    first, second = _booked(hw, 10), _booked(hw, 11)
+    later = bookings.book(
+        hall_service=hw.transcripts, starts_at=at(NEXT_TUESDAY, 10), phone=PHONE, now=NOW
+    )
+    bookings.move(hall_booking=first, starts_at=at(TUESDAY, 10, 30), now=NOW)
+    bookings.add_closure(
+        hall_service=hw.transcripts,
+        first_day=TUESDAY,
+        last_day=TUESDAY,
+        reason="Inventory",
+        cancel_booked=True,
+        now=NOW,
+    )
+    states = dict(HallBooking.objects.values_list("pk", "state"))
+    assert states == {
+        first.pk: HallBookingState.CANCELLED,
+        second.pk: HallBookingState.CANCELLED,
+        later.pk: HallBookingState.BOOKED,
+    }
+    cancelled = Message.objects.filter(event_key="hall_cancelled", channel="sms")
+    assert sorted(m.dedupe_key for m in cancelled) == sorted(
+        f"contact:hall-booking:{r.code}:cancelled:sms" for r in (first, second)
+    )
+    # The office's cancelling is not one of the citizen's two changes.
+    first.refresh_from_db()
+    assert first.booking.changes == 1
+
+
+@pytest.mark.parametrize(
+    ("first_day", "last_day", "message"),
+    [
+        (NEXT_TUESDAY, TUESDAY, "The closure must end on or after its first day."),
+        (datetime.date(2027, 9, 4), TUESDAY, "A closure cannot begin in the past."),
+        (TUESDAY, datetime.date(2027, 11, 7), "A closure may last 61 days at most."),
+    ],
+)
+def test_a_closure_with_bad_days_is_refused(hw, first_day, last_day, message):
+    with pytest.raises(ValidationError) as refused:
+        bookings.add_closure(
+            hall_service=hw.transcripts, first_day=first_day, last_day=last_day, now=NOW
+        )
+    assert refused.value.messages == [message]
+    assert not Closure.objects.exists()
+
+
+def test_the_week_is_read_from_the_first_working_day_after_the_weekend():
+    # The seeded calendar works Sunday to Thursday (Iraq): Sunday first, Saturday last.
+    assert bookings.week_order() == [6, 0, 1, 2, 3, 4, 5]
+
+
+def test_a_cancel_from_a_stale_page_tells_the_time_the_appointment_had_when_cancelled(hw):
+    """The SMS is made before the rows are locked; if the appointment was moved in between
+    (another tab), it is made again under the lock with the time it had then."""
+    row = bookings.book(
+        hall_service=hw.transcripts, starts_at=at(TUESDAY, 10), phone=PHONE, now=NOW
+    )
+    stale = HallBooking.objects.select_related("hall", "hall_service__service", "booking").get(
+        pk=row.pk
+    )
+    bookings.move(hall_booking=row, starts_at=at(TUESDAY, 11, 30), now=NOW)
+    with translation.override("ar"):
+        bookings.cancel(hall_booking=stale, now=NOW)
+    sms = Message.objects.get(event_key="hall_cancelled")
+    assert "الثلاثاء 7 سبتمبر 2027 11:30" in sms.body
+    assert "10:00" not in sms.body

@@ -10,7 +10,7 @@ from django.utils import timezone
 from mithaq.interviews import services as interviews
 from mithaq.interviews.testing import REQUEST, make_official
 from mithaq.notifications.models import Message
-from mithaq.scheduling.models import Booking, WeeklyHours
+from mithaq.scheduling.models import Booking, Closure, WeeklyHours
 from mithaq.walkin import bookings
 from mithaq.walkin.models import HallBooking, Ticket
 from mithaq.walkin.states import HallBookingState
@@ -214,3 +214,103 @@ def test_the_desk_lists_the_days_booked_visitors_and_interviews(en, hw, org):
     page = en.get(reverse("walkin:hall", args=[hw.hall.code])).content.decode()
     assert request.code not in page
     assert "booked visitors" in page
+
+
+def _open_days(hw):
+    """The days ahead with free times (working days, whatever day the suite runs on)."""
+    tz = hw.hall.tzinfo
+    return sorted({s.starts_at.astimezone(tz).date() for s in bookings.free_times(hw.transcripts)})
+
+
+def test_the_hours_read_sunday_to_saturday_and_remove_is_a_danger_button(en, hw, org):
+    en.force_login(org.office_manager)
+    page = en.get(reverse("walkin:appointments", args=[hw.hall.code])).content.decode()
+    table = page[page.index("Appointment hours") : page.index("Add hours")]
+    days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+    positions = [table.index(f"<td>{day}</td>") for day in days]
+    assert positions == sorted(positions)
+    assert table.count('class="btn btn-small btn-danger"') == 7
+    assert 'appointments <span class="muted">·</span>' in page
+
+
+def test_the_supervisor_closes_days_and_opens_them_again(en, hw, org):
+    en.force_login(org.office_manager)
+    url = reverse("walkin:appointment_closures", args=[hw.hall.code])
+    day, after = _open_days(hw)[2:4]
+    added = en.post(
+        url,
+        {
+            "action": "add",
+            "closure-service": hw.transcripts.pk,
+            "closure-first_day": day.isoformat(),
+            "closure-reason": "Inventory",
+        },
+    )
+    assert added.status_code == 302
+    closure = Closure.objects.get()
+    assert (closure.first_day, closure.last_day, closure.reason) == (day, day, "Inventory")
+    page = en.get(reverse("walkin:appointments", args=[hw.hall.code])).content.decode()
+    assert "Inventory" in page
+    free_days = {
+        s.starts_at.astimezone(hw.hall.tzinfo).date() for s in bookings.free_times(hw.transcripts)
+    }
+    assert day not in free_days and after in free_days
+    removed = en.post(url, {"action": "remove", "closure": closure.pk})
+    assert removed.status_code == 302
+    assert not Closure.objects.exists()
+
+
+def test_closing_booked_days_asks_first_then_cancels_and_texts(en, hw, org):
+    before, day = _open_days(hw)[2:4]
+    slot = next(
+        s
+        for s in bookings.free_times(hw.transcripts)
+        if s.starts_at.astimezone(hw.hall.tzinfo).date() == day
+    )
+    row = bookings.book(hall_service=hw.transcripts, starts_at=slot.starts_at, phone="07701234567")
+    en.force_login(org.office_manager)
+    url = reverse("walkin:appointment_closures", args=[hw.hall.code])
+    data = {
+        "action": "add",
+        "closure-service": hw.transcripts.pk,
+        "closure-first_day": before.isoformat(),
+        "closure-last_day": day.isoformat(),
+        "closure-reason": "Power cut",
+    }
+    asked = en.post(url, data)
+    assert asked.status_code == 400
+    assert "1 appointment is booked on these days." in asked.content.decode()
+    assert not Closure.objects.exists()
+    assert not Message.objects.filter(event_key="hall_cancelled").exists()
+    done = en.post(url, data | {"closure-cancel_booked": "on"})
+    assert done.status_code == 302
+    row.refresh_from_db()
+    assert row.state == HallBookingState.CANCELLED
+    assert Message.objects.filter(event_key="hall_cancelled", channel="sms").count() == 1
+    assert Closure.objects.get().reason == "Power cut"
+
+
+def test_only_the_halls_supervisors_close_days(en, hw, org):
+    en.force_login(org.officer_a)
+    url = reverse("walkin:appointment_closures", args=[hw.hall.code])
+    day = _open_days(hw)[2].isoformat()
+    response = en.post(
+        url,
+        {
+            "action": "add",
+            "closure-service": hw.transcripts.pk,
+            "closure-first_day": day,
+            "closure-reason": "x",
+        },
+    )
+    assert response.status_code == 404
+    assert not Closure.objects.exists()
+
+
+def test_the_offices_templates_page_lists_the_cancellation_sms(en, org):
+    en.force_login(org.office_manager)
+    page = en.get(reverse("notifications:templates")).content.decode()
+    assert "Hall appointment cancelled" in page
+    edit = en.get(reverse("notifications:template_edit", args=["hall_cancelled", "sms", "ar"]))
+    assert edit.status_code == 200
+    assert "{track_url}" in edit.content.decode()

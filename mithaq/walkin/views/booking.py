@@ -17,12 +17,12 @@ from mithaq.accounts.decorators import staff_required
 from mithaq.common.dates import hijri, long_date
 from mithaq.common.ids import parse_id
 from mithaq.common.ratelimit import client_address, over_limit
-from mithaq.scheduling.models import WeeklyHours
+from mithaq.scheduling.models import Closure, WeeklyHours
 from mithaq.scheduling.services import MAX_CHANGES, Slot
 from mithaq.walkin import access as hall_access
 
 from .. import bookings
-from ..forms import BookForm, HoursForm, MoveForm, WindowForm
+from ..forms import BookForm, ClosureForm, HoursForm, MoveForm, WindowForm
 from ..models import Hall, HallBooking, HallService
 from ..states import HallBookingState
 
@@ -181,8 +181,8 @@ def appointments(request, hall):
     """The hall's appointment hours per service, the booked visitors' window, and the day's
     appointments (who checked in, who did not come)."""
     hall = hall_access.get_hall_for_user(request, hall, supervise=True)
-    hours_form = HoursForm(hall=hall)
-    window_form = WindowForm(instance=hall)
+    hours_form: HoursForm | None = None
+    window_form: WindowForm | None = None
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -219,18 +219,76 @@ def appointments(request, hall):
                     messages.success(request, _("The hours are added."))
                     return redirect("walkin:appointments", hall=hall.code)
         status = 400
+    return _appointments_page(
+        request, hall, hours_form=hours_form, window_form=window_form, status=status
+    )
+
+
+def _appointments_page(
+    request,
+    hall: Hall,
+    *,
+    hours_form: HoursForm | None = None,
+    window_form: WindowForm | None = None,
+    closure_form: ClosureForm | None = None,
+    status: int = 200,
+):
     now = timezone.now()
     services = (
         HallService.objects.filter(hall=hall, is_active=True)
         .select_related("service", "schedule")
         .prefetch_related("schedule__hours")
     )
+    order = {day: position for position, day in enumerate(bookings.week_order())}
+    hours = [
+        (service, h)
+        for service in services
+        if service.schedule
+        for h in sorted(service.schedule.hours.all(), key=lambda h: (order[h.weekday], h.starts))
+    ]
     context = {
         "hall": hall,
         "services": services,
-        "hours_form": hours_form,
-        "window_form": window_form,
+        "hours": hours,
+        "hours_form": hours_form or HoursForm(hall=hall),
+        "window_form": window_form or WindowForm(instance=hall),
+        "closure_form": closure_form or ClosureForm(hall=hall),
+        "closures": bookings.closures(hall),
         "day": hall.local_day(now),
         "rows": bookings.day_bookings(hall, hall.local_day(now)),
     }
     return render(request, "walkin/staff/appointments.html", context, status=status)
+
+
+@require_POST
+@staff_required
+def appointment_closures(request, hall):
+    """Close a service's appointments on a day or days (with a reason), or open them again:
+    the same right as the hours."""
+    hall = hall_access.get_hall_for_user(request, hall, supervise=True)
+    if request.POST.get("action") == "remove":
+        closure = get_object_or_404(
+            Closure,
+            pk=parse_id(request.POST.get("closure", "")) or 0,
+            schedule__hall_service__hall=hall,
+        )
+        bookings.remove_closure(closure=closure)
+        messages.success(request, _("The closure is removed: those days take appointments again."))
+        return redirect("walkin:appointments", hall=hall.code)
+    form = ClosureForm(request.POST, hall=hall)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            bookings.add_closure(
+                hall_service=data["service"],
+                first_day=data["first_day"],
+                last_day=data["last_day"],
+                reason=data["reason"],
+                cancel_booked=data["cancel_booked"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The closure is added: no appointments on those days."))
+            return redirect("walkin:appointments", hall=hall.code)
+    return _appointments_page(request, hall, closure_form=form, status=400)
