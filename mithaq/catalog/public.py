@@ -81,5 +81,11 @@ def active_services() -> list[Service]:
     ]
 
 
+def derived(key, make):
+    """A rendering of the catalogue kept with this process's copy (ProcessCopy.derived):
+    `make()` reads the copy through the functions above."""
+    return CATALOGUE.derived(key, lambda _copy: make())
+
+
 def changed() -> None:
     CATALOGUE.invalidate()

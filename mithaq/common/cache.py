@@ -137,6 +137,22 @@ class ProcessCopy:
                 self._state = {"value": value, "version": version, "at": now, "checked": now}
         return value
 
+    def derived(self, key, make):
+        """`make(copy)`, kept with this process's copy under `key` and dropped with it: a
+        page's rendering of rows that change a few times a year. A copy read afresh (in a
+        transaction that changes its rows) keeps nothing."""
+        value = self.get()
+        with self._lock:
+            state = self._state
+            kept = state.setdefault("derived", {}) if state.get("value") is value else None
+            if kept is not None and key in kept:
+                return kept[key]
+        result = make(value)
+        with self._lock:
+            if kept is not None and self._state is state:
+                kept[key] = result
+        return result
+
     def peek(self):
         """This process's copy, or None when it has none (tests)."""
         return self._state.get("value")

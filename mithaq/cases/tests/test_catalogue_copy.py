@@ -103,3 +103,50 @@ def test_a_bulk_create_shows_once_changed_is_called(client, org, current):
     assert "Bulk document" not in page(client, org)  # no signal: the copy is kept
     public.changed()
     assert "Bulk document" in page(client, org)
+
+
+# The list without a search is rendered once per language and kept with the copy
+# (ProcessCopy.derived): the same ways to fail, seen on the list.
+
+
+def listed(client, language="en", **query) -> str:
+    client.cookies["django_language"] = language
+    return client.get(reverse("catalogue:list"), query).content.decode()
+
+
+def test_the_kept_list_follows_a_committed_rename_in_each_language(
+    client, org, django_assert_num_queries
+):
+    service = org.service_a
+    assert service.name_en in listed(client) and service.name_ar in listed(client, "ar")
+    with django_assert_num_queries(0):
+        assert service.name_en in listed(client)
+    service.name_en, service.name_ar = "Transcript of records", "كشف الدرجات الرسمي"
+    service.save()
+    catalog_services.services_changed()  # as the office's form does (save_service)
+    assert "Transcript of records" in listed(client)
+    assert "كشف الدرجات الرسمي" in listed(client, "ar")
+    assert "Transcript of records" not in listed(client, "ar")
+
+
+def test_the_kept_list_never_shows_a_rolled_back_rename(client, org):
+    service = org.service_a
+    original = service.name_en
+    assert original in listed(client)
+    with pytest.raises(_Undo), transaction.atomic():
+        service.name_en = "Never saved"
+        service.save()
+        catalog_services.services_changed()
+        # Inside the change's transaction the list is read afresh, and not kept.
+        assert "Never saved" in listed(client)
+        raise _Undo
+    html = listed(client)
+    assert "Never saved" not in html and original in html
+
+
+def test_a_search_is_never_answered_from_the_kept_list(client, org):
+    other = org.service_b
+    assert other.name_en in listed(client)
+    html = listed(client, q=org.service_a.code)
+    assert org.service_a.name_en in html and other.name_en not in html
+    assert other.name_en in listed(client)

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from mithaq.cases.services import clocks
-from mithaq.catalog.public import active_services, public_service
+from mithaq.catalog.public import active_services, derived, public_service
 from mithaq.common.pdf import render_pdf
 from mithaq.common.search_text import strip_article, words
 
@@ -41,14 +41,7 @@ class Listed:
     description: str
 
 
-@require_GET
-def service_list(request):
-    """Every active service under its unit (in tree order), from the process's copy of the
-    catalogue, named once for the page's language; each link is the list's own address and
-    the code (a slug: what reverse() gives for it), not one reverse() per service."""
-    query = request.GET.get("q", "")[:100]
-    terms = [strip_article(word) for word in words(query)]
-    arabic = (translation.get_language() or "ar").startswith("ar")
+def _groups(terms: list[str], arabic: bool) -> list[tuple[str, list[Listed]]]:
     base = reverse("catalogue:list")
     rows = (
         (
@@ -78,10 +71,35 @@ def service_list(request):
                 description=(desc_ar or desc_en) if arabic else (desc_en or desc_ar),
             )
         )
+    return groups
+
+
+def _listed(query: str, terms: list[str], language: str) -> str:
+    # render_to_string's result is safe (escaped by the template), and stays so kept.
+    return render_to_string(
+        "cases/catalogue/_groups.html",
+        {"groups": _groups(terms, language.startswith("ar")), "query": query},
+    )
+
+
+@require_GET
+def service_list(request):
+    """Every active service under its unit (in tree order), from the process's copy of the
+    catalogue, named once for the page's language; each link is the list's own address and
+    the code (a slug: what reverse() gives for it), not one reverse() per service. The whole
+    list, without a search, is rendered once per language and kept with the copy (three
+    quarters of the page's CPU: docs/decisions/0014-catalogue-copy.md)."""
+    query = request.GET.get("q", "")[:100]
+    terms = [strip_article(word) for word in words(query)]
+    language = translation.get_language() or "ar"
+    if terms:
+        listed = _listed(query, terms, language)
+    else:
+        listed = derived(("list", language), lambda: _listed(query, [], language))
     return render(
         request,
         "cases/catalogue/list.html",
-        {"nav": "services", "groups": groups, "query": query},
+        {"nav": "services", "listed": listed, "query": query},
     )
 
 

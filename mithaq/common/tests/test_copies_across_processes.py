@@ -64,6 +64,13 @@ for line in sys.stdin:
 
         version = public_service(args[0]).version_on()
         answer = " | ".join(doc.name_en for doc in version.documents.all()) if version else ""
+    elif what == "catalogue-list":  # the public list as kept with the copy, in English
+        from django.test import Client
+
+        translation.activate("en")
+        html = Client().get("/services/", HTTP_COOKIE="django_language=en").content.decode()
+        translation.activate("ar")
+        answer = "yes" if args[0] in html else "no"
     else:  # the inbox filter's units as one person sees them
         answer = selectors.filter_options_for(StaffAccess(User.objects.get(pk=args[0])))[
             "unit"
@@ -157,6 +164,7 @@ def test_a_change_reaches_the_other_process_and_a_rollback_never_does(
             waited = time.monotonic() - committed
             assert seen == "second"
             assert waited <= PROMISE + 0.3, f"seen after {waited:.2f} s"
+            assert other.ask("catalogue-list", "Renamed service") == "yes"
 
             # A rolled-back change: read in its own transaction, then never again, here or
             # there, however long either waits.
@@ -266,14 +274,15 @@ def test_a_service_page_s_documents_cross_processes_and_rollbacks_do_not(
 ):
     """The public catalogue (mithaq.catalog.public, decision 0014): a document added
     to the version in effect in one process is on the other's service page within the
-    promise; one added in a transaction rolled back is on neither."""
+    promise; one added in a transaction rolled back is on neither. The same for a service's
+    new name on the list, whose rendering is kept with the copy."""
     import datetime
 
     from django.utils import timezone
 
-    from mithaq.catalog.models import RequiredDocument, ServiceVersion
+    from mithaq.catalog.models import RequiredDocument, Service, ServiceVersion
     from mithaq.catalog.public import public_service
-    from mithaq.catalog.services import versions_changed
+    from mithaq.catalog.services import services_changed, versions_changed
 
     caches = _redis_caches() if shared == "redis" else _file_caches(tmp_path)
     with override_settings(CACHES=caches):
@@ -293,11 +302,14 @@ def test_a_service_page_s_documents_cross_processes_and_rollbacks_do_not(
         other = OtherProcess(caches)
         try:
             assert other.ask("catalogue", code) == here() == "ID"
+            assert other.ask("catalogue-list", "Renamed service") == "no"
             with transaction.atomic():
                 RequiredDocument.objects.create(
                     version=version, position=2, name_ar="ب", name_en="Photo"
                 )
                 versions_changed()  # as the office's version page says (save_version)
+                Service.objects.filter(code=code).update(name_en="Renamed service")
+                services_changed()
             committed = time.monotonic()
             assert here() == "ID | Photo"
             waited = _seen_within_the_promise(
@@ -310,12 +322,15 @@ def test_a_service_page_s_documents_cross_processes_and_rollbacks_do_not(
                     version=version, position=3, name_ar="ج", name_en="Undone"
                 )
                 versions_changed()
+                Service.objects.filter(code=code).update(name_en="Undone name")
+                services_changed()
                 assert "Undone" in here()  # its own transaction reads afresh
                 assert "Undone" not in other.ask("catalogue", code)
                 raise _Undo
             rolled_back = time.monotonic()
             while time.monotonic() - rolled_back < 2 * PROMISE:
                 assert here() == other.ask("catalogue", code) == "ID | Photo"
+                assert other.ask("catalogue-list", "Undone name") == "no"
                 time.sleep(0.1)
         finally:
             other.close()
