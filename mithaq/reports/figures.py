@@ -407,21 +407,31 @@ def received_by_month(
     w: Window, start: datetime.datetime, end: datetime.datetime
 ) -> dict[tuple[int, int], int]:
     """Cases of w's scope received from `start` to `end`, per month of the institution
-    (months without a case left out): one count a month, each a range of the index on when
-    a case was received, rather than one grouped query truncating every case's moment to
-    its month (at 1,000,000 cases 0.18 s instead of 0.59 s for twelve months)."""
+    (months without a case left out): one statement of one count a month (UNION ALL), each
+    a range of the index on when a case was received, rather than grouping every case by
+    its moment truncated to its month (at 1,000,000 cases 0.18 s instead of 0.59 s for
+    twelve months)."""
     tz = w.calendar.tz
     first = timezone.localtime(start, tz)
     year, month = first.year, first.month
-    counts: dict[tuple[int, int], int] = {}
+    months: list[tuple[int, int]] = []
+    counts = []
     while (low := max(datetime.datetime(year, month, 1, tzinfo=tz), start)) < end:
         year_after, month_after = (year + 1, 1) if month == 12 else (year, month + 1)
         high = min(datetime.datetime(year_after, month_after, 1, tzinfo=tz), end)
-        n = Case.objects.filter(w.case_scope(), created_at__gte=low, created_at__lt=high).count()
-        if n:
-            counts[(year, month)] = n
+        counts.append(
+            Case.objects.filter(w.case_scope(), created_at__gte=low, created_at__lt=high)
+            .annotate(month=Value(len(months)))
+            .values("month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        months.append((year, month))
         year, month = year_after, month_after
-    return counts
+    if not counts:
+        return {}
+    rows = counts[0].union(*counts[1:], all=True) if len(counts) > 1 else counts[0]
+    return {months[r["month"]]: r["n"] for r in rows if r["n"]}
 
 
 def trend(w: Window, counts: dict[tuple[int, int], int] | None = None) -> dict:
