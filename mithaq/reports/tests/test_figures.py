@@ -12,6 +12,7 @@ from mithaq.cases.services import close_case, file_grievance
 from mithaq.cases.states import ClosureCode
 from mithaq.reports import figures, render, tables
 from mithaq.reports.periods import monthly
+from mithaq.routing.models import CaseClock, Target
 from mithaq.surveys.services import Answer, answer_case_survey
 from mithaq.testing import make_case
 
@@ -183,6 +184,68 @@ def test_grievances_filed_by_citizens_are_counted_apart_from_reopenings(month, t
     ).stdout
     [line] = [line for line in text.splitlines() if "Grievances filed by citizens" in line]
     assert line.split()[-3:] == ["2", "0", "0"]
+
+
+def test_trend_counts_each_month_in_the_institution_time_zone(month):
+    _org, _codes, pack = month
+    got = {m["month"]: m["received"] for m in pack["current"]["trend"]["months"]}
+    assert list(got)[0] == "2025-12" and list(got)[-1] == "2026-11" and len(got) == 12
+    # By hand: October B (31 Oct 23:30 in Baghdad) C D F; November A E H I K L (G merged
+    # into A, J received on 1 December at 01:00 in Baghdad); no case before October.
+    assert got["2026-10"] == 4 and got["2026-11"] == 6
+    assert sum(got.values()) == 10
+    october = {m["month"]: m["received"] for m in pack["previous"]["trend"]["months"]}
+    assert list(october)[-1] == "2026-10" and october["2026-10"] == 4
+    assert sum(october.values()) == 4
+    # A window on its own (the dashboard's): December counts J, from 1 December 00:00.
+    december = figures.trend(figures.make_window(monthly(2026, 12), None, now=NOW))
+    assert [m["received"] for m in december["months"]][-3:] == [4, 6, 1]
+
+
+def _compliance_by_hand(window) -> dict:
+    """compliance()'s rules counted in Python over every clock, one window at a time."""
+    counts = {t: {"on_time": 0, "late": 0, "past_due": 0} for t in Target.values}
+    for clock in CaseClock.objects.select_related("case"):
+        if clock.case.merged_into_id is not None:
+            continue
+        if not (window.start <= clock.due_at < window.cutoff):
+            continue
+        if clock.met_at is None and clock.paused_at is not None:
+            continue
+        if clock.met_at is not None and clock.met_at <= clock.due_at:
+            counts[clock.target]["on_time"] += 1
+        elif clock.met_at is not None and clock.met_at < window.cutoff:
+            counts[clock.target]["late"] += 1
+        else:
+            counts[clock.target]["past_due"] += 1
+    return counts
+
+
+def test_compliance_of_each_window_in_one_query_as_counted_one_by_one(month):
+    """The pack's three windows in one grouped query, each judged at its own cutoff: the
+    current month's December at 6 December (NOW), November at its end."""
+    _org, _codes, _pack = month
+    pack = figures.pack_figures(monthly(2026, 12), None, now=NOW)
+    windows = {
+        "current": figures.make_window(monthly(2026, 12), None, now=NOW),
+        "previous": figures.make_window(monthly(2026, 11), None, now=NOW),
+        "year_before": figures.make_window(monthly(2025, 12), None, now=NOW),
+    }
+    for name, window in windows.items():
+        got = {
+            t: {f: v for f, v in row.items() if f != "rate"}
+            for t, row in pack[name]["compliance"]["by_target"].items()
+        }
+        assert got == _compliance_by_hand(window), name
+    # November as test_compliance_per_target_and_unit counts it by hand.
+    assert pack["previous"]["compliance"]["by_target"]["acknowledgement"]["on_time"] == 3
+    assert pack["previous"]["compliance"]["total"]["past_due"] == 9
+    # December to 6 December 09:00 by hand: J (received 1 December 01:00) was not
+    # acknowledged by the close of the next working day (2 December 14:00): past due. Its
+    # resolution and L's reopened round fall due on 6 December at 14:00, after NOW: not
+    # judged yet.
+    current = pack["current"]["compliance"]["total"]
+    assert (current["on_time"], current["late"], current["past_due"]) == (0, 0, 1)
 
 
 def test_reentry_list_names_no_citizen(month):

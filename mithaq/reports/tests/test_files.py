@@ -146,3 +146,30 @@ def test_english_workbook_reads_left_to_right(pack):
         content = render.xlsx(data, number="X", language="en")
     book = openpyxl.load_workbook(io.BytesIO(content))
     assert book["Cases at a glance"].sheet_view.rightToLeft is False
+
+
+def test_workbook_lists_thousands_of_cases_still_to_enter(pack):
+    """A large office's re-entry list (thousands of cases: the bench's month has 34,000)
+    is written whole, each row where it belongs, its date a date, the filter over all."""
+    _codes, data = pack
+    listed = [
+        {
+            "code": f"C-{i:05d}",
+            "kind": "complaint",
+            "unit_code": "x",
+            "unit_name_ar": "وحدة",
+            "unit_name_en": "Unit",
+            "closed_on": (datetime.date(2026, 11, 1) + datetime.timedelta(days=i % 30)).isoformat(),
+        }
+        for i in range(3000)
+    ]
+    big = {**data, "current": {**data["current"], "reentry": {"missing": 3000, "cases": listed}}}
+    with translation.override("en"):
+        book = openpyxl.load_workbook(io.BytesIO(render.xlsx(big, number="X", language="en")))
+    [sheet] = [book[n] for n in book.sheetnames if n.startswith("Closed cases")]
+    rows = list(sheet.iter_rows(min_row=2, max_row=3001, values_only=True))
+    assert [r[0] for r in rows] == [f"C-{i:05d}" for i in range(3000)]
+    assert rows[2999][3] == datetime.datetime(2026, 11, 30)  # noqa: DTZ001 (a spreadsheet date)
+    assert sheet["D3001"].number_format == "yyyy-mm-dd"
+    assert sheet.auto_filter.ref == "A1:D3001"
+    assert sheet.max_row == 3001
