@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,6 +143,20 @@ def _lock(schedule: Schedule) -> Schedule:
     return Schedule.objects.select_for_update().get(pk=schedule.pk)
 
 
+def _share(schedule: Schedule) -> Schedule:
+    """The schedule's row in share mode, for a new booking: bookings of one schedule run side
+    by side (two racing for one slot are decided by the one-per-slot constraint), while a
+    change that takes the row for update (a move, a cancel, a closure) waits for them, and
+    they for it, so each reads what the other committed. SQLite writes one at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {Schedule._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608 - the model's own table name
+                [schedule.pk],
+            )
+    return Schedule.objects.get(pk=schedule.pk)
+
+
 def book_slot(
     *,
     schedule: Schedule,
@@ -153,7 +167,7 @@ def book_slot(
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            schedule = _lock(schedule)
+            schedule = _share(schedule)
             if not schedule.is_active:
                 raise SlotRefused(_("This calendar takes no bookings."), code="closed")
             slot = _slot_for(schedule, starts_at, now)
@@ -166,7 +180,7 @@ def book_slot(
                 updated_at=now,
             )
     except IntegrityError as exc:
-        # Only when the lock was not there to queue the racers (the constraint's word).
+        # Two bookings raced for one slot: the one-per-slot constraint let the first in.
         raise SlotRefused(
             _("This time has just been taken: choose another one."), code="full"
         ) from exc
