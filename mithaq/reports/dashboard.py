@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count, F, Min, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from mithaq.routing import calendar as working
 from mithaq.routing.selectors import (
     ClockFilter,
     PromiseFilter,
-    filter_by_clock,
+    clock_condition,
     promise_outcome,
     promises_due_this_month,
 )
@@ -35,21 +36,31 @@ def inbox_link(unit_id: int, **filters: str) -> str:
 def by_unit(scope: Q, *, now: datetime.datetime) -> list[dict]:
     """Per unit (the case's own unit, as the inbox filters it): open, overdue, due today and
     due within one working day (the inbox's deadline filters, their words its words), and
-    received today (its "received" filter). Five grouped queries."""
+    received today (its "received" filter). Two grouped queries: the open cases with their
+    deadline joined once, each deadline column a filtered count by the inbox's own condition
+    (routing.selectors.clock_condition), and the cases received today."""
     today_start = start_of_today(now)
     cases = Case.objects.filter(scope)
-    open_cases = cases.open()
-
-    def counted(qs) -> dict[int, int]:
-        return dict(qs.values_list("unit_id").annotate(n=Count("pk")).order_by())
-
-    columns = {
-        "open": counted(open_cases),
-        "overdue": counted(filter_by_clock(open_cases, ClockFilter.OVERDUE, now=now)),
-        "due_today": counted(filter_by_clock(open_cases, ClockFilter.DUE_TODAY, now=now)),
-        "due_soon": counted(filter_by_clock(open_cases, ClockFilter.DUE_SOON, now=now)),
-        "new_today": counted(cases.filter(created_at__gte=today_start, created_at__lte=now)),
-    }
+    deadline_columns = (ClockFilter.OVERDUE, ClockFilter.DUE_TODAY, ClockFilter.DUE_SOON)
+    open_rows = (
+        cases.open()
+        .values("unit_id")
+        .annotate(
+            open=Count("pk"),
+            **{c: Count("pk", filter=clock_condition(c, now=now)) for c in deadline_columns},
+        )
+        .order_by()
+    )
+    columns: dict[str, dict[int, int]] = {c: {} for c in ("open", *deadline_columns)}
+    for r in open_rows:
+        for c in columns:
+            columns[c][r["unit_id"]] = r[c]
+    columns["new_today"] = dict(
+        cases.filter(created_at__gte=today_start, created_at__lte=now)
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     unit_ids = set().union(*columns.values())
     units = {
         u["id"]: u
@@ -139,8 +150,11 @@ def compliance_by_unit(scope: Q, *, now: datetime.datetime) -> list[dict]:
     counts = (
         clocks.values("case__unit_id")
         .annotate(
-            judged=Count("pk"),
-            met_on_time=Count("pk", filter=Q(met_at__lte=F("due_at"))),
+            # Counted by case_id (never null), not pk: every column read is then in the
+            # clocks' covering index (routing 0004, clock_due_report), so PostgreSQL reads
+            # the index alone rather than each clock's row (0.11 s instead of 0.20 s).
+            judged=Count("case_id"),
+            met_on_time=Count("case_id", filter=Q(met_at__lte=F("due_at"))),
             **{o: Count("case_id", distinct=True, filter=q) for o, q in conditions.items()},
         )
         .order_by()
@@ -167,11 +181,39 @@ def compliance_by_unit(scope: Q, *, now: datetime.datetime) -> list[dict]:
     return rows
 
 
+TREND_KEEP_SECONDS = 6 * 3600
+
+
 def trend(unit: OrgUnit | None, *, now: datetime.datetime) -> dict:
-    """The twelve months' trend (the report's own section, up to this month)."""
+    """The twelve months' trend (the report's own section, up to this month). The eleven
+    past months are kept in the cache up to TREND_KEEP_SECONDS, per day and scope (a closed
+    month's count moves only by a merge or an erasure), with when they were counted; this
+    month is counted live. Decision 0016."""
     calendar = working.active_calendar()
     today = timezone.localdate(now, calendar.tz)
     window = figures.make_window(
         periods.monthly(today.year, today.month), unit, now=now, calendar=calendar
     )
-    return figures.trend(window)
+    this_month = window.start
+    months = []
+    year, month = today.year, today.month
+    for _i in range(12):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    months.reverse()
+    first = datetime.datetime(*months[0], 1, tzinfo=calendar.tz)
+
+    def past() -> dict:
+        counts = figures.received_by_month(window, first, this_month)
+        return {"counted_at": now, "counts": [[y, m, n] for (y, m), n in counts.items()]}
+
+    key = f"reports:dashboard:trend:{today.isoformat()}:{unit.pk if unit else 'all'}"
+    kept = cache.get_or_set(key, past, TREND_KEEP_SECONDS) or past()
+    counts = {(y, m): n for y, m, n in kept["counts"]}
+    counts.update(figures.received_by_month(window, this_month, window.end))
+    return {
+        "months": [
+            {"month": f"{y:04d}-{m:02d}", "received": counts.get((y, m), 0)} for y, m in months
+        ],
+        "past_counted_at": kept["counted_at"],
+    }

@@ -35,15 +35,16 @@ class ClockFilter:
     PAUSED = "paused"
 
 
-def filter_by_clock(cases: _Q, which: str, *, now: datetime.datetime) -> _Q:
-    """Cases whose next unmet target is overdue, due within one working day, due before the
-    day ends, or paused."""
+def clock_condition(which: str, *, now: datetime.datetime) -> Q | None:
+    """The condition on a case's deadline (its next unmet target) for each ClockFilter
+    value: overdue, due within one working day, due before the day ends, or paused; None for
+    any other. The inbox filters by it and the dashboard counts by it."""
     if which == ClockFilter.OVERDUE:
-        return cases.filter(deadline__due_at__lt=now)
+        return Q(deadline__due_at__lt=now)
     if which == ClockFilter.DUE_SOON:
         calendar = working.active_calendar()
         until = calendar.add_seconds(now, calendar.day_seconds or 8 * 3600)
-        return cases.filter(deadline__due_at__gte=now, deadline__due_at__lte=until)
+        return Q(deadline__due_at__gte=now, deadline__due_at__lte=until)
     if which == ClockFilter.DUE_TODAY:
         # Due from now to the end of the institution's day: the same clock the column reads.
         calendar = working.active_calendar()
@@ -51,10 +52,17 @@ def filter_by_clock(cases: _Q, which: str, *, now: datetime.datetime) -> _Q:
         midnight = datetime.datetime.combine(
             local.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=calendar.tz
         )
-        return cases.filter(deadline__due_at__gte=now, deadline__due_at__lt=midnight)
+        return Q(deadline__due_at__gte=now, deadline__due_at__lt=midnight)
     if which == ClockFilter.PAUSED:
-        return cases.filter(deadline__paused=True)
-    return cases
+        return Q(deadline__paused=True)
+    return None
+
+
+def filter_by_clock(cases: _Q, which: str, *, now: datetime.datetime) -> _Q:
+    """Cases whose next unmet target is overdue, due within one working day, due before the
+    day ends, or paused."""
+    condition = clock_condition(which, now=now)
+    return cases if condition is None else cases.filter(condition)
 
 
 class PromiseFilter:

@@ -5,6 +5,7 @@ import html
 import re
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from freezegun import freeze_time
 
 from mithaq.cases.models import Case
 from mithaq.cases.services import acknowledge_case
+from mithaq.reports import dashboard
 from mithaq.routing.selectors import ClockFilter
 from mithaq.testing import make_case
 from mithaq.walkin import services as hall_services
@@ -148,3 +150,32 @@ def test_hall_numbers_link_to_the_hall_for_its_supervisors_only(org, login):
     # The auditor reads the dashboard but supervises no hall: the numbers, no links.
     auditor = login(org.auditor).get(reverse("dashboard:index")).content.decode()
     assert f'data-hall="{hw.hall.code}"' in auditor and "data-hall-count" not in auditor
+
+
+def test_past_months_of_the_trend_are_kept_at_most_six_hours(org, login):
+    """The trend's months before this one are kept (dashboard.TREND_KEEP_SECONDS), so a
+    change to a closed month (a bulk import, a merge, an erasure) shows within six hours,
+    never later; this month is counted live, and the page says when the rest was counted."""
+    now = fixture.at(12, 6, 9)
+    for month, day in ((10, 5), (10, 6), (10, 7), (11, 3), (11, 4), (12, 1)):
+        make_case(org, now=fixture.at(month, day, 10))
+    cache.clear()
+
+    def received() -> dict[str, int]:
+        got = dashboard.trend(None, now=timezone.now())
+        return {m["month"]: m["received"] for m in got["months"] if m["received"]}
+
+    with freeze_time(now):
+        assert received() == {"2026-10": 3, "2026-11": 2, "2026-12": 1}
+    # Two November cases arrive late (an import), and one more today.
+    for i in range(2):
+        make_case(org, now=fixture.at(11, 20, 9, i))
+    make_case(org, now=fixture.at(12, 6, 10))
+    with freeze_time(now + datetime.timedelta(hours=5)):
+        assert received() == {"2026-10": 3, "2026-11": 2, "2026-12": 2}
+        page = login(org.office_manager).get(reverse("dashboard:index")).content.decode()
+        assert re.search(r"counted at <bdi>09:00</bdi>", page), page
+    later = dashboard.TREND_KEEP_SECONDS / 3600 + 0.01
+    with freeze_time(now + datetime.timedelta(hours=later)):
+        assert received() == {"2026-10": 3, "2026-11": 4, "2026-12": 2}
+    assert dashboard.TREND_KEEP_SECONDS <= 24 * 3600
