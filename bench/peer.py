@@ -24,6 +24,14 @@ Set the peer up first (its README: 00_setup.sh, seed.py --tickets 100000). The p
 is --peer-dir (default ../shared/peer-bench/helpdesk from the project root), its virtualenv
 --peer-venv (default ~/helpdesk-bench/venv), its database --peer-db (bench_100k).
 The table and a JSON file go to bench/results/peer-<time>.json.
+
+Reading the figures: compare the two products only within one run, round by round; the
+median of the rounds' ratios is the figure to quote. On a busy machine every CPU figure rises
+(a page's CPU time per request grows with the other processes on the same cores: the ceiling
+page's 0.3 ms became 0.8-1.05 ms with another core's worth of foreign load) and req/s falls,
+for both products; a round whose foreign CPU or load differs much between its two halves is
+less comparable than the others. PostgreSQL's CPU is the whole cluster's, other databases'
+work included, so it is kept in the JSON but not in the table.
 """
 
 import argparse
@@ -242,7 +250,6 @@ def measure_peer(endpoint: str, args, postmaster: int | None) -> dict:
                     "SUBMIT_PATH": "/helpdesk/tickets/submit/",
                 }
                 lua, url = "submit.lua", base
-                peer_python(args, "cleanup_submitted.py")
             elif endpoint == "list_html":
                 env = {"EXPECT_STATUS": "200", "BENCH_COOKIE": tokens["STAFF_COOKIE"]}
                 lua, url = "get.lua", base + "/helpdesk/tickets/"
@@ -259,6 +266,10 @@ def measure_peer(endpoint: str, args, postmaster: int | None) -> dict:
             if args.warmup:
                 run_wrk(args, lua, url, env, args.warmup)
                 drain(base)
+            if endpoint == "submit":
+                # The data set back at its seeded size, so that the count after the run is
+                # the run's own tickets (its 302s, plus those still queued when wrk stopped).
+                peer_python(args, "cleanup_submitted.py")
             quiet = wait_quiet(args.peer_dir, args.quiet_busy, args.quiet_timeout)
             with Sample(postmaster, [proc.pid]) as sample:
                 raw = run_wrk(args, lua, url, env, args.duration)
