@@ -158,7 +158,10 @@ def live_server(live_server):
         yield live_server
 
 
-@pytest.fixture(scope="session")
+# Per module, not per run: Playwright's sync API keeps an event loop running in the test
+# thread while it is started, where asgiref's async_to_sync (the display's stream tests)
+# refuses to run; a module's teardown stops it before the next module's tests.
+@pytest.fixture(scope="module")
 def _playwright():
     from playwright.sync_api import sync_playwright
 
@@ -166,9 +169,9 @@ def _playwright():
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(_playwright):
-    """One headless Chromium for the whole run (per xdist worker)."""
+    """One headless Chromium per test module (per xdist worker)."""
     chromium = _playwright.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
     )
