@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import threading
 import time
 import weakref
 from collections.abc import AsyncIterator
@@ -323,11 +324,16 @@ class _Counted:
         self.released = True
         token = cast(str, self.token)  # a place was taken (released is True otherwise)
         # Never awaited: it runs on when the stream's task is being cancelled, or from
-        # __del__; the executor's thread gives the slot back.
+        # __del__; another thread gives the slot back, with its own database connection.
+        # Never this thread: __del__ runs wherever the collector does, possibly in the middle
+        # of a query on this thread's connection, which a query of its own would wait on for
+        # ever (seen: a test's request hung in the session lookup).
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            _give_back(self.store, self.key, token)
+            threading.Thread(
+                target=_give_back, args=(self.store, self.key, token), daemon=True
+            ).start()
         else:
             loop.run_in_executor(None, _give_back, self.store, self.key, token)
 

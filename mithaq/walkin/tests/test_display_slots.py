@@ -5,6 +5,7 @@ and the Redis one are both tried, each read back from the store itself."""
 import asyncio
 import datetime
 import os
+import time
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -146,3 +147,26 @@ def test_the_database_keeps_no_address_in_clear(settings):
     assert stream is not None
     row = DisplayStreamSlot.objects.get()
     assert ADDRESS not in row.address_key and len(row.address_key) == 64
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stream_dropped_outside_the_loop_gives_its_slot_back_from_another_thread():
+    """A stream collected by the garbage collector (__del__) may be dropped in the middle of a
+    query on this thread's connection: its slot goes back through another thread's
+    connection, never this one (which would wait on itself for ever)."""
+    if connection.vendor == "sqlite":
+        pytest.skip("another thread's connection sees the slot on PostgreSQL only")
+    from django.test.utils import CaptureQueriesContext
+
+    store = slots.DatabaseSlots()
+    key, token = slots.address_key(ADDRESS), slots.new_token()
+    assert store.take(key, token, limit=2, seconds=60)
+    counted = live._Counted(store, key, token, one_chunk(), 60)
+    with CaptureQueriesContext(connection) as queries:
+        counted.__del__()
+    assert not queries.captured_queries
+    for _ in range(300):
+        if store.count(key) == 0:
+            break
+        time.sleep(0.01)
+    assert store.count(key) == 0
