@@ -15,7 +15,7 @@ from freezegun import freeze_time
 from mithaq.accounts import services as accounts_services
 from mithaq.catalog import public
 from mithaq.catalog import services as catalog_services
-from mithaq.catalog.models import RequiredDocument, ServiceFaq, ServiceVersion
+from mithaq.catalog.models import RequiredDocument, Service, ServiceFaq, ServiceVersion
 
 
 @pytest.fixture(autouse=True)
@@ -150,3 +150,12 @@ def test_a_search_is_never_answered_from_the_kept_list(client, org):
     html = listed(client, q=org.service_a.code)
     assert org.service_a.name_en in html and other.name_en not in html
     assert other.name_en in listed(client)
+
+
+def test_a_query_without_words_does_not_leave_its_message_in_the_kept_list(client, org):
+    """`?q=!!` has no search words, so it is answered from the kept list: that list is
+    rendered as with no query, and the next visitor is not told their search found nothing."""
+    Service.objects.update(is_active=False)
+    catalog_services.services_changed()
+    assert "No services are listed yet." in listed(client, q="!!")
+    assert "No services are listed yet." in listed(client)

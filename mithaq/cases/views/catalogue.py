@@ -95,7 +95,8 @@ def service_list(request):
     if terms:
         listed = _listed(query, terms, language)
     else:
-        listed = derived(("list", language), lambda: _listed(query, [], language))
+        # Kept for every request without search words: rendered as with no query at all.
+        listed = derived(("list", language), lambda: _listed("", [], language))
     return render(
         request,
         "cases/catalogue/list.html",

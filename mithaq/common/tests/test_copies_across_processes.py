@@ -7,6 +7,7 @@ heads every page, the inbox filter's rendered units and the public catalogue.
 On PostgreSQL only: the second process must see the test database, and SQLite's test
 database lives in the first process's memory."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -17,13 +18,16 @@ from pathlib import Path
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from mithaq.accounts.access import StaffAccess
 from mithaq.accounts.institution import _institution_name
 from mithaq.accounts.models import OrgUnit, UnitKind
 from mithaq.accounts.services import create_unit, save_unit
 from mithaq.cases import selectors
+from mithaq.catalog.models import RequiredDocument, Service, ServiceVersion
+from mithaq.catalog.public import public_service
+from mithaq.catalog.services import services_changed, versions_changed
 from mithaq.common.cache import invalidate_local_copies
 from mithaq.notifications import services as notifications
 from mithaq.notifications.models import MessageTemplate
@@ -275,14 +279,6 @@ def test_a_service_page_s_documents_cross_processes_and_rollbacks_do_not(
     to the version in effect in one process is on the other's service page within the
     promise; one added in a transaction rolled back is on neither. The same for a service's
     new name on the list, whose rendering is kept with the copy."""
-    import datetime
-
-    from django.utils import timezone
-
-    from mithaq.catalog.models import RequiredDocument, Service, ServiceVersion
-    from mithaq.catalog.public import public_service
-    from mithaq.catalog.services import services_changed, versions_changed
-
     caches = _redis_caches() if shared == "redis" else _file_caches(tmp_path)
     with override_settings(CACHES=caches):
         invalidate_local_copies()
