@@ -14,6 +14,7 @@ from mithaq.interviews import visits
 from mithaq.interviews.models import InterviewRequest
 from mithaq.interviews.models_visits import ChecklistTemplate
 from mithaq.interviews.testing import make_official
+from mithaq.scheduling.models import Closure, Schedule
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -142,6 +143,16 @@ def test_asked_booked_reminded_recorded_with_a_case_and_a_visit_reported(
     settings.MITHAQ_OFFICE_PHONE = "+9647801234567"
     president = make_official(org)
     membership = Membership.objects.get(user=president, role=Role.OFFICIAL)
+    # The official is away today and tomorrow: the first free Tuesday is two days off or more,
+    # so the working day before it has not yet reached its reminder hour whatever day and
+    # hour the test runs (run on a Monday afternoon, tomorrow's slot is reminded of never).
+    today = timezone.localdate()
+    Closure.objects.create(
+        schedule=Schedule.objects.get(official=president),
+        first_day=today,
+        last_day=today + datetime.timedelta(days=1),
+        reason="سفر",
+    )
     citizen = new_page("ar")
     citizen.goto("/interviews/request/")
     citizen.select_option("#id_official", str(membership.pk))
