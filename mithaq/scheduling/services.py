@@ -2,16 +2,17 @@
 
 A schedule's slots on a day are its weekly windows cut into `quota` equal parts; a day is
 open when the working calendar (mithaq.routing) says it is a working day and no closure of
-the schedule covers it. Booking locks the schedule's row, so concurrent clients racing for
-one slot queue there and exactly one gets it; the partial unique constraint on
-(schedule, starts_at) is the last guard."""
+the schedule covers it. A booking holds the schedule's row in share mode (a move, a cancel or
+a closure takes it for update), and the partial unique constraint on (schedule, starts_at)
+decides between clients racing for one slot: exactly one gets it."""
 
 import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,12 +150,36 @@ def _share(schedule: Schedule) -> Schedule:
     change that takes the row for update (a move, a cancel, a closure) waits for them, and
     they for it, so each reads what the other committed. SQLite writes one at a time."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {Schedule._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608 - the model's own table name
+        # One statement: the row, read as it is locked (Django's select_for_update has no
+        # share mode).
+        rows = list(
+            Schedule.objects.raw(
+                f"SELECT * FROM {Schedule._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608 - the model's own table name
                 [schedule.pk],
             )
+        )
+        if not rows:
+            raise Schedule.DoesNotExist
+        return rows[0]
     return Schedule.objects.get(pk=schedule.pk)
+
+
+def _insert_unless_taken(booking: Booking) -> bool:
+    """Write `booking` unless its slot is already held (INSERT ... ON CONFLICT DO NOTHING
+    RETURNING id; INSERT OR IGNORE on SQLite): the one-per-slot constraint decides, without
+    an error that would break the caller's transaction, so no savepoint is needed."""
+    meta = Booking._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    rows = Booking._base_manager._insert(  # type: ignore[attr-defined]  # Django's own, not in the stubs
+        [booking], fields=fields, returning_fields=[meta.pk], on_conflict=OnConflict.IGNORE
+    )
+    written = [row for row in rows if row is not None]
+    if not written:
+        return False
+    booking.pk = written[0][0]
+    booking._state.adding = False
+    booking._state.db = Booking._base_manager.db
+    return True
 
 
 def book_slot(
@@ -163,27 +188,38 @@ def book_slot(
     starts_at: datetime.datetime,
     now: datetime.datetime | None = None,
 ) -> Booking:
-    """Take the slot starting at `starts_at`, or raise SlotRefused."""
+    """Take the slot starting at `starts_at`, or raise SlotRefused (nothing written then).
+
+    Inside the caller's transaction it runs without a savepoint of its own: no statement
+    here fails on a taken slot (the insert skips it), so the refusal is raised once the block
+    is left and the caller's transaction stays usable."""
     now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            schedule = _share(schedule)
+    refused: SlotRefused | None = None
+    with transaction.atomic(savepoint=False):
+        schedule = _share(schedule)
+        try:
             if not schedule.is_active:
                 raise SlotRefused(_("This calendar takes no bookings."), code="closed")
             slot = _slot_for(schedule, starts_at, now)
-            _refuse_if_taken(schedule, slot.starts_at)
-            return Booking.objects.create(
+        except SlotRefused as refusal:
+            refused = refusal
+        else:
+            booking = Booking(
                 schedule=schedule,
                 starts_at=slot.starts_at,
                 ends_at=slot.ends_at,
                 created_at=now,
                 updated_at=now,
             )
-    except IntegrityError as exc:
-        # Two bookings raced for one slot: the one-per-slot constraint let the first in.
-        raise SlotRefused(
-            _("This time has just been taken: choose another one."), code="full"
-        ) from exc
+            # No look first: a slot already taken, now or by a booking racing this one,
+            # is skipped by the one-per-slot constraint, and both get the same answer.
+            if not _insert_unless_taken(booking):
+                refused = SlotRefused(
+                    _("This time has just been taken: choose another one."), code="full"
+                )
+    if refused is not None:
+        raise refused
+    return booking
 
 
 def _check_changes(booking: Booking, by_citizen: bool) -> None:

@@ -284,13 +284,6 @@ def _messages_of(
     )
 
 
-def _new_code() -> str:
-    code = new_booking_code()
-    while HallBooking.objects.filter(code=code).exists():
-        code = new_booking_code()
-    return code
-
-
 def book(
     *,
     hall_service: HallService,
@@ -315,7 +308,8 @@ def book(
     ):
         raise slots.SlotRefused(_("This service takes no appointments."), code="closed")
     for _attempt in range(3):
-        code, token = _new_code(), new_ticket_token()
+        # A code already given (1 in 10^8) is refused by its unique index: drawn again below.
+        code, token = new_booking_code(), new_ticket_token()
         sms = _messages(
             hall_service=hall_service,
             code=code,

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 
 from mithaq.routing import calendar as routing_calendar
@@ -41,6 +42,21 @@ def test_a_window_of_two_hours_for_six_gives_six_twenty_minute_slots(schedule):
     expected = sorted([at(d, h, m) for d in (TUESDAY, NEXT_TUESDAY) for h, m in _six_starts()])
     assert starts == expected
     assert slots[0].ends_at - slots[0].starts_at == datetime.timedelta(minutes=20)
+
+
+def test_a_refusal_inside_the_callers_transaction_leaves_it_usable(schedule):
+    """book_slot has no savepoint of its own: a taken slot is skipped by the insert, never an
+    error that would break the caller's transaction, so the caller may go on in it."""
+    with transaction.atomic():
+        first = services.book_slot(schedule=schedule, starts_at=at(TUESDAY, 10), now=NOW)
+        for refused_at, code in ((at(TUESDAY, 10), "full"), (at(TUESDAY, 9), "outside_hours")):
+            with pytest.raises(SlotRefused) as refused:
+                services.book_slot(schedule=schedule, starts_at=refused_at, now=NOW)
+            assert refused.value.code == code
+        second = services.book_slot(schedule=schedule, starts_at=at(TUESDAY, 10, 20), now=NOW)
+    booked = Booking.objects.filter(status=BookingStatus.BOOKED).order_by("starts_at")
+    assert [b.pk for b in booked] == [first.pk, second.pk]
+    assert [b.starts_at for b in booked] == [at(TUESDAY, 10), at(TUESDAY, 10, 20)]
 
 
 def _six_starts():

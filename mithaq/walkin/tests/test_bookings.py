@@ -153,6 +153,26 @@ def test_a_taken_slot_is_refused_and_the_quota_holds(hw):
     ]
 
 
+def test_a_code_already_given_is_drawn_again_and_nothing_else_is_lost(hw, monkeypatch):
+    """The code is drawn without a look first: a code already held is refused by its unique
+    index, the whole attempt (slot, row, SMS) is rolled back, and a new code is drawn."""
+    first = bookings.book(
+        hall_service=hw.transcripts, starts_at=at(TUESDAY, 10), phone=PHONE, now=NOW
+    )
+    draws = iter([first.code, "ZX9Q7K2M"])
+    monkeypatch.setattr(bookings, "new_booking_code", lambda: next(draws))
+    second = bookings.book(
+        hall_service=hw.transcripts, starts_at=at(TUESDAY, 11), phone=PHONE, now=NOW
+    )
+    assert second.code == "ZX9Q7K2M"
+    assert HallBooking.objects.count() == 2
+    assert Booking.objects.filter(status=BookingStatus.BOOKED).count() == 2
+    booked_sms = [m.body for m in Message.objects.filter(event_key="hall_booked", channel="sms")]
+    assert len(booked_sms) == 2
+    assert [first.code in body for body in booked_sms].count(True) == 1
+    assert ["ZX9Q7K2M" in body for body in booked_sms].count(True) == 1
+
+
 def test_a_service_without_hours_takes_no_booking(hw):
     with pytest.raises(SlotRefused) as refused:
         bookings.book(hall_service=hw.certificates, starts_at=at(TUESDAY, 10), phone=PHONE, now=NOW)
