@@ -42,10 +42,17 @@ class _Week:
 
     tz: ZoneInfo
     windows: dict[int, list[tuple[datetime.time, datetime.time, int]]]
-    closures: list[tuple[datetime.date, datetime.date]]
+    closures: list[tuple[datetime.date, datetime.date, str]]
 
     def closed(self, day: datetime.date) -> bool:
-        return any(first <= day <= last for first, last in self.closures)
+        return self.closure_on(day) is not None
+
+    def closure_on(self, day: datetime.date) -> str | None:
+        """The reason of the closure covering `day` ("" when it gives none), or None."""
+        for first, last, reason in self.closures:
+            if first <= day <= last:
+                return reason
+        return None
 
     def slots_on(self, day: datetime.date) -> list[Slot]:
         slots = []
@@ -63,7 +70,9 @@ def _week(schedule: Schedule) -> _Week:
         "weekday", "starts", "ends", "quota"
     ):
         windows.setdefault(weekday, []).append((starts, ends, quota))
-    closures = list(Closure.objects.filter(schedule=schedule).values_list("first_day", "last_day"))
+    closures = list(
+        Closure.objects.filter(schedule=schedule).values_list("first_day", "last_day", "reason")
+    )
     return _Week(active_calendar().tz, windows, closures)
 
 
@@ -113,10 +122,16 @@ def _slot_for(schedule: Schedule, starts_at: datetime.datetime, now: datetime.da
             _("The institution is closed on that day (a holiday or the weekend)."),
             code="holiday",
         )
-    if week.closed(day):
+    reason = week.closure_on(day)
+    if reason is not None:
         if schedule.official_id is None:
-            raise SlotRefused(_("No appointments are given on that day."), code="closed")
-        raise SlotRefused(_("The official receives no one on that day."), code="closed")
+            refusal = _("No appointments are given on that day.")
+        else:
+            refusal = _("The official receives no one on that day.")
+        if reason:
+            # The closure's own words, as the office wrote them (e.g. "the official travels").
+            refusal = _("%(refusal)s Reason: %(reason)s") % {"refusal": refusal, "reason": reason}
+        raise SlotRefused(refusal, code="closed")
     if day > now.astimezone(week.tz).date() + datetime.timedelta(days=HORIZON_DAYS):
         raise SlotRefused(
             _("Appointments are given for the next %(days)d days only.") % {"days": HORIZON_DAYS},

@@ -94,9 +94,21 @@ def test_a_closure_of_the_schedule_has_no_slots_and_is_refused(schedule):
     Closure.objects.create(schedule=schedule, first_day=TUESDAY, last_day=TUESDAY)
     free = services.free_slots(schedule=schedule, days=13, now=NOW)
     assert {s.starts_at.date() for s in free} == {NEXT_TUESDAY}
-    with pytest.raises(SlotRefused) as refused:
+    with translation.override("en"), pytest.raises(SlotRefused) as refused:
         services.book_slot(schedule=schedule, starts_at=at(TUESDAY, 10), now=NOW)
     assert refused.value.code == "closed"
+    assert refused.value.messages == ["The official receives no one on that day."]
+
+
+def test_a_closure_refusal_gives_its_reason_in_the_citizens_language(schedule):
+    Closure.objects.create(
+        schedule=schedule, first_day=TUESDAY, last_day=TUESDAY, reason="سفر رئيس الجامعة"
+    )
+    with translation.override("ar"), pytest.raises(SlotRefused) as refused:
+        services.book_slot(schedule=schedule, starts_at=at(TUESDAY, 10), now=NOW)
+    assert refused.value.messages == [
+        "لا يستقبل المسؤول أحدًا في ذلك اليوم. السبب: سفر رئيس الجامعة"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -341,7 +341,7 @@ def test_a_closed_day_offers_no_time_and_refuses_a_booking(hw):
     with pytest.raises(SlotRefused) as refused:
         bookings.book(hall_service=hw.transcripts, starts_at=at(TUESDAY, 10), phone=PHONE, now=NOW)
     assert refused.value.code == "closed"
-    assert refused.value.messages == ["No appointments are given on that day."]
+    assert refused.value.messages == ["No appointments are given on that day. Reason: Inventory"]
     assert HallBooking.objects.count() == 0
 
 
