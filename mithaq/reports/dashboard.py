@@ -16,7 +16,7 @@ from django.utils import timezone
 from mithaq.accounts.models import OrgUnit
 from mithaq.cases.forms.staff import INBOX_OPEN, RECEIVED_TODAY, start_of_today
 from mithaq.cases.models import Case
-from mithaq.cases.states import State
+from mithaq.cases.states import OPEN_STATES, State
 from mithaq.routing import calendar as working
 from mithaq.routing.selectors import (
     ClockFilter,
@@ -38,13 +38,15 @@ def inbox_link(unit_id: int, **filters: str) -> str:
 DEADLINE_COLUMNS = (ClockFilter.OVERDUE, ClockFilter.DUE_TODAY, ClockFilter.DUE_SOON)
 
 
-def open_by_unit(cases: QuerySet, *, now: datetime.datetime) -> QuerySet:
+def open_by_unit(cases: QuerySet, *, now: datetime.datetime, everywhere: bool) -> QuerySet:
     """The open cases per unit with their deadline joined once: open, and a filtered count
     for each deadline column. The open cases are the inbox's "all open" (cases.open(): every
-    state but closed), said as `state <> 'closed'`, the predicate of their index
-    (case_open_unit, cases migration 0020)."""
+    state but closed); `everywhere` (the whole institution's), said as `state <> 'closed'`,
+    the predicate of their index (case_open_unit, cases migration 0020) for _merge_joined.
+    A subtree's are found by unit and state (case_state_unit): reading every open case's
+    entry and keeping the subtree's would cost more."""
     return (
-        cases.exclude(state=State.CLOSED)
+        (cases.exclude(state=State.CLOSED) if everywhere else cases.filter(state__in=OPEN_STATES))
         .values("unit_id")
         .annotate(
             open=Count("pk"),
@@ -62,9 +64,10 @@ def by_unit(scope: Q, *, now: datetime.datetime) -> list[dict]:
     (routing.selectors.clock_condition), and the cases received today."""
     today_start = start_of_today(now)
     cases = Case.objects.filter(scope)
-    open_rows = open_by_unit(cases, now=now)
+    everywhere = scope == Q()
+    open_rows = open_by_unit(cases, now=now, everywhere=everywhere)
     columns: dict[str, dict[int, int]] = {c: {} for c in ("open", *DEADLINE_COLUMNS)}
-    for r in _merge_joined(open_rows) if scope == Q() else open_rows:
+    for r in _merge_joined(open_rows) if everywhere else open_rows:
         for c in columns:
             columns[c][r["unit_id"]] = r[c]
     columns["new_today"] = dict(
