@@ -5,7 +5,10 @@ import html
 import re
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from freezegun import freeze_time
 
 from mithaq.cases.models import Case
 from mithaq.cases.services import acknowledge_case
+from mithaq.cases.states import OPEN_STATES, State
 from mithaq.reports import dashboard
 from mithaq.routing.selectors import ClockFilter
 from mithaq.testing import make_case
@@ -180,3 +184,94 @@ def test_past_months_of_the_trend_are_kept_at_most_six_hours(org, login):
     with freeze_time(now + datetime.timedelta(hours=later)):
         assert received() == {"2026-10": 3, "2026-11": 4, "2026-12": 2}
     assert dashboard.TREND_KEEP_SECONDS <= 24 * 3600
+
+
+def _counts(rows: list[dict]) -> dict[int, tuple[int, ...]]:
+    return {
+        r["unit"]["id"]: (r["open"], r["overdue"], r["due_today"], r["due_soon"], r["new_today"])
+        for r in rows
+    }
+
+
+def test_open_and_deadline_counts_by_hand(org):
+    """The open, overdue, due-today and due-soon columns (on PostgreSQL by the merge join
+    of _merge_joined) against the fixture counted by hand, on Sunday 6 December 09:00."""
+    fixture.build(org)
+    with freeze_time(SUNDAY):
+        rows = dashboard.by_unit(Q(), now=SUNDAY)
+    # Open: A J L (civil), B (electrical), I (surgery), F (the office). Their nearest
+    # unmet promise: A's resolution (November), J's acknowledgement (1 December 14:00),
+    # B's, I's and F's (November): overdue; L, reopened Thursday 3 December 10:00, owes its
+    # acknowledgement one working day later, Sunday 10:00: due today and within a working
+    # day. Nobody's case was received on Sunday.
+    assert _counts(rows) == {
+        org.dept_a.pk: (3, 2, 1, 1, 0),
+        org.dept_a2.pk: (1, 1, 0, 0, 0),
+        org.dept_b.pk: (1, 1, 0, 0, 0),
+        org.office.pk: (1, 1, 0, 0, 0),
+    }
+
+
+def test_open_means_every_state_but_closed():
+    # The open count says cases.open() as `state <> 'closed'` (its index's predicate).
+    assert frozenset(State) - {State.CLOSED} == OPEN_STATES
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's planner settings"
+)
+PLANNER = ("enable_hashjoin", "max_parallel_workers_per_gather")
+
+
+def _planner() -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s), current_setting(%s)", PLANNER)
+        return cursor.fetchone()
+
+
+@postgresql_only
+def test_the_merge_join_reads_the_open_cases_index_alone(org):
+    fixture.build(org)
+    rows = dashboard.open_by_unit(Case.objects.all(), now=SUNDAY, everywhere=True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # As on a million cases, where a loop over the open cases or reading them from the
+        # table cost far more: the test's few rows, never analysed, would rather have them.
+        for plan in ("seqscan", "bitmapscan", "nestloop"):
+            cursor.execute(f"SET LOCAL enable_{plan} = off")
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        plan = rows.explain()
+    assert "Merge Left Join" in plan or "Merge Right Join" in plan, plan
+    assert "Index Only Scan using case_open_unit" in plan, plan
+
+
+@postgresql_only
+def test_planner_settings_do_not_outlive_the_query_in_a_callers_transaction(org):
+    """The test runs in a transaction, as a caller's would: SET LOCAL alone would leave the
+    hash joins off for the rest of it."""
+    fixture.build(org)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 3")
+    before = _planner()
+    assert before == ("on", "3")
+    with freeze_time(SUNDAY):
+        dashboard.by_unit(Q(), now=SUNDAY)
+    assert _planner() == before
+    # A query that fails inside leaves them as they were too (its savepoint rolled back).
+    with pytest.raises(DatabaseError), transaction.atomic():
+        dashboard._merge_joined(Case.objects.extra(where=["1/0 = 1"]).values("id"))
+    assert _planner() == before
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_planner_settings_do_not_outlive_the_query_on_the_connection(org):
+    """Outside any transaction (a page's request): the settings end with the query's own
+    transaction, so the connection, kept for the next request, plans as before."""
+    fixture.build(org)
+    before = _planner()
+    with freeze_time(SUNDAY):
+        rows = dashboard.by_unit(Q(), now=SUNDAY)
+    assert not connection.in_atomic_block
+    assert _planner() == before == ("on", before[1])
+    assert _counts(rows)[org.dept_a.pk] == (3, 2, 1, 1, 0)
