@@ -112,7 +112,7 @@ def _merge_joined(rows: QuerySet) -> list[dict]:
     the order of the case's id, the cases from their index alone (case_open_unit, cases
     migration 0020), in one process. PostgreSQL's planner, left to itself, hashes the
     124,000 deadline rows on every request (at 1,000,000 cases), in three processes: about
-    twice the CPU (decision 0099-dashboard-open-counts-merge-join). The settings hold for
+    twice the CPU (decision 0018-dashboard-open-counts-merge-join). The settings hold for
     this query's transaction only (SET LOCAL); inside a caller's transaction they are put
     back after it."""
     if connection.vendor != "postgresql":

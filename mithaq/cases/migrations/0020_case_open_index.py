@@ -3,7 +3,7 @@ case_open_unit, for the managers' dashboard's open, overdue, due-today and due-s
 per unit (mithaq.reports.dashboard.by_unit). With it the open cases (177,000 at 1,000,000
 cases) are read from this index alone in the order of the deadline rows' primary key, and
 joined to their deadline rows by a merge join, not by hashing the 124,000 deadline rows on
-every request (decision 0099-dashboard-open-counts-merge-join).
+every request (decision 0018-dashboard-open-counts-merge-join).
 
 The predicate is `state <> 'closed'`, what cases.states.OPEN_STATES is (every state but
 closed), so it holds for a state added later. As in 0018 and 0019: SQLite has no covering
