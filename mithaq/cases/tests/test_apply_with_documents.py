@@ -5,6 +5,8 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mithaq.cases import services
@@ -202,6 +204,30 @@ def test_officer_marks_documents_asks_for_the_missing_one_and_completes_the_file
     case.refresh_from_db()
     assert case.file_completed_at is not None
     assert case.events.filter(kind=EventKind.FILE_COMPLETED).count() == 1
+
+
+def test_a_case_page_without_a_service_version_does_not_look_for_a_checklist(
+    client, org, version, login
+):
+    with_checklist = _submitted(client, org, version)
+    without = services.submit_case(
+        kind="complaint",
+        channel="web",
+        unit=org.dept_a,
+        subject="تأخر الرد",
+        body="لم يصلني رد.",
+        citizen_name="زينب حسن",
+        citizen_phone="07701234567",
+    )
+    assert without.service_version_id is None and with_checklist.service_version_id is not None
+    login(org.officer_a)
+    client.cookies["django_language"] = "en"
+    table = CaseDocument._meta.db_table
+    for case, reads in ((with_checklist, True), (without, False)):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("cases:detail", args=[case.code])).content.decode()
+        assert any(table in q["sql"] for q in queries.captured_queries) is reads
+        assert ("Student ID" in page) is reads
 
 
 def test_an_officer_of_another_unit_gets_404(client, org, version, login):

@@ -197,8 +197,14 @@ def _case_context(request, case, *, bound_form=None, composer=None):
         "show_identity": show_identity,
         "may_restrict": may_restrict_cases(access),
         "read_only": not allowed,
-        # A service's checklist (cases.services.checklist), when the case has one.
-        "documents": list(case.documents.select_related("document", "attachment")),
+        # A service's checklist (cases.services.checklist): only a case submitted with a
+        # service's version has one (cases.services.workflow.submit_case), so no other case
+        # pays for looking.
+        "documents": (
+            list(case.documents.select_related("document", "attachment"))
+            if case.service_version_id is not None
+            else []
+        ),
         "may_check_documents": access.may_take(case, Action.REQUEST_INFO),
         "document_statuses": [(s.value, s.label) for s in checklist.STAFF_STATUSES],
     }
