@@ -112,26 +112,35 @@ def _merge_joined(rows: QuerySet) -> list[dict]:
     the order of the case's id, the cases from their index alone (case_open_unit, cases
     migration 0020), in one process. PostgreSQL's planner, left to itself, hashes the
     124,000 deadline rows on every request (at 1,000,000 cases), in three processes: about
-    twice the CPU (decision 0018-dashboard-open-counts-merge-join). The settings hold for
-    this query's transaction only (SET LOCAL); inside a caller's transaction they are put
-    back after it."""
+    twice the CPU (decision 0018-dashboard-open-counts-merge-join)."""
+    return _planned(rows, enable_hashjoin="off", max_parallel_workers_per_gather="0")
+
+
+def _planned(rows: QuerySet, **planner: str) -> list[dict]:
+    """`rows` read with these PostgreSQL planner settings, for this query's transaction only
+    (SET LOCAL); inside a caller's transaction they are put back after it. Elsewhere `rows`
+    as they are."""
     if connection.vendor != "postgresql":
         return list(rows)
-    settings = ("enable_hashjoin", "max_parallel_workers_per_gather")
+    names = list(planner)
     nested = connection.in_atomic_block  # the caller's transaction goes on after this one
     with transaction.atomic(), connection.cursor() as cursor:
         before = None
         if nested:
-            cursor.execute("SELECT current_setting(%s), current_setting(%s)", settings)
+            cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
             before = cursor.fetchone()
-        cursor.execute(_SET_LOCAL, [settings[0], "off", settings[1], "0"])
+        cursor.execute(_set_local(len(names)), [x for n in names for x in (n, planner[n])])
         found = list(rows)
         if before is not None:
-            cursor.execute(_SET_LOCAL, [settings[0], before[0], settings[1], before[1]])
+            cursor.execute(
+                _set_local(len(names)),
+                [x for n, v in zip(names, before, strict=True) for x in (n, v)],
+            )
         return found
 
 
-_SET_LOCAL = "SELECT set_config(%s, %s, true), set_config(%s, %s, true)"
+def _set_local(count: int) -> str:
+    return "SELECT " + ", ".join(["set_config(%s, %s, true)"] * count)
 
 
 def halls_now(paths: list[str] | None, *, now: datetime.datetime) -> list[dict]:
@@ -201,7 +210,13 @@ def compliance_by_unit(scope: Q, *, now: datetime.datetime) -> list[dict]:
         )
         .order_by()
     )
-    found: dict[int, dict[str, Any]] = {r["case__unit_id"]: dict(r) for r in counts}
+    # In one process: the 25,000 to 100,000 clocks of a month each find their case's unit
+    # by an index probe, which parallel workers share out for no quicker answer (76 ms in
+    # one process, 79 ms in three at 1,000,000 cases) and three times the CPU, the dashboard's
+    # p95 with two managers at once (decision 0018).
+    found: dict[int, dict[str, Any]] = {
+        r["case__unit_id"]: dict(r) for r in _planned(counts, max_parallel_workers_per_gather="0")
+    }
     units = {
         u["id"]: u
         for u in OrgUnit.objects.filter(pk__in=found).values("id", "name_ar", "name_en", "path")

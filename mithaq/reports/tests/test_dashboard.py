@@ -261,6 +261,9 @@ def test_planner_settings_do_not_outlive_the_query_in_a_callers_transaction(org)
     with freeze_time(SUNDAY):
         dashboard.by_unit(Q(), now=SUNDAY)
     assert _planner() == before
+    with freeze_time(SUNDAY):
+        dashboard.compliance_by_unit(Q(), now=SUNDAY)
+    assert _planner() == before
     # A query that fails inside leaves them as they were too (its savepoint rolled back).
     with pytest.raises(DatabaseError), transaction.atomic():
         dashboard._merge_joined(Case.objects.extra(where=["1/0 = 1"]).values("id"))
@@ -276,6 +279,33 @@ def test_planner_settings_do_not_outlive_the_query_on_the_connection(org):
     before = _planner()
     with freeze_time(SUNDAY):
         rows = dashboard.by_unit(Q(), now=SUNDAY)
+        dashboard.compliance_by_unit(Q(), now=SUNDAY)
     assert not connection.in_atomic_block
     assert _planner() == before == ("on", before[1])
     assert _counts(rows)[org.dept_a.pk] == (3, 2, 1, 1, 0)
+
+
+@postgresql_only
+def test_the_months_compliance_is_counted_in_one_process(org, monkeypatch):
+    """The compliance query is read with no parallel workers (decision 0018): the settings
+    reach that query, and its plan then has no Gather."""
+    fixture.build(org)
+    seen = []
+    real = dashboard._planned
+
+    def explained(rows, **planner):
+        found = real(rows, **planner)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                dashboard._set_local(len(planner)), [x for n in planner for x in (n, planner[n])]
+            )
+            seen.append((planner, rows.explain()))
+        return found
+
+    monkeypatch.setattr(dashboard, "_planned", explained)
+    with freeze_time(SUNDAY):
+        rows = dashboard.compliance_by_unit(Q(), now=SUNDAY)
+    assert rows and len(seen) == 1
+    planner, plan = seen[0]
+    assert planner == {"max_parallel_workers_per_gather": "0"}
+    assert "Gather" not in plan, plan
