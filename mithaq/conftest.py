@@ -2,7 +2,7 @@
 
 import pytest
 
-from mithaq.testing import make_case, make_org
+from mithaq.testing import make_case, make_org, restore_migration_seeds
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +22,9 @@ def _fresh_clock_config():
 
 @pytest.fixture
 def org(db):
+    # A transactional test earlier in the same worker flushed what the migrations seed (the
+    # working calendar, the charter's commitments): put it back first, as every test expects.
+    restore_migration_seeds()
     return make_org()
 
 
