@@ -11,7 +11,7 @@ from django.utils import translation
 from mithaq.cases.services import close_case, file_grievance
 from mithaq.cases.states import ClosureCode
 from mithaq.reports import figures, render, tables
-from mithaq.reports.periods import monthly
+from mithaq.reports.periods import annual, monthly
 from mithaq.routing.models import CaseClock, Target
 from mithaq.surveys.services import Answer, answer_case_survey
 from mithaq.testing import make_case
@@ -246,6 +246,26 @@ def test_compliance_of_each_window_in_one_query_as_counted_one_by_one(month):
     # judged yet.
     current = pack["current"]["compliance"]["total"]
     assert (current["on_time"], current["late"], current["past_due"]) == (0, 0, 1)
+
+
+def test_an_annual_packs_previous_year_and_year_before_are_both_counted(month):
+    """An annual pack's previous period and the same period a year before are one year
+    (2026 for a 2027 pack): each gets that year's figures, as counted by hand, not one of
+    them all and the other none."""
+    _org, _codes, _pack = month
+    later = datetime.datetime(2027, 2, 1, 9, tzinfo=fixture.BAGHDAD)
+    pack = figures.pack_figures(annual(2027), None, now=later)
+    year = figures.make_window(annual(2026), None, now=later)
+    expected = _compliance_by_hand(year)
+    assert sum(sum(row.values()) for row in expected.values()) > 0
+    for name in ("previous", "year_before"):
+        got = {
+            t: {f: v for f, v in row.items() if f != "rate"}
+            for t, row in pack[name]["compliance"]["by_target"].items()
+        }
+        assert got == expected, name
+        assert pack[name]["times"] == figures.times(year), name
+    assert pack["previous"]["times"]["acknowledgement"]["count"] > 0
 
 
 def test_reentry_list_names_no_citizen(month):
