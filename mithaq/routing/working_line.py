@@ -63,6 +63,23 @@ class WorkingLine:
             return before + (closes - opens) // _US
         return before + (moment - opens) // _US
 
+    def days(
+        self, first: datetime.date, last: datetime.date
+    ) -> list[tuple[datetime.date, datetime.datetime | None, int, int]]:
+        """Each day from `first` to `last`: its opening (a UTC moment, None on a day off),
+        its working microseconds and those before it, counted from a day on or before
+        `first`: what `at` reads, as a table for SQL to read the same way (the reports'
+        working times on PostgreSQL)."""
+        self._extend(first)
+        self._extend(last)
+        rows = []
+        day = first
+        while day <= last:
+            got = self._day(day)
+            rows.append((day, None if got is None else got[0], self._span(day), self._before[day]))
+            day += datetime.timedelta(days=1)
+        return rows
+
     def seconds_between(self, start: datetime.datetime, end: datetime.datetime) -> int:
         # Both ends first, the earlier day first: the sums must share their first day.
         early, late = (start, end) if start <= end else (end, start)
