@@ -10,6 +10,7 @@ and a positive duration always ends inside working hours (the closing minute inc
 """
 
 import datetime
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -18,6 +19,8 @@ UTC = datetime.UTC
 # No calendar is so closed that a deadline lies more than ten years away; past that, the
 # calendar has no working day at all and is a configuration error.
 _HORIZON_DAYS = 3660
+# How many days' intervals a calendar keeps (interval()): about eleven years of days.
+_KEPT_INTERVALS = 4096
 
 
 class NoWorkingTime(ValueError):
@@ -47,6 +50,9 @@ class Calendar:
     holidays: frozenset = field(default_factory=frozenset)
     annual: frozenset = field(default_factory=frozenset)
     overrides: tuple = ()
+    # Each day's interval as interval() worked it out, kept with this calendar value (a
+    # calendar is never changed: a new one is made); decision 0020.
+    _intervals: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -56,7 +62,7 @@ class Calendar:
     def weekend(self) -> frozenset:
         return frozenset(set(range(7)) - set(self.hours))
 
-    @property
+    @functools.cached_property
     def day_seconds(self) -> int:
         """The length of a full ordinary working day (the longest weekday)."""
         lengths = [_seconds_between_times(o, c) for o, c in self.hours.values()]
@@ -80,7 +86,22 @@ class Calendar:
         return self.day_hours(day) is not None
 
     def interval(self, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime] | None:
-        """The working interval of `day` as UTC moments, or None."""
+        """The working interval of `day` as UTC moments, or None. Worked out once a day and
+        kept with the calendar (up to _KEPT_INTERVALS days, then forgotten and worked out
+        again): the inbox's working time left on every row walks the days to each deadline."""
+        try:
+            return self._intervals[day]
+        except KeyError:
+            pass
+        got = self._work_out_interval(day)
+        if len(self._intervals) >= _KEPT_INTERVALS:
+            self._intervals.clear()
+        self._intervals[day] = got
+        return got
+
+    def _work_out_interval(
+        self, day: datetime.date
+    ) -> tuple[datetime.datetime, datetime.datetime] | None:
         hours = self.day_hours(day)
         if hours is None:
             return None

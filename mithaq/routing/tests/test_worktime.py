@@ -1,5 +1,6 @@
 """Working-time arithmetic, with properties checked by hypothesis."""
 
+import dataclasses
 import datetime
 import os
 import time
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mithaq.routing import worktime
 from mithaq.routing.hijri import hijri_holidays
 from mithaq.routing.worktime import Calendar, HoursOverride, standard_calendar
 
@@ -263,3 +265,60 @@ def test_another_processs_change_is_seen_within_a_second_without_asking_redis_ea
     assert working.config() is first and not asked
     clock[0] += working._CHECK_EVERY
     assert working.config() is not first and asked
+
+
+# Each day's interval is kept with the calendar value (decision 0020) ----------------------
+
+
+def test_a_changed_calendar_does_not_read_the_days_kept_by_the_one_it_came_from():
+    calendar = standard_calendar()
+    thursday = datetime.date(2026, 11, 12)
+    sunday, next_sunday = (
+        datetime.datetime(2026, 11, 8, 8, tzinfo=BAGHDAD),
+        datetime.datetime(2026, 11, 15, 8, tzinfo=BAGHDAD),
+    )
+    # Sunday 08:00 to the next Sunday 08:00: five working days of six hours.
+    assert calendar.seconds_between(sunday, next_sunday) == 5 * 6 * 3600
+    assert calendar.interval(thursday) is not None
+    with_holiday = dataclasses.replace(calendar, holidays=frozenset({thursday}))
+    assert with_holiday.interval(thursday) is None
+    assert with_holiday.seconds_between(sunday, next_sunday) == 4 * 6 * 3600
+    # ... and the first calendar still has its Thursday.
+    assert calendar.seconds_between(sunday, next_sunday) == 5 * 6 * 3600
+
+
+def test_days_kept_past_the_limit_are_forgotten_and_worked_out_again(monkeypatch):
+    monkeypatch.setattr(worktime, "_KEPT_INTERVALS", 10)
+    calendar = standard_calendar(holidays=[datetime.date(2026, 11, 12)])
+    start = datetime.datetime(2026, 11, 1, 8, tzinfo=BAGHDAD)
+    # Eight weeks from a Sunday's opening: 40 working days of six hours, less the holiday,
+    # twice over, the second time past the first's kept days.
+    for _ in range(2):
+        got = calendar.seconds_between(start, start + datetime.timedelta(weeks=8))
+        assert got == (40 - 1) * 6 * 3600
+        assert len(calendar._intervals) <= 10
+    for offset in range(60):
+        day = datetime.date(2026, 11, 1) + datetime.timedelta(days=offset)
+        assert calendar.interval(day) == calendar._work_out_interval(day)
+
+
+@pytest.mark.django_db
+def test_a_holiday_added_through_the_service_is_not_read_from_the_calendar_kept_before():
+    from mithaq.routing import calendar as working
+    from mithaq.routing.models import WorkingCalendar
+    from mithaq.routing.services import generate_hijri_holidays
+
+    row = WorkingCalendar.objects.get(is_active=True)
+    row.holidays.all().delete()
+    working.invalidate()
+    before = working.active_calendar()
+    eid = datetime.date(2026, 3, 20)  # Eid al-Fitr 1447, a Friday: look at the Sunday after
+    sunday = datetime.date(2026, 3, 22)
+    assert before.interval(sunday) is not None  # worked out and kept
+    generate_hijri_holidays(calendar=row, year=2026)
+    after = working.active_calendar()
+    holidays = set(row.holidays.values_list("date", flat=True))
+    assert eid in holidays or sunday in holidays
+    for day in sorted(holidays):
+        assert after.interval(day) is None, day
+    assert before.interval(sunday) is not None  # the old value keeps its own days
