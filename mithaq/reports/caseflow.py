@@ -86,7 +86,7 @@ def _candidates(
     return sql
 
 
-def _run(sql: str, params: dict) -> list[tuple]:
+def run_job_query(sql: str, params: dict | list) -> list[tuple]:
     """Run one report query. On PostgreSQL without JIT (compiling these wide CASE lists took
     9 of the pack's seconds at 1,000,000 cases, for a query run once) and with room to group
     the cases in memory: a job's query, never a page's."""
@@ -178,7 +178,7 @@ def volumes(
         f"SELECT t.unit_id, {', '.join(sums)} FROM cand t "
         "LEFT JOIN ev ON ev.case_id = t.id GROUP BY t.unit_id"
     )
-    rows = _run(sql, q.params)
+    rows = run_job_query(sql, q.params)
     result: list[dict[int, dict[str, int]]] = [{} for _ in windows]
     width = len(FIELDS)
     for row in rows:
@@ -220,4 +220,4 @@ def completed_without_reference(
         f"WHERE ev.closed_0 >= {q.p(start)} AND NOT {_open_at(0)} "
         "ORDER BY ev.closed_0, t.code"
     )
-    return _run(sql, q.params)
+    return run_job_query(sql, q.params)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -32,7 +32,6 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    Min,
     Q,
     Sum,
     Value,
@@ -277,19 +276,22 @@ def times_of(windows: list[Window]) -> list[dict]:
         for pairs in per_window:
             counted.update(_seconds_in_python(pairs, calendar))
     day = calendar.day_seconds or 1
-    result = []
-    for i in range(len(windows)):
-        figures = {}
-        for target in _TIME_TARGETS:
-            got = counted.get((i, target), {"count": 0, "median": None, "p90": None})
-            figures[target] = {
-                "count": got["count"],
-                **{
-                    k: None if got[k] is None else round(got[k] / day, 2) for k in ("median", "p90")
-                },
+
+    def in_days(seconds: float | None) -> float | None:
+        return None if seconds is None else round(seconds / day, 2)
+
+    none = {"count": 0, "median": None, "p90": None}
+    return [
+        {
+            target: {
+                "count": (got := counted.get((i, target), none))["count"],
+                "median": in_days(got["median"]),
+                "p90": in_days(got["p90"]),
             }
-        result.append(figures)
-    return result
+            for target in _TIME_TARGETS
+        }
+        for i in range(len(windows))
+    ]
 
 
 def _seconds_in_python(pairs, calendar: Calendar) -> dict[tuple[int, str], dict]:
@@ -326,15 +328,16 @@ def _seconds_in_sql(
     The days' table runs from the earliest round's start; a pair outside it (met after that
     was read) is seen by its missing seconds and the table read again."""
     tz = calendar.time_zone
-    firsts = [pairs.aggregate(first=Min("started_at"))["first"] for pairs in per_window]
-    if not any(firsts):
-        return {}
-    first = min(f for f in firsts if f is not None)
-    line = WorkingLine(calendar)
-    rows = [pairs.values("window_index", "target", "started_at", "met_at") for pairs in per_window]
+    selects = [
+        pairs.values("window_index", "target", "started_at", "met_at") for pairs in per_window
+    ]
     sql, params = (
-        rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
+        selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
     ).query.sql_with_params()
+    first = caseflow.run_job_query(f"SELECT MIN(p.started_at) FROM ({sql}) p", params)[0][0]  # noqa: S608
+    if first is None:
+        return {}
+    line = WorkingLine(calendar)
     statement = (
         f"WITH p AS ({sql}), "  # noqa: S608 (the values are parameters; sql is the ORM's)
         # OFFSET 0 keeps the day indexes computed once a row, not once a use.
@@ -358,13 +361,7 @@ def _seconds_in_sql(
         opens = [0 if o is None else (o - _EPOCH) // _US for _d, o, _s, _b in days]
         spans = [s for _d, _o, s, _b in days]
         arrays = [before, opens, spans]
-        with transaction.atomic(), connection.cursor() as cursor:
-            # A job's query (caseflow._run): JIT compiles for longer than this runs, and the
-            # pairs are sorted in memory.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute(statement, [*params, tz, day, tz, day, *arrays, *arrays])
-            rows = cursor.fetchall()
+        rows = caseflow.run_job_query(statement, [*params, tz, day, tz, day, *arrays, *arrays])
         if all(n == known for _w, _t, n, known, *_rest in rows):
             return {
                 (w, t): {"count": n, "median": median, "p90": p90}
@@ -395,12 +392,12 @@ def compliance_of(windows: list[Window]) -> list[dict]:
         return []
     # An annual pack's previous year is also its year before: one window counted for both
     # (a clock is placed in the first window it falls in, so a second would count none).
-    keys = [(w.start, w.cutoff) for w in windows]
-    distinct = list(dict.fromkeys(keys))
+    distinct: dict[tuple, Window] = {}
+    for w in windows:
+        distinct.setdefault((w.start, w.cutoff), w)
     if len(distinct) < len(windows):
-        first = {key: windows[keys.index(key)] for key in distinct}
-        counted = dict(zip(distinct, compliance_of(list(first.values())), strict=True))
-        return [copy.deepcopy(counted[key]) for key in keys]
+        once = dict(zip(distinct, compliance_of(list(distinct.values())), strict=True))
+        return [copy.deepcopy(once[(w.start, w.cutoff)]) for w in windows]
     scope = windows[0].case_scope("case__")
     inside = [Q(due_at__gte=w.start, due_at__lt=w.cutoff) for w in windows]
     which = CaseWhen(

@@ -7,11 +7,16 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mithaq.common import cache as shared
+from mithaq.routing import calendar as working
 from mithaq.routing import worktime
 from mithaq.routing.hijri import hijri_holidays
+from mithaq.routing.models import WorkingCalendar
+from mithaq.routing.services import generate_hijri_holidays
 from mithaq.routing.worktime import Calendar, HoursOverride, standard_calendar
 
 T = datetime.time
@@ -246,11 +251,6 @@ def test_another_processs_change_is_seen_within_a_second_without_asking_redis_ea
 ):
     """A change bumps the shared version; a process that did not make it looks at the version
     at most every _CHECK_EVERY seconds (each look is a round trip), then reloads."""
-    from django.core.cache import cache
-
-    from mithaq.common import cache as shared
-    from mithaq.routing import calendar as working
-
     clock = [1000.0]
     monkeypatch.setattr(shared.time, "monotonic", lambda: clock[0])
     first = working.config()
@@ -304,10 +304,6 @@ def test_days_kept_past_the_limit_are_forgotten_and_worked_out_again(monkeypatch
 
 @pytest.mark.django_db
 def test_a_holiday_added_through_the_service_is_not_read_from_the_calendar_kept_before():
-    from mithaq.routing import calendar as working
-    from mithaq.routing.models import WorkingCalendar
-    from mithaq.routing.services import generate_hijri_holidays
-
     row = WorkingCalendar.objects.get(is_active=True)
     row.holidays.all().delete()
     working.invalidate()
