@@ -170,8 +170,28 @@ end
 """
 
 
+# The portal's form is multipart (it takes attachments): the body a browser sends with no file
+# chosen, as the peer's harness sends its own form's (lua/submit.lua).
+BOUNDARY = "----MithaqBenchBoundary7MA4YWxkTrZu0gW"
+
+
+def multipart_body(fields: dict, files: tuple[str, ...] = ("attachments",)) -> str:
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    parts += [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; filename=""\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n\r\n"
+        for name in files
+    ]
+    return "".join(parts) + f"--{BOUNDARY}--\r\n"
+
+
 def _lua_string(value: str) -> str:
-    return json.dumps(value)  # a JSON string is a valid Lua string literal for our values
+    # A JSON string is a valid Lua string literal for our values, the Arabic kept as UTF-8
+    # (Lua knows no \uXXXX escape).
+    return json.dumps(value, ensure_ascii=False)
 
 
 def write_lua(scenario: Scenario, *, cookie: str, codes_file: Path | None, body: str, folder):
@@ -180,7 +200,7 @@ def write_lua(scenario: Scenario, *, cookie: str, codes_file: Path | None, body:
     if cookie:
         headers["Cookie"] = cookie
     if scenario.method == "POST":
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Content-Type"] = f"multipart/form-data; boundary={BOUNDARY}"
     for name, value in headers.items():
         init.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
     init.append(f"wrk.method = {_lua_string(scenario.method)}")
@@ -209,7 +229,7 @@ def write_lua(scenario: Scenario, *, cookie: str, codes_file: Path | None, body:
             "end"
         )
     path = Path(folder) / (re.sub(r"\W+", "_", scenario.name) + ".lua")
-    path.write_text(LUA % {"init": "\n  ".join(init), "request": request})
+    path.write_text(LUA % {"init": "\n  ".join(init), "request": request}, encoding="utf-8")
     return path
 
 
@@ -722,9 +742,7 @@ def main(argv=None) -> int:
                 if scenario.method == "POST":
                     csrf_cookie, csrf_token = csrf_for(server.base, scenario.path)
                     request_cookie = "; ".join(c for c in (request_cookie, csrf_cookie) if c)
-                    body = urllib.parse.urlencode(
-                        {**body_fields, "csrfmiddlewaretoken": csrf_token}, safe="_"
-                    )
+                    body = multipart_body({**body_fields, "csrfmiddlewaretoken": csrf_token})
                 script = write_lua(
                     scenario, cookie=request_cookie, codes_file=codes_file, body=body, folder=folder
                 )
