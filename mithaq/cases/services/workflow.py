@@ -85,149 +85,191 @@ def submit_case(
 
     Where it goes: the first routing rule that matches (mithaq.routing.rules); else the
     chosen service's unit; else the chosen unit; else the citizens' affairs office's triage
-    queue. The unit's assignment mode (or the rule's officer) may give it an assignee."""
-    # One SELECT answers both: was this form sent before, and which of a few fresh references
-    # is free (a clash is rare; the loop below draws again if all were taken).
-    references = [new_tracking_code() for _ in range(3)]
-    seen = Q(code__in=references)
-    if submission_token is not None:
-        seen |= Q(submission_token=submission_token)
-    taken = list(Case.objects.filter(seen).values_list("pk", "code", "submission_token"))
-    for pk, _code, token in taken:
-        if submission_token is not None and token == submission_token:
-            return Case.objects.get(pk=pk)
-    references = [code for code in references if code not in {code for _pk, code, _t in taken}]
-    if kind not in Kind.values:
-        raise ValidationError(_("Choose what kind of case this is."), code="kind")
-    if channel not in Channel.values:
-        raise ValidationError(_("Choose the channel the case came by."), code="channel")
-    if service is not None and unit is not None and service.unit_id != unit.pk:
-        raise ValidationError(_("This service is not offered by the chosen unit."), code="service")
-    rule = routing_rules.first_match(
-        kind=kind,
-        channel=channel,
-        service_id=service.pk if service is not None else None,
-        citizen_group=citizen_group,
-        subject=subject,
-        body=body,
-    )
-    if rule is not None:
-        unit = rule.unit
-    elif service is not None:
-        unit = unit or service.unit
-    elif unit is None:
-        unit = routing_rules.citizens_office()
-        if unit is None:
-            raise ValidationError(_("Choose the unit concerned."), code="unit")
-    if not unit.is_active or not unit.accepts_cases:
-        raise ValidationError(_("This unit does not take cases."), code="unit")
-    if (channel == Channel.WEB) != (received_by is None):
-        raise ValidationError(
-            _("Web cases come from citizens; every other channel needs the receiving employee."),
-            code="channel",
-        )
-    # Callers pass E.164 already; parsing again guards every other way in.
-    citizen_phone = parse_phone(citizen_phone)
-    if is_collective and head_count < 2:
-        raise ValidationError(
-            _("A collective case is brought by two people or more."), code="head_count"
-        )
-    now = now or timezone.now()
-    version = service.version_on(timezone.localdate(now)) if service else None
-    if checklist and (
-        version is None or any(document.version_id != version.pk for document, _f in checklist)
-    ):
-        raise ValidationError(
-            _("These documents are not the ones this service asks for."), code="checklist"
-        )
-    case = Case(
-        kind=kind,
-        channel=channel,
-        unit=unit,
-        service=service,
-        service_version=version,
-        declaration=declaration.strip(),
-        subject=subject.strip(),
-        body=body.strip(),
-        remedy_sought=remedy_sought.strip(),
-        citizen_name=citizen_name.strip(),
-        citizen_phone=citizen_phone,
-        citizen_email=citizen_email.strip().lower(),
-        citizen_national_id=citizen_national_id.strip(),
-        citizen_group=citizen_group,
-        citizen_language=citizen_language,
-        identity_confidential=identity_confidential,
-        is_urgent=is_urgent,
-        is_collective=is_collective,
-        head_count=head_count if is_collective else 1,
-        received_by=received_by,
-        letter_number=letter_number.strip(),
-        letter_date=letter_date,
-        due_at=clocks.expected_answer(kind=kind, service=service, urgent=is_urgent, now=now),
-        created_at=now,
-        updated_at=now,
-        submission_token=submission_token,
-    )
+    queue. The unit's assignment mode (or the rule's officer) may give it an assignee.
+
+    The unique reference and the unique token decide, not a look beforehand: the case is
+    written under a fresh reference, and a clash is seen when the INSERT fails (the whole
+    transaction rolled back): a token already used answers with its case, a reference
+    already taken (about one draw in a million at a million cases) is drawn again. Only
+    where a failed INSERT would break the caller's transaction (`savepoint=False` inside
+    one) does one SELECT look for both first."""
+    references: list[str] = []
+    if not savepoint and transaction.get_connection().in_atomic_block:
+        references = [new_tracking_code() for _ in range(3)]
+        seen = Q(code__in=references)
+        if submission_token is not None:
+            seen |= Q(submission_token=submission_token)
+        taken = list(Case.objects.filter(seen).values_list("pk", "code", "submission_token"))
+        for pk, _code, token in taken:
+            if submission_token is not None and token == submission_token:
+                return Case.objects.get(pk=pk)
+        # Three taken at once (one chance in 10^17) leaves a fresh draw unlooked at.
+        references = [code for code in references if code not in {c for _pk, c, _t in taken}]
     try:
-        with files_kept_only_on_commit() as written, transaction.atomic(savepoint=savepoint):
-            case.code = references[0] if references else ""
-            for _attempt in range(5 if not references else 0):
-                case.code = new_tracking_code()
-                if not Case.objects.filter(code=case.code).exists():
-                    break
-            # The person behind the case in the registry: one SELECT, one write when new.
-            case.citizen = citizen_registry.citizen_for_submission(
-                phone=case.citizen_phone,
-                national_id=case.citizen_national_id,
-                name=case.citizen_name,
-                email=case.citizen_email,
-                group=case.citizen_group,
-                language=case.citizen_language,
-                now=now,
-                by_staff=received_by is not None,
-                by_whatsapp=case.channel == Channel.WHATSAPP,
+        if kind not in Kind.values:
+            raise ValidationError(_("Choose what kind of case this is."), code="kind")
+        if channel not in Channel.values:
+            raise ValidationError(_("Choose the channel the case came by."), code="channel")
+        if service is not None and unit is not None and service.unit_id != unit.pk:
+            raise ValidationError(
+                _("This service is not offered by the chosen unit."), code="service"
             )
-            # Part of the INSERT: search reads it (mithaq.search).
-            case.search_text = search_index.case_search_text(case)
-            case.assignee = assignment.assignee_for_new_case(unit, rule=rule)
-            case.save()
-            event = record_event(
-                case,
-                kind=EventKind.SUBMITTED,
-                actor=received_by,
-                now=now,
-                to_state=State.RECEIVED,
-                to_unit=unit,
-                is_public=True,
-                by_citizen=received_by is None,
+        rule = routing_rules.first_match(
+            kind=kind,
+            channel=channel,
+            service_id=service.pk if service is not None else None,
+            citizen_group=citizen_group,
+            subject=subject,
+            body=body,
+        )
+        if rule is not None:
+            unit = rule.unit
+        elif service is not None:
+            unit = unit or service.unit
+        elif unit is None:
+            unit = routing_rules.citizens_office()
+            if unit is None:
+                raise ValidationError(_("Choose the unit concerned."), code="unit")
+        if not unit.is_active or not unit.accepts_cases:
+            raise ValidationError(_("This unit does not take cases."), code="unit")
+        if (channel == Channel.WEB) != (received_by is None):
+            raise ValidationError(
+                _(
+                    "Web cases come from citizens; every other channel needs the receiving employee."
+                ),
+                code="channel",
             )
-            store_files(
-                case,
-                event,
-                files,
-                by_citizen=received_by is None,
-                uploaded_by=received_by,
-                is_public=True,
-                now=now,
-                written=written,
+        # Callers pass E.164 already; parsing again guards every other way in.
+        citizen_phone = parse_phone(citizen_phone)
+        if is_collective and head_count < 2:
+            raise ValidationError(
+                _("A collective case is brought by two people or more."), code="head_count"
             )
-            if checklist:
-                record_checklist(case, event, checklist, now=now, written=written)
-            if rule is not None:
-                record_event(case, kind=EventKind.ROUTED, now=now, to_unit=unit, body=rule.name)
-            if case.assignee_id:
-                record_event(case, kind=EventKind.ASSIGNED, now=now, assignee_id=case.assignee_id)
-    except IntegrityError:
-        # Two requests with one token raced: the other one made the case. (Without a
-        # savepoint the caller's transaction is broken: the caller looks.)
-        if submission_token is not None and (
-            savepoint or not transaction.get_connection().in_atomic_block
+        now = now or timezone.now()
+        version = service.version_on(timezone.localdate(now)) if service else None
+        if checklist and (
+            version is None or any(document.version_id != version.pk for document, _f in checklist)
         ):
+            raise ValidationError(
+                _("These documents are not the ones this service asks for."), code="checklist"
+            )
+        case = Case(
+            kind=kind,
+            channel=channel,
+            unit=unit,
+            service=service,
+            service_version=version,
+            declaration=declaration.strip(),
+            subject=subject.strip(),
+            body=body.strip(),
+            remedy_sought=remedy_sought.strip(),
+            citizen_name=citizen_name.strip(),
+            citizen_phone=citizen_phone,
+            citizen_email=citizen_email.strip().lower(),
+            citizen_national_id=citizen_national_id.strip(),
+            citizen_group=citizen_group,
+            citizen_language=citizen_language,
+            identity_confidential=identity_confidential,
+            is_urgent=is_urgent,
+            is_collective=is_collective,
+            head_count=head_count if is_collective else 1,
+            received_by=received_by,
+            letter_number=letter_number.strip(),
+            letter_date=letter_date,
+            due_at=clocks.expected_answer(kind=kind, service=service, urgent=is_urgent, now=now),
+            created_at=now,
+            updated_at=now,
+            submission_token=submission_token,
+        )
+    except ValidationError:
+        # A resent form is answered with the case it made, even if it would now be refused.
+        if submission_token is not None and not references:
             existing = Case.objects.filter(submission_token=submission_token).first()
             if existing is not None:
                 return existing
         raise
-    return case
+    # A failed INSERT can be answered only where it did not break a caller's transaction.
+    may_retry = savepoint or not transaction.get_connection().in_atomic_block
+    for attempt in range(REFERENCE_DRAWS):
+        case.code = references[attempt] if attempt < len(references) else new_tracking_code()
+        try:
+            _write_new_case(case, rule=rule, files=files, checklist=checklist, savepoint=savepoint)
+        except IntegrityError:
+            # Two requests with one token raced, or this form was sent before: the other one
+            # made the case. (Without a savepoint the caller's transaction is broken: the
+            # caller looks.)
+            if not may_retry:
+                raise
+            if submission_token is not None:
+                existing = Case.objects.filter(submission_token=submission_token).first()
+                if existing is not None:
+                    return existing
+            if not Case.objects.filter(code=case.code).exists():
+                raise  # another constraint: not a clash of references
+            continue  # the reference was taken meanwhile: draw another
+        return case
+    raise IntegrityError(f"no free case reference in {REFERENCE_DRAWS} draws")
+
+
+# Draws of a reference before giving up: one clashes about once in a million draws at a
+# million cases (30^8 references).
+REFERENCE_DRAWS = 5
+
+
+def _write_new_case(
+    case: Case,
+    *,
+    rule: Any,
+    files: Sequence,
+    checklist: Sequence[tuple[RequiredDocument, Any]],
+    savepoint: bool,
+) -> None:
+    """The new case's rows (its citizen's record when new, the case, its events, files and
+    checklist) in one transaction, or none of them and no file."""
+    now, received_by, unit = case.created_at, case.received_by, case.unit
+    with files_kept_only_on_commit() as written, transaction.atomic(savepoint=savepoint):
+        # The person behind the case in the registry: one SELECT, one write when new.
+        case.citizen = citizen_registry.citizen_for_submission(
+            phone=case.citizen_phone,
+            national_id=case.citizen_national_id,
+            name=case.citizen_name,
+            email=case.citizen_email,
+            group=case.citizen_group,
+            language=case.citizen_language,
+            now=now,
+            by_staff=received_by is not None,
+            by_whatsapp=case.channel == Channel.WHATSAPP,
+        )
+        # Part of the INSERT: search reads it (mithaq.search).
+        case.search_text = search_index.case_search_text(case)
+        case.assignee = assignment.assignee_for_new_case(unit, rule=rule)
+        case.save(force_insert=True)
+        event = record_event(
+            case,
+            kind=EventKind.SUBMITTED,
+            actor=received_by,
+            now=now,
+            to_state=State.RECEIVED,
+            to_unit=unit,
+            is_public=True,
+            by_citizen=received_by is None,
+        )
+        store_files(
+            case,
+            event,
+            files,
+            by_citizen=received_by is None,
+            uploaded_by=received_by,
+            is_public=True,
+            now=now,
+            written=written,
+        )
+        if checklist:
+            record_checklist(case, event, checklist, now=now, written=written)
+        if rule is not None:
+            record_event(case, kind=EventKind.ROUTED, now=now, to_unit=unit, body=rule.name)
+        if case.assignee_id:
+            record_event(case, kind=EventKind.ASSIGNED, now=now, assignee_id=case.assignee_id)
 
 
 def _simple_transition(

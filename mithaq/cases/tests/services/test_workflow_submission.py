@@ -6,10 +6,12 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from mithaq.cases.models import CODE_ALPHABET, Attachment, Case, CaseEvent, new_tracking_code
 from mithaq.cases.services import (
     submit_case,
+    workflow,
 )
 from mithaq.cases.states import (
     STAFF_CHANNELS,
@@ -18,6 +20,7 @@ from mithaq.cases.states import (
     Kind,
     State,
 )
+from mithaq.citizens.models import Citizen
 from mithaq.routing.calendar import add_working
 from mithaq.testing import PDF
 
@@ -125,6 +128,44 @@ class TestSubmitCase:
         org.dept_a.accepts_cases = False
         org.dept_a.save()
         assert submit(org, submission_token=token).pk == first.pk
+
+    def test_a_reference_already_taken_is_drawn_again(self, org, media, monkeypatch):
+        # The unique reference decides, not a look beforehand: the first INSERT clashes, the
+        # whole attempt is rolled back (the new citizen's record and the file with it), and
+        # the case is written under the next draw.
+        taken = submit(org, citizen_phone="+9647701111111")
+        fresh = new_tracking_code()
+        draws = iter([taken.code, fresh])
+        monkeypatch.setattr(workflow, "new_tracking_code", lambda: next(draws))
+        case = submit(org, citizen_phone="+9647702222222", files=[pdf()])
+        assert case.code == fresh
+        assert Case.objects.count() == 2 and CaseEvent.objects.count() == 2
+        assert Citizen.objects.filter(phone="+9647702222222").count() == 1
+        assert Attachment.objects.count() == 1 and len(files_on_disk(media)) == 1
+
+    def test_a_reference_taken_every_time_fails_and_writes_nothing(self, org, media, monkeypatch):
+        taken = submit(org)
+        monkeypatch.setattr(workflow, "new_tracking_code", lambda: taken.code)
+        with pytest.raises(IntegrityError):
+            submit(org, citizen_phone="+9647702222222", files=[pdf()])
+        assert Case.objects.count() == 1 and CaseEvent.objects.count() == 1
+        assert not Citizen.objects.filter(phone="+9647702222222").exists()
+        assert len(files_on_disk(media)) == 0
+
+    @pytest.mark.django_db(transaction=True)
+    def test_without_a_savepoint_in_a_callers_transaction_a_taken_reference_is_skipped(
+        self, org, monkeypatch
+    ):
+        # There a failed INSERT would break the caller's transaction, so one SELECT looks
+        # first: the taken reference is never tried.
+        taken = submit(org)
+        fresh = new_tracking_code()
+        draws = iter([taken.code, taken.code, fresh])
+        monkeypatch.setattr(workflow, "new_tracking_code", lambda: next(draws))
+        with transaction.atomic():
+            case = submit(org, citizen_phone="+9647702222222", savepoint=False)
+        assert case.code == fresh
+        assert Case.objects.count() == 2
 
     def test_different_tokens_make_different_cases(self, org):
         first = submit(org, submission_token=uuid.uuid4())
