@@ -266,7 +266,10 @@ def bench_submissions(count: int, profile: bool = False) -> dict:
     }
 
 
-def clean_up() -> int:
+def clean_up(since=None) -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    from bench.run import DISPATCH_TASKS
     from mithaq.cases.models import Case
     from mithaq.intake.models import ApiKey, ApiSubmission, Mailbox, MailMessage
 
@@ -277,6 +280,9 @@ def clean_up() -> int:
     ApiKey.objects.filter(name="bench").delete()
     Mailbox.objects.filter(name="bench").delete()
     deleted, _per_model = made.delete()
+    # The dispatch tasks their messages queued (no worker runs during a bench).
+    if since is not None:
+        DBTaskResult.objects.filter(enqueued_at__gte=since, task_path__in=DISPATCH_TASKS).delete()
     return deleted
 
 
@@ -290,6 +296,9 @@ def main(argv=None) -> None:
     parser.add_argument("--only", choices=["mail", "api"])
     args = parser.parse_args(argv)
     setup_django(args.database_url or BENCH_DATABASE_URL)
+    from django.utils import timezone
+
+    started = timezone.now()
     try:
         if args.only in (None, "mail"):
             result = bench_mail(args.emails, args.profile, args.imap)
@@ -307,7 +316,7 @@ def main(argv=None) -> None:
                     f"+ PostgreSQL {r['db_cpu_ms']:.1f} ms; load {load()}"
                 )
     finally:
-        print(f"cleaned up {clean_up()} rows")
+        print(f"cleaned up {clean_up(since=started)} rows")
 
 
 if __name__ == "__main__":

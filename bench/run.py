@@ -532,6 +532,13 @@ def count_queries(scenario: Scenario, cookie: str, codes: list[str], body_fields
     return most, status, problems
 
 
+# What a submission queues: one task for its SMS and email together, or one for a message.
+DISPATCH_TASKS = (
+    "mithaq.notifications.tasks.dispatch_messages",
+    "mithaq.notifications.tasks.dispatch_message",
+)
+
+
 def remove_bench_submissions(since) -> int:
     """Delete what the run added: the submitted cases (with their events, messages and
     clocks), the dispatch tasks their messages queued (no worker runs during a bench), and
@@ -552,9 +559,7 @@ def remove_bench_submissions(since) -> int:
     except ImportError:
         pass
     else:
-        DBTaskResult.objects.filter(
-            enqueued_at__gte=since, task_path="mithaq.notifications.tasks.dispatch_message"
-        ).delete()
+        DBTaskResult.objects.filter(enqueued_at__gte=since, task_path__in=DISPATCH_TASKS).delete()
     # A session saved during the run expires a full cookie age after it.
     age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     Session.objects.filter(expire_date__gte=since + age).delete()
