@@ -5,6 +5,7 @@ import os
 from django.http import HttpResponse
 from django.urls import path
 
+from config.urls import handler400  # noqa: F401  (the site's 400 answers, as config.urls)
 from config.urls import urlpatterns as site_urlpatterns
 
 

@@ -3,9 +3,7 @@ personal, and the browser features the site never uses turned off."""
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
 
 # Pages built for the person asking: staff pages, a citizen's tracking pages, any form with
 # its CSRF token. A shared proxy or the browser's back button must not keep them.
@@ -44,13 +42,6 @@ class SecurityHeadersMiddleware:
             for key, values in request.GET.lists()
             for value in values
         ):
-            if request.path.startswith(API_PREFIX):
-                # The API answers every error as its schema says: an RFC 9457 problem.
-                return JsonResponse(
-                    {"type": "about:blank", "title": _("The request is not valid."), "status": 400},
-                    status=400,
-                    content_type="application/problem+json",
-                )
             raise BadRequest("NUL byte in the query string")
         response = self.get_response(request)
         if request.path.startswith(settings.STATIC_URL):
@@ -70,5 +61,3 @@ class SecurityHeadersMiddleware:
 
 
 STAFF_PREFIXES = ("/staff/", "/admin/")
-# The JSON API (mithaq.intake.api), whose errors are problem documents.
-API_PREFIX = "/api/"

@@ -1,9 +1,13 @@
-"""A NUL byte in a query string is refused before any view reads it (PostgreSQL refuses it
-in any text lookup): the API answers with its problem document, a page with Django's 400."""
+"""A 400 from anywhere (here a NUL byte in a query string, refused by the headers middleware
+before any view reads it): the API answers with its problem document (config.urls.bad_request),
+a page with Django's 400."""
 
 import json
 
 import pytest
+
+# A whole-site check: with PostgreSQL present it runs in that pass only (Makefile).
+pytestmark = pytest.mark.site
 
 
 @pytest.mark.django_db
