@@ -266,7 +266,7 @@ def bench_submissions(count: int, profile: bool = False) -> dict:
     }
 
 
-def clean_up(since=None) -> int:
+def clean_up(since) -> int:
     from django_tasks_db.models import DBTaskResult
 
     from bench.run import DISPATCH_TASKS
@@ -281,8 +281,7 @@ def clean_up(since=None) -> int:
     Mailbox.objects.filter(name="bench").delete()
     deleted, _per_model = made.delete()
     # The dispatch tasks their messages queued (no worker runs during a bench).
-    if since is not None:
-        DBTaskResult.objects.filter(enqueued_at__gte=since, task_path__in=DISPATCH_TASKS).delete()
+    DBTaskResult.objects.filter(enqueued_at__gte=since, task_path__in=DISPATCH_TASKS).delete()
     return deleted
 
 

@@ -94,7 +94,9 @@ def submit_case(
     where a failed INSERT would break the caller's transaction (`savepoint=False` inside
     one) does one SELECT look for both first."""
     references: list[str] = []
-    if not savepoint and transaction.get_connection().in_atomic_block:
+    # A failed INSERT would break the caller's transaction: nothing to answer it with after.
+    looks_first = not savepoint and transaction.get_connection().in_atomic_block
+    if looks_first:
         references = [new_tracking_code() for _ in range(3)]
         seen = Q(code__in=references)
         if submission_token is not None:
@@ -183,13 +185,9 @@ def submit_case(
         )
     except ValidationError:
         # A resent form is answered with the case it made, even if it would now be refused.
-        if submission_token is not None and not references:
-            existing = Case.objects.filter(submission_token=submission_token).first()
-            if existing is not None:
-                return existing
+        if not looks_first and (existing := _case_of_token(submission_token)) is not None:
+            return existing
         raise
-    # A failed INSERT can be answered only where it did not break a caller's transaction.
-    may_retry = savepoint or not transaction.get_connection().in_atomic_block
     for attempt in range(REFERENCE_DRAWS):
         case.code = references[attempt] if attempt < len(references) else new_tracking_code()
         try:
@@ -198,17 +196,20 @@ def submit_case(
             # Two requests with one token raced, or this form was sent before: the other one
             # made the case. (Without a savepoint the caller's transaction is broken: the
             # caller looks.)
-            if not may_retry:
+            if looks_first:
                 raise
-            if submission_token is not None:
-                existing = Case.objects.filter(submission_token=submission_token).first()
-                if existing is not None:
-                    return existing
+            if (existing := _case_of_token(submission_token)) is not None:
+                return existing
             if not Case.objects.filter(code=case.code).exists():
                 raise  # another constraint: not a clash of references
             continue  # the reference was taken meanwhile: draw another
         return case
     raise IntegrityError(f"no free case reference in {REFERENCE_DRAWS} draws")
+
+
+def _case_of_token(token: uuid.UUID | None) -> Case | None:
+    """The case a form with this submission token made, if one did."""
+    return None if token is None else Case.objects.filter(submission_token=token).first()
 
 
 # Draws of a reference before giving up: one clashes about once in a million draws at a
@@ -219,7 +220,7 @@ REFERENCE_DRAWS = 5
 def _write_new_case(
     case: Case,
     *,
-    rule: Any,
+    rule: routing_rules.CompiledRule | None,
     files: Sequence,
     checklist: Sequence[tuple[RequiredDocument, Any]],
     savepoint: bool,
