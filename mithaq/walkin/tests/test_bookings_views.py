@@ -194,10 +194,14 @@ def test_the_desk_lists_the_days_booked_visitors_and_interviews(en, hw, org):
     # Booked for today, as the office would have on an earlier day (the engine refuses the
     # past, so the row is written as book_slot writes it).
     now = timezone.now()
+    starts_at = now + datetime.timedelta(minutes=30)
+    if starts_at.astimezone(hw.hall.tzinfo).date() != now.astimezone(hw.hall.tzinfo).date():
+        # After 23:30 at the hall, an earlier slot of the same day (the list is the day's).
+        starts_at = now - datetime.timedelta(minutes=50)
     request.booking = Booking.objects.create(
         schedule=official.schedules.first(),  # make_official's
-        starts_at=now + datetime.timedelta(minutes=30),
-        ends_at=now + datetime.timedelta(minutes=50),
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(minutes=20),
         created_at=now,
         updated_at=now,
     )
