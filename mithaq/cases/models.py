@@ -19,6 +19,7 @@ from mithaq.common.crypto import (
     HashKind,
     SearchHashField,
 )
+from mithaq.common.indexes import only_where_set
 
 from .states import (
     OPEN_STATES,
@@ -76,20 +77,30 @@ class CaseQuerySet(HashedQuerySet):
 
 
 class Case(HashedModel, models.Model):
-    code = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    # Unique by the constraint case_code_unique: a plain btree, no second index for LIKE
+    # (a reference is only ever looked up whole).
+    code = models.CharField(_("reference"), max_length=12, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.RECEIVED
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # Foreign keys without an index of their own are served by an index that starts with
+    # them (case_unit_created, case_assignee_created); the mostly empty ones are indexed
+    # only where set (Meta.indexes): every new case writes fewer index entries.
     unit = models.ForeignKey(
-        "accounts.OrgUnit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
+        "accounts.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("unit"),
+        db_index=False,
     )
     service = models.ForeignKey(
         "catalog.Service",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="cases",
         verbose_name=_("service"),
     )
@@ -100,6 +111,7 @@ class Case(HashedModel, models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="cases",
         verbose_name=_("service version"),
     )
@@ -113,6 +125,7 @@ class Case(HashedModel, models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="assigned_cases",
         verbose_name=_("assigned to"),
     )
@@ -121,6 +134,7 @@ class Case(HashedModel, models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="received_cases",
         verbose_name=_("received by"),
     )
@@ -137,9 +151,10 @@ class Case(HashedModel, models.Model):
     citizen_phone = EncryptedCharField(_("phone"), max_length=20)
     citizen_email = models.EmailField(_("email"), blank=True)
     citizen_national_id = EncryptedCharField(_("national ID"), max_length=30, blank=True)
-    citizen_phone_hash = SearchHashField(source="citizen_phone", kind=HashKind.PHONE, db_index=True)
+    # Indexed in Meta.indexes: found by equality only, so no second index for LIKE.
+    citizen_phone_hash = SearchHashField(source="citizen_phone", kind=HashKind.PHONE)
     citizen_national_id_hash = SearchHashField(
-        source="citizen_national_id", kind=HashKind.NATIONAL_ID, db_index=True
+        source="citizen_national_id", kind=HashKind.NATIONAL_ID
     )
     citizen_group = models.CharField(
         _("group"), max_length=20, choices=CitizenGroup.choices, default=CitizenGroup.COMMUNITY
@@ -162,6 +177,7 @@ class Case(HashedModel, models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="absorbed",
         verbose_name=_("merged into"),
     )
@@ -226,8 +242,12 @@ class Case(HashedModel, models.Model):
             models.Index(fields=["assignee", "-created_at"], name="case_assignee_created"),
             models.Index(fields=["kind", "-created_at"], name="case_kind_created"),
             models.Index(fields=["channel", "-created_at"], name="case_channel_created"),
+            models.Index(fields=["citizen_phone_hash"], name="case_phone_hash"),
+            models.Index(fields=["citizen_national_id_hash"], name="case_national_id_hash"),
+            *only_where_set("case", "received_by", "service", "service_version", "merged_into"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="case_code_unique"),
             models.CheckConstraint(condition=Q(head_count__gte=1), name="case_head_count_positive"),
         ]
 
@@ -244,7 +264,8 @@ class CaseEvent(models.Model):
 
     Replies and notes are events too; `is_public` says whether the citizen sees it."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # Found by event_case_at; the other keys, mostly empty, are indexed only where set.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
@@ -252,6 +273,7 @@ class CaseEvent(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         verbose_name=_("by"),
     )
@@ -259,16 +281,27 @@ class CaseEvent(models.Model):
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     from_unit = models.ForeignKey(
-        "accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
     )
     to_unit = models.ForeignKey(
-        "accounts.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
     )
     body = models.TextField(_("text"), blank=True)
@@ -288,7 +321,10 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="event_case_at"),
+            *only_where_set("event", "actor", "from_unit", "to_unit", "assignee"),
+        ]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
 

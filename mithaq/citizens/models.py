@@ -13,6 +13,7 @@ from mithaq.common.crypto import (
     HashKind,
     SearchHashField,
 )
+from mithaq.common.indexes import only_where_set
 
 
 class ContactChannel(models.TextChoices):
@@ -42,7 +43,8 @@ class Citizen(HashedModel, models.Model):
     # (mithaq.common.crypto): filter(phone=...) compares phone_hash.
     phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     national_id = EncryptedCharField(_("national ID"), max_length=30, blank=True)
-    phone_hash = SearchHashField(source="phone", kind=HashKind.PHONE, db_index=True)
+    # Indexed in Meta.indexes (equality only: no second index for LIKE).
+    phone_hash = SearchHashField(source="phone", kind=HashKind.PHONE)
     national_id_hash = SearchHashField(source="national_id", kind=HashKind.NATIONAL_ID)
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("email"), blank=True)
@@ -61,6 +63,7 @@ class Citizen(HashedModel, models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # indexed where set (Meta.indexes)
         related_name="+",
         verbose_name=_("data verified by"),
     )
@@ -74,6 +77,10 @@ class Citizen(HashedModel, models.Model):
         ordering = ["name", "id"]
         verbose_name = _("citizen")
         verbose_name_plural = _("citizens")
+        indexes = [
+            models.Index(fields=["phone_hash"], name="citizen_phone_hash"),
+            *only_where_set("citizen", "verified_by"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["national_id_hash"],

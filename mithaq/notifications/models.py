@@ -15,6 +15,7 @@ from mithaq.common.crypto import (
     HashKind,
     SearchHashField,
 )
+from mithaq.common.indexes import only_where_set
 
 from .states import (
     AuthKind,
@@ -65,8 +66,15 @@ class Message(HashedModel, models.Model):
     """One message to one recipient on one channel, written in the transaction of the change
     that caused it and sent after commit by the dispatcher."""
 
+    # Found by message_case, which starts with it; the other keys, empty on most messages,
+    # are indexed only where set (Meta.indexes).
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+        "cases.Case",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="messages",
     )
     recipient_kind = models.CharField(max_length=10, choices=RecipientKind.choices)
     user = models.ForeignKey(
@@ -74,6 +82,7 @@ class Message(HashedModel, models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        db_index=False,
         related_name="messages",
     )
     channel = models.CharField(_("channel"), max_length=10, choices=MessageChannel.choices)
@@ -81,7 +90,8 @@ class Message(HashedModel, models.Model):
     # is read from the case when sending, so a changed phone gets the later messages.
     # A phone or an email: encrypted at rest, found by its keyed hash (mithaq.common.crypto).
     address = EncryptedCharField(max_length=254, blank=True)
-    address_hash = SearchHashField(source="address", kind=HashKind.ADDRESS, db_index=True)
+    # Indexed in Meta.indexes (equality only: no second index for LIKE).
+    address_hash = SearchHashField(source="address", kind=HashKind.ADDRESS)
     event_key = models.CharField(_("event"), max_length=40)
     language = models.CharField(max_length=8, default="ar")
     subject = models.CharField(max_length=255, blank=True)
@@ -99,7 +109,7 @@ class Message(HashedModel, models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     gateway = models.CharField(max_length=60, blank=True)
-    provider_id = models.CharField(max_length=200, blank=True, db_index=True)
+    provider_id = models.CharField(max_length=200, blank=True)  # indexed in Meta.indexes
     last_error = models.TextField(blank=True)
     # One event never yields two messages for one recipient on one channel.
     dedupe_key = models.CharField(max_length=200, unique=True)
@@ -108,13 +118,19 @@ class Message(HashedModel, models.Model):
     # the window rewrites it as one message about them all.
     parts = models.JSONField(default=list, blank=True)
     resent_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="resends",
     )
     resent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
     )
 
@@ -127,6 +143,9 @@ class Message(HashedModel, models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="message_due"),
             models.Index(fields=["case", "-created_at"], name="message_case"),
+            models.Index(fields=["address_hash"], name="message_address_hash"),
+            models.Index(fields=["provider_id"], name="message_provider_id"),
+            *only_where_set("message", "user", "resent_from", "resent_by"),
         ]
 
     def __str__(self):

@@ -299,7 +299,10 @@ class CaseClockQuerySet(models.QuerySet):
 class CaseClock(models.Model):
     """One target of one case in one round (a reopened case starts a new round)."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="clocks")
+    # Found by clock_unique, which starts with it.
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="clocks", db_index=False
+    )
     round = models.PositiveSmallIntegerField(default=1)
     target = models.CharField(_("target"), max_length=20, choices=Target.choices)
     started_at = models.DateTimeField(_("started"))
