@@ -36,6 +36,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import EmptyResultSet, FieldError, ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Lookup
@@ -257,6 +258,21 @@ class SearchHashField(models.CharField):
         kwargs.setdefault("default", "")
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if self.db_index or self.unique:  # type: ignore[attr-defined]  # Django's own, not in the stubs
+            # On PostgreSQL Django adds a second index for LIKE to every indexed or unique
+            # varchar: one more entry per insert for a value only ever compared whole.
+            errors.append(
+                checks.Error(
+                    "A search hash is indexed in the model's Meta (indexes, or a UniqueConstraint), "
+                    "not with db_index or unique, which add an index for LIKE on PostgreSQL.",
+                    obj=self,
+                    id="mithaq.E002",
+                )
+            )
+        return errors
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()

@@ -45,7 +45,7 @@ class InterviewRequest(HashedModel, models.Model):
     citizen_name = models.CharField(_("name"), max_length=150)
     # Encrypted at rest, found by its keyed hash (mithaq.common.crypto).
     citizen_phone = EncryptedCharField(_("phone"), max_length=20)
-    citizen_phone_hash = SearchHashField(source="citizen_phone", kind=HashKind.PHONE, db_index=True)
+    citizen_phone_hash = SearchHashField(source="citizen_phone", kind=HashKind.PHONE)
     citizen_email = models.EmailField(_("email"), blank=True)
     citizen_language = models.CharField(max_length=8, default="ar")
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -88,7 +88,10 @@ class InterviewRequest(HashedModel, models.Model):
         ordering = ["-created_at"]
         verbose_name = _("interview request")
         verbose_name_plural = _("interview requests")
-        indexes = [models.Index(fields=["state", "-created_at"], name="interview_state")]
+        indexes = [
+            models.Index(fields=["state", "-created_at"], name="interview_state"),
+            models.Index(fields=["citizen_phone_hash"], name="interview_phone_hash"),
+        ]
 
     def __str__(self):
         return self.code

@@ -265,7 +265,7 @@ class Ticket(HashedModel, models.Model):
     is_priority = models.BooleanField(_("elderly or special needs"), default=False)
     # Encrypted at rest, found by its keyed hash (mithaq.common.crypto).
     phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
-    phone_hash = SearchHashField(source="phone", kind=HashKind.PHONE, db_index=True)
+    phone_hash = SearchHashField(source="phone", kind=HashKind.PHONE)
     language = models.CharField(_("language"), max_length=8, default="ar")
     issued_via = models.CharField(max_length=12, choices=IssuedAt.choices, default=IssuedAt.KIOSK)
     issued_by = models.ForeignKey(
@@ -318,6 +318,7 @@ class Ticket(HashedModel, models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["phone_hash"], name="ticket_phone_hash"),
             models.Index(
                 fields=["hall_service", "queued_at", "id"],
                 condition=Q(state="waiting"),
@@ -513,7 +514,7 @@ class HallBooking(HashedModel, models.Model):
     code = models.CharField(_("booking code"), max_length=8, unique=True)
     token = models.CharField(max_length=32, unique=True, default=new_ticket_token, editable=False)
     phone = EncryptedCharField(_("phone"), max_length=20)
-    phone_hash = SearchHashField(source="phone", kind=HashKind.PHONE, db_index=True)
+    phone_hash = SearchHashField(source="phone", kind=HashKind.PHONE)
     language = models.CharField(_("language"), max_length=8, default="ar")
     state = models.CharField(
         _("state"),
@@ -534,7 +535,10 @@ class HallBooking(HashedModel, models.Model):
         ordering = ["-created_at"]
         verbose_name = _("hall appointment")
         verbose_name_plural = _("hall appointments")
-        indexes = [models.Index(fields=["hall", "state"], name="hallbooking_hall_state")]
+        indexes = [
+            models.Index(fields=["hall", "state"], name="hallbooking_hall_state"),
+            models.Index(fields=["phone_hash"], name="hallbooking_phone_hash"),
+        ]
 
     def __str__(self):
         return self.code

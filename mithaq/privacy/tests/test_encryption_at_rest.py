@@ -13,8 +13,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldError
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, models
 from django.test import override_settings
+from django.test.utils import isolate_apps
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,6 +170,28 @@ def test_a_lookup_by_phone_is_an_equality_on_the_indexed_hash(case):
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "cases_case")
     assert any(i["columns"] == ["citizen_phone_hash"] and i["index"] for i in indexes.values())
+
+
+@pytest.mark.parametrize("option", ["db_index", "unique"])
+def test_a_search_hash_indexed_on_its_field_is_refused_by_the_checks(option):
+    # Django would add a second index for LIKE on PostgreSQL: the hash goes in Meta.indexes.
+    with isolate_apps("mithaq.privacy"):
+
+        class Person(models.Model):
+            phone = crypto.EncryptedCharField(max_length=20)
+            phone_hash = crypto.SearchHashField(
+                source="phone", kind=crypto.HashKind.PHONE, **{option: True}
+            )
+            plain_hash = crypto.SearchHashField(source="phone", kind=crypto.HashKind.PHONE)
+
+            class Meta:
+                app_label = "privacy"
+
+            def __str__(self):
+                return self.phone
+
+        assert [e.id for e in Person._meta.get_field("phone_hash").check()] == ["mithaq.E002"]
+        assert Person._meta.get_field("plain_hash").check() == []
 
 
 @pytest.mark.django_db
