@@ -33,7 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.run import BENCH_NAME, BENCH_PHONE, HOST, TRANSACTION, submission_fields  # noqa: E402
+from bench.run import (  # noqa: E402
+    BENCH_NAME,
+    BENCH_PHONE,
+    HOST,
+    TRANSACTION,
+    remove_dispatch_tasks,
+    submission_fields,
+)
 from bench.seed import BENCH_DATABASE_URL, setup_django  # noqa: E402
 
 
@@ -267,9 +274,6 @@ def bench_submissions(count: int, profile: bool = False) -> dict:
 
 
 def clean_up(since) -> int:
-    from django_tasks_db.models import DBTaskResult
-
-    from bench.run import DISPATCH_TASKS
     from mithaq.cases.models import Case
     from mithaq.intake.models import ApiKey, ApiSubmission, Mailbox, MailMessage
 
@@ -280,8 +284,7 @@ def clean_up(since) -> int:
     ApiKey.objects.filter(name="bench").delete()
     Mailbox.objects.filter(name="bench").delete()
     deleted, _per_model = made.delete()
-    # The dispatch tasks their messages queued (no worker runs during a bench).
-    DBTaskResult.objects.filter(enqueued_at__gte=since, task_path__in=DISPATCH_TASKS).delete()
+    remove_dispatch_tasks(since)
     return deleted
 
 

@@ -539,6 +539,16 @@ DISPATCH_TASKS = (
 )
 
 
+def remove_dispatch_tasks(since) -> None:
+    """The dispatch tasks a run's messages queued since `since` (no worker runs during a
+    bench), on the database queue (with another, nothing was written here)."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:
+        return
+    DBTaskResult.objects.filter(enqueued_at__gte=since, task_path__in=DISPATCH_TASKS).delete()
+
+
 def remove_bench_submissions(since) -> int:
     """Delete what the run added: the submitted cases (with their events, messages and
     clocks), the dispatch tasks their messages queued (no worker runs during a bench), and
@@ -554,12 +564,7 @@ def remove_bench_submissions(since) -> int:
     deleted, _per_model = Case.objects.filter(
         citizen_phone=BENCH_PHONE, citizen_name=BENCH_NAME
     ).delete()
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:
-        pass
-    else:
-        DBTaskResult.objects.filter(enqueued_at__gte=since, task_path__in=DISPATCH_TASKS).delete()
+    remove_dispatch_tasks(since)
     # A session saved during the run expires a full cookie age after it.
     age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     Session.objects.filter(expire_date__gte=since + age).delete()
