@@ -50,7 +50,7 @@ def bad_request(request, exception):
     """Every 400 the site answers (a NUL byte in the query string, a bad Host, a body too
     large): the API's paths with its problem document, as its schema says; pages with the
     400 page."""
-    if request.path.startswith("/" + API):
+    if request.path_info.startswith("/" + API):
         return problem(request, 400, _("The request is not valid."))
     return defaults.bad_request(request, exception)
 
