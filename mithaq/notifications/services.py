@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, QuerySet, Value
-from django.db.models.constants import OnConflict
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -31,6 +30,7 @@ from mithaq.citizens.selectors import ContactPreferences, contact_preferences, p
 from mithaq.common import links
 from mithaq.common.cache import ProcessCopy, rows_changed
 from mithaq.common.crypto import HashKind, search_hash
+from mithaq.common.inserts import insert
 from mithaq.common.text import isolate
 from mithaq.routing.calendar import next_working_moment  # staff alerts wait for working hours
 
@@ -138,14 +138,7 @@ def _write_unless_queued(messages: list[Message]) -> list[Message]:
     without the conflict clause."""
     if not messages:
         return []
-    meta = Message._meta
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-    rows = Message._base_manager._insert(  # type: ignore[attr-defined]  # Django's own, not in the stubs
-        messages,
-        fields=fields,
-        returning_fields=[meta.pk, meta.get_field("dedupe_key")],
-        on_conflict=OnConflict.IGNORE,
-    )
+    rows = insert(messages, ignore_conflicts=True, returning=("id", "dedupe_key"))
     written = {row[1]: row[0] for row in rows if row is not None}
     made = []
     for message in messages:

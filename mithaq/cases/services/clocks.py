@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from mithaq.catalog.models import Service, ServiceVersion
+from mithaq.common.inserts import insert
 from mithaq.routing import calendar as working
 from mithaq.routing import worktime
 from mithaq.routing.models import TARGET_ORDER, CaseClock, CaseDeadline, DurationUnit, Target
@@ -339,7 +340,7 @@ def sync_case_clocks(
             clock.save()
         clocks.append(clock)
     if new_clocks:
-        CaseClock.objects.bulk_create(new_clocks)
+        insert(new_clocks, returning=("id",))
     if existing:
         # A target whose commitment was removed has no clock any more.
         CaseClock.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
@@ -370,7 +371,7 @@ def _store_deadline(case: Case, clocks: list[CaseClock], *, new: bool = False) -
         "paused": paused,
     }
     if new:
-        CaseDeadline.objects.create(case_id=case.pk, **values)
+        insert([CaseDeadline(case_id=case.pk, **values)])
     elif not CaseDeadline.objects.filter(case_id=case.pk).update(**values):
         CaseDeadline.objects.create(case_id=case.pk, **values)
     # What the citizen sees: when the whole answer is due (the last open promise), as they

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from mithaq.accounts.models import Membership, OrgUnit, Role, User
 from mithaq.common import links
+from mithaq.common.inserts import insert
 from mithaq.common.uploads import check_upload
 from mithaq.notifications import services as messages
 
@@ -63,7 +64,7 @@ def record_event(
     `message_context` adds plain values to the citizen's message (messages.CITIZEN_MESSAGES)."""
     if to_state is None:
         to_state = case.state if from_state else ""
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         kind=kind,
         at=now,
@@ -72,6 +73,7 @@ def record_event(
         to_state=to_state,
         **fields,
     )
+    insert([event], returning=("id",))
     clocks.case_event_recorded(case=case, event=event)
     _send_messages(case=case, event=event, context=message_context or {})
     # The citizens of cases merged into this one hear its answers too (duplicates).

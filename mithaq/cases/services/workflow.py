@@ -17,6 +17,7 @@ from mithaq.accounts.models import OrgUnit, User
 from mithaq.catalog.models import RequiredDocument, Service
 from mithaq.citizens import services as citizen_registry
 from mithaq.common import search_text as search_index
+from mithaq.common.inserts import insert
 from mithaq.common.phones import parse_phone
 from mithaq.routing import rules as routing_rules
 
@@ -244,7 +245,7 @@ def _write_new_case(
         # Part of the INSERT: search reads it (mithaq.search).
         case.search_text = search_index.case_search_text(case)
         case.assignee = assignment.assignee_for_new_case(unit, rule=rule)
-        case.save(force_insert=True)
+        insert([case], returning=("id",))
         event = record_event(
             case,
             kind=EventKind.SUBMITTED,
