@@ -9,11 +9,12 @@ import uuid
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, signals
+from django.db.models import F, Model, signals
 from django.utils import timezone
 
 from mithaq.cases.models import Case, CaseEvent
 from mithaq.common import inserts
+from mithaq.common.crypto import HashedModel
 from mithaq.common.inserts import insert
 from mithaq.notifications.models import Message
 from mithaq.routing.models import CaseClock, CaseDeadline
@@ -54,6 +55,17 @@ def test_no_model_written_by_insert_has_save_signal_receivers(model):
     # insert() sends no pre_save/post_save: a receiver added later would silently miss rows.
     assert not signals.pre_save.has_listeners(model)
     assert not signals.post_save.has_listeners(model)
+
+
+@pytest.mark.parametrize("model", WRITTEN_BY_INSERT)
+def test_no_model_written_by_insert_has_a_save_of_its_own(model):
+    # insert() writes as Django's Model.save() does; a model's own save() would be passed by.
+    own = [
+        klass
+        for klass in model.__mro__
+        if "save" in vars(klass) and klass not in (Model, HashedModel)
+    ]
+    assert own == []
 
 
 def test_a_new_case_row_is_the_one_save_writes(org):
