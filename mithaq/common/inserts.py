@@ -5,7 +5,7 @@ deadline, its messages). Django's ORM builds each INSERT anew on every call: it 
 column, asks every field how its placeholder is written and whether its value is an
 expression, and for two rows or more (Django 5.2 on PostgreSQL) sends one array a column
 through UNNEST, which psycopg dumps in Python. At 1,000,000 cases that building was about a
-sixth of a submission's CPU (decision 0022). `insert` keeps, per model, row count and
+quarter of a served submission's CPU (decision 0022, with the figures). `insert` keeps, per model, row count and
 database, the statement's text (columns, placeholders, conflict clause and RETURNING from
 the backend's own `ops`), and on each call only turns the instances' values into parameters
 the way Django's insert does: each field's `pre_save(obj, add=True)` (auto_now, the search
@@ -75,7 +75,8 @@ def insert(
     names), the rows written, in order: with `ignore_conflicts` a row that clashed with an
     existing one is left out (PostgreSQL and SQLite both return only the rows inserted), so
     match them by a returned key. Without `ignore_conflicts` and with the primary key
-    returned, each instance gets its key, as save() gives it."""
+    returned, each instance gets its key, as save() gives it. Returned values are as the
+    database gives them (no field converters): ask for keys and plain columns."""
     if not objs:
         return []
     model = type(objs[0])
@@ -94,12 +95,11 @@ def insert(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = [tuple(row) for row in cursor.fetchall()] if returned else []
-    pk = model._meta.pk
-    if rows and not ignore_conflicts and returned and returned[0] is pk:
-        for obj, row in zip(objs, rows, strict=True):
-            obj.pk = row[0]
-    for obj in objs:
-        if not ignore_conflicts:
+    if not ignore_conflicts:  # every row was written, in order
+        key = returned.index(model._meta.pk) if model._meta.pk in returned else None
+        for n, obj in enumerate(objs):
+            if key is not None:
+                obj.pk = rows[n][key]
             obj._state.adding = False
             obj._state.db = alias
     return rows

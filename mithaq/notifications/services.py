@@ -134,12 +134,12 @@ def _write_unless_queued(messages: list[Message]) -> list[Message]:
     or by a racing one), and give back the ones written: one INSERT ... ON CONFLICT DO
     NOTHING RETURNING id, dedupe_key (INSERT OR IGNORE on SQLite) for them all, which never
     breaks the caller's transaction, where a plain insert of each needed a savepoint around
-    it (three statements a message). Model.save() writes through the same Manager._insert,
-    without the conflict clause."""
+    it (three statements a message). Written by mithaq.common.inserts, as a new case's other
+    rows are (decision 0022); the rows it returns are the ones written, matched here by key."""
     if not messages:
         return []
     rows = insert(messages, ignore_conflicts=True, returning=("id", "dedupe_key"))
-    written = {row[1]: row[0] for row in rows if row is not None}
+    written = {dedupe_key: pk for pk, dedupe_key in rows}
     made = []
     for message in messages:
         if message.dedupe_key in written:
